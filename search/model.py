@@ -1,0 +1,77 @@
+"""Plain data types shared by every layer of the engine."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Any, Literal
+
+FactKind = Literal["person", "organization", "place", "date", "figure"]
+
+
+@dataclass(slots=True)
+class Article:
+    """One news article, after cleaning.
+
+    ``id`` is derived from the content (see ``search.ingest.article_id``), so the
+    same article ingested twice is recognised; ``origin`` identifies where it came
+    from (path, plus ``#line`` or ``#entry`` for multi-article files) so an edited
+    file replaces its previous version.
+    """
+
+    id: str
+    title: str
+    body: str
+    date: date | None = None
+    source: str | None = None
+    path: str = ""
+    origin: str = ""
+    format: str = "txt"
+    tags: list[str] = field(default_factory=list)
+
+    @property
+    def word_count(self) -> int:
+        return len(self.body.split())
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "date": self.date.isoformat() if self.date else None,
+            "source": self.source,
+            "path": self.path,
+            "origin": self.origin,
+            "format": self.format,
+            "words": self.word_count,
+            "tags": list(self.tags),
+            "body": self.body,
+        }
+
+
+@dataclass(slots=True)
+class Fact:
+    """One extracted fact, anchored to ``body[start:end]`` of its article.
+
+    ``value`` is the normalised form: canonical name for entities, ISO date (or
+    ``YYYY-MM`` / ``YYYY``) for dates, a number for figures (``low``/``high`` hold a
+    range). ``sentence`` is the (start, end) span of the sentence it occurs in.
+    """
+
+    kind: FactKind
+    text: str
+    start: int
+    end: int
+    value: str | float | None = None
+    unit: str | None = None
+    subject: str | None = None
+    role: str | None = None
+    qualifier: str | None = None
+    low: float | None = None
+    high: float | None = None
+    resolution: str | None = None
+    sentence: tuple[int, int] | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["sentence"] = list(self.sentence) if self.sentence else None
+        return {k: v for k, v in data.items() if v is not None or k in ("value", "unit", "subject")}
