@@ -1,0 +1,1 @@
+"""Fact extraction: tokenising, sentence splitting, named entities and facts."""

@@ -1,0 +1,372 @@
+"""Date expressions in news text, resolved against the publication date.
+
+Regex-first by design: one precompiled alternation scans a sentence, and a
+cheap keyword pre-check skips sentences that cannot hold a date at all, so the
+cost is negligible next to NER.
+
+Resolution rules (news is written in the past tense about the recent past):
+
+* a weekday is the most recent such day on or before publication ("on
+  Thursday" in a Friday story is the day before; "on Friday" is the day
+  itself), unless the sentence is about the future ("will", "next", "due to"),
+  in which case it is the next such day on or after publication;
+* a month without a year is the nearest such month not after publication, or
+  not before it in a future-tense sentence;
+* "last/next/this week|month|year" are calendar-relative: weeks resolve to an
+  ISO week (``2023-W36``), months to ``YYYY-MM``, years to ``YYYY``;
+* without a publication date nothing relative or yearless is guessed: the value
+  stays ``None`` and the resolution says so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from dateutil.relativedelta import relativedelta
+
+MONTHS = {
+    "january": 1,
+    "february": 2,
+    "march": 3,
+    "april": 4,
+    "may": 5,
+    "june": 6,
+    "july": 7,
+    "august": 8,
+    "september": 9,
+    "october": 10,
+    "november": 11,
+    "december": 12,
+    "jan": 1,
+    "feb": 2,
+    "mar": 3,
+    "apr": 4,
+    "jun": 6,
+    "jul": 7,
+    "aug": 8,
+    "sep": 9,
+    "sept": 9,
+    "oct": 10,
+    "nov": 11,
+    "dec": 12,
+}
+WEEKDAYS = {
+    "monday": 0,
+    "tuesday": 1,
+    "wednesday": 2,
+    "thursday": 3,
+    "friday": 4,
+    "saturday": 5,
+    "sunday": 6,
+}
+
+UNRESOLVED = "unresolved: no publication date"
+
+_MONTH_FULL = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+)
+_MONTH_ABBR = r"(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?"
+_MONTH = rf"(?:{_MONTH_FULL}|{_MONTH_ABBR})"
+_WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_YEAR = r"(?:1[89]\d\d|20\d\d)"
+_DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
+_PART = r"(?P<part>early|mid|late|end of|beginning of|the end of|the beginning of)[\s-]+"
+_NUMWORD = r"(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|\d+)"
+
+# Order matters: longer, more specific forms first so the alternation prefers them.
+_PATTERN = re.compile(
+    rf"""
+    (?P<dmy>\b(?P<dmy_d>{_DAY})\s+(?P<dmy_m>{_MONTH})\s+(?P<dmy_y>{_YEAR})\b)
+    |(?P<mdy>\b(?P<mdy_m>{_MONTH})\s+(?P<mdy_d>{_DAY})(?:,?\s+(?P<mdy_y>{_YEAR}))?\b(?![,.]?\d))
+    |(?P<dm>\b(?P<dm_d>{_DAY})\s+(?P<dm_m>{_MONTH_FULL})\b)
+    |(?P<rel_month>\b(?P<rm_dir>[Ll]ast|[Nn]ext|[Tt]his|[Ee]arly|[Mm]id|[Ll]ate)[\s-]+(?P<rm_m>{_MONTH_FULL})
+        (?:['’]s)?\b(?!\s+\d))
+    |(?P<my>\b(?P<my_m>{_MONTH_FULL})(?:\s+of)?\s+(?P<my_y>{_YEAR})\b)
+    |(?P<month>\b(?P<m_pre>(?:[Ii]n|[Ss]ince|[Uu]ntil|[Bb]y|[Ff]rom|[Dd]uring|[Oo]f|[Ss]ince)\s+)?
+        (?P<m_m>{_MONTH_FULL})\b)
+    |(?P<weekday>\b(?P<wd_dir>(?:[Ll]ast|[Nn]ext|[Tt]his|[Oo]n)\s+)?(?P<wd>{_WEEKDAY})\b)
+    |(?P<rel>\b(?P<rel_pre>(?:[Ee]arlier|[Ll]ater)\s+)?(?P<rel_dir>[Ll]ast|[Nn]ext|[Tt]his|[Pp]ast)
+        \s+(?P<rel_unit>week|month|year)\b)
+    |(?P<ago>\b(?P<ago_n>{_NUMWORD})\s+(?P<ago_unit>day|week|month|year)s?\s+ago\b)
+    |(?P<deictic>\b(?:[Yy]esterday|[Tt]oday|[Tt]omorrow)\b)
+    |(?P<year>(?<![$€£\d.,-])\b(?P<y_pre>(?:[Ii]n|[Ss]ince|[Bb]y|[Uu]ntil|[Tt]he|[Aa])\s+)?
+        (?P<y>{_YEAR})\b(?![,.]?\d|\s*%|\s*-?\s*(?:percent|strong)))
+    """,
+    re.VERBOSE,
+)
+
+# Anything that can start a date contains a digit, a month, a weekday or one of
+# these words; a sentence without any of them is skipped with a single search.
+_HINT = re.compile(
+    rf"\d|{_MONTH_FULL}|{_MONTH_ABBR}|{_WEEKDAY}|week|month|year|[Yy]esterday|[Tt]oday|[Tt]omorrow"
+)
+
+_FUTURE = re.compile(
+    r"\b(?:will|shall|won['’]t|is due|are due|due to|scheduled|plans? to|expected to|"
+    r"set to|should resume|next|upcoming|later this)\b",
+    re.IGNORECASE,
+)
+
+_REPORTED = re.compile(
+    r"\b(?:said|says|told|reported|announced|confirmed|added|stated|noted|wrote)\b"
+)
+
+_NUMWORDS = {
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+}
+
+
+@dataclass(slots=True)
+class DateMatch:
+    start: int
+    end: int
+    text: str
+    value: str | None
+    resolution: str
+    relative: bool
+
+
+def _day(s: str) -> int:
+    return int(re.sub(r"\D", "", s))
+
+
+def _month(s: str) -> int:
+    return MONTHS[s.rstrip(".").lower()]
+
+
+def _iso(d: dt.date) -> str:
+    return d.isoformat()
+
+
+def _month_str(year: int, month: int) -> str:
+    return f"{year:04d}-{month:02d}"
+
+
+def _week_str(d: dt.date) -> str:
+    y, w, _ = d.isocalendar()
+    return f"{y:04d}-W{w:02d}"
+
+
+def _valid(year: int, month: int, day: int) -> bool:
+    try:
+        dt.date(year, month, day)
+    except ValueError:
+        return False
+    return True
+
+
+def _nearest_month(month: int, published: dt.date, future: bool) -> int:
+    """Year of the nearest ``month`` not after (or, if future, not before) publication."""
+    if future:
+        return published.year if month >= published.month else published.year + 1
+    return published.year if month <= published.month else published.year - 1
+
+
+def _rel(label: str, value: str, published: dt.date) -> str:
+    return f"{label} → {value} (relative to {published.isoformat()})"
+
+
+def find_dates(
+    text: str,
+    published: dt.date | None = None,
+    start: int = 0,
+    end: int | None = None,
+) -> list[DateMatch]:
+    """Date expressions in ``text[start:end]``, offsets into ``text``.
+
+    ``value`` is ISO ``YYYY-MM-DD``, ``YYYY-MM``, ``YYYY`` or an ISO week
+    ``YYYY-Www``; ``None`` when the expression needs a publication date that is
+    missing (``resolution`` then says so).
+    """
+    if end is None:
+        end = len(text)
+    if not _HINT.search(text, start, end):
+        return []
+    out: list[DateMatch] = []
+    for m in _PATTERN.finditer(text, start, end):
+        got = _resolve(m, published, start)
+        if got is None:
+            continue
+        s, e, value, resolution, relative = got
+        out.append(DateMatch(s, e, text[s:e], value, resolution, relative))
+    return out
+
+
+def _is_future(m: re.Match[str], start: int) -> bool:
+    """Whether the clause leading up to the date talks about the future.
+
+    Only a cue shortly before the date counts, and a reporting verb after the
+    cue ("plans to cut ..., Politico reported on Friday") puts the date back in
+    the past.
+    """
+    text = m.string
+    lo = max(start, m.start() - 90)
+    cue = None
+    for cue in _FUTURE.finditer(text, lo, m.start()):
+        pass
+    if cue is None:
+        return False
+    return not _REPORTED.search(text, cue.end(), m.start())
+
+
+def _resolve(
+    m: re.Match[str], published: dt.date | None, start: int
+) -> tuple[int, int, str | None, str, bool] | None:
+    g = m.group
+    future = _is_future(m, start) if published is not None else False
+    s, e = m.start(), m.end()
+    if g("dmy"):
+        y, mo, d = int(g("dmy_y")), _month(g("dmy_m")), _day(g("dmy_d"))
+        if not _valid(y, mo, d):
+            return None
+        return s, e, _iso(dt.date(y, mo, d)), "absolute", False
+    if g("mdy"):
+        mo, d = _month(g("mdy_m")), _day(g("mdy_d"))
+        if g("mdy_m") == "May" and not g("mdy_y") and d > 31:
+            return None
+        if g("mdy_y"):
+            y = int(g("mdy_y"))
+            if not _valid(y, mo, d):
+                return None
+            return s, e, _iso(dt.date(y, mo, d)), "absolute", False
+        return _yearless_day(s, e, g("mdy"), mo, d, published, future)
+    if g("dm"):
+        return _yearless_day(s, e, g("dm"), _month(g("dm_m")), _day(g("dm_d")), published, future)
+    if g("rel_month"):
+        direction = g("rm_dir").lower()
+        mo = _month(g("rm_m"))
+        e = m.end("rm_m")
+        s = m.start("rm_dir")
+        label = text_of(m, s, e)
+        if published is None:
+            return s, e, None, UNRESOLVED, True
+        if direction == "last":
+            # "last July" in May 2024 is July 2023; in August 2023 it is July 2023.
+            y = published.year if mo < published.month else published.year - 1
+        elif direction == "next":
+            y = published.year if mo > published.month else published.year + 1
+        elif direction == "this":
+            y = published.year
+        else:
+            y = _nearest_month(mo, published, future)
+        value = _month_str(y, mo)
+        return s, e, value, _rel(label, value, published), True
+    if g("my"):
+        y, mo = int(g("my_y")), _month(g("my_m"))
+        s = m.start("my_m")
+        return s, e, _month_str(y, mo), "absolute", False
+    if g("month"):
+        name = g("m_m")
+        # "May" alone is almost always the modal verb unless a preposition says otherwise.
+        if name == "May" and not g("m_pre"):
+            return None
+        s = m.start("m_m")
+        mo = _month(name)
+        if published is None:
+            return s, e, None, UNRESOLVED, True
+        y = _nearest_month(mo, published, future)
+        value = _month_str(y, mo)
+        return s, e, value, _rel(name, value, published), True
+    if g("weekday"):
+        wd = WEEKDAYS[g("wd").lower()]
+        direction = (g("wd_dir") or "").strip().lower()
+        if direction != "on":
+            s = m.start("wd_dir") if direction else m.start("wd")
+        else:
+            s = m.start("wd")
+        label = text_of(m, s, e)
+        if published is None:
+            return s, e, None, UNRESOLVED, True
+        back = (published.weekday() - wd) % 7
+        if direction == "next" or (future and direction != "last"):
+            ahead = (wd - published.weekday()) % 7
+            if direction == "next" and ahead == 0:
+                ahead = 7
+            d = published + dt.timedelta(days=ahead)
+        else:
+            if direction == "last" and back == 0:
+                back = 7
+            d = published - dt.timedelta(days=back)
+        return s, e, _iso(d), _rel(label, _iso(d), published), True
+    if g("rel"):
+        unit = g("rel_unit")
+        direction = g("rel_dir").lower()
+        label = m.group(0)
+        if published is None:
+            return s, e, None, UNRESOLVED, True
+        step = {"last": -1, "past": -1, "next": 1, "this": 0}[direction]
+        if unit == "week":
+            value = _week_str(published + dt.timedelta(weeks=step))
+        elif unit == "month":
+            d = published + relativedelta(months=step)
+            value = _month_str(d.year, d.month)
+        else:
+            value = f"{published.year + step:04d}"
+        return s, e, value, _rel(label, value, published), True
+    if g("ago"):
+        raw = g("ago_n").lower()
+        n = int(raw) if raw.isdigit() else _NUMWORDS.get(raw, 0)
+        unit = g("ago_unit")
+        label = m.group(0)
+        if published is None:
+            return s, e, None, UNRESOLVED, True
+        if unit == "day":
+            value = _iso(published - dt.timedelta(days=n))
+        elif unit == "week":
+            value = _week_str(published - dt.timedelta(weeks=n))
+        elif unit == "month":
+            d = published - relativedelta(months=n)
+            value = _month_str(d.year, d.month)
+        else:
+            value = f"{published.year - n:04d}"
+        return s, e, value, _rel(label, value, published), True
+    if g("deictic"):
+        word = m.group(0).lower()
+        if published is None:
+            return s, e, None, UNRESOLVED, True
+        # "today" is also used loosely ("Africa today"); only the capitalised or
+        # clause-level uses reach here, and they are about the publication day.
+        shift = {"yesterday": -1, "today": 0, "tomorrow": 1}[word]
+        d = published + dt.timedelta(days=shift)
+        return s, e, _iso(d), _rel(m.group(0), _iso(d), published), True
+    if g("year"):
+        s = m.start("y")
+        return s, e, g("y"), "absolute", False
+    return None
+
+
+def _yearless_day(
+    s: int,
+    e: int,
+    label: str,
+    mo: int,
+    d: int,
+    published: dt.date | None,
+    future: bool,
+) -> tuple[int, int, str | None, str, bool] | None:
+    if published is None:
+        return s, e, None, UNRESOLVED, True
+    y = _nearest_month(mo, published, future)
+    if mo == published.month and not future and d > published.day:
+        y -= 1
+    if not _valid(y, mo, d):
+        return None
+    value = _iso(dt.date(y, mo, d))
+    return s, e, value, _rel(label, value, published), True
+
+
+def text_of(m: re.Match[str], s: int, e: int) -> str:
+    return m.string[s:e]

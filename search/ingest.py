@@ -1,0 +1,529 @@
+"""Reading articles from files: plain text, Markdown, HTML, JSON Lines and feeds.
+
+Every reader returns an ``IngestResult`` instead of raising: a bad file (or a
+bad line in a JSON Lines file) becomes a ``Problem`` with a reason a person can
+act on, and the rest of the batch still loads.
+"""
+
+from __future__ import annotations
+
+import codecs
+import gzip
+import hashlib
+import html
+import json
+import re
+import tomllib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+from .model import Article
+from .scraped import clean_scraped, derive_title, parse_date
+from .textsafety import strip_unsafe
+
+MAX_ARTICLE_BYTES = 5 * 1024 * 1024
+"""One article larger than this is not news copy; it is skipped with a message."""
+MAX_BUNDLE_BYTES = 2 * 1024 * 1024 * 1024
+"""JSON Lines and feeds hold many articles and are streamed; cap only absurd sizes."""
+
+TEXT_SUFFIXES = {".txt", ".text"}
+MARKDOWN_SUFFIXES = {".md", ".markdown"}
+HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+JSONL_SUFFIXES = {".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz"}
+FEED_SUFFIXES = {".xml", ".rss", ".atom"}
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | MARKDOWN_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES | FEED_SUFFIXES
+
+
+@dataclass(slots=True)
+class Problem:
+    path: str
+    reason: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.reason}"
+
+
+@dataclass(slots=True)
+class IngestResult:
+    articles: list[Article] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def suffix_of(path: Path) -> str:
+    name = path.name.lower()
+    for double in (".jsonl.gz", ".ndjson.gz"):
+        if name.endswith(double):
+            return double
+    return path.suffix.lower()
+
+
+def article_id(title: str, body: str) -> str:
+    """Content-derived id: the same story ingested twice gets the same id."""
+    canonical = re.sub(r"\s+", " ", f"{title}\n{body}").strip().lower()
+    return hashlib.blake2b(canonical.encode("utf-8"), digest_size=8).hexdigest()
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """Decode bytes as text: BOM first, then strict UTF-8, then Windows-1252."""
+    for bom, encoding in (
+        (codecs.BOM_UTF32_LE, "utf-32"),
+        (codecs.BOM_UTF32_BE, "utf-32"),
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
+        if data.startswith(bom):
+            return data.decode(encoding, errors="replace"), encoding
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    # cp1252 leaves five bytes undefined; those (and only those) become U+FFFD.
+    return data.decode("cp1252", errors="replace"), "cp1252"
+
+
+def looks_binary(data: bytes) -> bool:
+    """True for data that is not text in any encoding we read."""
+    sample = data[:8192]
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return False
+    if b"\x00" in sample:
+        return True
+    controls = sum(1 for b in sample if b < 9 or 13 < b < 32)
+    return len(sample) > 0 and controls / len(sample) > 0.05
+
+
+def make_article(
+    *,
+    title: str,
+    body: str,
+    published: date | None,
+    source: str | None,
+    path: Path,
+    origin: str,
+    fmt: str,
+    tags: Iterable[str] = (),
+) -> Article:
+    title = " ".join(strip_unsafe(title).split())
+    body = strip_unsafe(body).strip()
+    source = " ".join(strip_unsafe(source).split()) if source else None
+    if not title:
+        title = derive_title(body) if body else path.stem
+    return Article(
+        id=article_id(title, body),
+        title=title,
+        body=body,
+        date=published,
+        source=source or None,
+        path=str(path),
+        origin=origin,
+        format=fmt,
+        tags=sorted({strip_unsafe(t).strip() for t in tags if str(t).strip()}),
+    )
+
+
+def _coerce_date(value: Any) -> date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return parse_date(str(value))
+
+
+# --- plain text ---------------------------------------------------------------
+
+
+def read_text(path: Path, text: str, result: IngestResult) -> None:
+    text = strip_unsafe(text)
+    if not text.strip():
+        result.problems.append(Problem(str(path), "empty file (no text)"))
+        return
+    parsed = clean_scraped(text)
+    result.notes.extend(f"{path}: {n}" for n in parsed.notes)
+    if not parsed.body.strip():
+        result.problems.append(Problem(str(path), "no article text left after removing page furniture"))
+        return
+    result.articles.append(
+        make_article(
+            title=parsed.title,
+            body=parsed.body,
+            published=parsed.date,
+            source=parsed.source,
+            path=path,
+            origin=str(path),
+            fmt="txt",
+        )
+    )
+
+
+# --- Markdown -----------------------------------------------------------------
+
+_FRONT_MATTER = re.compile(r"\A(---|\+\+\+)[ \t]*\n(.*?)\n\1[ \t]*(?:\n|\Z)", re.DOTALL)
+
+
+def read_markdown(path: Path, text: str, result: IngestResult) -> None:
+    text = strip_unsafe(text)
+    meta: dict[str, Any] = {}
+    match = _FRONT_MATTER.match(text)
+    if match:
+        try:
+            if match.group(1) == "---":
+                import yaml
+
+                loaded = yaml.safe_load(match.group(2))
+            else:
+                loaded = tomllib.loads(match.group(2))
+            if isinstance(loaded, dict):
+                meta = loaded
+            else:
+                result.notes.append(f"{path}: front matter is not a mapping; ignored")
+        except Exception as exc:  # YAML and TOML raise many error types
+            result.notes.append(f"{path}: unreadable front matter ignored ({type(exc).__name__})")
+        text = text[match.end() :]
+    title = str(meta.get("title") or "").strip()
+    body = text.strip()
+    if not title:
+        heading = re.match(r"\A#\s+(.+)\n+", body)
+        if heading:
+            title = heading.group(1).strip().strip("#").strip()
+            body = body[heading.end() :]
+    published = _coerce_date(meta.get("date") or meta.get("published"))
+    if published is None and not meta:
+        parsed = clean_scraped(body, known_title=title or None)
+        title, body, published = parsed.title, parsed.body, parsed.date
+    if not body.strip():
+        result.problems.append(Problem(str(path), "empty file (no text)"))
+        return
+    source = meta.get("source") or meta.get("publisher") or meta.get("site")
+    tags = meta.get("tags") or []
+    if isinstance(tags, str):
+        tags = [t.strip() for t in tags.split(",")]
+    result.articles.append(
+        make_article(
+            title=title,
+            body=body,
+            published=published,
+            source=str(source) if source else None,
+            path=path,
+            origin=str(path),
+            fmt="md",
+            tags=[str(t) for t in tags] if isinstance(tags, list) else [],
+        )
+    )
+
+
+# --- HTML ---------------------------------------------------------------------
+
+_SKIP_TAGS = {"script", "style", "nav", "header", "footer", "aside", "form", "noscript", "svg",
+              "button", "iframe", "template", "figure", "figcaption", "select"}
+_BLOCK_TAGS = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article",
+               "blockquote", "tr", "pre", "ul", "ol", "table", "main", "dd", "dt", "hr"}
+_DATE_META = ("article:published_time", "datepublished", "date", "pubdate", "publishdate",
+              "dc.date", "dc.date.issued", "sailthru.date", "parsely-pub-date", "og:published_time")
+_SOURCE_META = ("og:site_name", "application-name", "publisher", "dc.publisher", "cxenseparse:recs:publisher")
+_TITLE_META = ("og:title", "twitter:title", "dc.title", "headline")
+
+
+class _ArticleHTML(HTMLParser):
+    """Collects title, meta and visible text, preferring an <article> element."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.meta: dict[str, str] = {}
+        self.title = ""
+        self.h1 = ""
+        self._in_title = False
+        self._in_h1 = False
+        self._skip_depth = 0
+        self._article_depth = 0
+        self.saw_article = False
+        self.all_text: list[str] = []
+        self.article_text: list[str] = []
+        self.time_datetime: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attr = {k.lower(): (v or "") for k, v in attrs}
+        if tag == "meta":
+            key = (attr.get("property") or attr.get("name") or attr.get("itemprop") or "").lower()
+            if key and attr.get("content"):
+                self.meta.setdefault(key, attr["content"])
+            return
+        if tag == "time" and attr.get("datetime") and self.time_datetime is None:
+            self.time_datetime = attr["datetime"]
+        if tag in _SKIP_TAGS:
+            self._skip_depth += 1
+        elif tag == "title":
+            self._in_title = True
+        elif tag == "h1":
+            self._in_h1 = True
+        if tag == "article":
+            self._article_depth += 1
+            self.saw_article = True
+        if tag in _BLOCK_TAGS:
+            self._emit("\n\n")
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+        if tag in _SKIP_TAGS:
+            self._skip_depth = max(0, self._skip_depth - 1)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _SKIP_TAGS:
+            self._skip_depth = max(0, self._skip_depth - 1)
+        elif tag == "title":
+            self._in_title = False
+        elif tag == "h1":
+            self._in_h1 = False
+        if tag == "article":
+            self._article_depth = max(0, self._article_depth - 1)
+        if tag in _BLOCK_TAGS:
+            self._emit("\n\n")
+
+    def handle_data(self, data: str) -> None:
+        if self._in_title:
+            self.title += data
+            return
+        if self._skip_depth:
+            return
+        if self._in_h1 and not self.h1:
+            self.h1 = data.strip()
+            return
+        self._emit(data)
+
+    def _emit(self, text: str) -> None:
+        self.all_text.append(text)
+        if self._article_depth:
+            self.article_text.append(text)
+
+
+def _html_to_text(chunks: list[str]) -> str:
+    text = "".join(chunks)
+    paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n", text)]
+    return "\n\n".join(p for p in paragraphs if p)
+
+
+def html_text(markup: str) -> str:
+    """Visible text of an HTML fragment (feed entries), paragraphs kept."""
+    parser = _ArticleHTML()
+    try:
+        parser.feed(markup)
+        parser.close()
+    except Exception:  # html.parser is lenient, but never let a fragment stop a feed
+        return html.unescape(re.sub(r"<[^>]+>", " ", markup))
+    return _html_to_text(parser.all_text)
+
+
+def read_html(path: Path, text: str, result: IngestResult) -> None:
+    parser = _ArticleHTML()
+    try:
+        parser.feed(strip_unsafe(text))
+        parser.close()
+    except Exception as exc:
+        result.problems.append(Problem(str(path), f"unreadable HTML ({exc})"))
+        return
+    chunks = parser.article_text if parser.saw_article and "".join(parser.article_text).strip() else parser.all_text
+    body_text = _html_to_text(chunks)
+    title = next((parser.meta[k] for k in _TITLE_META if parser.meta.get(k)), "") or parser.h1
+    title = title or parser.title.strip()
+    published = next(
+        (d for k in _DATE_META if (d := _coerce_date(parser.meta.get(k))) is not None), None
+    ) or _coerce_date(parser.time_datetime)
+    source = next((parser.meta[k] for k in _SOURCE_META if parser.meta.get(k)), None)
+    parsed = clean_scraped(body_text, known_title=title or None)
+    if not parsed.body.strip():
+        result.problems.append(Problem(str(path), "no article text found in the HTML"))
+        return
+    result.articles.append(
+        make_article(
+            title=parsed.title,
+            body=parsed.body,
+            published=published or parsed.date,
+            source=source or parsed.source,
+            path=path,
+            origin=str(path),
+            fmt="html",
+        )
+    )
+
+
+# --- JSON Lines ---------------------------------------------------------------
+
+
+def read_jsonl_lines(path: Path, lines: Iterable[str], result: IngestResult) -> None:
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        if len(line) > MAX_ARTICLE_BYTES:
+            result.problems.append(Problem(str(path), "line longer than 5 MB skipped", number))
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            result.problems.append(Problem(str(path), f"malformed JSON ({exc.msg})", number))
+            continue
+        if not isinstance(record, dict):
+            result.problems.append(Problem(str(path), "line is not a JSON object", number))
+            continue
+        body = record.get("body") or record.get("text") or record.get("content") or ""
+        if not isinstance(body, str) or not body.strip():
+            result.problems.append(Problem(str(path), "no body text", number))
+            continue
+        title = record.get("title") or ""
+        record_id = record.get("id")
+        origin = f"{path}#{record_id}" if record_id not in (None, "") else f"{path}#L{number}"
+        raw_date = record.get("date") or record.get("published")
+        published = _coerce_date(raw_date)
+        if raw_date and published is None:
+            result.notes.append(f"{path}:{number}: unreadable date {str(raw_date)[:40]!r} ignored")
+        tags = record.get("tags") or []
+        result.articles.append(
+            make_article(
+                title=str(title),
+                body=body,
+                published=published,
+                source=str(record["source"]) if record.get("source") else None,
+                path=path,
+                origin=origin,
+                fmt="jsonl",
+                tags=[str(t) for t in tags] if isinstance(tags, list) else [],
+            )
+        )
+
+
+# --- RSS / Atom ---------------------------------------------------------------
+
+
+def read_feed(path: Path, data: bytes, result: IngestResult) -> None:
+    import feedparser
+
+    # Parse bytes, never a path or URL: feedparser fetches URLs, and fieldbrief
+    # must never touch the network.
+    feed = feedparser.parse(data, resolve_relative_uris=False, sanitize_html=True)
+    if not feed.entries:
+        reason = "no feed entries found"
+        if feed.get("bozo"):
+            reason = f"malformed feed ({feed.get('bozo_exception')})"
+        result.problems.append(Problem(str(path), reason))
+        return
+    if feed.get("bozo"):
+        result.notes.append(f"{path}: feed is not well-formed; read what could be recovered")
+    feed_title = feed.feed.get("title") if feed.get("feed") else None
+    for number, entry in enumerate(feed.entries, start=1):
+        content = ""
+        if entry.get("content"):
+            content = "\n\n".join(c.get("value", "") for c in entry.content)
+        content = content or entry.get("summary", "") or entry.get("description", "")
+        body = html_text(content)
+        if not body.strip():
+            result.problems.append(Problem(str(path), "feed entry without text", number))
+            continue
+        stamp = entry.get("published_parsed") or entry.get("updated_parsed")
+        published = date(stamp.tm_year, stamp.tm_mon, stamp.tm_mday) if stamp else None
+        key = entry.get("id") or entry.get("link") or f"entry{number}"
+        source = entry.get("source", {}).get("title") if entry.get("source") else None
+        result.articles.append(
+            make_article(
+                title=html_text(entry.get("title", "")),
+                body=body,
+                published=published,
+                source=source or feed_title,
+                path=path,
+                origin=f"{path}#{key}",
+                fmt="feed",
+                tags=[t.get("term", "") for t in entry.get("tags", []) if isinstance(t, dict)],
+            )
+        )
+
+
+# --- dispatch -----------------------------------------------------------------
+
+
+def read_path(path: str | Path) -> IngestResult:
+    """Read one file into articles. Never raises for bad content."""
+    path = Path(path)
+    result = IngestResult()
+    suffix = suffix_of(path)
+    if suffix not in SUPPORTED_SUFFIXES:
+        result.problems.append(Problem(str(path), f"unsupported file type {suffix or '(none)'}"))
+        return result
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        result.problems.append(Problem(str(path), f"cannot read ({exc.strerror or exc})"))
+        return result
+    bundle = suffix in JSONL_SUFFIXES or suffix in FEED_SUFFIXES
+    limit = MAX_BUNDLE_BYTES if bundle else MAX_ARTICLE_BYTES
+    if size > limit:
+        result.problems.append(
+            Problem(str(path), f"file is {size / 1048576:.1f} MB, over the {limit // 1048576} MB limit")
+        )
+        return result
+    if size == 0:
+        result.problems.append(Problem(str(path), "empty file"))
+        return result
+    try:
+        if suffix in JSONL_SUFFIXES:
+            _read_jsonl_file(path, suffix, result)
+            return result
+        data = path.read_bytes()
+    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+        result.problems.append(Problem(str(path), f"cannot read ({exc})"))
+        return result
+    if suffix in FEED_SUFFIXES:
+        read_feed(path, data, result)
+        return result
+    if looks_binary(data):
+        result.problems.append(Problem(str(path), "binary data, not text"))
+        return result
+    text, encoding = decode(data)
+    if encoding == "cp1252":
+        result.notes.append(f"{path}: not valid UTF-8; decoded as Windows-1252")
+    if suffix in MARKDOWN_SUFFIXES:
+        read_markdown(path, text, result)
+    elif suffix in HTML_SUFFIXES:
+        read_html(path, text, result)
+    else:
+        read_text(path, text, result)
+    return result
+
+
+def _read_jsonl_file(path: Path, suffix: str, result: IngestResult) -> None:
+    opener = gzip.open if suffix.endswith(".gz") else open
+    with opener(path, "rb") as handle:
+        def lines() -> Iterator[str]:
+            for raw in handle:
+                try:
+                    yield raw.decode("utf-8")
+                except UnicodeDecodeError:
+                    yield raw.decode("cp1252", errors="replace")
+
+        read_jsonl_lines(path, lines(), result)
+
+
+def iter_input_files(paths: Iterable[str | Path]) -> Iterator[tuple[Path, Problem | None]]:
+    """Expand files and folders (recursively) into the files to read.
+
+    Hidden files and unsupported types inside folders are passed over silently;
+    a path named explicitly that cannot be read is reported.
+    """
+    for raw in paths:
+        path = Path(raw).expanduser()
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                if any(part.startswith(".") for part in child.relative_to(path).parts):
+                    continue
+                if child.is_file() and suffix_of(child) in SUPPORTED_SUFFIXES:
+                    yield child.resolve(), None
+        elif path.is_file():
+            yield path.resolve(), None
+        else:
+            yield path, Problem(str(path), "no such file or folder")

@@ -1,0 +1,390 @@
+"""A fieldbrief library: the article store, its Whoosh index, and searching it.
+
+``Library`` is the one object the CLI and the TUI talk to. Layout on disk::
+
+    <library>/library.sqlite3     articles, facts, tags, briefings (source of truth)
+    <library>/indexes/<name>/     Whoosh index directories
+    <library>/CURRENT             name of the index in use, replaced atomically
+
+A rebuild writes a fresh index directory and then replaces ``CURRENT`` with
+``os.replace``, so a crash at any point leaves either the old or the new index
+in use, never a half-written one.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from whoosh import index as whoosh_index
+from whoosh.writing import IndexWriter
+
+from . import indexfmt
+from .ingest import IngestResult, Problem, iter_input_files, read_path
+from .locations import LibraryPaths, library_at
+from .model import Article, Fact
+from .query import SearchResults, run_search
+from .store import Store
+
+Progress = Callable[[int, int, str], None]
+"""progress(done, total, what) — called from the thread doing the work."""
+
+FactExtractor = Callable[[Article], list[Fact]]
+
+
+class LibraryError(Exception):
+    """A problem the user can act on; the message says how."""
+
+
+@dataclass(slots=True)
+class AddReport:
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    files: int = 0
+    seconds: float = 0.0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "files": self.files,
+            "added": self.added,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "skipped": [
+                {"path": p.path, "line": p.line, "reason": p.reason} for p in self.skipped
+            ],
+            "notes": list(self.notes),
+            "seconds": round(self.seconds, 3),
+        }
+
+    def summary(self) -> str:
+        return (
+            f"{self.added} added, {self.updated} updated, {self.unchanged} unchanged, "
+            f"{len(self.skipped)} skipped"
+        )
+
+
+def default_fact_extractor() -> FactExtractor:
+    """The fact engine, loaded lazily: the model takes a moment to load."""
+    from .facts.extract import extract_facts
+
+    def extract(article: Article) -> list[Fact]:
+        return extract_facts(article.body, article.date)
+
+    return extract
+
+
+def bundled_seed_files() -> list[Path]:
+    seeds = resources.files("fieldbrief.seeds")
+    return sorted(
+        Path(str(entry)) for entry in seeds.iterdir() if entry.name.endswith(".txt")
+    )
+
+
+class Library:
+    """An open library. Safe to share between threads."""
+
+    def __init__(self, paths: LibraryPaths, *, fact_extractor: FactExtractor | None = None) -> None:
+        self.paths = paths.ensure()
+        self.store = Store(paths.store)
+        self._fact_extractor = fact_extractor
+        self._index_lock = threading.RLock()
+        self._searcher: Any = None
+        self._ix: Any = None
+        self.recovered: list[str] = []
+
+    # --- opening --------------------------------------------------------------
+
+    @classmethod
+    def open(
+        cls,
+        path: str | os.PathLike[str] | None = None,
+        *,
+        seed: bool = True,
+        fact_extractor: FactExtractor | None = None,
+    ) -> Library:
+        """Open (or create) a library; a new default library gets the bundled seeds."""
+        library = cls(library_at(path), fact_extractor=fact_extractor)
+        library._recover()
+        if seed and library.store.get_meta("seeded") is None and library.store.count() == 0:
+            library.add_paths(bundled_seed_files())
+            library.store.set_meta("seeded", datetime.now().isoformat(timespec="seconds"))
+        return library
+
+    def close(self) -> None:
+        with self._index_lock:
+            if self._searcher is not None:
+                self._searcher.close()
+                self._searcher = None
+            self._ix = None
+        self.store.close()
+
+    def __enter__(self) -> Library:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    @property
+    def indexes_dir(self) -> Path:
+        return self.paths.root / "indexes"
+
+    @property
+    def current_file(self) -> Path:
+        return self.paths.root / "CURRENT"
+
+    def current_index_dir(self) -> Path | None:
+        try:
+            name = self.current_file.read_text("utf-8").strip()
+        except FileNotFoundError:
+            return None
+        return self.indexes_dir / name if name else None
+
+    def _recover(self) -> None:
+        """Bring the index up to date with the store after a crash or a foreign write.
+
+        The store records which articles reached the index; anything a killed
+        ``add`` or ``rebuild`` left behind is indexed now, and abandoned rebuild
+        directories are removed.
+        """
+        current = self.current_index_dir()
+        if current is None or not indexfmt.is_index(current):
+            if current is not None:
+                self.recovered.append(f"index {current.name} was missing or incomplete; rebuilt")
+            self.rebuild()
+            return
+        indexfmt.verify(current)
+        self._remove_abandoned(keep=current)
+        pending = self.store.unindexed_count()
+        if pending:
+            self.recovered.append(f"resumed indexing of {pending} articles left by an interrupted run")
+            self.sync_index()
+
+    def _remove_abandoned(self, keep: Path) -> None:
+        if not self.indexes_dir.exists():
+            return
+        for child in self.indexes_dir.iterdir():
+            if child == keep or not child.is_dir():
+                continue
+            if indexfmt.owner_alive(child):
+                continue
+            shutil.rmtree(child, ignore_errors=True)
+
+    # --- index access ---------------------------------------------------------
+
+    def _index(self) -> Any:
+        with self._index_lock:
+            if self._ix is None:
+                current = self.current_index_dir()
+                if current is None:
+                    raise LibraryError("the library has no index; run `fieldbrief index --rebuild`")
+                self._ix = indexfmt.open_verified(current)
+            return self._ix
+
+    def searcher(self) -> Any:
+        """A shared searcher, refreshed when another writer committed."""
+        with self._index_lock:
+            current = self.current_index_dir()
+            if self._ix is not None and current is not None and Path(self._ix.storage.folder) != current:
+                # A rebuild (maybe in another process) swapped the index.
+                if self._searcher is not None:
+                    self._searcher.close()
+                self._searcher, self._ix = None, None
+            if self._searcher is None:
+                self._searcher = self._index().searcher()
+            else:
+                self._searcher = self._searcher.refresh()
+            return self._searcher
+
+    def doc_count(self) -> int:
+        return int(self.searcher().doc_count())
+
+    # --- adding ---------------------------------------------------------------
+
+    @property
+    def fact_extractor(self) -> FactExtractor:
+        if self._fact_extractor is None:
+            self._fact_extractor = default_fact_extractor()
+        return self._fact_extractor
+
+    def add_paths(self, paths: Iterable[str | os.PathLike[str]], progress: Progress | None = None) -> AddReport:
+        started = time.perf_counter()
+        report = AddReport()
+        files = list(iter_input_files(paths))
+        batch: list[Article] = []
+        for number, (path, problem) in enumerate(files, start=1):
+            if problem is not None:
+                report.skipped.append(problem)
+                continue
+            report.files += 1
+            result: IngestResult = read_path(path)
+            report.skipped.extend(result.problems)
+            report.notes.extend(result.notes)
+            batch.extend(result.articles)
+            if len(batch) >= 2000:
+                self._add_batch(batch, report, progress)
+                batch = []
+            if progress:
+                progress(number, len(files), str(path))
+        if batch:
+            self._add_batch(batch, report, progress)
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def add_articles(self, articles: Sequence[Article], progress: Progress | None = None) -> AddReport:
+        report = AddReport()
+        started = time.perf_counter()
+        self._add_batch(list(articles), report, progress)
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def _add_batch(self, articles: list[Article], report: AddReport, progress: Progress | None) -> None:
+        fresh: list[Article] = []
+        replaced: dict[str, list[str]] = {}
+        seen: set[str] = set()
+        for article in articles:
+            if article.id in seen or self.store.has(article.id):
+                report.unchanged += 1
+                continue
+            seen.add(article.id)
+            old_ids = self.store.ids_for_origin(article.origin)
+            if old_ids:
+                replaced[article.id] = old_ids
+                report.updated += 1
+            else:
+                report.added += 1
+            fresh.append(article)
+        if not fresh:
+            return
+        facts = self._extract_all(fresh, progress)
+        with self.store.transaction() as db:
+            for article, article_facts in zip(fresh, facts, strict=True):
+                for old in replaced.get(article.id, []):
+                    self.store.remove(db, old)
+                self.store.put(db, article, article_facts)
+        self.sync_index(progress=progress)
+
+    def _extract_all(self, articles: list[Article], progress: Progress | None) -> list[list[Fact]]:
+        from .parallel import extract_facts_parallel
+
+        return extract_facts_parallel(articles, self.fact_extractor, progress=progress)
+
+    def set_tags(self, article_id: str, tags: Iterable[str]) -> None:
+        self.store.set_tags(article_id, sorted({t.strip() for t in tags if t.strip()}))
+        self.sync_index()
+
+    # --- keeping the index in step with the store -----------------------------
+
+    def sync_index(self, progress: Progress | None = None) -> int:
+        """Write every article not yet in the index; apply pending removals."""
+        with self._index_lock:
+            deleted = self.store.pending_deletes()
+            todo = self.store.unindexed_count()
+            if not todo:
+                return 0
+            ix = self._index()
+            writer = indexfmt.writer_for(ix, todo)
+            done: list[str] = []
+            try:
+                for old in deleted:
+                    writer.delete_by_term("id", old)
+                for n, (article, facts) in enumerate(self.store.iter_all(only_unindexed=True), 1):
+                    writer.update_document(**indexfmt.document(article, facts))
+                    done.append(article.id)
+                    if progress and n % 500 == 0:
+                        progress(n, todo, "indexing")
+                writer.commit()
+            except BaseException:
+                writer.cancel()
+                raise
+            indexfmt.seal(Path(ix.storage.folder))
+            self.store.mark_indexed(done, deleted)
+            return len(done)
+
+    def rebuild(self, progress: Progress | None = None, *, procs: int = 1) -> Path:
+        """Rebuild the index from the store into a new directory, then swap."""
+        self.indexes_dir.mkdir(parents=True, exist_ok=True)
+        name = f"ix-{datetime.now().strftime('%Y%m%dT%H%M%S')}-{os.getpid()}"
+        target = self.indexes_dir / name
+        indexfmt.create(target)
+        total = self.store.count()
+        ix = whoosh_index.open_dir(str(target))
+        writer: IndexWriter = indexfmt.writer_for(ix, total, procs=procs)
+        ids: list[str] = []
+        try:
+            for n, (article, facts) in enumerate(self.store.iter_all(), 1):
+                writer.add_document(**indexfmt.document(article, facts))
+                ids.append(article.id)
+                if progress and n % 500 == 0:
+                    progress(n, total, "rebuilding")
+            writer.commit()
+        except BaseException:
+            writer.cancel()
+            shutil.rmtree(target, ignore_errors=True)
+            raise
+        indexfmt.seal(target)
+        with self._index_lock:
+            previous = self.current_index_dir()
+            tmp = self.current_file.with_suffix(f".tmp-{os.getpid()}")
+            tmp.write_text(name, "utf-8")
+            with open(tmp, "rb+") as handle:
+                os.fsync(handle.fileno())
+            os.replace(tmp, self.current_file)
+            if self._searcher is not None:
+                self._searcher.close()
+            self._searcher, self._ix = None, None
+            self.store.mark_all_unindexed()
+            self.store.mark_indexed(ids)
+            if previous is not None and previous != target:
+                shutil.rmtree(previous, ignore_errors=True)
+        return target
+
+    # --- reading --------------------------------------------------------------
+
+    def get(self, article_id: str) -> tuple[Article, list[Fact]] | None:
+        found = self.store.get(article_id)
+        if found is None and len(article_id) >= 4:
+            matches = self.store.find_prefix(article_id, limit=2)
+            if len(matches) == 1:
+                found = self.store.get(matches[0])
+        return found
+
+    def search(
+        self,
+        query: str,
+        *,
+        limit: int = 20,
+        sort: str = "relevance",
+        snippets: int = 20,
+        page: int = 1,
+    ) -> SearchResults:
+        with self._index_lock:
+            searcher = self.searcher()
+            return run_search(searcher, query, limit=limit, sort=sort, snippets=snippets, page=page)
+
+    def articles(self) -> Iterator[tuple[Article, list[Fact]]]:
+        return self.store.iter_all()
+
+    def stats(self) -> dict[str, Any]:
+        data = self.store.stats()
+        data["library"] = str(self.paths.root)
+        current = self.current_index_dir()
+        data["index"] = str(current) if current else None
+        data["index_bytes"] = (
+            sum(f.stat().st_size for f in current.iterdir() if f.is_file()) if current else 0
+        )
+        return data
+
+
+def parse_iso_date(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None

@@ -1,0 +1,309 @@
+"""Turning what the analyst typed into ranked, highlighted hits.
+
+The Whoosh query language is accepted as is (fields, phrases, boolean, wildcard,
+fuzzy ``~``) plus date ranges on ``date:`` and entity filters (``person:``,
+``org:``, ``place:``, ``tag:``). Nothing typed raises: a query that does not
+parse, or parses to nothing, is re-run as plain terms and the result says so.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from whoosh import highlight, qparser, query, sorting
+from whoosh.qparser.dateparse import DateParserPlugin
+
+SNIPPET_OPEN = "\x02"
+SNIPPET_CLOSE = "\x03"
+"""Markers around matched words inside a snippet. Both are control characters
+that ingest strips from article text, so content can never forge them."""
+
+FIELD_ALIASES = {
+    "person": ["people", "who"],
+    "org": ["organization", "organisation", "orgs"],
+    "place": ["location", "loc", "where", "places"],
+    "tag": ["tags"],
+    "source": ["src", "publisher"],
+}
+
+AliasExpander = Callable[[str, str], list[str]]
+"""expand(field, text) -> other names for the same entity (for person:/org:/place:)."""
+
+
+@dataclass(slots=True)
+class Hit:
+    id: str
+    title: str
+    date: date | None
+    source: str | None
+    path: str
+    score: float
+    rank: int
+    snippet: str
+    highlights: list[tuple[int, int]] = field(default_factory=list)
+    title_highlights: list[tuple[int, int]] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "date": self.date.isoformat() if self.date else None,
+            "source": self.source,
+            "path": self.path,
+            "score": round(self.score, 4),
+            "rank": self.rank,
+            "snippet": self.snippet,
+            "highlights": [list(span) for span in self.highlights],
+        }
+
+
+@dataclass(slots=True)
+class SearchResults:
+    query: str
+    hits: list[Hit]
+    total: int
+    sort: str = "relevance"
+    page: int = 1
+    fallback: str | None = None
+    suggestion: str | None = None
+    terms: list[str] = field(default_factory=list)
+    elapsed_ms: float = 0.0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "query": self.query,
+            "total": self.total,
+            "sort": self.sort,
+            "page": self.page,
+            "fallback": self.fallback,
+            "suggestion": self.suggestion,
+            "hits": [h.to_json() for h in self.hits],
+        }
+
+
+class _MarkerFormatter(highlight.Formatter):
+    between = " … "
+
+    def format_token(self, text: str, token: Any, replace: bool = False) -> str:
+        return f"{SNIPPET_OPEN}{highlight.get_text(text, token, replace)}{SNIPPET_CLOSE}"
+
+
+def split_markers(marked: str) -> tuple[str, list[tuple[int, int]]]:
+    """Remove snippet markers, returning the text and the highlighted spans."""
+    out: list[str] = []
+    spans: list[tuple[int, int]] = []
+    length = 0
+    start = -1
+    for part in re.split(f"([{SNIPPET_OPEN}{SNIPPET_CLOSE}])", marked):
+        if part == SNIPPET_OPEN:
+            start = length
+        elif part == SNIPPET_CLOSE:
+            if start >= 0:
+                spans.append((start, length))
+            start = -1
+        else:
+            out.append(part)
+            length += len(part)
+    return "".join(out), spans
+
+
+def make_parser(schema: Any) -> qparser.QueryParser:
+    parser = qparser.MultifieldParser(["title", "body"], schema, group=qparser.AndGroup)
+    parser.add_plugin(qparser.FuzzyTermPlugin())
+    parser.add_plugin(qparser.GtLtPlugin())
+    parser.add_plugin(DateParserPlugin(free=False))
+    parser.add_plugin(qparser.FieldAliasPlugin(FIELD_ALIASES))
+    return parser
+
+
+_parsers: dict[int, qparser.QueryParser] = {}
+
+
+def _parser_for(schema: Any) -> qparser.QueryParser:
+    key = id(schema)
+    if key not in _parsers:
+        _parsers[key] = make_parser(schema)
+    return _parsers[key]
+
+
+_YEAR_COMPARISON = re.compile(r"\bdate:([<>]=?)(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?\b")
+
+
+def _normalise_dates(text: str) -> str:
+    """Rewrite ``date:>2024`` style comparisons into ranges Whoosh understands."""
+
+    def repl(match: re.Match[str]) -> str:
+        op, year, month, day = match.groups()
+        stamp = year + (month or "") + (day or "")
+        if op.startswith(">"):
+            return f"date:[{stamp} to]"
+        return f"date:[to {stamp}]"
+
+    return _YEAR_COMPARISON.sub(repl, text)
+
+
+def _contains_error(q: Any) -> bool:
+    if q is None or q is query.NullQuery:
+        return True
+    if type(q).__name__ in ("ErrorQuery",) or getattr(q, "error", None):
+        return True
+    return any(_contains_error(child) for child in q.children()) if hasattr(q, "children") else False
+
+
+def _plain_terms(parser: qparser.QueryParser, text: str) -> Any:
+    words = re.findall(r"\w+", text)
+    if not words:
+        return None
+    return parser.parse(" ".join(words))
+
+
+def _entity_fields(q: Any) -> list[tuple[str, str]]:
+    found: list[tuple[str, str]] = []
+    for fieldname, text in q.iter_all_terms() if hasattr(q, "iter_all_terms") else []:
+        if fieldname in ("person", "org", "place"):
+            found.append((fieldname, text if isinstance(text, str) else text.decode("utf-8")))
+    return found
+
+
+def _expand_entities(q: Any, expand: AliasExpander | None) -> Any:
+    """``person:bazoum`` also finds articles that spell the name ``Barzoum``."""
+    if expand is None:
+        return q
+
+    def visit(node: Any) -> Any:
+        if isinstance(node, (query.Term, query.Phrase)) and node.field() in ("person", "org", "place"):
+            words = node.words if isinstance(node, query.Phrase) else [node.text]
+            aliases = expand(node.field(), " ".join(str(w) for w in words))
+            if aliases:
+                alts = [node]
+                for alias in aliases:
+                    parts = re.findall(r"\w+", alias.lower())
+                    if len(parts) == 1:
+                        alts.append(query.Term(node.field(), parts[0]))
+                    elif parts:
+                        alts.append(query.Phrase(node.field(), parts))
+                return query.Or(alts)
+            return node
+        if hasattr(node, "subqueries"):
+            node.subqueries = [visit(s) for s in node.subqueries]
+        elif hasattr(node, "child"):
+            node.child = visit(node.child)
+        return node
+
+    return visit(q.copy())
+
+
+def run_search(
+    searcher: Any,
+    text: str,
+    *,
+    limit: int = 20,
+    sort: str = "relevance",
+    snippets: int = 20,
+    page: int = 1,
+    expand: AliasExpander | None = None,
+) -> SearchResults:
+    started = time.perf_counter()
+    parser = _parser_for(searcher.schema)
+    fallback: str | None = None
+    cleaned = text.strip()
+    if not cleaned:
+        return SearchResults(query=text, hits=[], total=0, sort=sort, page=page)
+    try:
+        parsed = parser.parse(_normalise_dates(cleaned))
+        if _contains_error(parsed):
+            raise ValueError("query did not parse")
+    except Exception as exc:  # Whoosh raises many exception types on odd input
+        fallback = f"could not read the query ({_reason(exc)}); searched for the words instead"
+        try:
+            parsed = _plain_terms(parser, cleaned)
+        except Exception:
+            parsed = None
+    if parsed is None:
+        return SearchResults(query=text, hits=[], total=0, sort=sort, page=page, fallback=fallback)
+    parsed = _expand_entities(parsed, expand)
+
+    sortedby: Any = None
+    reverse = False
+    if sort == "date":
+        sortedby = [sorting.FieldFacet("date", reverse=True), sorting.ScoreFacet()]
+    elif sort == "oldest":
+        sortedby = [sorting.FieldFacet("date"), sorting.ScoreFacet()]
+    try:
+        results = searcher.search_page(parsed, page, pagelen=limit, sortedby=sortedby, reverse=reverse, terms=True)
+    except Exception as exc:
+        fallback = f"query failed ({_reason(exc)}); searched for the words instead"
+        parsed = _plain_terms(parser, cleaned)
+        if parsed is None:
+            return SearchResults(query=text, hits=[], total=0, sort=sort, page=page, fallback=fallback)
+        results = searcher.search_page(parsed, page, pagelen=limit, sortedby=sortedby, terms=True)
+    results.results.fragmenter = highlight.ContextFragmenter(maxchars=240, surround=70)
+    results.results.formatter = _MarkerFormatter()
+
+    hits: list[Hit] = []
+    for i, hit in enumerate(results):
+        stored = hit.fields()
+        body = stored.get("body", "")
+        snippet, spans = "", []
+        if i < snippets:
+            try:
+                marked = hit.highlights("body", top=2)
+            except Exception:
+                marked = ""
+            snippet, spans = split_markers(" ".join(marked.split())) if marked else ("", [])
+        if not snippet:
+            snippet = _lead(body)
+        stamp = stored.get("date")
+        hits.append(
+            Hit(
+                id=stored["id"],
+                title=stored.get("title", ""),
+                date=stamp.date() if isinstance(stamp, datetime) else None,
+                source=stored.get("source") or None,
+                path=stored.get("path", ""),
+                score=float(hit.score) if isinstance(hit.score, int | float) else 0.0,
+                rank=hit.rank + 1,
+                snippet=snippet,
+                highlights=spans,
+            )
+        )
+    suggestion = _suggest(searcher, parsed, cleaned) if results.total < 5 and not fallback else None
+    terms = sorted(
+        {t.decode("utf-8") if isinstance(t, bytes) else str(t) for f, t in parsed.iter_all_terms() if f in ("title", "body")}
+    ) if hasattr(parsed, "iter_all_terms") else []
+    return SearchResults(
+        query=text,
+        hits=hits,
+        total=results.total,
+        sort=sort,
+        page=page,
+        fallback=fallback,
+        suggestion=suggestion,
+        terms=terms,
+        elapsed_ms=(time.perf_counter() - started) * 1000,
+    )
+
+
+def _lead(body: str, limit: int = 200) -> str:
+    text = " ".join(body[: limit * 2].split())
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"
+
+
+def _suggest(searcher: Any, parsed: Any, text: str) -> str | None:
+    try:
+        correction = searcher.correct_query(parsed, text, maxdist=2)
+    except Exception:
+        return None
+    if correction.query == parsed or not correction.string or correction.string == text:
+        return None
+    return str(correction.string)
+
+
+def _reason(exc: BaseException) -> str:
+    message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return message[:120]
