@@ -16,6 +16,7 @@ import hmac
 import json
 import os
 import secrets
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +46,10 @@ def schema() -> fields.Schema:
         origin=fields.ID(stored=True),
         title=fields.TEXT(stored=True, analyzer=stem, field_boost=2.0, spelling=True),
         body=fields.TEXT(stored=True, analyzer=stem, spelling=True),
-        date=fields.DATETIME(stored=True, sortable=True),
+        date=fields.DATETIME(stored=True),
+        # Days since 1970 for sorting; undated articles get 0 so they sort last
+        # when newest-first (Whoosh would otherwise put missing values first).
+        day=fields.NUMERIC(int, bits=32, sortable=True, signed=False),
         source=fields.TEXT(stored=True, analyzer=names),
         path=fields.ID(stored=True),
         tag=fields.KEYWORD(stored=True, commas=True, lowercase=True, scorable=True),
@@ -65,14 +69,19 @@ def document(article: Article, facts: list[Fact]) -> dict[str, Any]:
         "source": article.source or "",
         "tag": ",".join(article.tags),
     }
+    doc["day"] = 0
     if article.date is not None:
         doc["date"] = _midnight(article.date)
+        doc["day"] = max(1, (article.date - _EPOCH).days)
     for kind, name in ENTITY_FIELDS.items():
         values = sorted({str(f.value or f.text) for f in facts if f.kind == kind})
         if values:
             # Newline-separated so a phrase query cannot match across two names.
             doc[name] = "\n".join(values)
     return doc
+
+
+_EPOCH = date(1970, 1, 1)
 
 
 def _midnight(day: Any) -> Any:

@@ -231,9 +231,7 @@ def run_search(
     sortedby: Any = None
     reverse = False
     if sort == "date":
-        sortedby = [sorting.FieldFacet("date", reverse=True), sorting.ScoreFacet()]
-    elif sort == "oldest":
-        sortedby = [sorting.FieldFacet("date"), sorting.ScoreFacet()]
+        sortedby = [sorting.FieldFacet("day", reverse=True), sorting.ScoreFacet()]
     try:
         results = searcher.search_page(parsed, page, pagelen=limit, sortedby=sortedby, reverse=reverse, terms=True)
     except Exception as exc:

@@ -1,0 +1,233 @@
+"""People and their roles: titles, appositions and within-article short names.
+
+A role is read from three places, in order of preference:
+
+1. a title run right before the name: "Pentagon press secretary Maj. Gen.
+   Patrick Ryder", "Deputy Secretary of State Kurt Campbell", "department
+   spokesman Matthew Miller";
+2. an apposition before it: "the junta-appointed prime minister, Ali Lamine
+   Zeine,";
+3. an apposition after it: "Nicolas Normand, a former French ambassador to
+   Mali and Senegal,".
+
+Titles are never part of a name: ``split_title`` moves any title words the NER
+span swallowed ("President Mohamed Bazoum") into the role.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Words that make a phrase a role (the head of "Pentagon spokeswoman").
+ROLE_HEADS = frozenset(
+    """
+    president vice-president premier chancellor minister secretary spokesman spokeswoman
+    spokesperson ambassador envoy general gen. gen commander chief director governor mayor
+    senator sen. sen representative rep. congressman congresswoman lawmaker chairman
+    chairwoman chair leader head king queen prince princess emir sheikh sultan ayatollah
+    colonel col. col lieutenant lt. captain capt. major maj. admiral adm. brigadier brig.
+    sergeant sgt. marshal judge prosecutor attorney official officer diplomat analyst
+    correspondent reporter editor founder ceo executive adviser advisor coordinator
+    administrator mr. mrs. ms. dr. mr mrs ms dr prof. professor pope imam cardinal
+    archbishop bishop rev. chief-of-staff researcher fellow expert
+    """.split()
+)
+
+# Words that can sit inside a role phrase without being a head ("press", "deputy").
+ROLE_MODIFIERS = frozenset(
+    """
+    deputy vice acting former interim assistant associate senior junior top chief press
+    department state defense defence foreign interior home finance justice security
+    national prime of the for army air naval navy marine corps force forces military
+    joint staff general principal special white house pentagon u.s. us american french
+    russian british new incoming outgoing ousted deposed elected junta-appointed
+    second first
+    """.split()
+)
+
+# Abbreviated ranks and honorifics; they end with a period that is not a sentence end.
+_ABBREV_TITLES = frozenset(
+    "gen. maj. lt. col. capt. sgt. adm. brig. sen. rep. gov. mr. mrs. ms. dr. prof. rev. st.".split()
+)
+
+# Words that never start a role run even when capitalised (sentence openers, verbs).
+_STOP = frozenset(
+    """
+    the a an and or but said says told according to as with by in on at from after before
+    while when that this his her their its our
+    """.split()
+)
+
+_WORD = re.compile(r"[A-Za-z][\w.’'-]*")
+_NAME_TOKEN = re.compile(r"[A-Z][a-zà-ÿ’'-]+|[A-Z]\.|(?:al|bin|ibn|de|van|von|der|la|le|da)\b|Al-\w+")
+_PARTICLES = frozenset({"al", "bin", "ibn", "de", "van", "von", "der", "la", "le", "da", "el"})
+
+
+def _is_title_word(word: str) -> bool:
+    low = word.lower()
+    return low in ROLE_HEADS or low in _ABBREV_TITLES
+
+
+def split_title(surface: str) -> tuple[str, str | None]:
+    """Split leading title words off a person span: ("Mohamed Bazoum", "President")."""
+    words = surface.split()
+    i = 0
+    while i < len(words) - 1:
+        low = words[i].lower()
+        if low in ROLE_HEADS or low in _ABBREV_TITLES or low in ROLE_MODIFIERS:
+            i += 1
+            continue
+        break
+    # Only strip if what was skipped really contained a title head.
+    if i and any(_is_title_word(w) for w in words[:i]):
+        # Everything from the last title head on is the name's prefix; trim modifiers
+        # that follow it ("Secretary of State" keeps "of State").
+        title = " ".join(words[:i])
+        return " ".join(words[i:]), title
+    return surface, None
+
+
+def clean_name(surface: str) -> str:
+    """A person's name as a value: no possessive, no quotes, single spaces."""
+    s = surface.strip(" \t\n,.;:“”\"'‘’()")
+    s = re.sub(r"[’']s$", "", s)
+    return " ".join(s.split())
+
+
+def _words_before(text: str, pos: int, lo: int) -> list[tuple[str, int, int]]:
+    """Words of ``text[lo:pos]`` right to left, stopping at any punctuation except '.'."""
+    out: list[tuple[str, int, int]] = []
+    p = pos
+    while p > lo:
+        # skip spaces
+        q = p
+        while q > lo and text[q - 1] in " \t":
+            q -= 1
+        if q == p and p != pos:
+            break
+        r = q
+        while r > lo and (text[r - 1].isalnum() or text[r - 1] in ".’'-"):
+            r -= 1
+        if r == q:
+            break
+        word = text[r:q]
+        if word.endswith(".") and word.lower() not in _ABBREV_TITLES and not re.fullmatch(
+            r"(?:[A-Z]\.)+", word
+        ):
+            break
+        out.append((word, r, q))
+        p = r
+        if len(out) >= 8:
+            break
+    return out
+
+
+def title_before(text: str, start: int, lo: int) -> tuple[str, int] | None:
+    """The role run ending right before ``start`` ("Pentagon press secretary Maj. Gen.")."""
+    words = _words_before(text, start, lo)
+    if not words:
+        return None
+    run: list[tuple[str, int, int]] = []
+    seen_head = False
+    for word, s, e in words:
+        low = word.lower()
+        if low in _STOP and not (run and low in ("of", "the") and False):
+            if low == "of" and run:
+                run.append((word, s, e))
+                continue
+            break
+        if _is_title_word(word):
+            seen_head = True
+            run.append((word, s, e))
+            continue
+        if low in ROLE_MODIFIERS or low.endswith("-backed"):
+            run.append((word, s, e))
+            continue
+        # Capitalised organisation/country words extend a role ("Pentagon spokeswoman",
+        # "US Marine Corps General") but only once a head has been seen.
+        if word[:1].isupper() and seen_head and s > lo:
+            run.append((word, s, e))
+            continue
+        break
+    # Drop a dangling "of"/"the" at the far (left) end.
+    while run and run[-1][0].lower() in ("of", "the", "new") and len(run) > 1:
+        if run[-1][0].lower() == "new":
+            break
+        run.pop()
+    if not run or not seen_head:
+        return None
+    # The run must end (rightmost word) in a head or an abbreviated rank or "of X" chain.
+    rs = run[-1][1]
+    role = text[rs : run[0][2]]
+    # Sentence-initial "The" is not part of the role.
+    role = re.sub(r"^(?:[Tt]he)\s+", "", role)
+    return " ".join(role.split()), rs
+
+
+_APPOS_AFTER = re.compile(
+    r",\s+(?:a|an|the)\s+(?P<role>[^,.;:()“”\"]{3,80}?)\s*(?=[,.;]|\s+(?:who|which|said|told)\b)"
+)
+_APPOS_BEFORE_CLAUSE = re.compile(r"(?:^|[,;:—–])\s*(?P<role>[^,;:—–]{3,90}?),\s*$")
+
+
+def apposition_after(text: str, end: int, hi: int) -> str | None:
+    m = _APPOS_AFTER.match(text, end, hi)
+    if not m:
+        return None
+    role = m.group("role").strip()
+    words = role.split()
+    if len(words) > 10 or not any(w.lower().strip(",") in ROLE_HEADS for w in words):
+        return None
+    return role
+
+
+def apposition_before(text: str, start: int, lo: int) -> str | None:
+    m = _APPOS_BEFORE_CLAUSE.search(text, lo, start)
+    if not m or m.end() != start:
+        return None
+    role = m.group("role").strip()
+    role = re.sub(r"^(?:[Tt]he|[Aa]n?)\s+", "", role)
+    words = role.split()
+    if not 1 <= len(words) <= 9:
+        return None
+    if not any(w.lower() in ROLE_HEADS for w in words):
+        return None
+    # The head must be near the end ("top official for Africa"), not a clause with a verb.
+    if re.search(r"\b(?:said|says|told|was|is|has|had|were|are)\b", role):
+        return None
+    return role
+
+
+def role_for(text: str, start: int, end: int, sent: tuple[int, int]) -> tuple[str | None, int]:
+    """(role, start of the role text or ``start``) for the person at ``text[start:end]``."""
+    lo, hi = sent
+    t = title_before(text, start, lo)
+    if t:
+        return t
+    before = apposition_before(text, start, lo)
+    if before:
+        return before, start
+    after = apposition_after(text, end, hi)
+    if after:
+        return after, start
+    return None, start
+
+
+_TITLED_NAME = re.compile(
+    r"\b(?P<title>(?:[A-Z][\w.’'-]*\s+){0,4}?"
+    r"(?:President|Prime Minister|Minister|Secretary(?:\s+of\s+(?:State|Defense|Defence))?|"
+    r"[Ss]pokes(?:man|woman|person)|[Aa]mbassador|Gen\.|General|Col\.|Colonel|Adm\.|Admiral|"
+    r"Lt\.|Maj\.|Capt\.|Sen\.|Rep\.|Gov\.|Mr\.|Mrs\.|Ms\.|Dr\.|Sheikh|King|Queen|Prince|"
+    r"Chancellor|Commander|[Pp]ress [Ss]ecretary|[Ee]nvoy))\s+"
+    r"(?P<name>[A-Z][a-zà-ÿ’'-]+(?:\s+(?:[A-Z]\.|[A-Z][a-zà-ÿ’'-]+|al|bin|ibn|de|van|von)){1,3})"
+)
+
+
+def titled_names(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
+    """Names right after a title, as a safety net for names the tagger missed."""
+    out = []
+    for m in _TITLED_NAME.finditer(text, start, end):
+        name = clean_name(m.group("name"))
+        ns = m.start("name")
+        out.append((ns, ns + len(name), name))
+    return out
