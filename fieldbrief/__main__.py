@@ -1,0 +1,3 @@
+from fieldbrief.cli import main
+
+raise SystemExit(main())

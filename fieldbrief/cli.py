@@ -1,0 +1,258 @@
+"""The ``fieldbrief`` command: a thin layer over ``fieldbrief.search``.
+
+Exit codes (documented in the README, relied on by scripts):
+0 success; 1 nothing found (search with no hits, or add with files skipped);
+2 usage error; 3 library problem (e.g. an index that must be rebuilt);
+4 no such article.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from collections.abc import Sequence
+from typing import Any, TextIO
+
+from . import __version__
+
+EXIT_OK, EXIT_NOTHING, EXIT_USAGE, EXIT_LIBRARY, EXIT_NOT_FOUND = 0, 1, 2, 3, 4
+
+
+def _safe(text: str | None) -> str:
+    from fieldbrief.search.textsafety import strip_unsafe
+
+    return strip_unsafe(text or "")
+
+
+def _dump(data: Any, out: TextIO) -> None:
+    json.dump(data, out, ensure_ascii=False, indent=2)
+    out.write("\n")
+
+
+class _ProgressLine:
+    """A one-line progress bar on stderr, only when stderr is a terminal."""
+
+    def __init__(self) -> None:
+        self.enabled = sys.stderr.isatty()
+        self.last = 0.0
+
+    def __call__(self, done: int, total: int, what: str) -> None:
+        if not self.enabled or total < 20:
+            return
+        now = time.monotonic()
+        if now - self.last < 0.1 and done < total:
+            return
+        self.last = now
+        width = 30
+        filled = int(width * done / max(total, 1))
+        label = what if len(what) < 40 else "…" + what[-39:]
+        sys.stderr.write(f"\r[{'#' * filled}{' ' * (width - filled)}] {done}/{total} {_safe(label):<40}")
+        sys.stderr.flush()
+
+    def finish(self) -> None:
+        if self.enabled and self.last:
+            sys.stderr.write("\r" + " " * 90 + "\r")
+            sys.stderr.flush()
+
+
+def _open_library(args: argparse.Namespace, *, seed: bool = True) -> Any:
+    from fieldbrief.search.library import Library
+
+    library = Library.open(args.library, seed=seed)
+    for message in library.recovered:
+        print(f"fieldbrief: {message}", file=sys.stderr)
+    return library
+
+
+# --- commands -----------------------------------------------------------------
+
+
+def cmd_tui(args: argparse.Namespace) -> int:
+    from fieldbrief.tui.app import create_app
+
+    create_app(library_path=args.library).run()
+    return EXIT_OK
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    progress = _ProgressLine()
+    with _open_library(args) as library:
+        report = library.add_paths(args.paths, progress=progress)
+    progress.finish()
+    if args.json:
+        _dump(report.to_json(), sys.stdout)
+    else:
+        for problem in report.skipped:
+            print(f"skipped {_safe(str(problem))}", file=sys.stderr)
+        for note in report.notes:
+            print(f"note: {_safe(note)}", file=sys.stderr)
+        print(f"{report.summary()} ({report.files} files, {report.seconds:.1f} s)")
+    return EXIT_NOTHING if report.skipped else EXIT_OK
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    with _open_library(args, seed=False) as library:
+        if args.rebuild:
+            progress = _ProgressLine()
+            started = time.perf_counter()
+            library.rebuild(progress=progress, procs=args.procs)
+            progress.finish()
+            count = library.doc_count()
+            print(f"rebuilt index: {count} articles in {time.perf_counter() - started:.1f} s")
+        else:
+            synced = library.sync_index()
+            stats = library.stats()
+            if args.json:
+                _dump(stats, sys.stdout)
+            else:
+                print(f"{stats['articles']} articles; index up to date ({synced} written now)")
+    return EXIT_OK
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    with _open_library(args) as library:
+        results = library.search(" ".join(args.query), limit=args.limit, sort=args.sort, page=args.page)
+    if args.json:
+        _dump(results.to_json(), sys.stdout)
+        return EXIT_OK if results.hits else EXIT_NOTHING
+    color = sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    bold, dim, reset = ("\x1b[1m", "\x1b[2m", "\x1b[0m") if color else ("", "", "")
+    if results.fallback:
+        print(f"note: {results.fallback}", file=sys.stderr)
+    if results.suggestion:
+        print(f"did you mean: {_safe(results.suggestion)}", file=sys.stderr)
+    shown = len(results.hits)
+    print(f"{results.total} hits" + (f" (showing {shown})" if shown < results.total else ""))
+    for hit in results.hits:
+        meta = " · ".join(x for x in (hit.date.isoformat() if hit.date else "undated", hit.source) if x)
+        print(f"\n{hit.rank:>3}. {bold}{_safe(hit.title)}{reset}  {dim}[{hit.id}] {_safe(meta)}{reset}")
+        print("     " + _highlight(_safe(hit.snippet), hit.highlights, bold, reset))
+    return EXIT_OK if results.hits else EXIT_NOTHING
+
+
+def _highlight(snippet: str, spans: list[tuple[int, int]], on: str, off: str) -> str:
+    if not on:
+        return snippet
+    out, last = [], 0
+    for start, end in spans:
+        out += [snippet[last:start], on, snippet[start:end], off]
+        last = end
+    out.append(snippet[last:])
+    return "".join(out)
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    with _open_library(args) as library:
+        found = library.get(args.id)
+    if found is None:
+        print(f"fieldbrief: no article with id {args.id!r}", file=sys.stderr)
+        return EXIT_NOT_FOUND
+    article, facts = found
+    if args.json:
+        data = article.to_json()
+        data["facts"] = [f.to_json() for f in facts]
+        _dump(data, sys.stdout)
+        return EXIT_OK
+    print(_safe(article.title))
+    meta = [article.date.isoformat() if article.date else "undated", article.source or "source unknown"]
+    print(f"{' · '.join(_safe(m) for m in meta)} · {article.word_count} words · {article.id}")
+    print(_safe(article.path))
+    print()
+    print(_safe(article.body))
+    return EXIT_OK
+
+
+def cmd_facts(args: argparse.Namespace) -> int:
+    from fieldbrief.search import factsapi
+
+    if args.jsonl:
+        return factsapi.stream_jsonl(sys.stdin, sys.stdout)
+    with _open_library(args) as library:
+        data = factsapi.library_facts(library, args.ids)
+    if data is None:
+        print("fieldbrief: no article with those ids", file=sys.stderr)
+        return EXIT_NOT_FOUND
+    if args.json:
+        _dump(data, sys.stdout)
+    else:
+        factsapi.print_facts(data, sys.stdout, _safe)
+    return EXIT_OK
+
+
+# --- parser -------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="fieldbrief",
+        description="Offline terminal briefing browser. With no command, opens the app.",
+    )
+    parser.add_argument("--version", action="version", version=f"fieldbrief {__version__}")
+    parser.add_argument(
+        "--library", metavar="DIR", help="library folder to use (default: your data dir, or $FIELDBRIEF_HOME)"
+    )
+    parser.set_defaults(func=cmd_tui)
+    sub = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    p = sub.add_parser("add", help="add article files or folders to the library")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (searched recursively)")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.set_defaults(func=cmd_add)
+
+    p = sub.add_parser("index", help="check or rebuild the search index")
+    p.add_argument("--rebuild", action="store_true", help="rebuild the index from the library store")
+    p.add_argument("--procs", type=int, default=1, help="indexing processes for --rebuild (default 1)")
+    p.add_argument("--json", action="store_true", help="print library statistics as JSON")
+    p.set_defaults(func=cmd_index)
+
+    p = sub.add_parser("search", help="search the library")
+    p.add_argument("query", nargs="+", help="query (Whoosh syntax, field filters, date ranges)")
+    p.add_argument("--limit", type=int, default=20, help="hits per page (default 20)")
+    p.add_argument("--page", type=int, default=1, help="page of results (default 1)")
+    p.add_argument("--sort", choices=("relevance", "date"), default="relevance")
+    p.add_argument("--json", action="store_true", help="print hits as JSON")
+    p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("show", help="print one article")
+    p.add_argument("id", help="article id (a unique prefix of at least 4 characters is enough)")
+    p.add_argument("--json", action="store_true", help="print the article and its facts as JSON")
+    p.set_defaults(func=cmd_show)
+
+    p = sub.add_parser("facts", help="facts for the library or for given articles")
+    p.add_argument("ids", nargs="*", metavar="ID", help="article ids (default: the whole library)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument(
+        "--jsonl",
+        action="store_true",
+        help='batch mode: read {"id", "text"} JSON lines on stdin, write facts per line',
+    )
+    p.set_defaults(func=cmd_facts)
+
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    from fieldbrief.search.indexfmt import UntrustedIndexError
+    from fieldbrief.search.library import LibraryError
+
+    try:
+        return int(args.func(args))
+    except (UntrustedIndexError, LibraryError) as exc:
+        print(f"fieldbrief: {exc}", file=sys.stderr)
+        return EXIT_LIBRARY
+    except KeyboardInterrupt:
+        print("fieldbrief: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # `fieldbrief search … | head` closes the pipe early; that is not an error.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
