@@ -96,7 +96,9 @@ def looks_binary(data: bytes) -> bool:
         return False
     if b"\x00" in sample:
         return True
-    controls = sum(1 for b in sample if b < 9 or 13 < b < 32)
+    # ESC is left out: text with terminal escapes is hostile but still text,
+    # and is cleaned rather than rejected.
+    controls = sum(1 for b in sample if b < 9 or 13 < b < 32 and b != 27)
     return len(sample) > 0 and controls / len(sample) > 0.05
 
 
