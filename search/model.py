@@ -53,8 +53,9 @@ class Fact:
     """One extracted fact, anchored to ``body[start:end]`` of its article.
 
     ``value`` is the normalised form: canonical name for entities, ISO date (or
-    ``YYYY-MM`` / ``YYYY``) for dates, a number for figures (``low``/``high`` hold a
-    range). ``sentence`` is the (start, end) span of the sentence it occurs in.
+    ``YYYY-MM`` / ``YYYY`` / ISO week ``YYYY-Www``) for dates, a number for figures
+    (``low``/``high`` hold a range). ``sentence`` is the (start, end) span of the
+    sentence it occurs in.
     """
 
     kind: FactKind
@@ -70,6 +71,14 @@ class Fact:
     high: float | None = None
     resolution: str | None = None
     sentence: tuple[int, int] | None = None
+    # Figures only: ``key`` groups claims about the same thing across articles
+    # ("US troops in Niger"); ``aspect`` marks plans and changes ("target",
+    # "change") that must not be compared with stated counts; ``orig_value`` /
+    # ``orig_unit`` keep a converted measurement as written (500 mi).
+    key: str | None = None
+    aspect: str | None = None
+    orig_value: float | None = None
+    orig_unit: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)

@@ -214,9 +214,10 @@ def _is_future(m: re.Match[str], start: int) -> bool:
     """
     text = m.string
     lo = max(start, m.start() - 90)
-    cue = None
-    for cue in _FUTURE.finditer(text, lo, m.start()):
-        pass
+    cues = list(_FUTURE.finditer(text, lo, m.start()))
+    if not cues:
+        return False
+    cue = cues[-1]
     if cue is None:
         return False
     return not _REPORTED.search(text, cue.end(), m.start())
@@ -295,12 +296,12 @@ def _resolve(
             ahead = (wd - published.weekday()) % 7
             if direction == "next" and ahead == 0:
                 ahead = 7
-            d = published + dt.timedelta(days=ahead)
+            when = published + dt.timedelta(days=ahead)
         else:
             if direction == "last" and back == 0:
                 back = 7
-            d = published - dt.timedelta(days=back)
-        return s, e, _iso(d), _rel(label, _iso(d), published), True
+            when = published - dt.timedelta(days=back)
+        return s, e, _iso(when), _rel(label, _iso(when), published), True
     if g("rel"):
         unit = g("rel_unit")
         direction = g("rel_dir").lower()
@@ -311,8 +312,8 @@ def _resolve(
         if unit == "week":
             value = _week_str(published + dt.timedelta(weeks=step))
         elif unit == "month":
-            d = published + relativedelta(months=step)
-            value = _month_str(d.year, d.month)
+            when = published + relativedelta(months=step)
+            value = _month_str(when.year, when.month)
         else:
             value = f"{published.year + step:04d}"
         return s, e, value, _rel(label, value, published), True
@@ -328,8 +329,8 @@ def _resolve(
         elif unit == "week":
             value = _week_str(published - dt.timedelta(weeks=n))
         elif unit == "month":
-            d = published - relativedelta(months=n)
-            value = _month_str(d.year, d.month)
+            when = published - relativedelta(months=n)
+            value = _month_str(when.year, when.month)
         else:
             value = f"{published.year - n:04d}"
         return s, e, value, _rel(label, value, published), True
@@ -340,8 +341,8 @@ def _resolve(
         # "today" is also used loosely ("Africa today"); only the capitalised or
         # clause-level uses reach here, and they are about the publication day.
         shift = {"yesterday": -1, "today": 0, "tomorrow": 1}[word]
-        d = published + dt.timedelta(days=shift)
-        return s, e, _iso(d), _rel(m.group(0), _iso(d), published), True
+        when = published + dt.timedelta(days=shift)
+        return s, e, _iso(when), _rel(m.group(0), _iso(when), published), True
     if g("year"):
         s = m.start("y")
         return s, e, g("y"), "absolute", False

@@ -80,8 +80,6 @@ _PEOPLE = {
     "militants",
     "jihadists",
     "insurgents",
-    "officials",
-    "officers",
     "trainers",
     "contractors",
     "advisers",
@@ -325,7 +323,9 @@ def _unit_after(text: str, pos: int, end: int) -> tuple[str, str, int, int, str]
         m = _TOKEN.match(text, p, end)
         if not m:
             return None
-        tok = m.group(1).rstrip(".,;:")
+        tok = m.group(1).rstrip(",;:")
+        if tok.endswith(".") and not re.fullmatch(r"(?:[A-Z]\.)+", tok):
+            tok = tok[:-1]
         low = tok.lower()
         if first is None:
             first = m.start(1)
@@ -386,8 +386,8 @@ def find_figures(text: str, start: int = 0, end: int | None = None) -> list[Figu
             unit,
             cat,
             qualifier="vague",
-            low=base * (2 if base >= 100 else 1),
-            high=base * 1000,
+            low=base * 2,
+            high=base * (1000 if m.group("v").lower() in ("thousands", "millions") else 10),
             noun_start=m.start("noun"),
             noun_end=m.end(),
         )
@@ -481,15 +481,19 @@ def find_figures(text: str, start: int = 0, end: int | None = None) -> list[Figu
             _finish(text, fig, out, low, high)
             prev_end = fig.end
             continue
-        hyphen_unit = re.match(r"-(year|month|week|day|mile|kilometre|kilometer)\b", text[p : p + 12])
+        hyphen_unit = re.match(
+            r"-(year|month|week|day|mile|kilometre|kilometer)\b", text[p : p + 12]
+        )
         if hyphen_unit:
             # "a nine-year mission": duration of the following noun phrase.
             unit_word = hyphen_unit.group(1)
             p2 = p + hyphen_unit.end()
-            np_m = re.match(r"\s+((?:[\w’'-]+\s+){0,3}?)(mission|operation|war|conflict|"
-                            r"presence|deployment|campaign|insurgency|rule|sentence|ban|"
-                            r"deal|agreement|contract|program|programme|trip|tour)\b",
-                            text[p2:end])
+            np_m = re.match(
+                r"\s+((?:[\w’'-]+\s+){0,3}?)(mission|operation|war|conflict|"
+                r"presence|deployment|campaign|insurgency|rule|sentence|ban|"
+                r"deal|agreement|contract|program|programme|trip|tour)\b",
+                text[p2:end],
+            )
             if unit_word in _DURATION:
                 fig = FigureMatch(
                     fig_start, p2, "", value, _DURATION[unit_word], "duration", qualifier=qualifier
@@ -504,7 +508,13 @@ def find_figures(text: str, start: int = 0, end: int | None = None) -> list[Figu
         if unit_info is None and not word:
             scale_word = re.match(r"\s+(dollars|euros)\b", text[p:end])
             if scale_word:
-                unit_info = ("money", _CURRENCY_WORDS[scale_word.group(1)], p, p, scale_word.group(1))
+                unit_info = (
+                    "money",
+                    _CURRENCY_WORDS[scale_word.group(1)],
+                    p,
+                    p,
+                    scale_word.group(1),
+                )
         if unit_info is None:
             if word or _YEAR.match(raw):
                 continue
@@ -557,11 +567,12 @@ def find_figures(text: str, start: int = 0, end: int | None = None) -> list[Figu
             fig.subject = subject_text
             if strong:
                 fig.start = fig_start
-        if category in ("troops", "count") and _TARGET_BEFORE.search(
-            text, max(start, fig_start - 30), fig_start
+        if (
+            category in ("troops", "count")
+            and _TARGET_BEFORE.search(text, max(start, fig_start - 30), fig_start)
+            and _CHANGE_VERB.search(text, start, s)
         ):
-            if _CHANGE_VERB.search(text, start, s):
-                fig.aspect = "target"
+            fig.aspect = "target"
         _finish(text, fig, out, low, high)
         prev_end = fig.end
     out.sort(key=lambda f: f.start)

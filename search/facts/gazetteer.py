@@ -11,6 +11,11 @@ import re
 import unicodedata
 from functools import cache
 
+
+def _words(s: str) -> list[str]:
+    return s.split()
+
+
 # Variants of well-known places that ISO names do not cover.
 PLACE_ALIASES: dict[str, str] = {
     "us": "United States",
@@ -282,6 +287,31 @@ def city_country(name: str) -> str | None:
     return hit[1] if hit else None
 
 
+DEMONYMS = frozenset(
+    _words(
+        """
+    american french russian british german italian chinese nigerien nigerian malian chadian
+    african west-african european arab israeli palestinian ukrainian iranian turkish
+    western eastern northern southern sahelian burkinabe algerian libyan moroccan egyptian
+    sudanese senegalese beninese togolese ghanaian ivorian cameroonian syrian iraqi afghan
+    pakistani indian japanese korean canadian mexican brazilian spanish portuguese dutch
+    belgian swiss austrian polish asian islamic islamist jihadist sunni shia muslim christian
+    """
+    )
+)
+
+
+def is_demonym_phrase(name: str) -> bool:
+    """ "West African", "French": adjectives of origin, never a person or a place."""
+    words = fold(name).replace("-", " ").split()
+    direction = {"west", "east", "north", "south", "central"}
+    return (
+        bool(words)
+        and all(w in DEMONYMS or w in direction for w in words)
+        and any(w in DEMONYMS for w in words)
+    )
+
+
 def is_capital(name: str) -> bool:
     return fold(name) in _capitals()
 
@@ -291,7 +321,11 @@ def canonical_place(name: str) -> str:
     country = canonical_country(name)
     if country:
         return country
-    return " ".join(name.split())
+    name = " ".join(name.split())
+    # Datelines shout ("WASHINGTON"); the place is the same.
+    if name.isupper() and len(name) > 3 and "." not in name:
+        name = name.title()
+    return name
 
 
 def place_country(name: str) -> str | None:
@@ -304,6 +338,8 @@ def place_country(name: str) -> str | None:
 
 def is_known_place(name: str) -> bool:
     n = " ".join(name.split())
+    if n.isupper() and len(n) > 3:
+        n = n.title()
     return n in REGIONS or canonical_country(n) is not None or is_capital(n)
 
 

@@ -18,9 +18,15 @@ from __future__ import annotations
 
 import re
 
+
+def _words(s: str) -> list[str]:
+    return s.split()
+
+
 # Words that make a phrase a role (the head of "Pentagon spokeswoman").
 ROLE_HEADS = frozenset(
-    """
+    _words(
+        """
     president vice-president premier chancellor minister secretary spokesman spokeswoman
     spokesperson ambassador envoy general gen. gen commander chief director governor mayor
     senator sen. sen representative rep. congressman congresswoman lawmaker chairman
@@ -30,37 +36,40 @@ ROLE_HEADS = frozenset(
     correspondent reporter editor founder ceo executive adviser advisor coordinator
     administrator mr. mrs. ms. dr. mr mrs ms dr prof. professor pope imam cardinal
     archbishop bishop rev. chief-of-staff researcher fellow expert
-    """.split()
+    """
+    )
 )
 
 # Words that can sit inside a role phrase without being a head ("press", "deputy").
 ROLE_MODIFIERS = frozenset(
-    """
+    _words(
+        """
     deputy vice acting former interim assistant associate senior junior top chief press
     department state defense defence foreign interior home finance justice security
     national prime of the for army air naval navy marine corps force forces military
     joint staff general principal special white house pentagon u.s. us american french
-    russian british new incoming outgoing ousted deposed elected junta-appointed
+    russian british new incoming outgoing junta-appointed
     second first
-    """.split()
+    """
+    )
 )
 
 # Abbreviated ranks and honorifics; they end with a period that is not a sentence end.
 _ABBREV_TITLES = frozenset(
-    "gen. maj. lt. col. capt. sgt. adm. brig. sen. rep. gov. mr. mrs. ms. dr. prof. rev. st.".split()
+    _words(
+        "gen. maj. lt. col. capt. sgt. adm. brig. sen. rep. gov. mr. mrs. ms. dr. prof. rev. st."
+    )
 )
 
 # Words that never start a role run even when capitalised (sentence openers, verbs).
 _STOP = frozenset(
-    """
+    _words(
+        """
     the a an and or but said says told according to as with by in on at from after before
     while when that this his her their its our
-    """.split()
+    """
+    )
 )
-
-_WORD = re.compile(r"[A-Za-z][\w.’'-]*")
-_NAME_TOKEN = re.compile(r"[A-Z][a-zà-ÿ’'-]+|[A-Z]\.|(?:al|bin|ibn|de|van|von|der|la|le|da)\b|Al-\w+")
-_PARTICLES = frozenset({"al", "bin", "ibn", "de", "van", "von", "der", "la", "le", "da", "el"})
 
 
 def _is_title_word(word: str) -> bool:
@@ -69,22 +78,31 @@ def _is_title_word(word: str) -> bool:
 
 
 def split_title(surface: str) -> tuple[str, str | None]:
-    """Split leading title words off a person span: ("Mohamed Bazoum", "President")."""
+    """Split leading title words off a person span: ("Mohamed Bazoum", "President").
+
+    The name is what follows the last title word; of the words before it only the
+    title run is kept ("US-backed President" → "President").
+    """
     words = surface.split()
-    i = 0
-    while i < len(words) - 1:
-        low = words[i].lower()
-        if low in ROLE_HEADS or low in _ABBREV_TITLES or low in ROLE_MODIFIERS:
-            i += 1
-            continue
-        break
-    # Only strip if what was skipped really contained a title head.
-    if i and any(_is_title_word(w) for w in words[:i]):
-        # Everything from the last title head on is the name's prefix; trim modifiers
-        # that follow it ("Secretary of State" keeps "of State").
-        title = " ".join(words[:i])
-        return " ".join(words[i:]), title
-    return surface, None
+    last = -1
+    for i, w in enumerate(words[:-1]):
+        if _is_title_word(w):
+            last = i
+    if last < 0:
+        return surface, None
+    # "Secretary of State Kurt Campbell": "of State" belongs to the title.
+    j = last + 1
+    while j < len(words) - 1 and (
+        words[j].lower() in ("of", "for")
+        or (j > last + 1 and words[j - 1].lower() in ("of", "for"))
+    ):
+        j += 1
+    first = last
+    while first > 0 and (
+        _is_title_word(words[first - 1]) or words[first - 1].lower() in ROLE_MODIFIERS
+    ):
+        first -= 1
+    return " ".join(words[j:]), " ".join(words[first:j])
 
 
 def clean_name(surface: str) -> str:
@@ -95,15 +113,14 @@ def clean_name(surface: str) -> str:
 
 
 def _words_before(text: str, pos: int, lo: int) -> list[tuple[str, int, int]]:
-    """Words of ``text[lo:pos]`` right to left, stopping at any punctuation except '.'."""
+    """Words of ``text[lo:pos]`` right to left, stopping at punctuation or a sentence end."""
     out: list[tuple[str, int, int]] = []
     p = pos
-    while p > lo:
-        # skip spaces
+    while len(out) < 8:
         q = p
         while q > lo and text[q - 1] in " \t":
             q -= 1
-        if q == p and p != pos:
+        if q == p and out:
             break
         r = q
         while r > lo and (text[r - 1].isalnum() or text[r - 1] in ".’'-"):
@@ -111,14 +128,14 @@ def _words_before(text: str, pos: int, lo: int) -> list[tuple[str, int, int]]:
         if r == q:
             break
         word = text[r:q]
-        if word.endswith(".") and word.lower() not in _ABBREV_TITLES and not re.fullmatch(
-            r"(?:[A-Z]\.)+", word
+        if (
+            word.endswith(".")
+            and word.lower() not in _ABBREV_TITLES
+            and not re.fullmatch(r"(?:[A-Z]\.)+", word)
         ):
             break
         out.append((word, r, q))
         p = r
-        if len(out) >= 8:
-            break
     return out
 
 
@@ -131,7 +148,7 @@ def title_before(text: str, start: int, lo: int) -> tuple[str, int] | None:
     seen_head = False
     for word, s, e in words:
         low = word.lower()
-        if low in _STOP and not (run and low in ("of", "the") and False):
+        if low in _STOP:
             if low == "of" and run:
                 run.append((word, s, e))
                 continue
@@ -140,19 +157,17 @@ def title_before(text: str, start: int, lo: int) -> tuple[str, int] | None:
             seen_head = True
             run.append((word, s, e))
             continue
-        if low in ROLE_MODIFIERS or low.endswith("-backed"):
+        if low in ROLE_MODIFIERS:
             run.append((word, s, e))
             continue
         # Capitalised organisation/country words extend a role ("Pentagon spokeswoman",
         # "US Marine Corps General") but only once a head has been seen.
-        if word[:1].isupper() and seen_head and s > lo:
+        if word[:1].isupper() and seen_head and s > lo and not re.search(r"-[a-z]+$", word):
             run.append((word, s, e))
             continue
         break
     # Drop a dangling "of"/"the" at the far (left) end.
-    while run and run[-1][0].lower() in ("of", "the", "new") and len(run) > 1:
-        if run[-1][0].lower() == "new":
-            break
+    while run and run[-1][0].lower() in ("of", "the"):
         run.pop()
     if not run or not seen_head:
         return None
@@ -167,7 +182,6 @@ def title_before(text: str, start: int, lo: int) -> tuple[str, int] | None:
 _APPOS_AFTER = re.compile(
     r",\s+(?:a|an|the)\s+(?P<role>[^,.;:()“”\"]{3,80}?)\s*(?=[,.;]|\s+(?:who|which|said|told)\b)"
 )
-_APPOS_BEFORE_CLAUSE = re.compile(r"(?:^|[,;:—–])\s*(?P<role>[^,;:—–]{3,90}?),\s*$")
 
 
 def apposition_after(text: str, end: int, hi: int) -> str | None:
@@ -182,17 +196,23 @@ def apposition_after(text: str, end: int, hi: int) -> str | None:
 
 
 def apposition_before(text: str, start: int, lo: int) -> str | None:
-    m = _APPOS_BEFORE_CLAUSE.search(text, lo, start)
-    if not m or m.end() != start:
+    """The role in "the junta-appointed prime minister, Ali Lamine Zeine"."""
+    before = text[lo:start].rstrip()
+    if not before.endswith(","):
         return None
-    role = m.group("role").strip()
-    role = re.sub(r"^(?:[Tt]he|[Aa]n?)\s+", "", role)
+    before = before[:-1]
+    cut = max(before.rfind(c) for c in ",;:—–(")
+    role = before[cut + 1 :].strip()
+    # The role is the noun phrase after the last determiner, not the clause around it
+    # ("told the junta-appointed prime minister,").
+    det = list(re.finditer(r"(?:^|\s)(?:[Tt]he|[Aa]n?|its|his|her|their)\s+", role))
+    if det:
+        role = role[det[-1].end() :]
     words = role.split()
     if not 1 <= len(words) <= 9:
         return None
     if not any(w.lower() in ROLE_HEADS for w in words):
         return None
-    # The head must be near the end ("top official for Africa"), not a clause with a verb.
     if re.search(r"\b(?:said|says|told|was|is|has|had|were|are)\b", role):
         return None
     return role
@@ -219,7 +239,7 @@ _TITLED_NAME = re.compile(
     r"[Ss]pokes(?:man|woman|person)|[Aa]mbassador|Gen\.|General|Col\.|Colonel|Adm\.|Admiral|"
     r"Lt\.|Maj\.|Capt\.|Sen\.|Rep\.|Gov\.|Mr\.|Mrs\.|Ms\.|Dr\.|Sheikh|King|Queen|Prince|"
     r"Chancellor|Commander|[Pp]ress [Ss]ecretary|[Ee]nvoy))\s+"
-    r"(?P<name>[A-Z][a-zà-ÿ’'-]+(?:\s+(?:[A-Z]\.|[A-Z][a-zà-ÿ’'-]+|al|bin|ibn|de|van|von)){1,3})"
+    r"(?P<name>[A-Z][\w’'-]+(?:\s+(?:[A-Z]\.|[A-Z][\w’'-]+|al|bin|ibn|de|van|von)){1,3})"
 )
 
 

@@ -1,0 +1,562 @@
+"""All facts of one article: entities, people with roles, dates and figures.
+
+The NER tagger proposes PER/ORG/LOC spans; everything after that is rules:
+
+* names lose their titles (the title becomes the role), possessives and quotes;
+* named bases ("Air Base 201") are places, whatever the tagger said;
+* spans that are page furniture or kicker labels ("Why it matters:", "Previous
+  Story", "Plan C", a crosshead like "Coup label") are dropped;
+* a gazetteer pass adds countries, capitals and regions the tagger missed, and a
+  surname pass adds later short mentions of people already named in full;
+* within the article a short name ("Bazoum") takes the full name ("Mohamed
+  Bazoum") as its value;
+* figures get a nationality and a location from their sentence (or the
+  article), which makes the conflict key ("US troops in Niger").
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import re
+from collections import Counter
+from typing import Any, Protocol
+
+from ..model import Fact
+from . import gazetteer as gz
+from .dates import find_dates
+from .figures import FigureMatch, find_figures
+from .people import ROLE_HEADS, ROLE_MODIFIERS, clean_name, role_for, split_title, titled_names
+from .tokenize import sentences
+
+
+def _words(s: str) -> list[str]:
+    return s.split()
+
+
+class Tagger(Protocol):
+    def entities(
+        self, text: str, sentence_spans: Any = None
+    ) -> list[tuple[str, int, int, str]]: ...
+
+
+_LABEL_KIND = {"PER": "person", "ORG": "organization", "LOC": "place"}
+
+# Page furniture and kicker labels that a tagger happily calls entities.
+_JUNK_PHRASES = frozenset(
+    """
+    why it matters|previous story|next story|plan c|plan b|coup label|don't miss|also read|
+    latest from|top news|go to top|go totop|read more|related|advertisement|share|subscribe|
+    the big picture|between the lines|what's next|the bottom line|zoom in|zoom out|
+    driving the news|state of play|yes|no|series of losses|close|switch caption|caption|
+    french troops|photo|getty images|newsletter|sign up|more|today
+    """.replace("\n", "").split("|")
+)
+_JUNK_WORDS = frozenset(
+    _words(
+        "story miss read latest subscribe newsletter caption advertisement share login menu "
+        "click cookie cookies"
+    )
+)
+# Lowercase words allowed inside proper names.
+_NAME_GLUE = frozenset(
+    _words(
+        "of the and for de del della du des la le el al bin ibn van von der da wal on in au y e et"
+    )
+)
+_BASE = re.compile(r"\b(?:Air|Naval|Army|Military|Drone|Airbase|Nigerien Air)\s+Base\s+\d+\b")
+_KICKER = re.compile(r"^[ \t]*(?P<label>[A-Z][\w’' -]{0,40}?):[ \t]", re.MULTILINE)
+_CREDIT = re.compile(
+    r"^[^\n]*(?:caption|/AP\b|/Reuters\b|Getty Images|/AFP\b|Photo:|Image:)[^\n]*$",
+    re.MULTILINE | re.IGNORECASE,
+)
+_CAPRUN = re.compile(
+    r"\b(?:U\.S\.|U\.K\.|[A-Z][\w’'-]*)(?:\s+(?:of\s+(?:the\s+)?)?(?:[A-Z][\w’'-]*))*"
+)
+_LOCATIVE = re.compile(r"(?:\b(?:in|to|from|near|at|outside|around|of|into)\s+(?:the\s+)?)$")
+_CAPITAL_REF = re.compile(r"\b(?:the|its|their|Niger['’]s|the country['’]s)\s+capital\b")
+
+
+def _sentence_of(starts: list[int], spans: list[tuple[int, int]], pos: int) -> tuple[int, int]:
+    i = bisect.bisect_right(starts, pos) - 1
+    if i < 0:
+        return spans[0] if spans else (0, 0)
+    return spans[i]
+
+
+def _heading_lines(text: str) -> list[tuple[int, int]]:
+    """Short lines without sentence punctuation: crossheads and page furniture."""
+    out = []
+    pos = 0
+    for line in text.split("\n"):
+        stripped = line.strip()
+        end = pos + len(line)
+        if stripped and len(stripped.split()) <= 7 and stripped[-1] not in '.!?”"’:;,':
+            out.append((pos, end))
+        pos = end + 1
+    return out
+
+
+def _within(spans: list[tuple[int, int]], s: int, e: int) -> bool:
+    return any(a <= s and e <= b for a, b in spans)
+
+
+def _is_junk(surface: str, label: str) -> bool:
+    folded = gz.fold(surface).strip(" .:")
+    if not folded or folded in _JUNK_PHRASES:
+        return True
+    words = surface.split()
+    if any(w.lower() in _JUNK_WORDS for w in words):
+        return True
+    # Lowercase words are not part of names ("Why it matters", "Coup label").
+    for w in words[1:] if label != "PER" else words:
+        if w[:1].islower() and w.lower() not in _NAME_GLUE:
+            return True
+    # "Plan C": a word plus a lone capital letter is a label, not a name.
+    if len(words) >= 2 and re.fullmatch(r"[A-Z]", words[-1]):
+        return True
+    if not re.search(r"[A-Za-z]{2}", surface):
+        return True
+    if label == "PER":
+        if any(w.lower().rstrip(".") in ("said", "says", "told") for w in words):
+            return True
+        # A dateline ("WASHINGTON American troops ...") glued to a word is not a name.
+        if any(w.isupper() and len(w) > 3 for w in words):
+            return True
+    return False
+
+
+def _clean_surface(text: str, s: int, e: int) -> tuple[int, int]:
+    """Trim leading articles, quotes and trailing possessives/punctuation off a span."""
+    while s < e and text[s] in " \t\"“‘'(":
+        s += 1
+    m = re.match(r"(?:[Tt]he|THE)\s+", text[s:e])
+    if m and e - s > m.end():
+        s += m.end()
+    while e > s and text[e - 1] in " \t\"”’',.;:)":
+        # Keep the period of "U.S." and "Gen."-style abbreviations.
+        if text[e - 1] == "." and re.search(r"(?:\b[A-Z]\.){2,}$|\b[A-Z][a-z]{0,3}\.$", text[s:e]):
+            break
+        e -= 1
+    for poss in ("’s", "'s"):
+        if text[s:e].endswith(poss):
+            e -= len(poss)
+    return s, e
+
+
+def _org_value(surface: str) -> str:
+    key = gz.org_key(surface)
+    hit = gz.ORG_ALIASES.get(key)
+    if hit:
+        return hit
+    return " ".join(surface.split())
+
+
+def extract_facts(
+    text: str, published: dt.date | None = None, *, tagger: Tagger | None = None
+) -> list[Fact]:
+    """Every fact in ``text`` (an article body), offsets into ``text``.
+
+    ``published`` resolves relative and yearless dates; without it they stay
+    unresolved. ``tagger`` defaults to the shipped NER model.
+    """
+    if tagger is None:
+        from .ner import default_tagger
+
+        tagger = default_tagger()
+    spans = sentences(text)
+    starts = [s for s, _ in spans]
+    headings = _heading_lines(text)
+    kickers = [(m.start("label"), m.end("label")) for m in _KICKER.finditer(text)]
+    credits = [(m.start(), m.end()) for m in _CREDIT.finditer(text)]
+
+    def furniture(s: int, e: int) -> bool:
+        return _within(kickers, s, e) or _within(credits, s, e)
+
+    facts: list[Fact] = []
+    covered: list[tuple[int, int]] = []
+
+    def overlaps(s: int, e: int) -> bool:
+        return any(s < b and a < e for a, b in covered)
+
+    # Named bases first so a tagger's partial "Base 201" cannot claim them.
+    for m in _BASE.finditer(text):
+        sent = _sentence_of(starts, spans, m.start())
+        facts.append(Fact("place", m.group(0), m.start(), m.end(), value=m.group(0), sentence=sent))
+        covered.append((m.start(), m.end()))
+
+    entities = tagger.entities(text, spans)
+    for label, s0, e0, _surface in entities:
+        kind = _LABEL_KIND.get(label)
+        if kind is None:
+            continue
+        s, e = _clean_surface(text, s0, e0)
+        if s >= e or overlaps(s, e) or furniture(s, e):
+            continue
+        surface = text[s:e]
+        if kind != "person":
+            name, title = split_title(surface)
+            # "Deputy Pentagon Press Secretary Sabrina Singh" tagged as an org.
+            if title and name and all(w[:1].isupper() for w in name.split()):
+                kind = "person"
+        place = gz.canonical_country(surface) if kind != "person" else None
+        # Well-known names override the tagger's label: "Pentagon" is an org,
+        # "Niger" a place, whatever the context features said.
+        if gz.org_key(surface) in gz.ORG_ALIASES and gz.canonical_country(surface) is None:
+            kind = "organization"
+        elif place or gz.is_known_place(surface):
+            kind = "place"
+        elif gz.is_demonym_phrase(surface):
+            continue
+        if _within(headings, s, e) and kind != "place":
+            continue
+        if _is_junk(surface, "PER" if kind == "person" else kind):
+            continue
+        sent = _sentence_of(starts, spans, s)
+        if kind == "person":
+            fact = _person(text, s, e, sent)
+            if fact is None:
+                continue
+        elif kind == "place":
+            value = gz.canonical_place(surface)
+            fact = Fact("place", surface, s, e, value=value, sentence=sent)
+        else:
+            # A person title swallowed into an org span ("Pentagon spokeswoman") is not an org.
+            if surface.split()[-1].lower() in ROLE_HEADS:
+                continue
+            fact = Fact("organization", surface, s, e, value=_org_value(surface), sentence=sent)
+        facts.append(fact)
+        covered.append((fact.start, fact.end))
+
+    # Safety net: people right after a title, even if the tagger missed them.
+    for ss, se in spans:
+        for ns, ne, _name in titled_names(text, ss, se):
+            if overlaps(ns, ne) or furniture(ns, ne) or _within(headings, ns, ne):
+                continue
+            fact = _person(text, ns, ne, (ss, se))
+            if fact:
+                facts.append(fact)
+                covered.append((ns, ne))
+
+    _gazetteer_places(text, spans, starts, facts, covered, headings, furniture)
+    _resolve_people(text, spans, starts, facts, covered, headings, furniture)
+
+    for ss, se in spans:
+        for d in find_dates(text, published, ss, se):
+            if furniture(d.start, d.end):
+                continue
+            facts.append(
+                Fact(
+                    "date",
+                    d.text,
+                    d.start,
+                    d.end,
+                    value=d.value,
+                    resolution=d.resolution,
+                    sentence=(ss, se),
+                )
+            )
+
+    context = _ArticleContext(text, facts)
+    for ss, se in spans:
+        for fig in find_figures(text, ss, se):
+            facts.append(_figure_fact(text, fig, (ss, se), facts, context, starts, spans))
+
+    facts.sort(key=lambda f: (f.start, f.end))
+    return facts
+
+
+def _person(text: str, s: int, e: int, sent: tuple[int, int]) -> Fact | None:
+    surface = text[s:e]
+    name, title = split_title(surface)
+    if title:
+        s = s + surface.index(name, len(title))
+        e = s + len(name)
+    name = clean_name(name)
+    if not name or not name[0].isupper():
+        return None
+    words = name.split()
+    # A lone title word or an org/place is not a person.
+    if all(w.lower() in ROLE_HEADS or w.lower() in ROLE_MODIFIERS for w in words):
+        return None
+    if gz.is_known_place(name) or gz.org_key(name) in gz.ORG_ALIASES:
+        return None
+    e = s + len(name) if text[s : s + len(name)] == name else e
+    role, _ = role_for(text, s, e, sent)
+    if title:
+        role = f"{role} {title}" if role and not role.endswith(title) else (role or title)
+    return Fact("person", text[s:e], s, e, value=name, role=role, sentence=sent)
+
+
+def _gazetteer_places(
+    text: str,
+    spans: list[tuple[int, int]],
+    starts: list[int],
+    facts: list[Fact],
+    covered: list[tuple[int, int]],
+    headings: list[tuple[int, int]],
+    furniture: Any,
+) -> None:
+    """Countries, capitals and regions (and cities after "in/near/to") the tagger missed."""
+    for m in _CAPRUN.finditer(text):
+        words = list(re.finditer(r"\S+", m.group(0)))
+        base = m.start()
+        # Longest known place inside the run, left to right.
+        i = 0
+        while i < len(words):
+            hit = None
+            for j in range(len(words), i, -1):
+                s = base + words[i].start()
+                e = base + words[j - 1].end()
+                s, e = _clean_surface(text, s, e)
+                cand = text[s:e]
+                if not cand:
+                    continue
+                known = gz.canonical_country(cand) is not None or gz.is_known_place(cand)
+                if not known and _LOCATIVE.search(text, max(0, s - 12), s):
+                    known = gz.city_country(cand) is not None and len(cand) > 3
+                if known:
+                    hit = (s, e, j)
+                    break
+            if hit is None:
+                i += 1
+                continue
+            s, e, j = hit
+            i = j
+            if overlaps_any(covered, s, e) or furniture(s, e) or _within(headings, s, e):
+                continue
+            surface = text[s:e]
+            if surface in ("US",) and text[max(0, s - 1) : s].isalpha():
+                continue
+            facts.append(
+                Fact(
+                    "place",
+                    surface,
+                    s,
+                    e,
+                    value=gz.canonical_place(surface),
+                    sentence=_sentence_of(starts, spans, s),
+                )
+            )
+            covered.append((s, e))
+
+
+def overlaps_any(covered: list[tuple[int, int]], s: int, e: int) -> bool:
+    return any(s < b and a < e for a, b in covered)
+
+
+def _resolve_people(
+    text: str,
+    spans: list[tuple[int, int]],
+    starts: list[int],
+    facts: list[Fact],
+    covered: list[tuple[int, int]],
+    headings: list[tuple[int, int]],
+    furniture: Any,
+) -> None:
+    """Short names take the full name they refer to; later surname mentions are added."""
+    people = [f for f in facts if f.kind == "person"]
+    full: dict[str, Fact] = {}
+    for f in people:
+        name = str(f.value)
+        if len(name.split()) >= 2:
+            full.setdefault(name, f)
+    by_part: dict[str, set[str]] = {}
+    for name in full:
+        parts = name.split()
+        by_part.setdefault(parts[-1], set()).add(name)
+        by_part.setdefault(" ".join(parts[1:]), set()).add(name)
+    for f in people:
+        name = str(f.value)
+        if name in full:
+            continue
+        cands = by_part.get(name, set())
+        if len(cands) == 1:
+            f.value = next(iter(cands))
+    # Surname mentions the tagger missed ("Singh called the situation ...").
+    for surname, names in by_part.items():
+        if len(names) != 1 or len(surname) < 4 or " " in surname:
+            continue
+        canonical = next(iter(names))
+        for m in re.finditer(rf"\b{re.escape(surname)}\b", text):
+            s, e = m.start(), m.end()
+            if overlaps_any(covered, s, e) or furniture(s, e) or _within(headings, s, e):
+                continue
+            sent = _sentence_of(starts, spans, s)
+            facts.append(Fact("person", surname, s, e, value=canonical, sentence=sent))
+            covered.append((s, e))
+
+
+class _ArticleContext:
+    """Article-wide fallbacks for figures: the main country and the main nationality."""
+
+    def __init__(self, text: str, facts: list[Fact]) -> None:
+        # Only places where something is ("in Niger", "from Niamey") count: "US" in
+        # "US troops" is an adjective and would make every US story about the US.
+        located: Counter[str] = Counter()
+        mentioned: Counter[str] = Counter()
+        for f in facts:
+            if f.kind == "place" and f.value:
+                c = gz.place_country(str(f.value))
+                if not c:
+                    continue
+                mentioned[c] += 1
+                if _LOCATIVE_BEFORE.search(text, max(0, f.start - 30), f.start):
+                    located[c] += 1
+        self.countries = located or mentioned
+
+    def main_country(self, exclude: str | None) -> str | None:
+        for c, _ in self.countries.most_common():
+            if c != exclude:
+                return c
+        return None
+
+
+def _figure_fact(
+    text: str,
+    fig: FigureMatch,
+    sent: tuple[int, int],
+    facts: list[Fact],
+    ctx: _ArticleContext,
+    starts: list[int],
+    spans: list[tuple[int, int]],
+) -> Fact:
+    fact = Fact(
+        "figure",
+        fig.text,
+        fig.start,
+        fig.end,
+        value=fig.value,
+        unit=fig.unit,
+        subject=fig.subject,
+        qualifier=fig.qualifier,
+        low=fig.low,
+        high=fig.high,
+        sentence=sent,
+    )
+    fact.aspect = fig.aspect
+    fact.orig_value = fig.orig_value
+    fact.orig_unit = fig.orig_unit
+    if fig.note:
+        fact.resolution = fig.note
+    ss, se = sent
+    places = [f for f in facts if f.kind == "place" and ss <= f.start < se]
+    if fig.category in ("troops", "count"):
+        explicit = gz.nationality_cues(text, fig.start, fig.noun_end)
+        if explicit:
+            nat: str | None = explicit[-1][2]
+        elif fig.category == "troops":
+            nat = _nationality(text, fig, sent, places, spans, starts)
+        else:
+            nat = None
+        own = gz.NATIONALITY_COUNTRY.get(nat) if nat else None
+        country = _location(text, fig, places, own) or ctx.main_country(own)
+        noun = fig.subject or fig.unit
+        cues = gz.nationality_cues(noun, 0, len(noun))
+        if nat and not cues:
+            noun = f"{nat} {noun}"
+        elif nat:
+            # "U.S. troops", "American troops" → "US troops": one spelling per nationality.
+            a, b, _ = cues[0]
+            noun = (noun[:a] + nat + noun[b:]).strip()
+        fact.subject = noun
+        what = "troops" if fig.category == "troops" else fig.unit
+        if fig.aspect is None and fig.qualifier != "vague":
+            key = f"{nat} {what}" if nat else what
+            fact.key = f"{key} in {country}" if country else key
+    elif fig.category == "distance":
+        ends = _distance_ends(text, fig, places, ctx)
+        if len(ends) == 2:
+            one, other = sorted(ends)
+            fact.subject = f"distance {one}–{other}"
+            fact.key = fact.subject
+    return fact
+
+
+def _nationality(
+    text: str,
+    fig: FigureMatch,
+    sent: tuple[int, int],
+    places: list[Fact],
+    spans: list[tuple[int, int]],
+    starts: list[int],
+) -> str | None:
+    """Whose troops: the nearest nationality cue in the sentence, else the previous one."""
+    ss, se = sent
+    # The country the troops are "in" is not whose troops they are.
+    loc = _location(text, fig, places, None)
+    cues = [c for c in gz.nationality_cues(text, ss, se) if gz.NATIONALITY_COUNTRY.get(c[2]) != loc]
+    if cues:
+        return min(cues, key=lambda c: abs(c[0] - fig.start))[2]
+    # The previous sentence often names the actor ("France ... has troops. ... their 1,500").
+    i = bisect.bisect_right(starts, ss) - 2
+    if i >= 0:
+        ps, pe = spans[i]
+        prev = [
+            c for c in gz.nationality_cues(text, ps, pe) if gz.NATIONALITY_COUNTRY.get(c[2]) != loc
+        ]
+        if prev:
+            return prev[-1][2]
+    return None
+
+
+_LOCATIVE_BEFORE = re.compile(
+    r"\b(?:in|to|at|near|inside|within|into|across|left|leave|leaving|from)\s+(?:the\s+)?"
+    r"(?:neighbou?ring\s+|nearby\s+|northern\s+|southern\s+|eastern\s+|western\s+|central\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def _location(text: str, fig: FigureMatch, places: list[Fact], own: str | None) -> str | None:
+    """Country the counted things are in.
+
+    A place after the counted noun within the clause ("1,100 US troops in the
+    West African country", "100 forces it has deployed to neighboring Chad"), or a
+    place before the figure introduced by a locative ("troops left Mali and a
+    13,000-strong force"); never the troops' own country.
+    """
+    after = [p for p in places if p.start >= fig.noun_end]
+    before = [p for p in places if p.end <= fig.start]
+    cands = []
+    for p in after:
+        if _LOCATIVE_BEFORE.search(text, max(0, p.start - 30), p.start):
+            cands.append(p)
+    for p in reversed(before):
+        if _LOCATIVE_BEFORE.search(text, max(0, p.start - 30), p.start):
+            cands.append(p)
+    for p in cands:
+        c = gz.place_country(str(p.value))
+        if c and c != own:
+            return c
+    return None
+
+
+def _distance_ends(
+    text: str, fig: FigureMatch, places: list[Fact], ctx: _ArticleContext
+) -> list[str]:
+    """The two places a distance is between: cities in the sentence, or "the capital"."""
+    cities = []
+    for p in places:
+        name = str(p.value)
+        if gz.canonical_country(name) is not None or name in gz.REGIONS:
+            continue
+        if name not in cities:
+            cities.append(name)
+    # Nearest to the figure first.
+    cities.sort(key=lambda n: min(abs(p.start - fig.start) for p in places if p.value == n))
+    ends = cities[:2]
+    if len(ends) < 2:
+        m = _CAPITAL_REF.search(text, fig.end, min(len(text), fig.end + 40))
+        if m:
+            # "the capital" of the country the other end is in, else of the article's.
+            country = gz.place_country(ends[0]) if ends else None
+            country = country or ctx.main_country(None)
+            cap = gz.capital_of(country) if country else None
+            if cap and cap not in ends:
+                ends.append(cap)
+    return ends if len(ends) == 2 else []
+
+
+def facts_json(facts: list[Fact]) -> list[dict[str, Any]]:
+    """Per-article facts as JSON-ready dicts (see ``Fact.to_json``)."""
+    return [f.to_json() for f in facts]
