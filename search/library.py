@@ -14,6 +14,7 @@ in use, never a half-written one.
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
 import threading
 import time
@@ -200,10 +201,14 @@ class Library:
                 if self._searcher is not None:
                     self._searcher.close()
                 self._searcher, self._ix = None, None
+            ix = self._index()
+            if self._searcher is not None and ix.latest_generation() != self._searcher.reader().generation():
+                # Not Searcher.refresh(): it reuses segment readers, and a reused
+                # reader keeps its old set of deleted documents.
+                self._searcher.close()
+                self._searcher = None
             if self._searcher is None:
-                self._searcher = self._index().searcher()
-            else:
-                self._searcher = self._searcher.refresh()
+                self._searcher = ix.searcher()
             return self._searcher
 
     def doc_count(self) -> int:
@@ -314,7 +319,7 @@ class Library:
     def rebuild(self, progress: Progress | None = None, *, procs: int = 1) -> Path:
         """Rebuild the index from the store into a new directory, then swap."""
         self.indexes_dir.mkdir(parents=True, exist_ok=True)
-        name = f"ix-{datetime.now().strftime('%Y%m%dT%H%M%S')}-{os.getpid()}"
+        name = f"ix-{datetime.now().strftime('%Y%m%dT%H%M%S')}-{secrets.token_hex(3)}"
         target = self.indexes_dir / name
         indexfmt.create(target)
         total = self.store.count()

@@ -1,0 +1,166 @@
+"""Incremental add, edits replacing old versions, atomic rebuild, recovery, trust."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from fieldbrief.search.indexfmt import UntrustedIndexError
+from fieldbrief.search.library import Library
+
+
+
+def no_facts(_article: object) -> list:
+    return []
+
+
+def story(path: Path, title: str, body: str) -> Path:
+    path.write_text(f"{title}\n\n{body}\n", "utf-8")
+    return path
+
+
+def test_add_report_counts_and_incremental_add(bare_library: Library, tmp_path: Path, seed_paths: list[Path]) -> None:
+    report = bare_library.add_paths(seed_paths)
+    assert (report.added, report.updated, report.unchanged, len(report.skipped)) == (5, 0, 0, 0)
+    again = bare_library.add_paths(seed_paths)
+    assert (again.added, again.updated, again.unchanged) == (0, 0, 5)
+    assert bare_library.doc_count() == 5
+    extra = story(tmp_path / "new.txt", "Drone base handed over", "The US handed Air Base 201 to Niger.")
+    report = bare_library.add_paths([extra, tmp_path / "missing.txt"])
+    assert (report.added, len(report.skipped)) == (1, 1)
+    assert "no such file" in report.skipped[0].reason
+    assert bare_library.doc_count() == 6
+    assert bare_library.search("handed").total == 1
+
+
+def test_edited_file_replaces_its_old_version(bare_library: Library, tmp_path: Path) -> None:
+    path = story(tmp_path / "a.txt", "Base talks", "Talks on the Agadez base began.")
+    bare_library.add_paths([path])
+    old_id = bare_library.search("agadez").hits[0].id
+    story(path, "Base talks", "Talks on the Agadez base ended in agreement.")
+    report = bare_library.add_paths([path])
+    assert (report.added, report.updated) == (0, 1)
+    hits = bare_library.search("agadez").hits
+    assert len(hits) == 1 and hits[0].id != old_id
+    assert bare_library.get(old_id) is None
+    assert bare_library.search("agreement").total == 1
+
+
+def test_folder_is_read_recursively_and_skips_hidden(bare_library: Library, tmp_path: Path) -> None:
+    (tmp_path / "in" / "deep").mkdir(parents=True)
+    (tmp_path / "in" / ".git").mkdir()
+    story(tmp_path / "in" / "deep" / "x.txt", "Deep story", "Deep text about Chad.")
+    story(tmp_path / "in" / ".git" / "y.txt", "Hidden", "Should not load.")
+    (tmp_path / "in" / "image.png").write_bytes(b"\x89PNG")
+    report = bare_library.add_paths([tmp_path / "in"])
+    assert report.added == 1 and not report.skipped
+
+
+def test_rebuild_swaps_atomically_and_keeps_everything(bare_library: Library, seed_paths: list[Path]) -> None:
+    bare_library.add_paths(seed_paths)
+    before = bare_library.current_index_dir()
+    assert bare_library.search("agadez").total == 5
+    bare_library.rebuild()
+    after = bare_library.current_index_dir()
+    assert after != before and not before.exists()
+    assert bare_library.search("agadez").total == 5
+
+
+def test_crash_mid_rebuild_leaves_old_index_usable(tmp_path: Path, seed_paths: list[Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    library = Library.open(tmp_path / "lib", seed=False, fact_extractor=no_facts)
+    library.add_paths(seed_paths)
+    current = library.current_index_dir()
+
+    from fieldbrief.search import indexfmt
+
+    def explode(*args: object, **kwargs: object) -> dict:
+        raise RuntimeError("power cut")
+
+    with monkeypatch.context() as patch, pytest.raises(RuntimeError):
+        patch.setattr(indexfmt, "document", explode)
+        library.rebuild()
+    assert library.current_index_dir() == current
+    library.close()
+    reopened = Library.open(tmp_path / "lib", seed=False, fact_extractor=no_facts)
+    assert reopened.search("agadez").total == 5
+    assert [p.name for p in reopened.indexes_dir.iterdir()] == [current.name]
+
+
+def test_interrupted_add_is_resumed_on_next_open(tmp_path: Path, seed_paths: list[Path]) -> None:
+    library = Library.open(tmp_path / "lib", seed=False, fact_extractor=no_facts)
+    library.add_paths(seed_paths[:2])
+    # Simulate a kill after the store commit but before the index commit.
+    library.store.mark_all_unindexed()
+    library.close()
+    reopened = Library.open(tmp_path / "lib", seed=False, fact_extractor=no_facts)
+    assert any("resumed" in m for m in reopened.recovered)
+    assert reopened.doc_count() == 2
+
+
+def test_foreign_or_tampered_index_is_refused(
+    tmp_path: Path, seed_paths: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    library = Library.open(tmp_path / "lib", seed=False, fact_extractor=no_facts)
+    library.add_paths(seed_paths)
+    folder = library.current_index_dir()
+    library.close()
+    segment = next(p for p in folder.iterdir() if p.suffix == ".seg")
+    with open(segment, "r+b") as handle:
+        handle.seek(10)
+        handle.write(b"\xff\xfe")
+    with pytest.raises(UntrustedIndexError, match="rebuild"):
+        Library.open(tmp_path / "lib", seed=False, fact_extractor=no_facts)
+    # After a rebuild the index is trusted again …
+    shutil.rmtree(folder)
+    Library.open(tmp_path / "lib", seed=False, fact_extractor=no_facts).close()
+    # … but not by another user, whose key does not verify the manifest.
+    monkeypatch.setenv("FIELDBRIEF_HOME", str(tmp_path / "other-user"))
+    with pytest.raises(UntrustedIndexError, match="another user"):
+        Library.open(tmp_path / "lib", seed=False, fact_extractor=no_facts)
+    shutil.rmtree(tmp_path / "lib" / "indexes")
+    library = Library.open(tmp_path / "lib", seed=False, fact_extractor=no_facts)
+    assert any("rebuilt" in m for m in library.recovered)
+    assert library.search("agadez").total == 5
+
+
+def test_query_features(bare_library: Library, seed_paths: list[Path]) -> None:
+    bare_library.add_paths(seed_paths)
+    search = bare_library.search
+    assert search("agadez").total == 5
+    assert search('"air base 201"').total == 2
+    assert search("title:pentagon").total == 3
+    assert search("source:reuters").total == 1
+    assert search("date:[2023-09-01 to 2023-12-31]").total == 3
+    assert search("date:>2024").total == 1
+    assert search("agadez NOT niamey").total < 5
+    assert search("repos*").total >= 2
+    assert search("bazom~").total == 3
+    dated = [h.date for h in search("troops", sort="date").hits]
+    assert dated[-1] is None and dated[0] is not None
+    assert dated[:-1] == sorted(dated[:-1], reverse=True)
+    page2 = search("troops", limit=2, page=2)
+    assert [h.rank for h in page2.hits] == [3, 4]
+    hit = search("agadez").hits[0]
+    assert hit.highlights and all(hit.snippet[s:e].lower() == "agadez" for s, e in hit.highlights)
+
+
+@pytest.mark.parametrize("text", ["date:99-99-9999", "[[[", "title:(", '"unclosed', "AND OR NOT", ")))", "date:[foo to bar]"])
+def test_unparseable_queries_never_raise(bare_library: Library, seed_paths: list[Path], text: str) -> None:
+    bare_library.add_paths(seed_paths)
+    result = bare_library.search(text)
+    assert result.total >= 0
+
+
+def test_fallback_is_reported(bare_library: Library, seed_paths: list[Path]) -> None:
+    bare_library.add_paths(seed_paths)
+    result = bare_library.search("date:99-99-9999 agadez")
+    assert result.fallback and "words instead" in result.fallback
+
+
+def test_did_you_mean(bare_library: Library, seed_paths: list[Path]) -> None:
+    bare_library.add_paths(seed_paths)
+    result = bare_library.search("Agadz")
+    assert result.total == 0
+    assert result.suggestion == "agadez"
