@@ -103,6 +103,8 @@ class Library:
         self._searcher: Any = None
         self._ix: Any = None
         self.recovered: list[str] = []
+        self._overview: tuple[int, Any] | None = None
+        self._overview_lock = threading.Lock()
 
     # --- opening --------------------------------------------------------------
 
@@ -277,6 +279,7 @@ class Library:
                 for old in replaced.get(article.id, []):
                     self.store.remove(db, old)
                 self.store.put(db, article, article_facts)
+        self._bump_generation()
         self.sync_index(progress=progress)
 
     def _extract_all(self, articles: list[Article], progress: Progress | None) -> list[list[Fact]]:
@@ -286,6 +289,7 @@ class Library:
 
     def set_tags(self, article_id: str, tags: Iterable[str]) -> None:
         self.store.set_tags(article_id, sorted({t.strip() for t in tags if t.strip()}))
+        self._bump_generation()
         self.sync_index()
 
     # --- keeping the index in step with the store -----------------------------
@@ -375,7 +379,53 @@ class Library:
     ) -> SearchResults:
         with self._index_lock:
             searcher = self.searcher()
-            return run_search(searcher, query, limit=limit, sort=sort, snippets=snippets, page=page)
+            return run_search(
+                searcher,
+                query,
+                limit=limit,
+                sort=sort,
+                snippets=snippets,
+                page=page,
+                expand=self.expand_aliases,
+            )
+
+    # --- facts across articles -------------------------------------------------
+
+    def generation(self) -> int:
+        """Bumped on every change to the library's articles or tags."""
+        return int(self.store.get_meta("generation", "0") or 0)
+
+    def _bump_generation(self) -> None:
+        with self.store.transaction() as db:
+            db.execute(
+                "INSERT INTO meta(key, value) VALUES ('generation', '1') "
+                "ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1"
+            )
+
+    def overview(self) -> Any:
+        """Entities, conflicts and stories across the whole library (cached)."""
+        generation = self.generation()
+        with self._overview_lock:
+            if self._overview is not None and self._overview[0] == generation:
+                return self._overview[1]
+        overview = self.overview_for(self.store.iter_all())
+        with self._overview_lock:
+            self._overview = (generation, overview)
+        return overview
+
+    def overview_for(self, items: Iterable[tuple[Article, list[Fact]]]) -> Any:
+        from .facts.resolve import build_overview
+
+        return build_overview(items)
+
+    def expand_aliases(self, field_name: str, text: str) -> list[str]:
+        """Other names of the entity ``text`` names, for ``person:``/``org:``/``place:``."""
+        if self._overview is None:
+            return []
+        from .facts.resolve import aliases_for
+
+        kind = {"person": "person", "org": "organization", "place": "place"}[field_name]
+        return aliases_for(self._overview[1], kind, text)
 
     def articles(self) -> Iterator[tuple[Article, list[Fact]]]:
         return self.store.iter_all()
