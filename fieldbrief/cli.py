@@ -49,7 +49,9 @@ class _ProgressLine:
         width = 30
         filled = int(width * done / max(total, 1))
         label = what if len(what) < 40 else "…" + what[-39:]
-        sys.stderr.write(f"\r[{'#' * filled}{' ' * (width - filled)}] {done}/{total} {_safe(label):<40}")
+        sys.stderr.write(
+            f"\r[{'#' * filled}{' ' * (width - filled)}] {done}/{total} {_safe(label):<40}"
+        )
         sys.stderr.flush()
 
     def finish(self) -> None:
@@ -114,7 +116,9 @@ def cmd_index(args: argparse.Namespace) -> int:
 
 def cmd_search(args: argparse.Namespace) -> int:
     with _open_library(args) as library:
-        results = library.search(" ".join(args.query), limit=args.limit, sort=args.sort, page=args.page)
+        results = library.search(
+            " ".join(args.query), limit=args.limit, sort=args.sort, page=args.page
+        )
     if args.json:
         _dump(results.to_json(), sys.stdout)
         return EXIT_OK if results.hits else EXIT_NOTHING
@@ -127,8 +131,12 @@ def cmd_search(args: argparse.Namespace) -> int:
     shown = len(results.hits)
     print(f"{results.total} hits" + (f" (showing {shown})" if shown < results.total else ""))
     for hit in results.hits:
-        meta = " · ".join(x for x in (hit.date.isoformat() if hit.date else "undated", hit.source) if x)
-        print(f"\n{hit.rank:>3}. {bold}{_safe(hit.title)}{reset}  {dim}[{hit.id}] {_safe(meta)}{reset}")
+        meta = " · ".join(
+            x for x in (hit.date.isoformat() if hit.date else "undated", hit.source) if x
+        )
+        print(
+            f"\n{hit.rank:>3}. {bold}{_safe(hit.title)}{reset}  {dim}[{hit.id}] {_safe(meta)}{reset}"
+        )
         print("     " + _highlight(_safe(hit.snippet), hit.highlights, bold, reset))
     return EXIT_OK if results.hits else EXIT_NOTHING
 
@@ -157,7 +165,10 @@ def cmd_show(args: argparse.Namespace) -> int:
         _dump(data, sys.stdout)
         return EXIT_OK
     print(_safe(article.title))
-    meta = [article.date.isoformat() if article.date else "undated", article.source or "source unknown"]
+    meta = [
+        article.date.isoformat() if article.date else "undated",
+        article.source or "source unknown",
+    ]
     print(f"{' · '.join(_safe(m) for m in meta)} · {article.word_count} words · {article.id}")
     print(_safe(article.path))
     print()
@@ -192,19 +203,27 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"fieldbrief {__version__}")
     parser.add_argument(
-        "--library", metavar="DIR", help="library folder to use (default: your data dir, or $FIELDBRIEF_HOME)"
+        "--library",
+        metavar="DIR",
+        help="library folder to use (default: your data dir, or $FIELDBRIEF_HOME)",
     )
     parser.set_defaults(func=cmd_tui)
     sub = parser.add_subparsers(title="commands", metavar="COMMAND")
 
     p = sub.add_parser("add", help="add article files or folders to the library")
-    p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (searched recursively)")
+    p.add_argument(
+        "paths", nargs="+", metavar="PATH", help="files or folders (searched recursively)"
+    )
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.set_defaults(func=cmd_add)
 
     p = sub.add_parser("index", help="check or rebuild the search index")
-    p.add_argument("--rebuild", action="store_true", help="rebuild the index from the library store")
-    p.add_argument("--procs", type=int, default=1, help="indexing processes for --rebuild (default 1)")
+    p.add_argument(
+        "--rebuild", action="store_true", help="rebuild the index from the library store"
+    )
+    p.add_argument(
+        "--procs", type=int, default=1, help="indexing processes for --rebuild (default 1)"
+    )
     p.add_argument("--json", action="store_true", help="print library statistics as JSON")
     p.set_defaults(func=cmd_index)
 

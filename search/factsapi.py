@@ -75,7 +75,9 @@ def stream_jsonl(source: TextIO, out: TextIO) -> int:
             continue
         facts = extract_facts(text, None, tagger=tagger)
         out.write(
-            json.dumps({"id": record.get("id"), "facts": [f.to_json() for f in facts]}, ensure_ascii=False)
+            json.dumps(
+                {"id": record.get("id"), "facts": [f.to_json() for f in facts]}, ensure_ascii=False
+            )
             + "\n"
         )
     out.flush()

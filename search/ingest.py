@@ -12,6 +12,7 @@ import gzip
 import hashlib
 import html
 import json
+import os
 import re
 import tomllib
 from collections.abc import Iterable, Iterator
@@ -35,7 +36,9 @@ MARKDOWN_SUFFIXES = {".md", ".markdown"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz"}
 FEED_SUFFIXES = {".xml", ".rss", ".atom"}
-SUPPORTED_SUFFIXES = TEXT_SUFFIXES | MARKDOWN_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES | FEED_SUFFIXES
+SUPPORTED_SUFFIXES = (
+    TEXT_SUFFIXES | MARKDOWN_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES | FEED_SUFFIXES
+)
 
 
 @dataclass(slots=True)
@@ -98,7 +101,7 @@ def looks_binary(data: bytes) -> bool:
         return True
     # ESC is left out: text with terminal escapes is hostile but still text,
     # and is cleaned rather than rejected.
-    controls = sum(1 for b in sample if b < 9 or 13 < b < 32 and b != 27)
+    controls = sum(1 for b in sample if b < 9 or (13 < b < 32 and b != 27))
     return len(sample) > 0 and controls / len(sample) > 0.05
 
 
@@ -152,7 +155,9 @@ def read_text(path: Path, text: str, result: IngestResult) -> None:
     parsed = clean_scraped(text)
     result.notes.extend(f"{path}: {n}" for n in parsed.notes)
     if not parsed.body.strip():
-        result.problems.append(Problem(str(path), "no article text left after removing page furniture"))
+        result.problems.append(
+            Problem(str(path), "no article text left after removing page furniture")
+        )
         return
     result.articles.append(
         make_article(
@@ -225,13 +230,66 @@ def read_markdown(path: Path, text: str, result: IngestResult) -> None:
 
 # --- HTML ---------------------------------------------------------------------
 
-_SKIP_TAGS = {"script", "style", "nav", "header", "footer", "aside", "form", "noscript", "svg",
-              "button", "iframe", "template", "figure", "figcaption", "select"}
-_BLOCK_TAGS = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article",
-               "blockquote", "tr", "pre", "ul", "ol", "table", "main", "dd", "dt", "hr"}
-_DATE_META = ("article:published_time", "datepublished", "date", "pubdate", "publishdate",
-              "dc.date", "dc.date.issued", "sailthru.date", "parsely-pub-date", "og:published_time")
-_SOURCE_META = ("og:site_name", "application-name", "publisher", "dc.publisher", "cxenseparse:recs:publisher")
+_SKIP_TAGS = {
+    "script",
+    "style",
+    "nav",
+    "header",
+    "footer",
+    "aside",
+    "form",
+    "noscript",
+    "svg",
+    "button",
+    "iframe",
+    "template",
+    "figure",
+    "figcaption",
+    "select",
+}
+_BLOCK_TAGS = {
+    "p",
+    "div",
+    "br",
+    "li",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "section",
+    "article",
+    "blockquote",
+    "tr",
+    "pre",
+    "ul",
+    "ol",
+    "table",
+    "main",
+    "dd",
+    "dt",
+    "hr",
+}
+_DATE_META = (
+    "article:published_time",
+    "datepublished",
+    "date",
+    "pubdate",
+    "publishdate",
+    "dc.date",
+    "dc.date.issued",
+    "sailthru.date",
+    "parsely-pub-date",
+    "og:published_time",
+)
+_SOURCE_META = (
+    "og:site_name",
+    "application-name",
+    "publisher",
+    "dc.publisher",
+    "cxenseparse:recs:publisher",
+)
 _TITLE_META = ("og:title", "twitter:title", "dc.title", "headline")
 
 
@@ -332,7 +390,11 @@ def read_html(path: Path, text: str, result: IngestResult) -> None:
     except Exception as exc:
         result.problems.append(Problem(str(path), f"unreadable HTML ({exc})"))
         return
-    chunks = parser.article_text if parser.saw_article and "".join(parser.article_text).strip() else parser.all_text
+    chunks = (
+        parser.article_text
+        if parser.saw_article and "".join(parser.article_text).strip()
+        else parser.all_text
+    )
     body_text = _html_to_text(chunks)
     title = next((parser.meta[k] for k in _TITLE_META if parser.meta.get(k)), "") or parser.h1
     title = title or parser.title.strip()
@@ -466,7 +528,9 @@ def read_path(path: str | Path) -> IngestResult:
     limit = MAX_BUNDLE_BYTES if bundle else MAX_ARTICLE_BYTES
     if size > limit:
         result.problems.append(
-            Problem(str(path), f"file is {size / 1048576:.1f} MB, over the {limit // 1048576} MB limit")
+            Problem(
+                str(path), f"file is {size / 1048576:.1f} MB, over the {limit // 1048576} MB limit"
+            )
         )
         return result
     if size == 0:
@@ -501,6 +565,7 @@ def read_path(path: str | Path) -> IngestResult:
 def _read_jsonl_file(path: Path, suffix: str, result: IngestResult) -> None:
     opener = gzip.open if suffix.endswith(".gz") else open
     with opener(path, "rb") as handle:
+
         def lines() -> Iterator[str]:
             for raw in handle:
                 try:
@@ -511,7 +576,7 @@ def _read_jsonl_file(path: Path, suffix: str, result: IngestResult) -> None:
         read_jsonl_lines(path, lines(), result)
 
 
-def iter_input_files(paths: Iterable[str | Path]) -> Iterator[tuple[Path, Problem | None]]:
+def iter_input_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[tuple[Path, Problem | None]]:
     """Expand files and folders (recursively) into the files to read.
 
     Hidden files and unsupported types inside folders are passed over silently;

@@ -61,9 +61,7 @@ class AddReport:
             "added": self.added,
             "updated": self.updated,
             "unchanged": self.unchanged,
-            "skipped": [
-                {"path": p.path, "line": p.line, "reason": p.reason} for p in self.skipped
-            ],
+            "skipped": [{"path": p.path, "line": p.line, "reason": p.reason} for p in self.skipped],
             "notes": list(self.notes),
             "seconds": round(self.seconds, 3),
         }
@@ -87,9 +85,7 @@ def default_fact_extractor() -> FactExtractor:
 
 def bundled_seed_files() -> list[Path]:
     seeds = resources.files("fieldbrief.seeds")
-    return sorted(
-        Path(str(entry)) for entry in seeds.iterdir() if entry.name.endswith(".txt")
-    )
+    return sorted(Path(str(entry)) for entry in seeds.iterdir() if entry.name.endswith(".txt"))
 
 
 class Library:
@@ -170,7 +166,9 @@ class Library:
         self._remove_abandoned(keep=current)
         pending = self.store.unindexed_count()
         if pending:
-            self.recovered.append(f"resumed indexing of {pending} articles left by an interrupted run")
+            self.recovered.append(
+                f"resumed indexing of {pending} articles left by an interrupted run"
+            )
             self.sync_index()
 
     def _remove_abandoned(self, keep: Path) -> None:
@@ -198,13 +196,20 @@ class Library:
         """A shared searcher, refreshed when another writer committed."""
         with self._index_lock:
             current = self.current_index_dir()
-            if self._ix is not None and current is not None and Path(self._ix.storage.folder) != current:
+            if (
+                self._ix is not None
+                and current is not None
+                and Path(self._ix.storage.folder) != current
+            ):
                 # A rebuild (maybe in another process) swapped the index.
                 if self._searcher is not None:
                     self._searcher.close()
                 self._searcher, self._ix = None, None
             ix = self._index()
-            if self._searcher is not None and ix.latest_generation() != self._searcher.reader().generation():
+            if (
+                self._searcher is not None
+                and ix.latest_generation() != self._searcher.reader().generation()
+            ):
                 # Not Searcher.refresh(): it reuses segment readers, and a reused
                 # reader keeps its old set of deleted documents.
                 self._searcher.close()
@@ -224,7 +229,9 @@ class Library:
             self._fact_extractor = default_fact_extractor()
         return self._fact_extractor
 
-    def add_paths(self, paths: Iterable[str | os.PathLike[str]], progress: Progress | None = None) -> AddReport:
+    def add_paths(
+        self, paths: Iterable[str | os.PathLike[str]], progress: Progress | None = None
+    ) -> AddReport:
         started = time.perf_counter()
         report = AddReport()
         files = list(iter_input_files(paths))
@@ -248,14 +255,18 @@ class Library:
         report.seconds = time.perf_counter() - started
         return report
 
-    def add_articles(self, articles: Sequence[Article], progress: Progress | None = None) -> AddReport:
+    def add_articles(
+        self, articles: Sequence[Article], progress: Progress | None = None
+    ) -> AddReport:
         report = AddReport()
         started = time.perf_counter()
         self._add_batch(list(articles), report, progress)
         report.seconds = time.perf_counter() - started
         return report
 
-    def _add_batch(self, articles: list[Article], report: AddReport, progress: Progress | None) -> None:
+    def _add_batch(
+        self, articles: list[Article], report: AddReport, progress: Progress | None
+    ) -> None:
         fresh: list[Article] = []
         replaced: dict[str, list[str]] = {}
         seen: set[str] = set()

@@ -152,7 +152,9 @@ def _contains_error(q: Any) -> bool:
         return True
     if type(q).__name__ in ("ErrorQuery",) or getattr(q, "error", None):
         return True
-    return any(_contains_error(child) for child in q.children()) if hasattr(q, "children") else False
+    return (
+        any(_contains_error(child) for child in q.children()) if hasattr(q, "children") else False
+    )
 
 
 def _plain_terms(parser: qparser.QueryParser, text: str) -> Any:
@@ -176,7 +178,11 @@ def _expand_entities(q: Any, expand: AliasExpander | None) -> Any:
         return q
 
     def visit(node: Any) -> Any:
-        if isinstance(node, (query.Term, query.Phrase)) and node.field() in ("person", "org", "place"):
+        if isinstance(node, (query.Term, query.Phrase)) and node.field() in (
+            "person",
+            "org",
+            "place",
+        ):
             words = node.words if isinstance(node, query.Phrase) else [node.text]
             aliases = expand(node.field(), " ".join(str(w) for w in words))
             if aliases:
@@ -233,12 +239,16 @@ def run_search(
     if sort == "date":
         sortedby = [sorting.FieldFacet("day", reverse=True), sorting.ScoreFacet()]
     try:
-        results = searcher.search_page(parsed, page, pagelen=limit, sortedby=sortedby, reverse=reverse, terms=True)
+        results = searcher.search_page(
+            parsed, page, pagelen=limit, sortedby=sortedby, reverse=reverse, terms=True
+        )
     except Exception as exc:
         fallback = f"query failed ({_reason(exc)}); searched for the words instead"
         parsed = _plain_terms(parser, cleaned)
         if parsed is None:
-            return SearchResults(query=text, hits=[], total=0, sort=sort, page=page, fallback=fallback)
+            return SearchResults(
+                query=text, hits=[], total=0, sort=sort, page=page, fallback=fallback
+            )
         results = searcher.search_page(parsed, page, pagelen=limit, sortedby=sortedby, terms=True)
     results.results.fragmenter = highlight.ContextFragmenter(maxchars=240, surround=70)
     results.results.formatter = _MarkerFormatter()
@@ -247,7 +257,7 @@ def run_search(
     for i, hit in enumerate(results):
         stored = hit.fields()
         body = stored.get("body", "")
-        snippet, spans = "", []
+        snippet, spans = "", list[tuple[int, int]]()
         if i < snippets:
             try:
                 marked = hit.highlights("body", top=2)
@@ -271,9 +281,17 @@ def run_search(
             )
         )
     suggestion = _suggest(searcher, parsed, cleaned) if results.total < 5 and not fallback else None
-    terms = sorted(
-        {t.decode("utf-8") if isinstance(t, bytes) else str(t) for f, t in parsed.iter_all_terms() if f in ("title", "body")}
-    ) if hasattr(parsed, "iter_all_terms") else []
+    terms = (
+        sorted(
+            {
+                t.decode("utf-8") if isinstance(t, bytes) else str(t)
+                for f, t in parsed.iter_all_terms()
+                if f in ("title", "body")
+            }
+        )
+        if hasattr(parsed, "iter_all_terms")
+        else []
+    )
     return SearchResults(
         query=text,
         hits=hits,

@@ -61,7 +61,9 @@ _CREDIT_LINE = re.compile(
     rf"({_KNOWN_OUTLETS})(?:\s+(?:via|/)\s+Getty Images)?\s*$"
 )
 _SWITCH_CAPTION = re.compile(r"^\s*switch caption", re.IGNORECASE)
-_REPORTS_SUFFIX = re.compile(r"(?:…|\.\.\.)?\s*reports\s+([A-Z][\w&'’.-]*(?:\s+[A-Z][\w&'’.-]*){0,4})\s*$")
+_REPORTS_SUFFIX = re.compile(
+    r"(?:…|\.\.\.)?\s*reports\s+([A-Z][\w&'’.-]*(?:\s+[A-Z][\w&'’.-]*){0,4})\s*$"
+)
 _DATELINE_AGENCY = re.compile(rf"^[A-Z][A-Za-z .,'-]{{1,40}}\s+\(({_KNOWN_OUTLETS})\)\s+[-–—]")
 _TOLD_AGENCY = re.compile(r"\btold (Reuters|The Associated Press|the Associated Press|AFP)\b")
 _OUTLET_NAMES = {
@@ -206,7 +208,9 @@ def clean_scraped(text: str, *, known_title: str | None = None) -> ScrapedArticl
 
     paragraphs = _paragraphs(kept)
     source = _find_source(paragraphs, credits)
-    paragraphs = [_REPORTS_SUFFIX.sub("", p).rstrip(" …") if i < 6 else p for i, p in enumerate(paragraphs)]
+    paragraphs = [
+        _REPORTS_SUFFIX.sub("", p).rstrip(" …") if i < 6 else p for i, p in enumerate(paragraphs)
+    ]
     paragraphs = _drop_repeated(paragraphs)
     if not title and paragraphs:
         title = derive_title(paragraphs[0])

@@ -127,7 +127,10 @@ class Store:
         return int(self.db.execute("SELECT count(*) FROM articles").fetchone()[0])
 
     def has(self, article_id: str) -> bool:
-        return self.db.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone() is not None
+        return (
+            self.db.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone()
+            is not None
+        )
 
     def ids_for_origin(self, origin: str) -> list[str]:
         rows = self.db.execute("SELECT id FROM articles WHERE origin = ?", (origin,)).fetchall()
@@ -151,7 +154,9 @@ class Store:
         )
         db.execute("DELETE FROM pending_deletes WHERE id = ?", (article.id,))
         for tag in article.tags:
-            db.execute("INSERT OR IGNORE INTO tags(article_id, tag) VALUES (?, ?)", (article.id, tag))
+            db.execute(
+                "INSERT OR IGNORE INTO tags(article_id, tag) VALUES (?, ?)", (article.id, tag)
+            )
 
     def remove(self, db: sqlite3.Connection, article_id: str) -> None:
         db.execute("DELETE FROM articles WHERE id = ?", (article_id,))
@@ -183,7 +188,9 @@ class Store:
         ).fetchall()
         return [r[0] for r in rows]
 
-    def iter_all(self, *, only_unindexed: bool = False, batch: int = 500) -> Iterator[tuple[Article, list[Fact]]]:
+    def iter_all(
+        self, *, only_unindexed: bool = False, batch: int = 500
+    ) -> Iterator[tuple[Article, list[Fact]]]:
         where = "WHERE indexed = 0" if only_unindexed else ""
         last = ""
         while True:
@@ -199,7 +206,9 @@ class Store:
 
     def iter_facts(self) -> Iterator[tuple[str, str | None, str | None, str, list[Fact]]]:
         """(id, date, source, title, facts) for every article, without bodies."""
-        for row in self.db.execute("SELECT id, date, source, title, facts FROM articles ORDER BY id"):
+        for row in self.db.execute(
+            "SELECT id, date, source, title, facts FROM articles ORDER BY id"
+        ):
             yield row[0], row[1], row[2], row[3], facts_from_json(row[4])
 
     def unindexed_count(self) -> int:

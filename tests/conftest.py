@@ -11,7 +11,9 @@ SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
 
 @pytest.fixture(autouse=True)
-def fieldbrief_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+def fieldbrief_home(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
     home = tmp_path_factory.mktemp("fbhome")
     monkeypatch.setenv("FIELDBRIEF_HOME", str(home))
     # Keep child processes (fact extraction pools) out of small test runs.

@@ -34,7 +34,10 @@ def test_markdown_with_yaml_front_matter(tmp_path: Path) -> None:
 
 
 def test_markdown_with_toml_front_matter_and_heading_title(tmp_path: Path) -> None:
-    path = write(tmp_path / "b.md", '+++\ndate = 2023-07-26\n+++\n# Coup in Niamey\n\nSoldiers seized power.\n')
+    path = write(
+        tmp_path / "b.md",
+        "+++\ndate = 2023-07-26\n+++\n# Coup in Niamey\n\nSoldiers seized power.\n",
+    )
     (article,) = read_path(path).articles
     assert article.title == "Coup in Niamey"
     assert article.date == date(2023, 7, 26)
@@ -66,9 +69,19 @@ def test_html_article_meta_and_main_text(tmp_path: Path) -> None:
 
 def test_jsonl_and_gzip_with_malformed_line(tmp_path: Path) -> None:
     lines = [
-        json.dumps({"id": "a1", "title": "One", "date": "2017-10-19", "source": "Reuters", "body": "First body."}),
+        json.dumps(
+            {
+                "id": "a1",
+                "title": "One",
+                "date": "2017-10-19",
+                "source": "Reuters",
+                "body": "First body.",
+            }
+        ),
         "{not json",
-        json.dumps({"id": "a2", "title": "Two", "date": None, "source": "BBC News", "body": "Second body."}),
+        json.dumps(
+            {"id": "a2", "title": "Two", "date": None, "source": "BBC News", "body": "Second body."}
+        ),
         json.dumps({"id": "a3", "title": "No body"}),
     ]
     for name, opener in (("x.jsonl", open), ("x.jsonl.gz", gzip.open)):
@@ -154,6 +167,8 @@ def test_control_sequences_are_stripped(tmp_path: Path) -> None:
 
 
 def test_invalid_header_date_stays_undated(tmp_path: Path) -> None:
-    result = read_path(write(tmp_path / "d.txt", "date 99-99-9999 Strange header\n\nBody sentence here.\n"))
+    result = read_path(
+        write(tmp_path / "d.txt", "date 99-99-9999 Strange header\n\nBody sentence here.\n")
+    )
     assert result.articles[0].date is None
     assert any("99-99-9999" in note for note in result.notes)

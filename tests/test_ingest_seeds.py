@@ -6,7 +6,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-
 from fieldbrief.search.ingest import read_path
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
@@ -95,7 +94,16 @@ def test_seed_fields(name: str) -> None:
 
 def test_seed_003_trailer_is_cut_entirely() -> None:
     body = read_path(SEEDS / "003_4aeac8238ecdb9d1.txt").articles[0].body
-    for word in ("Trump", "Modi", "Zelenskyy", "Gaza", "Kerala", "Wildfires", "Uganda", "Previous Story"):
+    for word in (
+        "Trump",
+        "Modi",
+        "Zelenskyy",
+        "Gaza",
+        "Kerala",
+        "Wildfires",
+        "Uganda",
+        "Previous Story",
+    ):
         assert word not in body
     # The standfirst repeated later in the story appears once, without the credit.
     assert body.count("should not be seen as a recognition of the coup leaders") == 1

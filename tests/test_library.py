@@ -6,10 +6,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from fieldbrief.search.indexfmt import UntrustedIndexError
 from fieldbrief.search.library import Library
-
 
 
 def no_facts(_article: object) -> list:
@@ -21,13 +19,17 @@ def story(path: Path, title: str, body: str) -> Path:
     return path
 
 
-def test_add_report_counts_and_incremental_add(bare_library: Library, tmp_path: Path, seed_paths: list[Path]) -> None:
+def test_add_report_counts_and_incremental_add(
+    bare_library: Library, tmp_path: Path, seed_paths: list[Path]
+) -> None:
     report = bare_library.add_paths(seed_paths)
     assert (report.added, report.updated, report.unchanged, len(report.skipped)) == (5, 0, 0, 0)
     again = bare_library.add_paths(seed_paths)
     assert (again.added, again.updated, again.unchanged) == (0, 0, 5)
     assert bare_library.doc_count() == 5
-    extra = story(tmp_path / "new.txt", "Drone base handed over", "The US handed Air Base 201 to Niger.")
+    extra = story(
+        tmp_path / "new.txt", "Drone base handed over", "The US handed Air Base 201 to Niger."
+    )
     report = bare_library.add_paths([extra, tmp_path / "missing.txt"])
     assert (report.added, len(report.skipped)) == (1, 1)
     assert "no such file" in report.skipped[0].reason
@@ -58,7 +60,9 @@ def test_folder_is_read_recursively_and_skips_hidden(bare_library: Library, tmp_
     assert report.added == 1 and not report.skipped
 
 
-def test_rebuild_swaps_atomically_and_keeps_everything(bare_library: Library, seed_paths: list[Path]) -> None:
+def test_rebuild_swaps_atomically_and_keeps_everything(
+    bare_library: Library, seed_paths: list[Path]
+) -> None:
     bare_library.add_paths(seed_paths)
     before = bare_library.current_index_dir()
     assert bare_library.search("agadez").total == 5
@@ -68,7 +72,9 @@ def test_rebuild_swaps_atomically_and_keeps_everything(bare_library: Library, se
     assert bare_library.search("agadez").total == 5
 
 
-def test_crash_mid_rebuild_leaves_old_index_usable(tmp_path: Path, seed_paths: list[Path], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_crash_mid_rebuild_leaves_old_index_usable(
+    tmp_path: Path, seed_paths: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
     library = Library.open(tmp_path / "lib", seed=False, fact_extractor=no_facts)
     library.add_paths(seed_paths)
     current = library.current_index_dir()
@@ -146,8 +152,13 @@ def test_query_features(bare_library: Library, seed_paths: list[Path]) -> None:
     assert hit.highlights and all(hit.snippet[s:e].lower() == "agadez" for s, e in hit.highlights)
 
 
-@pytest.mark.parametrize("text", ["date:99-99-9999", "[[[", "title:(", '"unclosed', "AND OR NOT", ")))", "date:[foo to bar]"])
-def test_unparseable_queries_never_raise(bare_library: Library, seed_paths: list[Path], text: str) -> None:
+@pytest.mark.parametrize(
+    "text",
+    ["date:99-99-9999", "[[[", "title:(", '"unclosed', "AND OR NOT", ")))", "date:[foo to bar]"],
+)
+def test_unparseable_queries_never_raise(
+    bare_library: Library, seed_paths: list[Path], text: str
+) -> None:
     bare_library.add_paths(seed_paths)
     result = bare_library.search(text)
     assert result.total >= 0
