@@ -1,0 +1,97 @@
+"""The command line as scripts use it: JSON shapes and exit codes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from fieldbrief.cli import EXIT_NOT_FOUND, EXIT_NOTHING, EXIT_OK, EXIT_USAGE, build_parser, main
+from fieldbrief.search.library import Library
+
+
+@pytest.fixture
+def lib_dir(tmp_path: Path, seed_paths: list[Path]) -> str:
+    library = Library.open(tmp_path / "lib", seed=False, fact_extractor=lambda a: [])
+    library.add_paths(seed_paths)
+    library.close()
+    return str(tmp_path / "lib")
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_search_json_shape(capsys: pytest.CaptureFixture[str], lib_dir: str) -> None:
+    code, out, _ = run(capsys, "--library", lib_dir, "search", "Agadez", "--json", "--limit", "3")
+    assert code == EXIT_OK
+    data = json.loads(out)
+    assert data["total"] == 5 and len(data["hits"]) == 3
+    hit = data["hits"][0]
+    assert set(hit) >= {"id", "title", "date", "source", "path", "score", "snippet", "highlights"}
+    start, end = hit["highlights"][0]
+    assert hit["snippet"][start:end].lower() == "agadez"
+    assert [h["rank"] for h in data["hits"]] == [1, 2, 3]
+
+
+def test_search_text_and_no_hits(capsys: pytest.CaptureFixture[str], lib_dir: str) -> None:
+    code, out, _ = run(capsys, "--library", lib_dir, "search", "agadez", "--sort", "date")
+    assert code == EXIT_OK and out.startswith("5 hits") and "\x1b" not in out
+    code, out, err = run(capsys, "--library", lib_dir, "search", "zzyzx")
+    assert code == EXIT_NOTHING and out.startswith("0 hits")
+    code, _, err = run(capsys, "--library", lib_dir, "search", "Agadz")
+    assert code == EXIT_NOTHING and "did you mean: agadez" in err
+
+
+def test_show_by_prefix_and_missing(capsys: pytest.CaptureFixture[str], lib_dir: str) -> None:
+    _, out, _ = run(capsys, "--library", lib_dir, "search", "source:reuters", "--json")
+    article_id = json.loads(out)["hits"][0]["id"]
+    code, out, _ = run(capsys, "--library", lib_dir, "show", article_id[:8], "--json")
+    data = json.loads(out)
+    assert code == EXIT_OK and data["id"] == article_id and data["source"] == "Reuters"
+    assert data["date"] == "2023-09-08" and "Air Base 201" in data["body"]
+    code, _, err = run(capsys, "--library", lib_dir, "show", "ffffffffffff")
+    assert code == EXIT_NOT_FOUND and "no article" in err
+
+
+def test_add_reports_and_exit_code(capsys: pytest.CaptureFixture[str], lib_dir: str, tmp_path: Path) -> None:
+    good = tmp_path / "good.txt"
+    good.write_text("A new story\n\nTroops arrived in Chad.\n", "utf-8")
+    (tmp_path / "empty.txt").write_text("", "utf-8")
+    code, out, _ = run(capsys, "--library", lib_dir, "add", str(good), str(tmp_path / "empty.txt"), "--json")
+    report = json.loads(out)
+    assert code == EXIT_NOTHING
+    assert (report["added"], report["unchanged"]) == (1, 0)
+    assert report["skipped"][0]["reason"] == "empty file"
+    code, out, _ = run(capsys, "--library", lib_dir, "add", str(good))
+    assert code == EXIT_OK and "0 added, 0 updated, 1 unchanged, 0 skipped" in out
+
+
+def test_rebuild_command(capsys: pytest.CaptureFixture[str], lib_dir: str) -> None:
+    code, out, _ = run(capsys, "--library", lib_dir, "index", "--rebuild")
+    assert code == EXIT_OK and "rebuilt index: 5 articles" in out
+
+
+def test_every_command_has_help(capsys: pytest.CaptureFixture[str]) -> None:
+    parser = build_parser()
+    commands = parser._subparsers._group_actions[0].choices  # type: ignore[union-attr]
+    for name in commands:
+        with pytest.raises(SystemExit) as stop:
+            main([name, "--help"])
+        assert stop.value.code == 0
+        assert "usage: fieldbrief " + name in capsys.readouterr().out
+    with pytest.raises(SystemExit) as stop:
+        main(["search"])
+    assert stop.value.code == EXIT_USAGE
+
+
+def test_version_and_module_entry_point(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "fieldbrief", "--version"], capture_output=True, text=True, cwd=tmp_path
+    )
+    assert done.returncode == 0 and done.stdout.startswith("fieldbrief ")
