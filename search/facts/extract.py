@@ -71,7 +71,7 @@ _CREDIT = re.compile(
     re.MULTILINE | re.IGNORECASE,
 )
 _CAPRUN = re.compile(
-    r"\b(?:U\.S\.|U\.K\.|[A-Z][\w’'-]*)(?:\s+(?:of\s+(?:the\s+)?)?(?:[A-Z][\w’'-]*))*"
+    r"(?=[A-Z])\b(?:U\.S\.|U\.K\.|[A-Z][\w’'-]*)(?:\s+(?:of\s+(?:the\s+)?)?(?:[A-Z][\w’'-]*))*"
 )
 _LOCATIVE = re.compile(r"(?:\b(?:in|to|from|near|at|outside|around|of|into)\s+(?:the\s+)?)$")
 _CAPITAL_REF = re.compile(r"\b(?:the|its|their|Niger['’]s|the country['’]s)\s+capital\b")
@@ -298,26 +298,31 @@ def _gazetteer_places(
     furniture: Any,
 ) -> None:
     """Countries, capitals and regions (and cities after "in/near/to") the tagger missed."""
+    firsts = gz.place_first_words()
     for m in _CAPRUN.finditer(text):
-        words = list(re.finditer(r"\S+", m.group(0)))
+        words = [(w.start(), w.end()) for w in re.finditer(r"\S+", m.group(0))]
         base = m.start()
-        # Longest known place inside the run, left to right.
         i = 0
         while i < len(words):
+            ws = base + words[i][0]
+            first = gz.fold(text[ws : base + words[i][1]].rstrip(",;:’'\")”"))
             hit = None
-            for j in range(len(words), i, -1):
-                s = base + words[i].start()
-                e = base + words[j - 1].end()
-                s, e = _clean_surface(text, s, e)
-                cand = text[s:e]
-                if not cand:
-                    continue
-                known = gz.canonical_country(cand) is not None or gz.is_known_place(cand)
-                if not known and _LOCATIVE.search(text, max(0, s - 12), s):
-                    known = gz.city_country(cand) is not None and len(cand) > 3
-                if known:
-                    hit = (s, e, j)
-                    break
+            if first in firsts or first.removesuffix("’s").removesuffix("'s") in firsts:
+                for j in range(min(len(words), i + 4), i, -1):
+                    s, e = _clean_surface(text, ws, base + words[j - 1][1])
+                    cand = text[s:e]
+                    if cand and (gz.canonical_country(cand) is not None or gz.is_known_place(cand)):
+                        hit = (s, e, j)
+                        break
+            if hit is None and _LOCATIVE.search(text, max(0, ws - 12), ws):
+                # Cities are too ambiguous to match anywhere ("Nice", "Reading"); after
+                # "in"/"near"/"to" they are almost always places.
+                for j in range(min(len(words), i + 2), i, -1):
+                    s, e = _clean_surface(text, ws, base + words[j - 1][1])
+                    cand = text[s:e]
+                    if len(cand) > 3 and gz.city_country(cand) is not None:
+                        hit = (s, e, j)
+                        break
             if hit is None:
                 i += 1
                 continue
@@ -326,8 +331,6 @@ def _gazetteer_places(
             if overlaps_any(covered, s, e) or furniture(s, e) or _within(headings, s, e):
                 continue
             surface = text[s:e]
-            if surface in ("US",) and text[max(0, s - 1) : s].isalpha():
-                continue
             facts.append(
                 Fact(
                     "place",

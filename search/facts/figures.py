@@ -168,12 +168,18 @@ _QUALIFIERS = {
 
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _WORDNUM = "|".join(sorted((re.escape(w) for w in _WORD_VALUES), key=len, reverse=True))
+# Digits and number words are separate patterns: the digit one starts with a
+# character class the regex engine can skip to quickly, and the word one only
+# runs when a number word occurs in the sentence at all (a substring test).
 _NUMBER = re.compile(
+    r"(?=[0-9$€£U])"
     rf"(?P<cur>US\$|\$|€|£)?(?P<num>{_NUM})(?P<scale>\s*(?:thousand|million|billion|trillion|bn)\b)?"
-    rf"|\b(?P<word>{_WORDNUM})\b",
-    re.IGNORECASE,
 )
-_HINT = re.compile(rf"\d|\b(?:{_WORDNUM}|half|hundreds|thousands|millions|dozens)\b", re.I)
+_NUMBER_WORD = re.compile(rf"\b(?P<word>{_WORDNUM})\b", re.IGNORECASE)
+_DIGIT = re.compile(r"[0-9]")
+_WORD_HINTS = tuple(sorted({w.split()[-1] for w in _WORD_VALUES}))
+_VAGUE_HINTS = ("dozens", "hundreds", "thousands", "millions", "billions")
+_FRACTION_HINTS = ("half", "third", "quarter")
 
 _QUAL_BEFORE = re.compile(
     r"(?:^|[\s“\"(])(?P<q>"
@@ -359,7 +365,12 @@ def find_figures(text: str, start: int = 0, end: int | None = None) -> list[Figu
     """Figures in ``text[start:end]`` with offsets into ``text``."""
     if end is None:
         end = len(text)
-    if not _HINT.search(text, start, end):
+    low_text = text[start:end].lower()
+    has_digit = _DIGIT.search(text, start, end) is not None
+    has_word = any(w in low_text for w in _WORD_HINTS)
+    has_vague = any(w in low_text for w in _VAGUE_HINTS)
+    has_fraction = any(w in low_text for w in _FRACTION_HINTS)
+    if not (has_digit or has_word or has_vague or has_fraction):
         return []
     out: list[FigureMatch] = []
     taken: list[tuple[int, int]] = []
@@ -367,7 +378,7 @@ def find_figures(text: str, start: int = 0, end: int | None = None) -> list[Figu
     def free(s: int, e: int) -> bool:
         return all(e <= a or s >= b for a, b in taken)
 
-    for m in _VAGUE.finditer(text, start, end):
+    for m in _VAGUE.finditer(text, start, end) if has_vague else ():
         base = _VAGUE_BASE[m.group("v").lower()]
         if m.group("v2"):
             base *= _VAGUE_BASE[m.group("v2").lower()]
@@ -399,7 +410,7 @@ def find_figures(text: str, start: int = 0, end: int | None = None) -> list[Figu
         out.append(fig)
         taken.append((m.start(), m.end()))
 
-    for m in _FRACTION.finditer(text, start, end):
+    for m in _FRACTION.finditer(text, start, end) if has_fraction else ():
         q = (m.group("q") or m.group("q2") or "").strip().lower()
         frac = m.group("frac")
         value = _FRACTIONS[frac.lower().replace(" ", "-")] if frac else 0.5
@@ -421,12 +432,18 @@ def find_figures(text: str, start: int = 0, end: int | None = None) -> list[Figu
 
     number_of = _NUMBER_OF.search(text, start, end)
     prev_end = start
-    for m in _NUMBER.finditer(text, start, end):
+    numbers: list[re.Match[str]] = []
+    if has_digit:
+        numbers.extend(_NUMBER.finditer(text, start, end))
+    if has_word:
+        numbers.extend(_NUMBER_WORD.finditer(text, start, end))
+        numbers.sort(key=lambda x: x.start())
+    for m in numbers:
         s, e = m.start(), m.end()
         if not free(s, e) or s < prev_end:
             continue
-        word = m.group("word")
-        cur = m.group("cur")
+        word = m.groupdict().get("word")
+        cur = m.groupdict().get("cur")
         if word:
             if _DEFINITE_BEFORE.search(text, max(start, s - 8), s):
                 continue

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 
 
 def _words(s: str) -> list[str]:
@@ -208,8 +208,11 @@ def nationality_cues(text: str, start: int, end: int) -> list[tuple[int, int, st
     return out
 
 
+@lru_cache(maxsize=1 << 16)
 def fold(s: str) -> str:
     """Lowercase, accent-free, apostrophes unified, whitespace squeezed."""
+    if s.isascii():
+        return " ".join(s.lower().split())
     s = unicodedata.normalize("NFKD", s)
     s = "".join(c for c in s if not unicodedata.combining(c))
     s = s.replace("’", "'").replace("‘", "'")
@@ -250,6 +253,7 @@ def _cities() -> dict[str, tuple[str, str, int]]:
     return out
 
 
+@lru_cache(maxsize=1 << 14)
 def canonical_country(name: str) -> str | None:
     """ISO country name for a spelling of a country, else None."""
     key = fold(name).strip(".")
@@ -277,6 +281,7 @@ def _capitals() -> dict[str, str]:
     return out
 
 
+@lru_cache(maxsize=1 << 14)
 def city_country(name: str) -> str | None:
     """The country a city is in (most populous match), else None."""
     key = fold(name)
@@ -336,6 +341,7 @@ def place_country(name: str) -> str | None:
     return city_country(name)
 
 
+@lru_cache(maxsize=1 << 14)
 def is_known_place(name: str) -> bool:
     n = " ".join(name.split())
     if n.isupper() and len(n) > 3:
@@ -350,3 +356,11 @@ def known_place_names() -> list[str]:
     names |= REGIONS
     names |= {"US", "U.S.", "USA", "United States", "America", "Britain", "UK"}
     return sorted(names, key=len, reverse=True)
+
+
+@cache
+def place_first_words() -> frozenset[str]:
+    """Folded first words of every known place name, to skip hopeless candidates fast."""
+    words = {fold(n).split()[0] for n in known_place_names() if n.strip()}
+    words |= {fold(k).split()[0] for k in PLACE_ALIASES}
+    return frozenset(words)
