@@ -31,6 +31,9 @@ MANIFEST = "fieldbrief-index.json"
 OWNER = "fieldbrief-owner.pid"
 _LOCK_SUFFIXES = ("WRITELOCK", "_LOCK", ".lock")
 
+WRITE_LOCK_WAIT = 30.0
+"""Seconds to wait for another process's index write lock."""
+
 ENTITY_FIELDS = {"person": "person", "organization": "org", "place": "place"}
 
 
@@ -218,8 +221,12 @@ def owner_alive(folder: Path) -> bool:
 
 def writer_for(ix: Any, batch_size: int, *, procs: int = 1) -> Any:
     """A writer sized for the batch: big batches get more memory and processes."""
+    # Wait a while for another process's write lock (e.g. `fieldbrief add` in a
+    # second terminal) instead of failing at once; the lock is an flock, so a
+    # killed writer never leaves it stale.
+    wait = {"timeout": WRITE_LOCK_WAIT, "delay": 0.1}
     if batch_size >= 5000 and procs > 1:
-        return ix.writer(procs=procs, multisegment=True, limitmb=256)
+        return ix.writer(procs=procs, multisegment=True, limitmb=256, **wait)
     if batch_size >= 1000:
-        return ix.writer(limitmb=256)
-    return ix.writer()
+        return ix.writer(limitmb=256, **wait)
+    return ix.writer(**wait)

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from whoosh import index as whoosh_index
+from whoosh.index import LockError
 from whoosh.writing import IndexWriter
 
 from . import indexfmt
@@ -313,7 +314,13 @@ class Library:
             if not todo:
                 return 0
             ix = self._index()
-            writer = indexfmt.writer_for(ix, todo)
+            try:
+                writer = indexfmt.writer_for(ix, todo)
+            except LockError as exc:
+                raise LibraryError(
+                    "another fieldbrief process is writing this library's index; the new "
+                    "articles are saved and will be indexed by the next run"
+                ) from exc
             done: list[str] = []
             try:
                 for old in deleted:
