@@ -60,10 +60,10 @@ class _ProgressLine:
             sys.stderr.flush()
 
 
-def _open_library(args: argparse.Namespace, *, seed: bool = True) -> Any:
+def _open_library(args: argparse.Namespace, *, seed: bool = True, repair: bool = False) -> Any:
     from fieldbrief.search.library import Library
 
-    library = Library.open(args.library, seed=seed)
+    library = Library.open(args.library, seed=seed, rebuild_untrusted=repair)
     for message in library.recovered:
         print(f"fieldbrief: {message}", file=sys.stderr)
     return library
@@ -96,11 +96,12 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 
 def cmd_index(args: argparse.Namespace) -> int:
-    with _open_library(args, seed=False) as library:
+    with _open_library(args, seed=False, repair=args.rebuild) as library:
         if args.rebuild:
             progress = _ProgressLine()
             started = time.perf_counter()
-            library.rebuild(progress=progress, procs=args.procs)
+            if not library.rebuilt_on_open:
+                library.rebuild(progress=progress, procs=args.procs)
             progress.finish()
             count = library.doc_count()
             print(f"rebuilt index: {count} articles in {time.perf_counter() - started:.1f} s")

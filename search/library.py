@@ -100,6 +100,7 @@ class Library:
         self._searcher: Any = None
         self._ix: Any = None
         self.recovered: list[str] = []
+        self.rebuilt_on_open = False
         self._overview: tuple[int, Any] | None = None
         self._overview_lock = threading.Lock()
 
@@ -112,10 +113,23 @@ class Library:
         *,
         seed: bool = True,
         fact_extractor: FactExtractor | None = None,
+        rebuild_untrusted: bool = False,
     ) -> Library:
-        """Open (or create) a library; a new default library gets the bundled seeds."""
+        """Open (or create) a library; a new default library gets the bundled seeds.
+
+        An index that fails verification raises ``UntrustedIndexError`` unless
+        ``rebuild_untrusted`` is set, in which case it is rebuilt from the store.
+        """
         library = cls(library_at(path), fact_extractor=fact_extractor)
-        library._recover()
+        try:
+            library._recover()
+        except indexfmt.UntrustedIndexError as exc:
+            if not rebuild_untrusted:
+                library.close()
+                raise
+            library.recovered.append(f"{exc} Rebuilding.")
+            library.rebuild()
+            library.rebuilt_on_open = True
         if seed and library.store.get_meta("seeded") is None and library.store.count() == 0:
             library.add_paths(bundled_seed_files())
             library.store.set_meta("seeded", datetime.now().isoformat(timespec="seconds"))
@@ -162,6 +176,7 @@ class Library:
             if current is not None:
                 self.recovered.append(f"index {current.name} was missing or incomplete; rebuilt")
             self.rebuild()
+            self.rebuilt_on_open = True
             return
         indexfmt.verify(current)
         self._remove_abandoned(keep=current)

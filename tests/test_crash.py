@@ -1,0 +1,115 @@
+"""kill -9 at several points of `add` and `index --rebuild`; concurrent writers.
+
+These run the real command in a child process and kill it without warning, as a
+power cut or the OOM killer would.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from fieldbrief.search.library import Library
+
+pytestmark = pytest.mark.slow
+
+
+def no_facts(_article: object) -> list:
+    return []
+
+
+def corpus(path: Path, count: int, start: int = 0) -> Path:
+    words = "troops base Agadez Niamey withdrawal negotiations officials drone airport junta".split()
+    with open(path, "w", encoding="utf-8") as handle:
+        for n in range(start, start + count):
+            body = " ".join(words[(n + i) % len(words)] for i in range(60)) + f" unique{n}."
+            handle.write(json.dumps({"id": f"c{n}", "title": f"Story {n}", "date": "2024-01-02", "body": body}) + "\n")
+    return path
+
+
+def command(library: Path, *args: str) -> list[str]:
+    return [sys.executable, "-m", "fieldbrief", "--library", str(library), *args]
+
+
+def child_env(home: Path) -> dict[str, str]:
+    env = dict(os.environ, FIELDBRIEF_HOME=str(home), FIELDBRIEF_WORKERS="1")
+    return env
+
+
+def kill_after(cmd: list[str], env: dict[str, str], seconds: float) -> int | None:
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(seconds)
+    proc.send_signal(signal.SIGKILL)
+    return proc.wait()
+
+
+@pytest.mark.parametrize("delay", [0.8, 2.0, 3.5])
+def test_kill_during_add_then_resume(tmp_path: Path, delay: float) -> None:
+    home, lib = tmp_path / "home", tmp_path / "lib"
+    data = corpus(tmp_path / "c.jsonl", 1500)
+    env = child_env(home)
+    subprocess.run(command(lib, "index"), env=env, check=True, capture_output=True)
+    kill_after(command(lib, "add", str(data)), env, delay)
+    # The next run opens a consistent library, says what it resumed, and a
+    # repeated add completes the job without duplicates.
+    done = subprocess.run(command(lib, "add", str(data), "--json"), env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert report["added"] + report["unchanged"] == 1500
+    check = subprocess.run(command(lib, "search", "unique1499", "--json"), env=env, capture_output=True, text=True)
+    assert json.loads(check.stdout)["total"] == 1
+    check = subprocess.run(command(lib, "search", "troops", "--json", "--limit", "1"), env=env, capture_output=True, text=True)
+    assert json.loads(check.stdout)["total"] == 1505  # the 1500 plus the five seeds
+
+
+@pytest.mark.parametrize("delay", [0.7, 1.5, 2.5])
+def test_kill_during_rebuild_keeps_old_index(tmp_path: Path, delay: float) -> None:
+    home, lib = tmp_path / "home", tmp_path / "lib"
+    env = child_env(home)
+    subprocess.run(command(lib, "add", str(corpus(tmp_path / "c.jsonl", 3000))), env=env, check=True, capture_output=True)
+    before = (lib / "CURRENT").read_text()
+    kill_after(command(lib, "index", "--rebuild"), env, delay)
+    after = (lib / "CURRENT").read_text()
+    done = subprocess.run(command(lib, "search", "unique2999", "--json"), env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["total"] == 1
+    # Either the old index or a completed new one is current; abandoned
+    # rebuild directories are cleaned up by that next run.
+    assert after == before or (lib / "indexes" / after.strip()).exists()
+    assert len(list((lib / "indexes").iterdir())) == 1
+
+
+def test_damaged_segment_gives_message_and_rebuild_recovers(tmp_path: Path, seed_paths: list[Path]) -> None:
+    home, lib = tmp_path / "home", tmp_path / "lib"
+    env = child_env(home)
+    subprocess.run(command(lib, "index"), env=env, check=True, capture_output=True)
+    folder = lib / "indexes" / (lib / "CURRENT").read_text().strip()
+    segment = max((p for p in folder.iterdir() if p.suffix == ".seg"), key=lambda p: p.stat().st_size)
+    segment.write_bytes(segment.read_bytes()[: segment.stat().st_size // 2])
+    done = subprocess.run(command(lib, "search", "agadez"), env=env, capture_output=True, text=True)
+    assert done.returncode == 3
+    assert "Traceback" not in done.stderr and "fieldbrief index --rebuild" in done.stderr
+    fixed = subprocess.run(command(lib, "index", "--rebuild"), env=env, capture_output=True, text=True)
+    assert fixed.returncode == 0, fixed.stderr
+    done = subprocess.run(command(lib, "search", "agadez", "--json"), env=env, capture_output=True, text=True)
+    assert json.loads(done.stdout)["total"] == 5
+
+
+def test_reader_sees_articles_added_by_another_process(tmp_path: Path) -> None:
+    lib = tmp_path / "lib"
+    reader = Library.open(lib, seed=False, fact_extractor=no_facts)
+    assert reader.search("unique7").total == 0
+    env = child_env(Path(os.environ["FIELDBRIEF_HOME"]))
+    subprocess.run(command(lib, "add", str(corpus(tmp_path / "c.jsonl", 10))), env=env, check=True, capture_output=True)
+    assert reader.search("unique7").total == 1
+    # and a rebuild in another process swaps the index under the reader
+    subprocess.run(command(lib, "index", "--rebuild"), env=env, check=True, capture_output=True)
+    assert reader.search("unique7").total == 1
+    reader.close()
