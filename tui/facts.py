@@ -1,0 +1,280 @@
+"""The fact sidebar: the open article's facts, or the library-wide overview."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from fieldbrief.search.model import Fact
+from textual.binding import Binding, BindingType
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from . import overview as ov
+from .safe import one_line
+
+SECTIONS = [
+    ("person", "People"),
+    ("organization", "Organizations"),
+    ("place", "Places"),
+    ("date", "Dates"),
+    ("figure", "Figures"),
+]
+TOP_ENTITIES = 8
+
+
+@dataclass
+class FactEntry:
+    kind: str
+    name: str
+    spans: list[tuple[int, int]] = field(default_factory=list)
+    roles: list[str] = field(default_factory=list)
+    detail: str = ""
+    count: int | None = None
+    conflicts: list[Any] = field(default_factory=list)
+    sentence: tuple[int, int] | None = None
+    article_ids: list[str] = field(default_factory=list)
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.kind, self.name)
+
+    @property
+    def is_entity(self) -> bool:
+        return self.kind in ov.QUERY_FIELD
+
+
+def _figure_name(fact: Fact) -> str:
+    if fact.value is None and fact.low is not None and fact.high is not None:
+        number = f"{ov.format_number(fact.low)}–{ov.format_number(fact.high)}"
+    else:
+        number = ov.format_number(fact.value) if fact.value is not None else one_line(fact.text)
+    unit = f" {fact.unit}" if fact.unit else ""
+    qualifier = f"{fact.qualifier} " if fact.qualifier and fact.qualifier != "between" else ""
+    return f"{qualifier}{number}{unit}"
+
+
+def group_facts(
+    article_id: str, facts: Iterable[Fact], conflicts: Iterable[Any] = ()
+) -> dict[str, list[FactEntry]]:
+    """Facts by kind, one entry per distinct entity/date/figure, in reading order."""
+    conflicts = list(conflicts)
+    grouped: dict[str, dict[str, FactEntry]] = {kind: {} for kind, _ in SECTIONS}
+    for fact in sorted(facts, key=lambda f: f.start):
+        if fact.kind not in grouped:
+            continue
+        if fact.kind == "figure":
+            name = _figure_name(fact)
+            key = f"{name}@{fact.start}" if fact.subject is None else f"{name}|{fact.subject}"
+        elif fact.kind == "date":
+            name = str(fact.value) if fact.value else one_line(fact.text)
+            key = name
+        else:
+            name = one_line(fact.value if isinstance(fact.value, str) and fact.value else fact.text)
+            key = name.casefold()
+        entry = grouped[fact.kind].get(key)
+        if entry is None:
+            entry = FactEntry(kind=fact.kind, name=name, sentence=fact.sentence)
+            if fact.kind == "date":
+                said = one_line(fact.text, 40)
+                entry.detail = said if said != name else ""
+                if fact.resolution:
+                    entry.detail = f"{entry.detail} ({fact.resolution})".strip()
+            elif fact.kind == "figure":
+                entry.detail = one_line(fact.subject or "", 40)
+                entry.conflicts = ov.conflicts_for_fact(article_id, fact, conflicts)
+            grouped[fact.kind][key] = entry
+        entry.spans.append((fact.start, fact.end))
+        if fact.role:
+            role = one_line(fact.role, 60)
+            if role and role not in entry.roles:
+                entry.roles.append(role)
+    return {kind: list(entries.values()) for kind, entries in grouped.items()}
+
+
+class FactList(OptionList):
+    inherit_bindings = False
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("down,j", "cursor_down", "Next fact", show=False, id="fieldbrief.facts.down"),
+        Binding("up,k", "cursor_up", "Previous fact", show=False, id="fieldbrief.facts.up"),
+        Binding("home,g", "first", "First fact", show=False, id="fieldbrief.facts.first"),
+        Binding("end,G", "last", "Last fact", show=False, id="fieldbrief.facts.last"),
+        Binding(
+            "pagedown,ctrl+d", "page_down", "Page down", show=False, id="fieldbrief.facts.page_down"
+        ),
+        Binding("pageup,ctrl+u", "page_up", "Page up", show=False, id="fieldbrief.facts.page_up"),
+        Binding("enter", "select", "Filter / open", id="fieldbrief.facts.choose"),
+        Binding("x", "conflict", "Show conflict", id="fieldbrief.facts.conflict"),
+    ]
+
+    class Highlighted(Message):
+        def __init__(self, entry: FactEntry | None) -> None:
+            self.entry = entry
+            super().__init__()
+
+    class Chosen(Message):
+        def __init__(self, entry: FactEntry | None, conflict: Any = None) -> None:
+            self.entry = entry
+            self.conflict = conflict
+            super().__init__()
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.entries: dict[str, FactEntry] = {}
+        self.conflict_rows: dict[str, Any] = {}
+        self.mode = "empty"
+
+    # --- filling --------------------------------------------------------------
+
+    def show_article(self, grouped: dict[str, list[FactEntry]]) -> None:
+        self.mode = "article"
+        self.entries = {}
+        self.conflict_rows = {}
+        options: list[Option] = []
+        for kind, label in SECTIONS:
+            entries = grouped.get(kind, [])
+            options.append(self._header(f"{label} ({len(entries)})"))
+            if not entries:
+                options.append(
+                    Option(Content.styled("  none found", "italic $text-muted"), disabled=True)
+                )
+            for entry in entries:
+                option_id = f"fact:{len(self.entries)}"
+                self.entries[option_id] = entry
+                options.append(Option(self._prompt(entry), id=option_id))
+        self.set_options(options)
+
+    def show_overview(self, overview: Any, doc_count: int | None = None) -> None:
+        self.mode = "overview"
+        self.entries = {}
+        self.conflict_rows = {}
+        options: list[Option] = []
+        if overview is None:
+            text = "Library overview not available yet."
+            if doc_count is not None:
+                text = f"{doc_count:,} articles. {text}"
+            options.append(Option(Content.styled(text, "italic $text-muted"), disabled=True))
+            self.set_options(options)
+            return
+        by_kind: dict[str, list[Any]] = {}
+        for entity in ov.entities(overview):
+            by_kind.setdefault(str(ov.field(entity, "kind", "")), []).append(entity)
+        for kind, label in SECTIONS[:3]:
+            ranked = sorted(
+                by_kind.get(kind, []),
+                key=lambda e: (
+                    -len(ov.field(e, "article_ids", []) or []),
+                    str(ov.field(e, "name")),
+                ),
+            )[:TOP_ENTITIES]
+            options.append(self._header(f"Top {label.lower()}"))
+            if not ranked:
+                options.append(
+                    Option(Content.styled("  none", "italic $text-muted"), disabled=True)
+                )
+            for entity in ranked:
+                ids = [str(i) for i in ov.field(entity, "article_ids", []) or []]
+                roles = [one_line(r, 60) for r in (ov.field(entity, "roles", []) or [])][:2]
+                entry = FactEntry(
+                    kind=kind,
+                    name=one_line(ov.field(entity, "name", "")),
+                    roles=[r for r in roles if r],
+                    count=len(ids),
+                    article_ids=ids,
+                )
+                option_id = f"fact:{len(self.entries)}"
+                self.entries[option_id] = entry
+                options.append(Option(self._prompt(entry), id=option_id))
+        found = ov.conflicts(overview)
+        options.append(self._header(f"Conflicting figures ({len(found)})"))
+        if not found:
+            options.append(Option(Content.styled("  none", "italic $text-muted"), disabled=True))
+        for conflict in found:
+            option_id = f"conflict:{len(self.conflict_rows)}"
+            self.conflict_rows[option_id] = conflict
+            values = " vs ".join(dict.fromkeys(ov.claim_value(c) for c in ov.claims(conflict)))
+            prompt = Content.assemble(
+                ("⚠ ", "bold $text-warning"),
+                (one_line(ov.conflict_label(conflict), 40), "bold"),
+                "\n    ",
+                (one_line(values, 60), "$text-muted"),
+            )
+            options.append(Option(prompt, id=option_id))
+        self.set_options(options)
+
+    def _header(self, label: str) -> Option:
+        return Option(Content.styled(label, "bold $text-primary underline"), disabled=True)
+
+    def _prompt(self, entry: FactEntry) -> Content:
+        parts: list[str | tuple[str, str] | Content] = []
+        if entry.conflicts:
+            parts.append(("⚠ ", "bold $text-warning"))
+        parts.append((entry.name, "bold" if entry.is_entity else ""))
+        if entry.detail:
+            parts.append(("  " + entry.detail, "$text-muted"))
+        if entry.count is not None:
+            noun = "article" if entry.count == 1 else "articles"
+            parts.append((f"  {entry.count} {noun}", "$text-secondary"))
+        elif len(entry.spans) > 1:
+            parts.append((f"  ×{len(entry.spans)}", "$text-muted"))
+        lines = [Content.assemble(*parts)]
+        for role in entry.roles[:2]:
+            lines.append(Content.styled("    " + role, "italic $text-muted"))
+        return Content("\n").join(lines)
+
+    def set_counts(self, counts: dict[tuple[str, str], int]) -> None:
+        for option_id, entry in self.entries.items():
+            if entry.key in counts and entry.count != counts[entry.key]:
+                entry.count = counts[entry.key]
+                self.replace_option_prompt(option_id, self._prompt(entry))
+
+    # --- actions --------------------------------------------------------------
+
+    @property
+    def current_entry(self) -> FactEntry | None:
+        option = self.highlighted_option
+        return self.entries.get(option.id or "") if option is not None else None
+
+    def action_first(self) -> None:
+        for index in range(self.option_count):
+            if not self.get_option_at_index(index).disabled:
+                self.highlighted = index
+                return
+
+    def action_last(self) -> None:
+        for index in reversed(range(self.option_count)):
+            if not self.get_option_at_index(index).disabled:
+                self.highlighted = index
+                return
+
+    def action_conflict(self) -> None:
+        option = self.highlighted_option
+        if option is None:
+            return
+        if option.id in self.conflict_rows:
+            self.post_message(self.Chosen(None, self.conflict_rows[option.id]))
+            return
+        entry = self.current_entry
+        if entry is not None and entry.conflicts:
+            self.post_message(self.Chosen(entry, entry.conflicts[0]))
+        else:
+            self.app.bell()
+
+    def _on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        event.stop()
+        self.post_message(self.Highlighted(self.entries.get(event.option.id or "")))
+
+    def _on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        option_id = event.option.id or ""
+        if option_id in self.conflict_rows:
+            self.post_message(self.Chosen(None, self.conflict_rows[option_id]))
+            return
+        entry = self.entries.get(option_id)
+        if entry is None:
+            return
+        conflict = entry.conflicts[0] if entry.conflicts else None
+        self.post_message(self.Chosen(entry, conflict))

@@ -1,0 +1,261 @@
+"""The results pane: one page of hits at a time, grouped by story when known."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+from fieldbrief.search.query import Hit, SearchResults
+from textual.binding import Binding, BindingType
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from .safe import one_line, plain, spans_content
+
+PAGE_SIZE = 50
+LOAD_MORE = "load-more"
+
+
+@dataclass
+class _Row:
+    hit: Hit
+    children: list[Hit] = field(default_factory=list)
+
+
+class ResultsList(OptionList):
+    """Hits for the current query. Options hold only the loaded page(s)."""
+
+    inherit_bindings = False
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("down,j", "cursor_down", "Next result", show=False, id="fieldbrief.results.down"),
+        Binding("up,k", "cursor_up", "Previous result", show=False, id="fieldbrief.results.up"),
+        Binding("home,g", "first", "First result", show=False, id="fieldbrief.results.first"),
+        Binding("end,G", "last", "Last result", show=False, id="fieldbrief.results.last"),
+        Binding(
+            "pagedown,ctrl+d",
+            "page_down",
+            "Page down",
+            show=False,
+            id="fieldbrief.results.page_down",
+        ),
+        Binding("pageup,ctrl+u", "page_up", "Page up", show=False, id="fieldbrief.results.page_up"),
+        Binding("enter,l", "select", "Open article", id="fieldbrief.results.open"),
+        Binding("space", "toggle_story", "Expand story", id="fieldbrief.results.expand"),
+        Binding("s", "app.toggle_sort", "Sort", id="fieldbrief.results.sort"),
+    ]
+
+    class Opened(Message):
+        """A hit was chosen (enter); ``focus`` says whether to move to the article."""
+
+        def __init__(self, article_id: str, focus: bool) -> None:
+            self.article_id = article_id
+            self.focus = focus
+            super().__init__()
+
+    class MoreWanted(Message):
+        """The cursor reached the end of the loaded page and more hits exist."""
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.results: SearchResults | None = None
+        self.hits: list[Hit] = []
+        self.story_of: dict[str, int] = {}
+        self.expanded: set[int] = set()
+        self.loading_more = False
+
+    @property
+    def loaded_pages(self) -> int:
+        return (len(self.hits) + PAGE_SIZE - 1) // PAGE_SIZE
+
+    @property
+    def has_more(self) -> bool:
+        return self.results is not None and len(self.hits) < self.results.total
+
+    def show_results(
+        self, results: SearchResults, story_of: dict[str, int] | None = None, append: bool = False
+    ) -> None:
+        keep = self.highlighted_option.id if append and self.highlighted_option else None
+        self.results = results
+        self.hits = [*self.hits, *results.hits] if append else list(results.hits)
+        if story_of is not None:
+            self.story_of = story_of
+        if not append:
+            self.expanded.clear()
+        self.loading_more = False
+        self._rebuild(keep)
+
+    def set_story_index(self, story_of: dict[str, int]) -> None:
+        self.story_of = story_of
+        if self.hits:
+            keep = self.highlighted_option.id if self.highlighted_option else None
+            self._rebuild(keep)
+
+    def clear_results(self) -> None:
+        self.results = None
+        self.hits = []
+        self.clear_options()
+
+    def _rows(self) -> list[_Row]:
+        rows: list[_Row] = []
+        by_story: dict[int, _Row] = {}
+        for hit in self.hits:
+            story = self.story_of.get(hit.id)
+            if story is not None and story in by_story:
+                by_story[story].children.append(hit)
+                continue
+            row = _Row(hit)
+            rows.append(row)
+            if story is not None:
+                by_story[story] = row
+        return rows
+
+    def _rebuild(self, keep: str | None) -> None:
+        options: list[Option] = []
+        for row in self._rows():
+            options.append(Option(self._prompt(row.hit), id=f"hit:{row.hit.id}"))
+            if not row.children:
+                continue
+            story = self.story_of[row.hit.id]
+            if story in self.expanded:
+                for child in row.children:
+                    options.append(Option(self._prompt(child, nested=True), id=f"hit:{child.id}"))
+            else:
+                more = len(row.children)
+                label = f"   + {more} more from same story (space to expand)"
+                options.append(
+                    Option(Content.styled(label, "italic $text-muted"), id=f"story:{story}")
+                )
+        if self.has_more and self.results is not None:
+            remaining = self.results.total - len(self.hits)
+            options.append(
+                Option(
+                    Content.styled(
+                        f"   ↓ load {min(remaining, PAGE_SIZE)} more", "italic $text-muted"
+                    ),
+                    id=LOAD_MORE,
+                )
+            )
+        self.set_options(options)
+        if not options:
+            return
+        index = 0
+        if keep is not None:
+            try:
+                index = self.get_option_index(keep)
+            except Exception:
+                index = 0
+        self.highlighted = index
+
+    def _prompt(self, hit: Hit, nested: bool = False) -> Content:
+        indent = "   ↳ " if nested else ""
+        rank = f"{hit.rank:>2}. "
+        title = Content.assemble(
+            (indent + rank, "$text-muted"), (one_line(hit.title) or "(untitled)", "bold")
+        )
+        meta_parts = [
+            hit.date.isoformat() if hit.date else "undated",
+            one_line(hit.source, 30) or "unknown source",
+            f"score {hit.score:.2f}",
+        ]
+        meta = Content.styled("     " + " · ".join(meta_parts), "$text-muted")
+        snippet, spans = clip_snippet(*flat_snippet(hit.snippet, hit.highlights))
+        body = Content("     ") + spans_content(snippet, spans, "bold underline $text-accent")
+        return Content("\n").join([title, meta, body])
+
+    def hit_for(self, option_id: str | None) -> Hit | None:
+        if not option_id or not option_id.startswith("hit:"):
+            return None
+        article_id = option_id[4:]
+        return next((h for h in self.hits if h.id == article_id), None)
+
+    def select_article(self, article_id: str) -> bool:
+        try:
+            self.highlighted = self.get_option_index(f"hit:{article_id}")
+        except Exception:
+            return False
+        return True
+
+    def action_first(self) -> None:
+        if self.option_count:
+            self.highlighted = 0
+
+    def action_last(self) -> None:
+        if self.option_count:
+            self.highlighted = self.option_count - 1
+
+    def action_toggle_story(self) -> None:
+        option = self.highlighted_option
+        if option is None or option.id is None:
+            return
+        story: int | None = None
+        if option.id.startswith("story:"):
+            story = int(option.id.split(":", 1)[1])
+        else:
+            hit = self.hit_for(option.id)
+            story = self.story_of.get(hit.id) if hit else None
+        if story is None:
+            return
+        self.expanded ^= {story}
+        members = [h for h in self.hits if self.story_of.get(h.id) == story]
+        # Land on the first newly shown article when expanding, on the story's
+        # lead when collapsing, so the cursor never jumps away from the group.
+        target = members[1] if story in self.expanded and len(members) > 1 else members[0]
+        self._rebuild(f"hit:{target.id}")
+
+    def _on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        if event.option.id == LOAD_MORE and not self.loading_more:
+            self.loading_more = True
+            self.post_message(self.MoreWanted())
+
+    def _on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        option_id = event.option.id or ""
+        event.stop()
+        if option_id == LOAD_MORE:
+            if not self.loading_more:
+                self.loading_more = True
+                self.post_message(self.MoreWanted())
+        elif option_id.startswith("story:"):
+            self.action_toggle_story()
+        elif option_id.startswith("hit:"):
+            self.post_message(self.Opened(option_id[4:], focus=True))
+
+
+def flat_snippet(snippet: str, spans: list[tuple[int, int]]) -> tuple[str, list[tuple[int, int]]]:
+    """The snippet on one line, keeping the engine's highlight offsets valid.
+
+    Whitespace is replaced one for one; if sanitising changed the length the
+    offsets no longer line up, so the highlights are dropped rather than misplaced.
+    """
+    cleaned = plain(snippet)
+    if len(cleaned) != len(snippet):
+        return one_line(cleaned), []
+    return re.sub(r"\s", " ", cleaned), list(spans)
+
+
+SNIPPET_CHARS = 150
+
+
+def clip_snippet(
+    snippet: str, spans: list[tuple[int, int]], limit: int = SNIPPET_CHARS
+) -> tuple[str, list[tuple[int, int]]]:
+    """At most ``limit`` characters, starting a little before the first match.
+
+    Rows stay two or three lines high, so a page of results is scannable.
+    """
+    if len(snippet) <= limit:
+        return snippet, spans
+    start = max(0, (spans[0][0] - 30) if spans else 0)
+    start = snippet.rfind(" ", 0, start) + 1 if start else 0
+    end = min(len(snippet), start + limit)
+    if end < len(snippet):
+        cut = snippet.rfind(" ", start, end)
+        end = cut if cut > start else end
+    prefix = "…" if start else ""
+    suffix = "…" if end < len(snippet) else ""
+    text = prefix + snippet[start:end] + suffix
+    shift = len(prefix) - start
+    kept = [(s + shift, min(e, end) + shift) for s, e in spans if s >= start and s < end]
+    return text, kept

@@ -1,0 +1,316 @@
+"""Overlays and secondary screens: help, conflicting claims, timeline."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, HorizontalScroll, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Footer, OptionList, Sparkline, Static
+from textual.widgets.option_list import Option
+
+from . import overview as ov
+from .safe import one_line
+
+
+@dataclass
+class HelpRow:
+    context: str
+    keys: str
+    description: str
+    binding_id: str
+
+
+class HelpScreen(ModalScreen[None]):
+    """Every binding of the context help was opened from, with its id for keymap.toml."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q,question_mark,f1", "dismiss", "Close help", id="fieldbrief.help.close"),
+        Binding("down,j", "scroll_down", "Scroll down", show=False, id="fieldbrief.help.down"),
+        Binding("up,k", "scroll_up", "Scroll up", show=False, id="fieldbrief.help.up"),
+    ]
+
+    def __init__(self, rows: list[HelpRow], keymap_file: str) -> None:
+        super().__init__()
+        self.rows = rows
+        self.keymap_file = keymap_file
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="help-dialog"):
+            yield Static(Content.styled("Keys", "bold $text-primary"), id="help-title")
+            with VerticalScroll(id="help-body"):
+                yield Static(self._table(), id="help-table")
+            yield Static(
+                Content.styled(
+                    f"Rebind any key by id in {self.keymap_file} · esc closes", "$text-muted"
+                ),
+                id="help-foot",
+            )
+
+    def _table(self) -> Content:
+        lines: list[Content] = []
+        context = None
+        width = max((len(r.keys) for r in self.rows), default=8)
+        for row in self.rows:
+            if row.context != context:
+                context = row.context
+                if lines:
+                    lines.append(Content(""))
+                lines.append(Content.styled(context, "bold underline $text-accent"))
+            lines.append(
+                Content.assemble(
+                    (f"  {row.keys:<{width}}  ", "bold"),
+                    row.description,
+                    (f"  {row.binding_id}", "$text-muted"),
+                )
+            )
+        return Content("\n").join(lines)
+
+    def action_dismiss(self, result: None = None) -> None:  # type: ignore[override]
+        self.dismiss(None)
+
+    def action_scroll_down(self) -> None:
+        self.query_one("#help-body", VerticalScroll).scroll_down()
+
+    def action_scroll_up(self) -> None:
+        self.query_one("#help-body", VerticalScroll).scroll_up()
+
+
+class ClaimCard(Static, can_focus=True):
+    """One source's claim; enter opens the article at the claim."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "open", "Open at claim", id="fieldbrief.conflict.open")
+    ]
+
+    def __init__(self, claim: Any) -> None:
+        self.claim = claim
+        super().__init__(self._content(), markup=False, classes="claim")
+
+    def _content(self) -> Content:
+        claim = self.claim
+        when = ov.field(claim, "date")
+        when_text = when.isoformat() if isinstance(when, date) else one_line(when) or "undated"
+        return Content("\n").join(
+            [
+                Content.styled(ov.claim_value(claim), "bold $text-warning"),
+                Content.styled(one_line(ov.field(claim, "source"), 40) or "unknown source", "bold"),
+                Content.styled(when_text, "$text-muted"),
+                Content(""),
+                Content("“" + one_line(ov.field(claim, "text"), 400) + "”"),
+            ]
+        )
+
+    def action_open(self) -> None:
+        screen = self.screen
+        if isinstance(screen, ConflictScreen):
+            screen.dismiss(self.claim)
+
+
+class ConflictScreen(ModalScreen[Any]):
+    """Side-by-side claims for one conflicting figure. Dismisses with the chosen claim."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q", "close", "Back", id="fieldbrief.conflict.close"),
+        Binding(
+            "right,l,tab", "focus_next", "Next claim", show=False, id="fieldbrief.conflict.next"
+        ),
+        Binding(
+            "left,h,shift+tab",
+            "focus_previous",
+            "Previous claim",
+            show=False,
+            id="fieldbrief.conflict.previous",
+        ),
+    ]
+
+    def __init__(self, conflict: Any) -> None:
+        super().__init__()
+        self.conflict = conflict
+
+    def compose(self) -> ComposeResult:
+        claims = ov.claims(self.conflict)
+        with Vertical(id="conflict-dialog"):
+            yield Static(
+                Content.assemble(
+                    ("⚠ Conflicting figures: ", "bold $text-warning"),
+                    (one_line(ov.conflict_label(self.conflict), 60), "bold"),
+                    (f"  ({len(claims)} claims)", "$text-muted"),
+                ),
+                id="conflict-title",
+            )
+            with HorizontalScroll(id="conflict-claims"):
+                for claim in claims:
+                    yield ClaimCard(claim)
+            yield Static(
+                Content.styled(
+                    "←/→ choose · enter opens the article at the claim · esc back", "$text-muted"
+                ),
+                id="conflict-foot",
+            )
+
+    def on_mount(self) -> None:
+        cards = self.query(ClaimCard)
+        if cards:
+            cards.first().focus()
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+@dataclass
+class DatedFact:
+    value: str
+    text: str
+    article_id: str
+    title: str
+    sentence: tuple[int, int] | None
+    span: tuple[int, int]
+
+
+def weekly_counts(
+    dates: Iterable[date], max_weeks: int = 520
+) -> tuple[list[float], date | None, date | None]:
+    """Articles per ISO week between the first and last dated article."""
+    weeks: dict[date, int] = {}
+    for day in dates:
+        monday = day - timedelta(days=day.weekday())
+        weeks[monday] = weeks.get(monday, 0) + 1
+    if not weeks:
+        return [], None, None
+    first, last = min(weeks), max(weeks)
+    span = (last - first).days // 7 + 1
+    if span > max_weeks:
+        first = last - timedelta(weeks=max_weeks - 1)
+        span = max_weeks
+    data = [float(weeks.get(first + timedelta(weeks=i), 0)) for i in range(span)]
+    return data, first, last
+
+
+class TimelineScreen(Screen[DatedFact | None]):
+    """Articles per week plus every dated fact, oldest first."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,t,q", "close", "Back", id="fieldbrief.timeline.close"),
+    ]
+    MAX_FACTS = 2000
+
+    def __init__(self, library: Any) -> None:
+        super().__init__()
+        self.library = library
+        self.dated: dict[str, DatedFact] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Static(Content.styled("Timeline", "bold $text-primary"), id="timeline-title")
+        with Horizontal(id="timeline-chart"):
+            yield Sparkline([], id="timeline-sparkline")
+        yield Static(Content.styled("Counting articles…", "$text-muted"), id="timeline-range")
+        yield TimelineList(id="timeline-facts")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(TimelineList).loading = True
+        self._load()
+
+    @work(thread=True, exclusive=True, group="timeline")
+    def _load(self) -> None:
+        days: list[date] = []
+        dated: list[DatedFact] = []
+        for article_id, day, _source, title, facts in self.library.store.iter_facts():
+            if day:
+                with contextlib.suppress(ValueError):
+                    days.append(date.fromisoformat(day[:10]))
+            for fact in facts:
+                if fact.kind == "date" and fact.value:
+                    dated.append(
+                        DatedFact(
+                            value=str(fact.value),
+                            text=one_line(fact.text, 60),
+                            article_id=article_id,
+                            title=one_line(title, 80),
+                            sentence=fact.sentence,
+                            span=(fact.start, fact.end),
+                        )
+                    )
+        dated.sort(key=lambda d: (d.value, d.title))
+        data, first, last = weekly_counts(days)
+        self.app.call_from_thread(self._show, data, first, last, len(days), dated)
+
+    def _show(
+        self,
+        data: list[float],
+        first: date | None,
+        last: date | None,
+        count: int,
+        dated: list[DatedFact],
+    ) -> None:
+        self.query_one(Sparkline).data = data or [0.0]
+        if first and last:
+            text = f"{count:,} dated articles, week of {first.isoformat()} to week of {last.isoformat()}"
+            text += f" · peak {int(max(data))} a week"
+        else:
+            text = "No dated articles"
+        shown = dated[: self.MAX_FACTS]
+        if len(dated) > len(shown):
+            text += f" · first {len(shown):,} of {len(dated):,} dated facts"
+        else:
+            text += f" · {len(dated):,} dated facts"
+        self.query_one("#timeline-range", Static).update(Content.styled(text, "$text-muted"))
+        listing = self.query_one(TimelineList)
+        options = []
+        for number, item in enumerate(shown):
+            key = f"d{number}"
+            self.dated[key] = item
+            options.append(
+                Option(
+                    Content.assemble(
+                        (f"{item.value:<10}  ", "bold $text-accent"),
+                        (item.text, "bold"),
+                        ("  — ", "$text-muted"),
+                        (item.title, "$text-muted"),
+                    ),
+                    id=key,
+                )
+            )
+        listing.set_options(options)
+        listing.loading = False
+        if options:
+            listing.highlighted = 0
+        listing.focus()
+
+    @on(OptionList.OptionSelected, "#timeline-facts")
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(self.dated.get(event.option.id or ""))
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class TimelineList(OptionList):
+    inherit_bindings = False
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("down,j", "cursor_down", "Next date", show=False, id="fieldbrief.timeline.down"),
+        Binding("up,k", "cursor_up", "Previous date", show=False, id="fieldbrief.timeline.up"),
+        Binding("home,g", "first", "First", show=False, id="fieldbrief.timeline.first"),
+        Binding("end,G", "last", "Last", show=False, id="fieldbrief.timeline.last"),
+        Binding(
+            "pagedown,ctrl+d",
+            "page_down",
+            "Page down",
+            show=False,
+            id="fieldbrief.timeline.page_down",
+        ),
+        Binding(
+            "pageup,ctrl+u", "page_up", "Page up", show=False, id="fieldbrief.timeline.page_up"
+        ),
+        Binding("enter", "select", "Open at sentence", id="fieldbrief.timeline.open"),
+    ]
