@@ -23,7 +23,7 @@ from typing import Any
 from whoosh import fields, index
 from whoosh.analysis import StandardAnalyzer, StemmingAnalyzer
 
-from .locations import config_dir
+from .locations import config_dir, state_dir
 from .model import Article, Fact
 
 FORMAT_VERSION = 1
@@ -38,7 +38,15 @@ ENTITY_FIELDS = {"person": "person", "organization": "org", "place": "place"}
 
 
 class UntrustedIndexError(Exception):
-    """The directory is not an index this user's fieldbrief sealed."""
+    """The directory is not an index this user's fieldbrief sealed, as sealed."""
+
+
+class ForeignIndexError(UntrustedIndexError):
+    """Not sealed by this user's fieldbrief: never opened, never rebuilt silently."""
+
+
+class DamagedIndexError(UntrustedIndexError):
+    """Sealed by us but changed since (a crash or damage): safe to rebuild."""
 
 
 def schema() -> fields.Schema:
@@ -149,44 +157,103 @@ def seal(folder: Path) -> None:
     """Record and sign the current files. Unchanged files are not re-hashed."""
     old = (_read_manifest(folder) or {}).get("files", {})
     files: dict[str, list[Any]] = {}
+    cache = _VerifiedCache.load()
     for path in _index_files(folder):
-        size = path.stat().st_size
+        stat = path.stat()
         previous = old.get(path.name)
         # Whoosh never rewrites a segment file in place, so name + size identify it.
-        if previous and previous[0] == size and not path.name.endswith(".toc"):
+        if previous and previous[0] == stat.st_size and not path.name.endswith(".toc"):
             files[path.name] = previous
         else:
-            files[path.name] = [size, _digest(path)]
+            files[path.name] = [stat.st_size, _digest(path)]
+        cache.remember(path, stat, files[path.name][1])
     manifest = {"format": FORMAT_VERSION, "files": files, "mac": _mac(files)}
     tmp = folder / f"{MANIFEST}.tmp"
     tmp.write_text(json.dumps(manifest), "utf-8")
     os.replace(tmp, folder / MANIFEST)
     (folder / OWNER).unlink(missing_ok=True)
+    cache.save()
+
+
+class _VerifiedCache:
+    """Digests already checked, keyed by path, size and ctime.
+
+    Hashing a large index at every start would make start-up time grow with the
+    library. A file's ctime changes on any write, chmod or rename and cannot be
+    set by a user, so an unchanged (size, ctime) pair means the bytes hashed
+    earlier are still the bytes on disk. The cache lives in the user's private
+    state directory, not beside the index.
+    """
+
+    def __init__(self, path: Path, entries: dict[str, list[Any]]) -> None:
+        self.path = path
+        self.entries = entries
+        self.dirty = False
+
+    @classmethod
+    def load(cls) -> _VerifiedCache:
+        path = state_dir() / "verified-index-files.json"
+        try:
+            entries = json.loads(path.read_text("utf-8"))
+        except (FileNotFoundError, ValueError, UnicodeDecodeError):
+            entries = {}
+        return cls(path, entries if isinstance(entries, dict) else {})
+
+    def known(self, path: Path, stat: os.stat_result, digest: str) -> bool:
+        return self.entries.get(str(path)) == [stat.st_size, stat.st_ctime_ns, digest]
+
+    def remember(self, path: Path, stat: os.stat_result, digest: str) -> None:
+        self.entries[str(path)] = [stat.st_size, stat.st_ctime_ns, digest]
+        self.dirty = True
+
+    def save(self) -> None:
+        if not self.dirty:
+            return
+        # Forget files that no longer exist so the cache does not grow forever.
+        self.entries = {k: v for k, v in self.entries.items() if os.path.exists(k)}
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_suffix(f".tmp-{os.getpid()}")
+        tmp.write_text(json.dumps(self.entries), "utf-8")
+        os.replace(tmp, self.path)
 
 
 def verify(folder: Path) -> None:
+    """Raise unless ``folder`` is an index this user sealed, exactly as sealed.
+
+    ``ForeignIndexError``: not ours (no manifest, or signed with another key).
+    ``DamagedIndexError``: ours, but files are missing, changed or unexpected
+    (e.g. a crash between Whoosh's commit and the seal); rebuilding from the
+    store repairs it.
+    """
     manifest = _read_manifest(folder)
     how = "Run `fieldbrief index --rebuild` to rebuild it from the library's own store."
     if manifest is None or manifest.get("format") != FORMAT_VERSION:
-        raise UntrustedIndexError(f"{folder} was not created by this fieldbrief. {how}")
+        raise ForeignIndexError(f"{folder} was not created by this fieldbrief. {how}")
     files = manifest.get("files", {})
     if not hmac.compare_digest(str(manifest.get("mac", "")), _mac(files)):
-        raise UntrustedIndexError(
+        raise ForeignIndexError(
             f"{folder} was sealed by another user or changed outside fieldbrief; "
             f"it is not opened because Whoosh indexes can carry code. {how}"
         )
     present = {p.name: p for p in _index_files(folder)}
+    cache = _VerifiedCache.load()
     for name, (size, digest) in files.items():
         path = present.pop(name, None)
         if path is None:
-            raise UntrustedIndexError(f"{folder} is incomplete: {name} is missing. {how}")
-        if path.stat().st_size != size or _digest(path) != digest:
-            raise UntrustedIndexError(f"{folder} is damaged or was changed: {name}. {how}")
-    # Files Whoosh left from an interrupted commit are not referenced by the TOC
-    # and are never read; anything else unknown means tampering.
+            raise DamagedIndexError(f"{folder} is incomplete: {name} is missing. {how}")
+        stat = path.stat()
+        if stat.st_size != size:
+            raise DamagedIndexError(f"{folder} is damaged: {name} changed size. {how}")
+        if not cache.known(path, stat, digest):
+            if _digest(path) != digest:
+                raise DamagedIndexError(f"{folder} is damaged or was changed: {name}. {how}")
+            cache.remember(path, stat, digest)
+    cache.save()
+    # Files Whoosh left from an interrupted commit are not referenced by the
+    # sealed TOC and are never read, but a TOC it does not know would be opened.
     unknown = [n for n in present if n.endswith(".toc")]
     if unknown:
-        raise UntrustedIndexError(f"{folder} has unsigned table-of-contents files. {how}")
+        raise DamagedIndexError(f"{folder} has unsigned table-of-contents files. {how}")
 
 
 def is_index(folder: Path) -> bool:

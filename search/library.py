@@ -178,7 +178,15 @@ class Library:
             self.rebuild()
             self.rebuilt_on_open = True
             return
-        indexfmt.verify(current)
+        try:
+            indexfmt.verify(current)
+        except indexfmt.DamagedIndexError as exc:
+            # Our own index, changed since we sealed it: the store holds every
+            # article, so rebuilding loses nothing.
+            self.recovered.append(f"{exc.args[0].split('. Run')[0]}; rebuilt from the library store")
+            self.rebuild()
+            self.rebuilt_on_open = True
+            return
         self._remove_abandoned(keep=current)
         pending = self.store.unindexed_count()
         if pending:

@@ -86,19 +86,30 @@ def test_kill_during_rebuild_keeps_old_index(tmp_path: Path, delay: float) -> No
     assert len(list((lib / "indexes").iterdir())) == 1
 
 
-def test_damaged_segment_gives_message_and_rebuild_recovers(tmp_path: Path, seed_paths: list[Path]) -> None:
+def test_damaged_segment_is_reported_and_rebuilt_from_store(tmp_path: Path) -> None:
     home, lib = tmp_path / "home", tmp_path / "lib"
     env = child_env(home)
     subprocess.run(command(lib, "index"), env=env, check=True, capture_output=True)
     folder = lib / "indexes" / (lib / "CURRENT").read_text().strip()
     segment = max((p for p in folder.iterdir() if p.suffix == ".seg"), key=lambda p: p.stat().st_size)
     segment.write_bytes(segment.read_bytes()[: segment.stat().st_size // 2])
-    done = subprocess.run(command(lib, "search", "agadez"), env=env, capture_output=True, text=True)
+    done = subprocess.run(command(lib, "search", "agadez", "--json"), env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    assert "damaged" in done.stderr and "rebuilt from the library store" in done.stderr
+    assert json.loads(done.stdout)["total"] == 5
+
+
+def test_foreign_index_is_refused_until_rebuilt(tmp_path: Path) -> None:
+    lib = tmp_path / "lib"
+    subprocess.run(command(lib, "index"), env=child_env(tmp_path / "alice"), check=True, capture_output=True)
+    bob = child_env(tmp_path / "bob")
+    done = subprocess.run(command(lib, "search", "agadez"), env=bob, capture_output=True, text=True)
     assert done.returncode == 3
     assert "Traceback" not in done.stderr and "fieldbrief index --rebuild" in done.stderr
-    fixed = subprocess.run(command(lib, "index", "--rebuild"), env=env, capture_output=True, text=True)
+    fixed = subprocess.run(command(lib, "index", "--rebuild"), env=bob, capture_output=True, text=True)
     assert fixed.returncode == 0, fixed.stderr
-    done = subprocess.run(command(lib, "search", "agadez", "--json"), env=env, capture_output=True, text=True)
+    done = subprocess.run(command(lib, "search", "agadez", "--json"), env=bob, capture_output=True, text=True)
     assert json.loads(done.stdout)["total"] == 5
 
 
