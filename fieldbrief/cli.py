@@ -251,6 +251,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=cmd_facts)
 
+    from fieldbrief import cli_briefing
+
+    cli_briefing.register(sub)
+
     return parser
 
 

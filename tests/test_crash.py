@@ -26,11 +26,27 @@ def no_facts(_article: object) -> list:
 
 
 def corpus(path: Path, count: int, start: int = 0) -> Path:
-    words = "troops base Agadez Niamey withdrawal negotiations officials drone airport junta".split()
+    words = [
+        "troops",
+        "base",
+        "Agadez",
+        "Niamey",
+        "withdrawal",
+        "negotiations",
+        "officials",
+        "drone",
+        "airport",
+        "junta",
+    ]
     with open(path, "w", encoding="utf-8") as handle:
         for n in range(start, start + count):
             body = " ".join(words[(n + i) % len(words)] for i in range(60)) + f" unique{n}."
-            handle.write(json.dumps({"id": f"c{n}", "title": f"Story {n}", "date": "2024-01-02", "body": body}) + "\n")
+            handle.write(
+                json.dumps(
+                    {"id": f"c{n}", "title": f"Story {n}", "date": "2024-01-02", "body": body}
+                )
+                + "\n"
+            )
     return path
 
 
@@ -59,13 +75,22 @@ def test_kill_during_add_then_resume(tmp_path: Path, delay: float) -> None:
     kill_after(command(lib, "add", str(data)), env, delay)
     # The next run opens a consistent library, says what it resumed, and a
     # repeated add completes the job without duplicates.
-    done = subprocess.run(command(lib, "add", str(data), "--json"), env=env, capture_output=True, text=True)
+    done = subprocess.run(
+        command(lib, "add", str(data), "--json"), env=env, capture_output=True, text=True
+    )
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)
     assert report["added"] + report["unchanged"] == 1500
-    check = subprocess.run(command(lib, "search", "unique1499", "--json"), env=env, capture_output=True, text=True)
+    check = subprocess.run(
+        command(lib, "search", "unique1499", "--json"), env=env, capture_output=True, text=True
+    )
     assert json.loads(check.stdout)["total"] == 1
-    check = subprocess.run(command(lib, "search", "troops", "--json", "--limit", "1"), env=env, capture_output=True, text=True)
+    check = subprocess.run(
+        command(lib, "search", "troops", "--json", "--limit", "1"),
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert json.loads(check.stdout)["total"] == 1505  # the 1500 plus the five seeds
 
 
@@ -73,11 +98,18 @@ def test_kill_during_add_then_resume(tmp_path: Path, delay: float) -> None:
 def test_kill_during_rebuild_keeps_old_index(tmp_path: Path, delay: float) -> None:
     home, lib = tmp_path / "home", tmp_path / "lib"
     env = child_env(home)
-    subprocess.run(command(lib, "add", str(corpus(tmp_path / "c.jsonl", 3000))), env=env, check=True, capture_output=True)
+    subprocess.run(
+        command(lib, "add", str(corpus(tmp_path / "c.jsonl", 3000))),
+        env=env,
+        check=True,
+        capture_output=True,
+    )
     before = (lib / "CURRENT").read_text()
     kill_after(command(lib, "index", "--rebuild"), env, delay)
     after = (lib / "CURRENT").read_text()
-    done = subprocess.run(command(lib, "search", "unique2999", "--json"), env=env, capture_output=True, text=True)
+    done = subprocess.run(
+        command(lib, "search", "unique2999", "--json"), env=env, capture_output=True, text=True
+    )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["total"] == 1
     # Either the old index or a completed new one is current; abandoned
@@ -91,9 +123,13 @@ def test_damaged_segment_is_reported_and_rebuilt_from_store(tmp_path: Path) -> N
     env = child_env(home)
     subprocess.run(command(lib, "index"), env=env, check=True, capture_output=True)
     folder = lib / "indexes" / (lib / "CURRENT").read_text().strip()
-    segment = max((p for p in folder.iterdir() if p.suffix == ".seg"), key=lambda p: p.stat().st_size)
+    segment = max(
+        (p for p in folder.iterdir() if p.suffix == ".seg"), key=lambda p: p.stat().st_size
+    )
     segment.write_bytes(segment.read_bytes()[: segment.stat().st_size // 2])
-    done = subprocess.run(command(lib, "search", "agadez", "--json"), env=env, capture_output=True, text=True)
+    done = subprocess.run(
+        command(lib, "search", "agadez", "--json"), env=env, capture_output=True, text=True
+    )
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr
     assert "damaged" in done.stderr and "rebuilt from the library store" in done.stderr
@@ -102,14 +138,20 @@ def test_damaged_segment_is_reported_and_rebuilt_from_store(tmp_path: Path) -> N
 
 def test_foreign_index_is_refused_until_rebuilt(tmp_path: Path) -> None:
     lib = tmp_path / "lib"
-    subprocess.run(command(lib, "index"), env=child_env(tmp_path / "alice"), check=True, capture_output=True)
+    subprocess.run(
+        command(lib, "index"), env=child_env(tmp_path / "alice"), check=True, capture_output=True
+    )
     bob = child_env(tmp_path / "bob")
     done = subprocess.run(command(lib, "search", "agadez"), env=bob, capture_output=True, text=True)
     assert done.returncode == 3
     assert "Traceback" not in done.stderr and "fieldbrief index --rebuild" in done.stderr
-    fixed = subprocess.run(command(lib, "index", "--rebuild"), env=bob, capture_output=True, text=True)
+    fixed = subprocess.run(
+        command(lib, "index", "--rebuild"), env=bob, capture_output=True, text=True
+    )
     assert fixed.returncode == 0, fixed.stderr
-    done = subprocess.run(command(lib, "search", "agadez", "--json"), env=bob, capture_output=True, text=True)
+    done = subprocess.run(
+        command(lib, "search", "agadez", "--json"), env=bob, capture_output=True, text=True
+    )
     assert json.loads(done.stdout)["total"] == 5
 
 
@@ -118,7 +160,12 @@ def test_reader_sees_articles_added_by_another_process(tmp_path: Path) -> None:
     reader = Library.open(lib, seed=False, fact_extractor=no_facts)
     assert reader.search("unique7").total == 0
     env = child_env(Path(os.environ["FIELDBRIEF_HOME"]))
-    subprocess.run(command(lib, "add", str(corpus(tmp_path / "c.jsonl", 10))), env=env, check=True, capture_output=True)
+    subprocess.run(
+        command(lib, "add", str(corpus(tmp_path / "c.jsonl", 10))),
+        env=env,
+        check=True,
+        capture_output=True,
+    )
     assert reader.search("unique7").total == 1
     # and a rebuild in another process swaps the index under the reader
     subprocess.run(command(lib, "index", "--rebuild"), env=env, check=True, capture_output=True)

@@ -6,6 +6,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+
 from fieldbrief.search.ingest import read_path
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"

@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+
 from fieldbrief.search.indexfmt import UntrustedIndexError
 from fieldbrief.search.library import Library
 
