@@ -235,11 +235,12 @@ def _entity_key(fact: Fact) -> str:
 
 
 class _Group:
-    __slots__ = ("aliases", "articles", "kind", "mentions", "names", "roles")
+    __slots__ = ("aliases", "articles", "kind", "mentions", "names", "roles", "uses")
 
     def __init__(self, kind: str) -> None:
         self.kind = kind
         self.names: Counter[str] = Counter()  # canonical values → articles using them
+        self.uses: Counter[str] = Counter()  # canonical values → mentions
         self.aliases: dict[str, None] = {}
         self.articles: dict[str, None] = {}
         self.mentions = 0
@@ -247,6 +248,7 @@ class _Group:
 
     def absorb(self, other: _Group) -> None:
         self.names.update(other.names)
+        self.uses.update(other.uses)
         self.aliases.update(other.aliases)
         self.articles.update(other.articles)
         self.mentions += other.mentions
@@ -254,8 +256,18 @@ class _Group:
             self.roles.setdefault(k, v)
 
     def best_name(self) -> str:
-        # Most articles first, then the longer (fuller) spelling, then alphabetical.
-        return max(self.names.items(), key=lambda kv: (kv[1], len(kv[0]), kv[0]))[0]
+        # A full name over a surname, then the spelling most articles use, then the
+        # most mentioned, then the longer one; alphabetical only to be deterministic.
+        return max(
+            self.names.items(),
+            key=lambda kv: (
+                self.kind != "person" or " " in kv[0],
+                kv[1],
+                self.uses[kv[0]],
+                len(kv[0]),
+                kv[0],
+            ),
+        )[0]
 
 
 def _resolve_entities(items: list[tuple[Article, list[Fact]]]) -> list[Entity]:
@@ -273,6 +285,7 @@ def _resolve_entities(items: list[tuple[Article, list[Fact]]]) -> list[Entity]:
             if (f.kind, value, article.id) not in seen_name_in:
                 seen_name_in.add((f.kind, value, article.id))
                 g.names[value] += 1
+            g.uses[value] += 1
             g.aliases[value] = None
             g.aliases[" ".join(f.text.split())] = None
             g.articles[article.id] = None
@@ -284,6 +297,7 @@ def _resolve_entities(items: list[tuple[Article, list[Fact]]]) -> list[Entity]:
     merged += _merge_orgs([g for (k, _), g in groups.items() if k == "organization"])
     merged += [g for (k, _), g in groups.items() if k == "place"]
 
+    order = {a.id: i for i, (a, _) in enumerate(items)}
     out = []
     for g in merged:
         name = g.best_name()
@@ -293,7 +307,7 @@ def _resolve_entities(items: list[tuple[Article, list[Fact]]]) -> list[Entity]:
                 kind=g.kind,
                 name=name,
                 aliases=aliases,
-                article_ids=list(g.articles),
+                article_ids=sorted(g.articles, key=lambda a: order.get(a, 0)),
                 mentions=g.mentions,
                 roles=list(g.roles.values()),
             )
@@ -496,20 +510,30 @@ def _find_stories(
             i = parent[i]
         return i
 
+    def linkable(i: int, j: int, threshold: float) -> bool:
+        ai, aj = items[i][0], items[j][0]
+        if ai.source and aj.source and gz.fold(ai.source) == gz.fold(aj.source):
+            return False
+        return sims[i][j] >= threshold and len(ents[i] & ents[j]) >= STORY_MIN_SHARED_ENTITIES
+
     for i in range(n):
-        ai = items[i][0]
+        di = items[i][0].date
         for j in range(i + 1, n):
-            aj = items[j][0]
-            if ai.source and aj.source and gz.fold(ai.source) == gz.fold(aj.source):
-                continue
-            if ai.date and aj.date:
-                if abs((ai.date - aj.date).days) > STORY_DAYS:
-                    continue
-                threshold = STORY_THRESHOLD
-            else:
-                threshold = UNDATED_THRESHOLD
-            if sims[i][j] >= threshold and len(ents[i] & ents[j]) >= STORY_MIN_SHARED_ENTITIES:
+            dj = items[j][0].date
+            if di and dj and abs((di - dj).days) <= STORY_DAYS and linkable(i, j, STORY_THRESHOLD):
                 parent[root(i)] = root(j)
+    # An undated article joins only its single best match, so it can never bridge
+    # two stories that the dates keep apart.
+    for i in range(n):
+        if items[i][0].date:
+            continue
+        best = max(
+            (j for j in range(n) if j != i and linkable(i, j, UNDATED_THRESHOLD)),
+            key=lambda j: sims[i][j],
+            default=None,
+        )
+        if best is not None:
+            parent[root(i)] = root(best)
     clusters: dict[int, list[int]] = defaultdict(list)
     for i in range(n):
         clusters[root(i)].append(i)

@@ -1,0 +1,125 @@
+"""Figure normalisation: value, unit, subject, qualifier, ranges, conversions."""
+
+from __future__ import annotations
+
+import pytest
+from fieldbrief.search.facts.figures import FigureMatch, find_figures
+
+
+def one(text: str) -> FigureMatch:
+    found = find_figures(text)
+    assert len(found) == 1, [(f.text, f.value, f.unit) for f in found]
+    f = found[0]
+    assert text[f.start : f.end] == f.text
+    return f
+
+
+def test_troop_count_with_nationality() -> None:
+    f = one("there were 1,100 US troops in the West African country.")
+    assert (f.text, f.value, f.unit, f.subject, f.qualifier) == (
+        "1,100 US troops",
+        1100,
+        "troops",
+        "US troops",
+        None,
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "qualifier", "value", "span"),
+    [
+        ("from around 1,200 troops", "approx", 1200, "around 1,200 troops"),
+        ("about 1,000 soldiers", "approx", 1000, "about 1,000 soldiers"),
+        ("the roughly 1,000 troops based there", "approx", 1000, "roughly 1,000 troops"),
+        ("more than 100 forces it has deployed", "more than", 100, "more than 100 forces"),
+        ("Fewer than 1,000 U.S. troops remain", "fewer than", 1000, "Fewer than 1,000 U.S. troops"),
+        ("More than 2,000 French troops left", "more than", 2000, "More than 2,000 French troops"),
+    ],
+)
+def test_qualifiers(text: str, qualifier: str, value: float, span: str) -> None:
+    f = one(text)
+    assert (f.qualifier, f.value, f.unit, f.text) == (qualifier, value, "troops", span)
+
+
+def test_personnel_and_forces_count_as_troops_but_keep_their_noun() -> None:
+    f = one("With about 1,100 military personnel in Niger")
+    assert (f.value, f.unit, f.subject, f.qualifier) == (
+        1100,
+        "troops",
+        "military personnel",
+        "approx",
+    )
+    f = one("withdraw their 1,500 troops.")
+    assert (f.value, f.unit, f.subject) == (1500, "troops", "troops")
+
+
+def test_strong_force() -> None:
+    f = one("a 13,000-strong UN peacekeeping force is due to shut down")
+    assert (f.value, f.unit, f.subject) == (13000, "troops", "UN peacekeeping force")
+
+
+def test_distance_keeps_stated_km_and_records_miles() -> None:
+    f = one("the smaller base in Agadez, about 500 miles (739 km) away.")
+    assert f.text == "about 500 miles (739 km)"
+    assert (f.value, f.unit, f.qualifier) == (739, "km", "approx")
+    assert (f.orig_value, f.orig_unit) == (500, "mi")
+    assert f.note is not None and "804.7 km" in f.note and "739 km" in f.note
+
+
+def test_distance_conversions() -> None:
+    f = one("about 920 kilometers from the capital")
+    assert (f.value, f.unit, f.qualifier) == (920, "km", "approx")
+    f = one("a town 100 miles north")
+    assert (f.value, f.unit, f.orig_value, f.orig_unit) == (160.9, "km", 100, "mi")
+
+
+def test_money() -> None:
+    f = one("built at a cost of more than $100 million.")
+    assert (f.value, f.unit, f.qualifier, f.subject) == (100_000_000, "USD", "more than", "cost")
+    f = one("invested hundreds of millions of dollars in training Niger's military since")
+    assert (f.value, f.unit, f.qualifier) == (None, "USD", "vague")
+    assert f.low == 2e8 and f.high == 1e9
+    assert f.subject == "training Niger's military"
+
+
+def test_range_and_target() -> None:
+    text = "reduce the overall number of troops in Niger from around 1,200 to somewhere between 500 and 1,000, one official said"
+    current, target = find_figures(text)
+    assert (current.value, current.unit, current.qualifier, current.aspect) == (
+        1200,
+        "troops",
+        "approx",
+        None,
+    )
+    assert (target.value, target.low, target.high, target.qualifier) == (None, 500, 1000, "between")
+    assert target.aspect == "target"
+    assert target.text == "between 500 and 1,000"
+
+
+def test_fraction() -> None:
+    f = one("plans to cut their number “nearly in half” over the next several weeks")
+    assert (f.value, f.unit, f.qualifier, f.aspect) == (0.5, "fraction", "nearly", "change")
+
+
+def test_durations() -> None:
+    f = one("the result of four days of negotiations between")
+    assert (f.value, f.unit, f.subject) == (4, "days", "negotiations")
+    f = one("ousted a nine-year French counter-terrorism mission after")
+    assert (f.value, f.unit, f.subject) == (9, "years", "French counter-terrorism mission")
+    f = one("less than two weeks after the coup")
+    assert (f.value, f.unit, f.qualifier) == (2, "weeks", "fewer than")
+
+
+def test_percent() -> None:
+    f = one("turnout fell to 27.5% of registered voters")
+    assert (f.value, f.unit) == (27.5, "%")
+    f = one("about 40 percent of the budget")
+    assert (f.value, f.unit, f.qualifier) == (40, "%", "approx")
+
+
+def test_not_figures() -> None:
+    assert find_figures("from Air Base 101 in Niamey to Air Base 201 in Agadez") == []
+    assert find_figures("since it began operations there in 2013.") == []
+    assert find_figures("after the 2011 NATO regime-change intervention") == []
+    # A definite reference is not a count claim.
+    assert find_figures("the two officials said.") == []
