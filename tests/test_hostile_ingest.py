@@ -37,7 +37,7 @@ def hostile_library(tmp_path_factory: pytest.TempPathFactory) -> tuple[Library, 
 
 
 def test_each_hostile_file_is_indexed_or_skipped_with_reason(hostile_library: tuple) -> None:
-    library, expect, report = hostile_library
+    _, expect, report = hostile_library
     skipped = {Path(p.path).name for p in report.skipped}
     for name, expectation in expect.items():
         if expectation == "skip":
@@ -108,7 +108,7 @@ def test_engine_works_with_network_blocked(monkeypatch: pytest.MonkeyPatch, tmp_
     corpus = tmp_path / "corpus"
     build(corpus)
     library = Library.open(tmp_path / "lib", seed=False)
-    library.add_paths(seed_paths + [corpus / "escapes.txt", corpus / "structure.md"])
+    library.add_paths([*seed_paths, corpus / "escapes.txt", corpus / "structure.md"])
     (tmp_path / "feed.rss").write_text(
         '<rss><channel><title>T</title><item><title>x</title><link>http://example.invalid/x</link>'
         "<description>Feed body about Niamey.</description></item></channel></rss>",
@@ -117,6 +117,6 @@ def test_engine_works_with_network_blocked(monkeypatch: pytest.MonkeyPatch, tmp_
     library.add_paths([tmp_path / "feed.rss"])
     assert library.search("agadez").total == 5
     assert library.search("niamey").total >= 5
-    article, facts = library.get(library.search("source:reuters").hits[0].id)
+    _, facts = library.get(library.search("source:reuters").hits[0].id)
     assert facts
     assert library.overview().to_json()["entities"]
