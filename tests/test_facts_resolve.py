@@ -26,7 +26,7 @@ def art(i: str, day: int | None = 8, source: str | None = None, body: str = "") 
 
 
 def ent(kind: str, text: str, value: str | None = None, role: str | None = None) -> Fact:
-    return Fact(kind, text, 0, len(text), value=value or text, role=role)  # type: ignore[arg-type]
+    return Fact(kind, text, 0, len(text), value=value or text, role=role)
 
 
 def fig(key: str, value: float | None, qualifier: str | None = None, **kw: object) -> Fact:
