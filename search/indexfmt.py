@@ -67,6 +67,13 @@ def schema() -> fields.Schema:
         person=fields.TEXT(analyzer=names, phrase=True),
         org=fields.TEXT(analyzer=names, phrase=True),
         place=fields.TEXT(analyzer=names, phrase=True),
+        # Exact canonical names and figure keys: document frequencies give the
+        # sidebar's "mentioned in N articles" and the top-entity facets straight
+        # from the index, with nothing proportional to the library in memory.
+        person_k=fields.KEYWORD(commas=True, lowercase=False),
+        org_k=fields.KEYWORD(commas=True, lowercase=False),
+        place_k=fields.KEYWORD(commas=True, lowercase=False),
+        figure_k=fields.KEYWORD(commas=True, lowercase=False),
     )
 
 
@@ -85,11 +92,24 @@ def document(article: Article, facts: list[Fact]) -> dict[str, Any]:
         doc["date"] = _midnight(article.date)
         doc["day"] = max(1, (article.date - _EPOCH).days)
     for kind, name in ENTITY_FIELDS.items():
-        values = sorted({str(f.value or f.text) for f in facts if f.kind == kind})
+        values = sorted({entity_name(f) for f in facts if f.kind == kind})
         if values:
             # Newline-separated so a phrase query cannot match across two names.
             doc[name] = "\n".join(values)
+            doc[f"{name}_k"] = ",".join(keyword(v) for v in values)
+    keys = sorted({keyword(f.key) for f in facts if f.kind == "figure" and f.key})
+    if keys:
+        doc["figure_k"] = ",".join(keys)
     return doc
+
+
+def entity_name(fact: Fact) -> str:
+    return str(fact.value or fact.text)
+
+
+def keyword(value: str) -> str:
+    """A value as one KEYWORD term: commas separate terms, so none may remain."""
+    return " ".join(value.replace(",", " ").split())
 
 
 _EPOCH = date(1970, 1, 1)
