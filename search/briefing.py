@@ -539,7 +539,8 @@ class SavedSearches:
 
     "New" is decided by the articles' ``added_at`` stamp against the moment the
     search was last opened (both from SQLite's clock), so nothing per search
-    grows with the library.
+    grows with the library. The comparison is inclusive: an article stamped in
+    the same millisecond as the last opening is reported again rather than missed.
     """
 
     # Enough to cover any realistic batch of new matches without paging.
@@ -593,7 +594,7 @@ class SavedSearches:
         fresh = {
             r[0]
             for r in self.library.store.db.execute(
-                "SELECT id FROM articles WHERE added_at > ?", (saved.last_opened_at,)
+                "SELECT id FROM articles WHERE added_at >= ?", (saved.last_opened_at,)
             )
         }
         if not fresh:
