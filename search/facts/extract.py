@@ -20,6 +20,7 @@ import bisect
 import datetime as dt
 import re
 from collections import Counter
+from collections.abc import Iterable
 from typing import Any, Protocol
 
 from ..model import Fact
@@ -74,6 +75,7 @@ _CAPRUN = re.compile(
     r"(?=[A-Z])\b(?:U\.S\.|U\.K\.|[A-Z][\w’'-]*)(?:\s+(?:of\s+(?:the\s+)?)?(?:[A-Z][\w’'-]*))*"
 )
 _LOCATIVE = re.compile(r"(?:\b(?:in|to|from|near|at|outside|around|of|into)\s+(?:the\s+)?)$")
+_NEXT_WORD = re.compile(r"\s+([\w.]+)")
 _CAPITAL_REF = re.compile(r"\b(?:the|its|their|Niger['’]s|the country['’]s)\s+capital\b")
 
 
@@ -97,8 +99,26 @@ def _heading_lines(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def _within(spans: list[tuple[int, int]], s: int, e: int) -> bool:
-    return any(a <= s and e <= b for a, b in spans)
+class _Mask:
+    """Character-level span set: membership tests run in C (``bytearray.find``)."""
+
+    __slots__ = ("bits",)
+
+    def __init__(self, n: int, spans: Iterable[tuple[int, int]] = ()) -> None:
+        self.bits = bytearray(n)
+        for s, e in spans:
+            self.add(s, e)
+
+    def add(self, s: int, e: int) -> None:
+        self.bits[s:e] = b"\x01" * (e - s)
+
+    def hits(self, s: int, e: int) -> bool:
+        """Whether any character of ``[s, e)`` is in the set."""
+        return self.bits.find(1, s, e) >= 0
+
+    def holds(self, s: int, e: int) -> bool:
+        """Whether every character of ``[s, e)`` is in the set."""
+        return e > s and self.bits.find(0, s, e) < 0
 
 
 def _is_junk(surface: str, label: str) -> bool:
@@ -166,24 +186,19 @@ def extract_facts(
         tagger = default_tagger()
     spans = sentences(text)
     starts = [s for s, _ in spans]
-    headings = _heading_lines(text)
-    kickers = [(m.start("label"), m.end("label")) for m in _KICKER.finditer(text)]
-    credits = [(m.start(), m.end()) for m in _CREDIT.finditer(text)]
-
-    def furniture(s: int, e: int) -> bool:
-        return _within(kickers, s, e) or _within(credits, s, e)
-
+    n = len(text)
+    headings = _Mask(n, _heading_lines(text))
+    furniture = _Mask(n, [(m.start("label"), m.end("label")) for m in _KICKER.finditer(text)])
+    for m in _CREDIT.finditer(text):
+        furniture.add(m.start(), m.end())
     facts: list[Fact] = []
-    covered: list[tuple[int, int]] = []
-
-    def overlaps(s: int, e: int) -> bool:
-        return any(s < b and a < e for a, b in covered)
+    covered = _Mask(n)
 
     # Named bases first so a tagger's partial "Base 201" cannot claim them.
     for m in _BASE.finditer(text):
         sent = _sentence_of(starts, spans, m.start())
         facts.append(Fact("place", m.group(0), m.start(), m.end(), value=m.group(0), sentence=sent))
-        covered.append((m.start(), m.end()))
+        covered.add(m.start(), m.end())
 
     entities = tagger.entities(text, spans)
     for label, s0, e0, _surface in entities:
@@ -191,7 +206,7 @@ def extract_facts(
         if kind is None:
             continue
         s, e = _clean_surface(text, s0, e0)
-        if s >= e or overlaps(s, e) or furniture(s, e):
+        if s >= e or covered.hits(s, e) or furniture.holds(s, e):
             continue
         surface = text[s:e]
         if kind != "person":
@@ -208,7 +223,7 @@ def extract_facts(
             kind = "place"
         elif gz.is_demonym_phrase(surface):
             continue
-        if _within(headings, s, e) and kind != "place":
+        if headings.holds(s, e) and kind != "place":
             continue
         if _is_junk(surface, "PER" if kind == "person" else kind):
             continue
@@ -221,29 +236,33 @@ def extract_facts(
             value = gz.canonical_place(surface)
             fact = Fact("place", surface, s, e, value=value, sentence=sent)
         else:
-            # A person title swallowed into an org span ("Pentagon spokeswoman") is not an org.
+            # A person title swallowed into an org span ("Pentagon spokeswoman") or
+            # cut out of one ("Pentagon Press" + "Secretary Sabrina Singh") is not an org.
             if surface.split()[-1].lower() in ROLE_HEADS:
+                continue
+            nxt = _NEXT_WORD.match(text, e)
+            if nxt and nxt.group(1).lower() in ROLE_HEADS:
                 continue
             fact = Fact("organization", surface, s, e, value=_org_value(surface), sentence=sent)
         facts.append(fact)
-        covered.append((fact.start, fact.end))
+        covered.add(fact.start, fact.end)
 
     # Safety net: people right after a title, even if the tagger missed them.
     for ss, se in spans:
         for ns, ne, _name in titled_names(text, ss, se):
-            if overlaps(ns, ne) or furniture(ns, ne) or _within(headings, ns, ne):
+            if covered.hits(ns, ne) or furniture.holds(ns, ne) or headings.holds(ns, ne):
                 continue
             fact = _person(text, ns, ne, (ss, se))
             if fact:
                 facts.append(fact)
-                covered.append((ns, ne))
+                covered.add(ns, ne)
 
     _gazetteer_places(text, spans, starts, facts, covered, headings, furniture)
     _resolve_people(text, spans, starts, facts, covered, headings, furniture)
 
     for ss, se in spans:
         for d in find_dates(text, published, ss, se):
-            if furniture(d.start, d.end):
+            if furniture.holds(d.start, d.end):
                 continue
             facts.append(
                 Fact(
@@ -293,9 +312,9 @@ def _gazetteer_places(
     spans: list[tuple[int, int]],
     starts: list[int],
     facts: list[Fact],
-    covered: list[tuple[int, int]],
-    headings: list[tuple[int, int]],
-    furniture: Any,
+    covered: _Mask,
+    headings: _Mask,
+    furniture: _Mask,
 ) -> None:
     """Countries, capitals and regions (and cities after "in/near/to") the tagger missed."""
     firsts = gz.place_first_words()
@@ -305,6 +324,9 @@ def _gazetteer_places(
         i = 0
         while i < len(words):
             ws = base + words[i][0]
+            if covered.hits(ws, base + words[i][1]):
+                i += 1
+                continue
             first = gz.fold(text[ws : base + words[i][1]].rstrip(",;:’'\")”"))
             hit = None
             if first in firsts or first.removesuffix("’s").removesuffix("'s") in firsts:
@@ -328,7 +350,7 @@ def _gazetteer_places(
                 continue
             s, e, j = hit
             i = j
-            if overlaps_any(covered, s, e) or furniture(s, e) or _within(headings, s, e):
+            if covered.hits(s, e) or furniture.holds(s, e) or headings.holds(s, e):
                 continue
             surface = text[s:e]
             facts.append(
@@ -341,11 +363,7 @@ def _gazetteer_places(
                     sentence=_sentence_of(starts, spans, s),
                 )
             )
-            covered.append((s, e))
-
-
-def overlaps_any(covered: list[tuple[int, int]], s: int, e: int) -> bool:
-    return any(s < b and a < e for a, b in covered)
+            covered.add(s, e)
 
 
 def _resolve_people(
@@ -353,9 +371,9 @@ def _resolve_people(
     spans: list[tuple[int, int]],
     starts: list[int],
     facts: list[Fact],
-    covered: list[tuple[int, int]],
-    headings: list[tuple[int, int]],
-    furniture: Any,
+    covered: _Mask,
+    headings: _Mask,
+    furniture: _Mask,
 ) -> None:
     """Short names take the full name they refer to; later surname mentions are added."""
     people = [f for f in facts if f.kind == "person"]
@@ -383,11 +401,11 @@ def _resolve_people(
         canonical = next(iter(names))
         for m in re.finditer(rf"\b{re.escape(surname)}\b", text):
             s, e = m.start(), m.end()
-            if overlaps_any(covered, s, e) or furniture(s, e) or _within(headings, s, e):
+            if covered.hits(s, e) or furniture.holds(s, e) or headings.holds(s, e):
                 continue
             sent = _sentence_of(starts, spans, s)
             facts.append(Fact("person", surname, s, e, value=canonical, sentence=sent))
-            covered.append((s, e))
+            covered.add(s, e)
 
 
 class _ArticleContext:

@@ -233,21 +233,30 @@ def role_for(text: str, start: int, end: int, sent: tuple[int, int]) -> tuple[st
     return None, start
 
 
-_TITLED_NAME = re.compile(
-    r"\b(?P<title>(?:[A-Z][\w.’'-]*\s+){0,4}?"
-    r"(?:President|Prime Minister|Minister|Secretary(?:\s+of\s+(?:State|Defense|Defence))?|"
-    r"[Ss]pokes(?:man|woman|person)|[Aa]mbassador|Gen\.|General|Col\.|Colonel|Adm\.|Admiral|"
-    r"Lt\.|Maj\.|Capt\.|Sen\.|Rep\.|Gov\.|Mr\.|Mrs\.|Ms\.|Dr\.|Sheikh|King|Queen|Prince|"
-    r"Chancellor|Commander|[Pp]ress [Ss]ecretary|[Ee]nvoy))\s+"
-    r"(?P<name>[A-Z][\w’'-]+(?:\s+(?:[A-Z]\.|[A-Z][\w’'-]+|al|bin|ibn|de|van|von)){1,3})"
+# A title word, then a capitalised name right after it. The lookahead on the first
+# character lets the regex engine skip most offsets cheaply.
+_TITLE_WORD = re.compile(
+    r"(?=[PMSsGCALDKQpeRc])\b(?:President|Prime Minister|Minister|Secretary(?:\s+of\s+"
+    r"(?:State|Defense|Defence))?|[Ss]pokes(?:man|woman|person)|[Aa]mbassador|Gen\.|General|"
+    r"Col\.|Colonel|Adm\.|Admiral|Lt\.|Maj\.|Capt\.|Sen\.|Rep\.|Gov\.|Mr\.|Mrs\.|Ms\.|Dr\.|"
+    r"Sheikh|King|Queen|Prince|Chancellor|Commander|[Pp]ress [Ss]ecretary|[Ee]nvoy)"
+)
+_NAME_AFTER = re.compile(
+    r"\s+(?P<name>[A-Z][\w’'-]+(?:\s+(?:[A-Z]\.|[A-Z][\w’'-]+|al|bin|ibn|de|van|von)){1,3})"
 )
 
 
 def titled_names(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
     """Names right after a title, as a safety net for names the tagger missed."""
     out = []
-    for m in _TITLED_NAME.finditer(text, start, end):
+    for t in _TITLE_WORD.finditer(text, start, end):
+        m = _NAME_AFTER.match(text, t.end(), end)
+        if not m:
+            continue
         name = clean_name(m.group("name"))
+        # "Maj. Gen. Patrick Ryder": the next title word is not the name.
+        if name.split()[0].lower() in ROLE_HEADS or name.split()[0].lower() in _ABBREV_TITLES:
+            continue
         ns = m.start("name")
         out.append((ns, ns + len(name), name))
     return out
