@@ -241,7 +241,12 @@ def extract_facts(
             if surface.split()[-1].lower() in ROLE_HEADS:
                 continue
             nxt = _NEXT_WORD.match(text, e)
-            if nxt and nxt.group(1).lower() in ROLE_HEADS:
+            if (
+                nxt
+                and nxt.group(1)[:1].isupper()
+                and nxt.group(1).lower() in ROLE_HEADS
+                and gz.org_key(surface) not in gz.ORG_ALIASES
+            ):
                 continue
             fact = Fact("organization", surface, s, e, value=_org_value(surface), sentence=sent)
         facts.append(fact)
