@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -56,32 +54,13 @@ def _briefing_error() -> type[Exception]:
 # --- export ---------------------------------------------------------------------
 
 
-def write_new_file(path: Path, text: str, *, force: bool) -> None:
-    """Write ``text`` to ``path``; refuse to replace an existing file unless ``force``.
-
-    Without ``force`` the file is created with O_EXCL, so a file that appears
-    between the check and the write is not clobbered either. With ``force`` the
-    new content is written beside it and swapped in, so a crash never leaves a
-    half-written briefing in place of the old one.
-    """
-    path = path.expanduser()
-    if not force:
-        with open(path, "x", encoding="utf-8") as handle:
-            handle.write(text)
-        return
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def cmd_export(args: argparse.Namespace) -> int:
     from fieldbrief.search.briefing import Briefings
-    from fieldbrief.search.export import build_briefing_markdown, build_query_briefing
+    from fieldbrief.search.export import (
+        build_briefing_markdown,
+        build_query_briefing,
+        save_markdown,
+    )
 
     if args.query and args.briefing:
         return _error("give a briefing or --query, not both", EXIT_USAGE)
@@ -104,7 +83,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         sys.stdout.write(text)
         return EXIT_OK
     try:
-        write_new_file(target, text, force=args.force)
+        save_markdown(target, text, force=args.force)
     except FileExistsError:
         return _error(f"{target} exists; use --force to overwrite it", EXIT_NOTHING)
     except OSError as exc:

@@ -17,10 +17,13 @@ footnotes of its own.
 
 from __future__ import annotations
 
+import os
 import re
+import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .briefing import Briefing, Briefings, Pin
@@ -423,3 +426,40 @@ def build_query_briefing(
         pins=(),
         today=today,
     )
+
+
+def default_export_path(today: date | None = None) -> Path:
+    """Where a briefing is saved unless the analyst says otherwise: home, not the cwd."""
+    return Path.home() / f"fieldbrief-briefing-{(today or date.today()).isoformat()}.md"
+
+
+def save_markdown(path: str | os.PathLike[str], text: str, *, force: bool = False) -> Path:
+    """Write ``text`` to ``path``; refuse to replace an existing file unless ``force``.
+
+    Without ``force`` the file is created exclusively, so a file that appears
+    between a check and the write is not clobbered either (``FileExistsError``).
+    With ``force`` the new content is written beside it and swapped in, so a
+    crash never leaves a half-written briefing in place of the old one.
+    """
+    target = Path(path).expanduser()
+    if not force:
+        with open(target, "x", encoding="utf-8") as handle:
+            handle.write(text)
+        return target
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target
+
+
+def plain_citation(article: Article) -> str:
+    """``Source, YYYY-MM-DD, "Title", id …, path`` as plain text (for the clipboard)."""
+    when = article.date.isoformat() if article.date else "undated"
+    title = " ".join(strip_unsafe(article.title).split())
+    source = " ".join(strip_unsafe(article.source or "Unknown source").split())
+    return f'{source}, {when}, "{title}", id {article.id}, {strip_unsafe(article.path)}'
