@@ -1,0 +1,222 @@
+"""The briefing screens, driven with Textual's Pilot on a minimal host app."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from textual.app import App
+from textual.pilot import Pilot
+from textual.widgets import Input, Markdown, OptionList, TextArea
+
+from fieldbrief.search.briefing import Briefings
+from fieldbrief.search.library import Library
+from fieldbrief.search.model import Article, Fact
+from fieldbrief.tui.briefing import (
+    BriefingScreen,
+    ConfirmOverwrite,
+    NoteEditor,
+    PreviewScreen,
+    SaveDialog,
+    pin_article,
+)
+
+HOSTILE = "[bold]Loud[/bold] [link=http://evil.example]click[/link] $var"
+
+
+def no_facts(_article: object) -> list[Fact]:
+    return []
+
+
+@pytest.fixture
+def library(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Library]:
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    (tmp_path / "home").mkdir()
+    lib = Library.open(tmp_path / "lib", seed=False, fact_extractor=no_facts)
+    lib.add_articles(
+        [
+            Article(
+                id=f"tui{n}aaaaaaaaaaaaa",
+                title=HOSTILE if n == 1 else f"Article {n}",
+                body=f"Sentence one of {n}. Sentence two of {n}.",
+                date=date(2024, 2, n),
+                source="Wire",
+                path=f"/tmp/tui{n}.txt",
+            )
+            for n in (1, 2, 3)
+        ]
+    )
+    briefings = Briefings(lib)
+    briefings.create("Pilot briefing")
+    for n in (1, 2, 3):
+        briefings.pin_article(f"tui{n}aaaaaaaaaaaaa")
+    yield lib
+    lib.close()
+
+
+class Host(App[None]):
+    def __init__(self, library: Library) -> None:
+        super().__init__()
+        self.library = library
+        self.opened: list[str | None] = []
+
+    def on_mount(self) -> None:
+        self.push_screen(BriefingScreen(self.library), self.opened.append)
+
+
+def drive(library: Library, script: Callable[[Host, Pilot[None]], Awaitable[None]]) -> Host:
+    host = Host(library)
+
+    async def main() -> None:
+        async with host.run_test(size=(110, 36)) as pilot:
+            await pilot.pause()
+            await script(host, pilot)
+
+    asyncio.run(main())
+    return host
+
+
+def order(library: Library) -> list[str]:
+    return [p.article_id[:4] for p in Briefings(library).pins()]
+
+
+async def settle(host: Host, pilot: Pilot[None]) -> None:
+    await host.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def test_reorder_remove_and_notes(library: Library) -> None:
+    async def script(host: Host, pilot: Pilot[None]) -> None:
+        screen = host.screen
+        assert isinstance(screen, BriefingScreen)
+        prompt = screen.query_one(OptionList).get_option_at_index(0).prompt
+        assert HOSTILE in str(getattr(prompt, "plain", prompt))  # shown literally
+
+        await pilot.press("J")
+        assert order(library) == ["tui2", "tui1", "tui3"]
+        await pilot.press("ctrl+down")
+        assert order(library) == ["tui2", "tui3", "tui1"]
+        await pilot.press("K")
+        assert order(library) == ["tui2", "tui1", "tui3"]
+
+        await pilot.press("e")
+        assert isinstance(host.screen, NoteEditor)
+        host.screen.query_one(TextArea).text = "Check the [red]date[/red]"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert Briefings(library).pins()[1].note == "Check the [red]date[/red]"
+
+        await pilot.press("e")
+        host.screen.query_one(TextArea).text = "discarded"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert Briefings(library).pins()[1].note == "Check the [red]date[/red]"
+
+        await pilot.press("S")
+        host.screen.query_one(TextArea).text = "Summary for the desk."
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert Briefings(library).current().summary == "Summary for the desk."  # type: ignore[union-attr]
+
+        await pilot.press("d")
+        assert order(library) == ["tui2", "tui3"]
+        await pilot.press("y")
+        assert "id tui3aaaaaaaaaaaaa" in (host.clipboard or "")
+
+        await pilot.press("enter")
+        await pilot.pause()
+
+    host = drive(library, script)
+    assert host.opened == ["tui3aaaaaaaaaaaaa"]
+
+
+def test_export_preview_and_save_with_overwrite_confirmation(
+    library: Library, tmp_path: Path
+) -> None:
+    target = tmp_path / "out" / "brief.md"
+    target.parent.mkdir()
+
+    async def script(host: Host, pilot: Pilot[None]) -> None:
+        await pilot.press("x")
+        await settle(host, pilot)
+        preview = host.screen
+        assert isinstance(preview, PreviewScreen)
+        assert preview.markdown.startswith("# Pilot briefing")
+        assert preview.query_one(Markdown)
+        await pilot.press("y")
+        assert (host.clipboard or "").startswith("# Pilot briefing")
+
+        await pilot.press("s")
+        await pilot.pause()
+        dialog = host.screen
+        assert isinstance(dialog, SaveDialog)
+        field = dialog.query_one(Input)
+        assert field.value.startswith("~/fieldbrief-briefing-") and field.value.endswith(".md")
+        field.value = str(target)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert target.read_text("utf-8") == preview.markdown
+        assert host.screen is preview and preview.saved_to == target
+
+        target.write_text("keep me", "utf-8")
+        await pilot.press("s")
+        await pilot.pause()
+        host.screen.query_one(Input).value = str(target)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(host.screen, ConfirmOverwrite)
+        await pilot.press("n")
+        await pilot.pause()
+        assert target.read_text("utf-8") == "keep me"
+        assert isinstance(host.screen, SaveDialog)
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert target.read_text("utf-8") == preview.markdown
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(host.screen, BriefingScreen)
+
+    drive(library, script)
+
+
+def test_bare_name_saves_next_to_default_not_cwd(library: Library, tmp_path: Path) -> None:
+    async def script(host: Host, pilot: Pilot[None]) -> None:
+        await pilot.press("x")
+        await settle(host, pilot)
+        await pilot.press("s")
+        await pilot.pause()
+        host.screen.query_one(Input).value = "mine.md"
+        await pilot.press("enter")
+        await pilot.pause()
+
+    drive(library, script)
+    assert (tmp_path / "home" / "mine.md").is_file()
+
+
+def test_new_briefing_switch_and_pins_from_outside(library: Library) -> None:
+    async def script(host: Host, pilot: Pilot[None]) -> None:
+        await pilot.press("n")
+        await pilot.pause()
+        host.screen.query_one(Input).value = "Second"
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = host.screen
+        assert isinstance(screen, BriefingScreen)
+        assert screen.briefing is not None and screen.briefing.title == "Second"
+        assert screen.pin_items == []
+        pin_article(host, library, "tui2aaaaaaaaaaaaa")
+        screen.refresh_pins()
+        assert [p.article_id for p in screen.pin_items] == ["tui2aaaaaaaaaaaaa"]
+        await pilot.press("left_square_bracket")
+        assert screen.briefing.title == "Pilot briefing"
+        assert len(screen.pin_items) == 3
+        await pilot.press("escape")
+        await pilot.pause()
+
+    host = drive(library, script)
+    assert host.opened == [None]
