@@ -220,3 +220,94 @@ def test_new_briefing_switch_and_pins_from_outside(library: Library) -> None:
 
     host = drive(library, script)
     assert host.opened == [None]
+
+
+# --- through the real app ---------------------------------------------------------------
+
+
+def niger_facts(article: Article) -> list[Fact]:
+    start = article.body.find("Niger")
+    if start < 0:
+        return []
+    return [
+        Fact(
+            kind="place",
+            text="Niger",
+            start=start,
+            end=start + 5,
+            value="Niger",
+            sentence=(0, article.body.index(".") + 1),
+        )
+    ]
+
+
+def test_pinning_from_the_real_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from fieldbrief.tui.app import create_app
+    from fieldbrief.tui.article import ArticleBody
+    from fieldbrief.tui.facts import FactList
+
+    monkeypatch.setenv("HOME", str(tmp_path))
+    library = Library.open(tmp_path / "lib", seed=False, fact_extractor=niger_facts)
+    library.add_articles(
+        [
+            Article(
+                id="app1aaaaaaaaaaaaa",
+                title="Troops leave Niger",
+                body="Troops leave Niger soon. Second sentence here.\n\nAnother paragraph.",
+                date=date(2024, 5, 20),
+                source="AP",
+                path="/tmp/app1.txt",
+            )
+        ]
+    )
+    app = create_app(
+        library=library, state_path=tmp_path / "state.json", keymap_file=tmp_path / "keys.toml"
+    )
+
+    async def main() -> None:
+        async with app.run_test(size=(130, 40)) as pilot:
+
+            async def settle() -> None:
+                for _ in range(3):
+                    await pilot.pause(0.1)
+                    await app.workers.wait_for_complete()
+                    await pilot.pause()
+
+            await settle()
+            app.open_article("app1aaaaaaaaaaaaa", focus=True)
+            await settle()
+            app.query_one(ArticleBody).focus()
+            await pilot.press("p")
+            await pilot.press("P")
+            facts = app.query_one(FactList)
+            facts.focus()
+            entry_index = next(
+                i
+                for i in range(facts.option_count)
+                if not facts.get_option_at_index(i).disabled
+                and (facts.get_option_at_index(i).id or "") in facts.entries
+            )
+            facts.highlighted = entry_index
+            await pilot.press("F")
+            pins = Briefings(library).pins()
+            assert [p.kind for p in pins] == ["article", "passage", "fact"]
+            assert pins[1].quote.startswith("Troops leave Niger soon.")
+            assert pins[2].quote == "Niger"
+
+            await pilot.press("B")
+            await settle()
+            assert isinstance(app.screen, BriefingScreen)
+            assert len(app.screen.pin_items) == 3
+            await pilot.press("x")
+            await settle()
+            assert isinstance(app.screen, PreviewScreen)
+            assert "**Fact (place):** Niger [^1]" in app.screen.markdown
+            await pilot.press("escape")
+            await pilot.press("escape")
+            await settle()
+            assert not isinstance(app.screen, BriefingScreen)
+
+    try:
+        asyncio.run(main())
+    finally:
+        library.close()

@@ -26,6 +26,7 @@ from textual.widget import Widget
 from textual.widgets import Footer, Input, Static
 from textual.worker import get_current_worker
 
+from . import briefing as briefing_ui
 from . import overview as ov
 from .article import ArticleBody, ArticlePane, FindInput, MatchMoved
 from .commands import FieldbriefCommands
@@ -88,6 +89,10 @@ class FieldbriefApp(App[None]):
         Binding("z", "maximize", "Maximise", show=False, id="fieldbrief.maximize"),
         Binding("y", "copy_citation", "Cite", id="fieldbrief.copy_citation"),
         Binding("o", "overview", "Overview", show=False, id="fieldbrief.overview"),
+        Binding("p", "pin_article", "Pin", id="fieldbrief.pin.article"),
+        Binding("P", "pin_passage", "Pin passage", show=False, id="fieldbrief.pin.passage"),
+        Binding("F", "pin_fact", "Pin fact", show=False, id="fieldbrief.pin.fact"),
+        Binding("B", "briefing", "Briefing", id="fieldbrief.briefing.open"),
         Binding(
             "ctrl+y",
             "accept_suggestion",
@@ -657,6 +662,25 @@ class FieldbriefApp(App[None]):
             return
         self.copy_to_clipboard(text)
         self.notify("Passage copied", timeout=2)
+
+    # Briefing features live in tui/briefing.py; these only delegate.
+    def action_pin_article(self) -> None:
+        briefing_ui.app_pin_article(self)
+
+    def action_pin_passage(self) -> None:
+        briefing_ui.app_pin_passage(self)
+
+    def action_pin_fact(self) -> None:
+        briefing_ui.app_pin_fact(self)
+
+    def action_briefing(self) -> None:
+        briefing_ui.app_open_briefing(self)
+
+    def action_export_briefing(self) -> None:
+        briefing_ui.app_export_briefing(self)
+
+    def action_saved_searches(self) -> None:
+        briefing_ui.app_saved_searches(self)
 
     def action_help(self) -> None:
         rows = self.help_rows()

@@ -22,7 +22,14 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Footer, Input, Markdown, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
-from fieldbrief.search.briefing import Briefing, BriefingError, Briefings, Pin
+from fieldbrief.search.briefing import (
+    Briefing,
+    BriefingError,
+    Briefings,
+    Pin,
+    SavedSearch,
+    SavedSearches,
+)
 from fieldbrief.search.export import (
     build_briefing_markdown,
     default_export_path,
@@ -575,3 +582,222 @@ class BriefingScreen(Screen[str | None]):
         # briefing; keep the screen responsive meanwhile.
         markdown = build_briefing_markdown(self.library, briefing_id)
         self.app.call_from_thread(self.app.push_screen, PreviewScreen(markdown))
+
+
+# --- saved searches --------------------------------------------------------------------
+
+
+class SavedSearchesScreen(ModalScreen[tuple[str, str, list[str]] | None]):
+    """Saved searches with how many new matches each has; enter reopens one.
+
+    Dismisses with ``(query, sort, new_ids)`` for the one opened, or None.
+    """
+
+    CSS_PATH = STYLESHEET
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close", "Close", id="fieldbrief.saved.close"),
+        Binding("a", "save_current", "Save current search", id="fieldbrief.saved.save"),
+        Binding("d,delete", "delete", "Delete", id="fieldbrief.saved.delete"),
+        Binding("down,j", "cursor(1)", "Next", show=False, id="fieldbrief.saved.down"),
+        Binding("up,k", "cursor(-1)", "Previous", show=False, id="fieldbrief.saved.up"),
+    ]
+
+    def __init__(self, library: Library, query: str = "", sort: str = "relevance") -> None:
+        super().__init__()
+        self.library = library
+        self.saved = SavedSearches(library)
+        self.current_query = query
+        self.current_sort = sort
+        self.items: list[SavedSearch] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="saved-dialog", classes="briefing-dialog"):
+            yield Static(Content.styled("Saved searches", "bold"), classes="dialog-title")
+            yield OptionList(id="saved-list")
+            yield Static(
+                Content.styled(
+                    "enter open · a save the current search · d delete · esc close", "$text-muted"
+                ),
+                classes="dialog-foot",
+            )
+
+    def on_mount(self) -> None:
+        self.refresh_items()
+        self.query_one(OptionList).focus()
+
+    def refresh_items(self) -> None:
+        self.items = self.saved.list()
+        options = self.query_one(OptionList)
+        options.clear_options()
+        if not self.items:
+            options.add_option(
+                Option(Content.styled("None yet: a saves the current search", "$text-muted"))
+            )
+            return
+        for item in self.items:
+            try:
+                fresh = len(self.saved.new_since(item.name))
+            except Exception:  # a query the index cannot run still lists
+                fresh = 0
+            options.add_option(
+                Option(
+                    Content.assemble(
+                        (one_line(item.name, 40), "bold"),
+                        "  ",
+                        Content(one_line(item.query, 80)),
+                        (f"  [{item.sort}]", "$text-muted"),
+                        (f"  {fresh} new", "bold $text-success") if fresh else "",
+                    ),
+                    id=f"saved-{len(options.options)}",
+                )
+            )
+        options.highlighted = 0
+
+    def _selected_item(self) -> SavedSearch | None:
+        index = self.query_one(OptionList).highlighted
+        if index is None or not self.items or not 0 <= index < len(self.items):
+            return None
+        return self.items[index]
+
+    def action_cursor(self, step: int) -> None:
+        options = self.query_one(OptionList)
+        if step > 0:
+            options.action_cursor_down()
+        else:
+            options.action_cursor_up()
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    @on(OptionList.OptionSelected, "#saved-list")
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        item = self._selected_item()
+        if item is not None:
+            opened = self.saved.open(item.name)
+            self.dismiss((opened.query, opened.sort, opened.new_ids))
+
+    def action_delete(self) -> None:
+        item = self._selected_item()
+        if item is not None:
+            self.saved.delete(item.name)
+            self.refresh_items()
+
+    def action_save_current(self) -> None:
+        if not self.current_query.strip():
+            self.notify("Search for something first", severity="warning")
+            return
+
+        def named(name: str | None) -> None:
+            if name and name.strip():
+                try:
+                    self.saved.save(name, self.current_query, self.current_sort)
+                except BriefingError as exc:
+                    self.notify(str(exc), severity="warning", markup=False)
+                self.refresh_items()
+
+        self.app.push_screen(
+            TitlePrompt("Name for this search", one_line(self.current_query)), named
+        )
+
+
+# --- wiring into the main app ---------------------------------------------------------
+#
+# The main app calls these from its actions; they only use what it exposes:
+# ``library``, ``article``, ``facts``, ``results``, ``sort``, ``open_article``,
+# ``search_for``, and the ``ArticlePane`` / ``FactList`` widgets.
+
+
+def _ready(app: Any, need_article: bool = True) -> Library | None:
+    library = getattr(app, "library", None)
+    if library is None:
+        app.notify("The library is still opening", severity="warning")
+        return None
+    if need_article and getattr(app, "article", None) is None:
+        app.notify("Open an article first", severity="warning")
+        return None
+    return library
+
+
+def app_pin_article(app: Any) -> Pin | None:
+    library = _ready(app)
+    return pin_article(app, library, app.article.id) if library else None
+
+
+def app_pin_passage(app: Any) -> Pin | None:
+    library = _ready(app)
+    if library is None:
+        return None
+    from .article import ArticlePane
+
+    span = passage_span(app.query_one(ArticlePane))
+    if span is None or span[1] <= span[0]:
+        app.notify("No passage under the cursor", severity="warning")
+        return None
+    return pin_passage(app, library, app.article.id, span[0], span[1])
+
+
+def fact_for_entry(facts: list[Fact], entry: Any) -> Fact | None:
+    """The article fact a sidebar entry stands for (its first mention)."""
+    if entry is None:
+        return None
+    spans = [tuple(s) for s in getattr(entry, "spans", [])]
+    kind = getattr(entry, "kind", None)
+    for fact in facts:
+        if fact.kind == kind and (fact.start, fact.end) in spans:
+            return fact
+    return None
+
+
+def app_pin_fact(app: Any) -> Pin | None:
+    library = _ready(app)
+    if library is None:
+        return None
+    from .facts import FactList
+
+    fact = fact_for_entry(app.facts, app.query_one(FactList).current_entry)
+    if fact is None:
+        app.notify("Highlight one of this article's facts in the sidebar first", severity="warning")
+        return None
+    return pin_fact(app, library, app.article.id, fact)
+
+
+def app_open_briefing(app: Any) -> None:
+    library = _ready(app, need_article=False)
+    if library is None:
+        return
+
+    def closed(article_id: str | None) -> None:
+        if article_id:
+            app.open_article(article_id, focus=True)
+
+    app.push_screen(BriefingScreen(library), closed)
+
+
+def app_export_briefing(app: Any) -> None:
+    library = _ready(app, need_article=False)
+    if library is None:
+        return
+    app.push_screen(PreviewScreen(build_briefing_markdown(library)))
+
+
+def app_saved_searches(app: Any) -> None:
+    library = _ready(app, need_article=False)
+    if library is None:
+        return
+    results = getattr(app, "results", None)
+    query = results.query if results is not None else ""
+
+    def chosen(opened: tuple[str, str, list[str]] | None) -> None:
+        if opened is None:
+            return
+        query, sort, new_ids = opened
+        if getattr(app, "sort", sort) != sort:
+            app.sort = sort
+        app.search_for(query)
+        app.notify(
+            f"{len(new_ids)} new since you last opened it" if new_ids else "Nothing new",
+            timeout=4,
+        )
+
+    app.push_screen(SavedSearchesScreen(library, query, getattr(app, "sort", "relevance")), chosen)

@@ -38,6 +38,20 @@ class FieldbriefCommands(Provider):
             ("Maximise pane", "Give the focused pane the whole screen", app.action_maximize),
             ("Library overview", "Top entities and conflicting figures", app.action_overview),
             ("Keys", "Show the keys of the focused pane", app.action_help),
+            ("Pin article", "Add the open article to the briefing", app.action_pin_article),
+            ("Pin passage", "Add the current sentence or paragraph", app.action_pin_passage),
+            ("Pin fact", "Add the highlighted fact to the briefing", app.action_pin_fact),
+            ("Open briefing", "Pins in order, notes, export", app.action_briefing),
+            (
+                "Export briefing",
+                "Preview the briefing as Markdown and save",
+                app.action_export_briefing,
+            ),
+            (
+                "Saved searches",
+                "Reopen a named search and see what is new",
+                app.action_saved_searches,
+            ),
         ]
         for name in sorted(app.available_themes):
             commands.append(
