@@ -311,3 +311,38 @@ def test_pinning_from_the_real_app(tmp_path: Path, monkeypatch: pytest.MonkeyPat
         asyncio.run(main())
     finally:
         library.close()
+
+
+def test_saved_searches_dialog(library: Library) -> None:
+    from fieldbrief.search.briefing import SavedSearches
+    from fieldbrief.tui.briefing import SavedSearchesScreen, TitlePrompt
+
+    SavedSearches(library).save("sentences", "Sentence")
+    library.add_articles(
+        [Article(id="tui9aaaaaaaaaaaaa", title="New one", body="Sentence nine.", path="/t9")]
+    )
+    chosen: list[object] = []
+
+    class SavedHost(App[None]):
+        def on_mount(self) -> None:
+            self.push_screen(SavedSearchesScreen(library, "Article", "date"), chosen.append)
+
+    async def main() -> None:
+        host = SavedHost()
+        async with host.run_test(size=(110, 30)) as pilot:
+            await pilot.pause()
+            prompt = host.screen.query_one(OptionList).get_option_at_index(0).prompt
+            assert "1 new" in str(getattr(prompt, "plain", prompt))
+            await pilot.press("a")
+            await pilot.pause()
+            assert isinstance(host.screen, TitlePrompt)
+            host.screen.query_one(Input).value = "articles"
+            await pilot.press("enter")
+            await pilot.pause()
+            assert [s.name for s in SavedSearches(library).list()] == ["articles", "sentences"]
+            await pilot.press("down", "enter")
+            await pilot.pause()
+
+    asyncio.run(main())
+    assert chosen == [("Sentence", "relevance", ["tui9aaaaaaaaaaaaa"])]
+    assert SavedSearches(library).new_since("sentences") == []
