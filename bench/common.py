@@ -1,0 +1,115 @@
+"""Helpers shared by the benchmark scripts (not part of fieldbrief)."""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+BENCH = Path(__file__).resolve().parent
+REPO = BENCH.parent
+QUERIES = BENCH / "queries.txt"
+COMPARABLE = ("term", "phrase", "bool")
+"""Query kinds that mean the same thing in Whoosh, FTS5 and (term/phrase) grep."""
+
+
+def load_queries(path: Path = QUERIES) -> list[tuple[str, str]]:
+    out = []
+    for line in path.read_text("utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        kind, _, text = line.partition("\t")
+        out.append((kind.strip(), text.strip()))
+    return out
+
+
+def pct(values: list[float], p: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    k = (len(ordered) - 1) * p / 100
+    lo = int(k)
+    hi = min(lo + 1, len(ordered) - 1)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
+
+
+def latency(ms: list[float]) -> dict[str, float]:
+    return {
+        "n": len(ms),
+        "p50_ms": round(pct(ms, 50), 2),
+        "p95_ms": round(pct(ms, 95), 2),
+        "max_ms": round(max(ms), 2) if ms else float("nan"),
+    }
+
+
+def dir_bytes(path: Path) -> int:
+    if not path.exists():
+        return 0
+    if path.is_file():
+        return path.stat().st_size
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+def self_rss_mb() -> dict[str, float]:
+    """Peak RSS of this process and of its largest reaped child (Linux: KiB)."""
+    me = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return {"peak_rss_mb": round(me, 1), "peak_rss_children_mb": round(kids, 1)}
+
+
+def run_timed(
+    argv: list[str], *, env: dict[str, str] | None = None, timeout: float = 7200
+) -> dict[str, Any]:
+    """Run a command; wall time, exit code and peak RSS of its process tree (wait4)."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        proc = subprocess.Popen(argv, stdout=out, stderr=err, env=env, stdin=subprocess.DEVNULL)
+        deadline = started + timeout
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.perf_counter() > deadline:
+                proc.kill()
+                pid, status, usage = os.wait4(proc.pid, 0)
+                break
+            time.sleep(0.002)
+        wall = time.perf_counter() - started
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        return {
+            "wall_s": round(wall, 4),
+            "rc": proc.returncode,
+            "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),
+            "user_s": round(usage.ru_utime, 3),
+            "sys_s": round(usage.ru_stime, 3),
+            "stdout": out.read().decode("utf-8", "replace"),
+            "stderr": err.read().decode("utf-8", "replace"),
+        }
+
+
+def run_step(step: str, *args: str, env: dict[str, str] | None = None) -> dict[str, Any]:
+    """Run ``bench/steps.py STEP ARGS`` in a fresh process; its JSON plus wall/RSS."""
+    with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as handle:
+        result_path = handle.name
+    try:
+        argv = [sys.executable, str(BENCH / "steps.py"), step, "--result", result_path, *args]
+        proc = run_timed(argv, env=env)
+        try:
+            data = json.loads(Path(result_path).read_text("utf-8") or "{}")
+        except ValueError:
+            data = {}
+        if proc["rc"] != 0 and not data:
+            tail = proc["stderr"].strip().splitlines()[-5:]
+            data = {"error": f"step {step} exited {proc['rc']}", "stderr": tail}
+        data["process"] = {k: v for k, v in proc.items() if k not in ("stdout", "stderr")}
+        return data
+    finally:
+        Path(result_path).unlink(missing_ok=True)
