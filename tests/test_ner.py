@@ -36,7 +36,17 @@ def test_tokens_of_a_slice_keep_offsets_into_the_text() -> None:
 
 def test_possessive_and_hyphenated_words() -> None:
     words = [t for t, _, _ in tokens("Politico's report on Jama'at Nusrat al-Islam wal Muslimeen")]
-    assert words == ["Politico", "'s", "report", "on", "Jama'at", "Nusrat", "al-Islam", "wal", "Muslimeen"]
+    assert words == [
+        "Politico",
+        "'s",
+        "report",
+        "on",
+        "Jama'at",
+        "Nusrat",
+        "al-Islam",
+        "wal",
+        "Muslimeen",
+    ]
 
 
 def test_sentence_splitting_handles_abbreviations() -> None:
@@ -44,7 +54,7 @@ def test_sentence_splitting_handles_abbreviations() -> None:
         "Deputy Secretary of State Kurt Campbell met Maj. Gen. Patrick Ryder in the U.S. "
         "The talks began on Jan. 5 and cost $3.5 million. Dr. Smith agreed. "
         "U.S. officials said Apple Inc. would help. “Really?” he asked. Then they left!\n\n"
-        "A new paragraph without a full stop\nAnother line"
+        "A new paragraph without a full stop\nAnother line, wrapped\nacross lines"
     )
     got = [text[s:e] for s, e in sentences(text)]
     assert got == [
@@ -55,7 +65,7 @@ def test_sentence_splitting_handles_abbreviations() -> None:
         "“Really?” he asked.",
         "Then they left!",
         "A new paragraph without a full stop",
-        "Another line",
+        "Another line, wrapped\nacross lines",
     ]
 
 
@@ -81,7 +91,7 @@ def test_shipped_model_loads(tagger: EntityTagger) -> None:
 
 
 def test_tag_example_sentence(tagger: EntityTagger) -> None:
-    toks = "Pentagon spokeswoman Sabrina Singh told reporters in Niamey".split()
+    toks = ["Pentagon", "spokeswoman", "Sabrina", "Singh", "told", "reporters", "in", "Niamey"]
     labels = tagger.tag(toks)
     assert labels == ["B-ORG", "O", "B-PER", "I-PER", "O", "O", "O", "B-LOC"]
     assert tagger.tag([]) == []

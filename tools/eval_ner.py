@@ -30,7 +30,7 @@ try:
     from fieldbrief.search.facts.ner import LABELS, EntityTagger, spans_from_iob
 except ModuleNotFoundError:  # source checkout without an install
     sys.path.insert(0, str(ROOT))
-    from search.facts.ner import LABELS, EntityTagger, spans_from_iob  # type: ignore[no-redef]
+    from search.facts.ner import LABELS, EntityTagger, spans_from_iob
 
 EVAL = ROOT.parent / "shared" / "eval"
 DEFAULT_SETS = {

@@ -35,7 +35,7 @@ try:
     from fieldbrief.search.facts.ner import LABELS, sentence_features
 except ModuleNotFoundError:  # source checkout without an install
     sys.path.insert(0, str(ROOT))
-    from search.facts.ner import LABELS, sentence_features  # type: ignore[no-redef]
+    from search.facts.ner import LABELS, sentence_features
 
 DEFAULT_DATA = ROOT.parent / "shared" / "eval" / "ner-train"
 
@@ -101,6 +101,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--minfreq", type=float, default=1.0)
     ap.add_argument("--wnut", action="store_true", help="also train on WNUT17")
     ap.add_argument("--no-conll", action="store_true", help="permissive sets only")
+    ap.add_argument(
+        "--conll-copies", type=int, default=1, help="append conll2003-train this many times"
+    )
     ap.add_argument("--sets", nargs="*", help="override the list of training sets")
     args = ap.parse_args(argv)
 
@@ -117,8 +120,11 @@ def main(argv: list[str] | None = None) -> int:
     for name in sets:
         path = args.data / f"{name}.txt"
         n_s = n_t = 0
+        copies = args.conll_copies if name.startswith("conll") else 1
         for toks, labs in read_iob(path):
-            trainer.append(sentence_features(toks), labs)
+            feats = sentence_features(toks)
+            for _ in range(copies):
+                trainer.append(feats, labs)
             n_s += 1
             n_t += len(toks)
         counts[name] = {"sentences": n_s, "tokens": n_t}
@@ -146,6 +152,7 @@ def main(argv: list[str] | None = None) -> int:
             "c2": args.c2,
             "iterations": args.iterations,
             "minfreq": args.minfreq,
+            "conll_copies": args.conll_copies,
         },
         "sets": counts,
         "seconds": round(time.time() - t0),

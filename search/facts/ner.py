@@ -36,10 +36,15 @@ __all__ = [
 
 LABELS = ("PER", "ORG", "LOC")
 
+
+def _wordset(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
 # --------------------------------------------------------------------------- lists
 
 # Words that end or head organisation names.
-ORG_WORDS = frozenset(
+ORG_WORDS = _wordset(
     """
     inc inc. corp corp. corporation co co. ltd ltd. llc plc ag sa gmbh nv bv group
     company companies holdings industries enterprises partners associates capital
@@ -54,11 +59,11 @@ ORG_WORDS = frozenset(
     government court tribunal church mission news times post journal herald tribune
     telegraph gazette press tv television radio network broadcasting channel media
     exchange center centre network institute org
-    """.split()
+    """
 )
 
 # Person titles, ranks and roles that precede or describe names.
-TITLE_WORDS = frozenset(
+TITLE_WORDS = _wordset(
     """
     mr mr. mrs mrs. ms ms. dr dr. prof prof. professor sir dame lord lady
     president vice deputy prime minister secretary chancellor premier governor mayor
@@ -71,7 +76,7 @@ TITLE_WORDS = frozenset(
     cardinal archbishop bishop rev rev. father imam ayatollah rabbi coach manager
     striker midfielder defender goalkeeper analyst correspondent reporter editor
     journalist author actor actress singer player
-    """.split()
+    """
 )
 
 _EXTRA_PLACES = {
@@ -142,14 +147,14 @@ _EXTRA_PLACES = {
 }
 
 # City names that are also common English words: left out of the gazetteer.
-_CITY_STOP = frozenset(
+_CITY_STOP = _wordset(
     """
     of police mobile nice split reading bath sale orange union mission independence
     progress concord victoria hope liberty industry commerce enterprise opportunity
     cork gap van bar man male best mercedes ede as dan mary university college
     center centre march mar may june april august aurora florence eugene lincoln
     jackson washington franklin marion hamilton clinton columbia santa march
-    """.split()
+    """
 )
 
 

@@ -14,38 +14,43 @@ import re
 
 __all__ = ["ABBREVIATIONS", "sentences", "tokens"]
 
+
+def _wordset(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
 # Abbreviations that are (almost) never the last word of a sentence: titles and
 # ranks, and words that need a following noun or number.
-_NEVER_FINAL = frozenset(
+_NEVER_FINAL = _wordset(
     """
     mr mrs ms messrs dr prof gen maj col lt capt cpt sgt adm cmdr cmdt cpl pvt brig
     gens sen sens rep reps gov govs pres supt insp det amb hon rev fr sr sra srta
     st ste mt ft pt vs v fig figs nos vol vols ch sec art para pp ed eds approx
     dept univ assn ave blvd rd hwy rte
-    """.split()
+    """
 )
 
 # Abbreviations that may end a sentence: a sentence only ends after them when the
 # next word is a typical sentence opener ("... in the U.S. The ...").
-_MAYBE_FINAL = frozenset(
+_MAYBE_FINAL = _wordset(
     """
     inc corp co ltd llc plc bros jr esq etc al
     jan feb mar apr jun jul aug sep sept oct nov dec
     mon tue tues wed thu thur thurs fri sat sun
     a.m p.m e.g i.e
-    """.split()
+    """
 )
 
 ABBREVIATIONS = _NEVER_FINAL | _MAYBE_FINAL
 
-_STARTERS = frozenset(
+_STARTERS = _wordset(
     """
     the a an he she it they we i you his her its their our my this that these those
     there here but and or so yet however meanwhile after before as at by for from if
     in on of to when while with since although though what who why how where some
     many most one two three several both all no not nor only also still then earlier
     later last next according officials
-    """.split()
+    """
 )
 
 # One alternative per token class; order matters (first match wins).
@@ -119,9 +124,13 @@ def _is_boundary(text: str, m: re.Match[str]) -> bool:
     if punct[0] == "\n":
         if len(punct) > 1 and "\n" in punct[1:]:
             return True  # blank line: paragraph break
-        # Single line break: a boundary unless the line clearly runs on.
+        # Single line break (one paragraph or headline per line in most news
+        # text): a boundary unless the line clearly runs on into the next one.
         prev = text[s - 1] if s > 0 else "\n"
-        return not (prev.islower() or prev in ",;:-–")
+        if prev in ",;:-–(":
+            return False
+        nxt_line = _NEXT_WORD_RE.match(text, e)
+        return nxt_line is None or not nxt_line.group(1)[0].islower()
     # Look at what follows.
     nxt = _NEXT_WORD_RE.match(text, e)
     if nxt is None:
@@ -130,7 +139,7 @@ def _is_boundary(text: str, m: re.Match[str]) -> bool:
     first = word[0]
     if first.islower():
         return False  # ", he said."-style continuation or an abbreviation mid-sentence
-    if punct[0] != "." or len(punct) > 1 and punct[1] == ".":
+    if punct[0] != "." or (len(punct) > 1 and punct[1] == "."):
         return True
     # A single period: is the word before it an abbreviation?
     lw = _LAST_WORD_RE.search(text, max(0, s - 40), s)
