@@ -31,6 +31,7 @@ from whoosh.writing import IndexWriter
 
 from . import indexfmt
 from .ingest import IngestResult, Problem, iter_input_files, read_path
+from .parallel import extract_facts_parallel
 from .locations import LibraryPaths, library_at
 from .model import Article, Fact
 from .query import SearchResults, run_search
@@ -96,6 +97,7 @@ class Library:
         self.paths = paths.ensure()
         self.store = Store(paths.store)
         self._fact_extractor = fact_extractor
+        self._custom_extractor = fact_extractor
         self._index_lock = threading.RLock()
         self._searcher: Any = None
         self._ix: Any = None
@@ -183,7 +185,9 @@ class Library:
         except indexfmt.DamagedIndexError as exc:
             # Our own index, changed since we sealed it: the store holds every
             # article, so rebuilding loses nothing.
-            self.recovered.append(f"{exc.args[0].split('. Run')[0]}; rebuilt from the library store")
+            self.recovered.append(
+                f"{exc.args[0].split('. Run')[0]}; rebuilt from the library store"
+            )
             self.rebuild()
             self.rebuilt_on_open = True
             return
@@ -248,6 +252,10 @@ class Library:
     # --- adding ---------------------------------------------------------------
 
     @property
+    def _fact_extractor_is_default(self) -> bool:
+        return self._custom_extractor is None
+
+    @property
     def fact_extractor(self) -> FactExtractor:
         if self._fact_extractor is None:
             self._fact_extractor = default_fact_extractor()
@@ -308,19 +316,17 @@ class Library:
             fresh.append(article)
         if not fresh:
             return
-        facts = self._extract_all(fresh, progress)
+        outcomes = extract_facts_parallel(
+            fresh, self.fact_extractor, use_pool=self._fact_extractor_is_default, progress=progress
+        )
+        report.notes.extend(note for _, note in outcomes if note)
         with self.store.transaction() as db:
-            for article, article_facts in zip(fresh, facts, strict=True):
+            for article, (article_facts, _) in zip(fresh, outcomes, strict=True):
                 for old in replaced.get(article.id, []):
                     self.store.remove(db, old)
                 self.store.put(db, article, article_facts)
         self._bump_generation()
         self.sync_index(progress=progress)
-
-    def _extract_all(self, articles: list[Article], progress: Progress | None) -> list[list[Fact]]:
-        from .parallel import extract_facts_parallel
-
-        return extract_facts_parallel(articles, self.fact_extractor, progress=progress)
 
     def set_tags(self, article_id: str, tags: Iterable[str]) -> None:
         self.store.set_tags(article_id, sorted({t.strip() for t in tags if t.strip()}))
@@ -460,13 +466,84 @@ class Library:
         return build_overview(items)
 
     def expand_aliases(self, field_name: str, text: str) -> list[str]:
-        """Other names of the entity ``text`` names, for ``person:``/``org:``/``place:``."""
-        if self._overview is None:
-            return []
-        from .facts.resolve import aliases_for
+        """Other names of the entity ``text`` names, for ``person:``/``org:``/``place:``.
 
-        kind = {"person": "person", "org": "organization", "place": "place"}[field_name]
-        return aliases_for(self._overview[1], kind, text)
+        Spelling variants come from the index itself (a surname one edit away,
+        like "Barzoum" for "Bazoum", as the resolver merges them); when the
+        library-wide overview has been built, its alias lists are used too.
+        """
+        aliases: list[str] = []
+        words = text.split()
+        if field_name == "person" and len(words) == 1 and len(words[0]) >= 6:
+            with self._index_lock:
+                reader = self.searcher().reader()
+                aliases += [
+                    t.decode("utf-8") if isinstance(t, bytes) else str(t)
+                    for t in reader.terms_within("person", words[0].lower(), 1)
+                    if (t.decode("utf-8") if isinstance(t, bytes) else str(t)) != words[0].lower()
+                ]
+        if self._overview is not None:
+            from .facts.resolve import aliases_for
+
+            kind = {"person": "person", "org": "organization", "place": "place"}[field_name]
+            aliases += aliases_for(self._overview[1], kind, text)
+        return aliases
+
+    def mention_counts(self, facts: Iterable[Fact]) -> dict[tuple[str, str], int]:
+        """How many articles mention each entity in ``facts`` (from the index)."""
+        counts: dict[tuple[str, str], int] = {}
+        with self._index_lock:
+            searcher = self.searcher()
+            for fact in facts:
+                field_name = indexfmt.ENTITY_FIELDS.get(fact.kind)
+                if field_name is None:
+                    continue
+                name = indexfmt.entity_name(fact)
+                if (fact.kind, name) not in counts:
+                    counts[(fact.kind, name)] = int(
+                        searcher.doc_frequency(f"{field_name}_k", indexfmt.keyword(name))
+                    )
+        return counts
+
+    def top_entities(self, kind: str, limit: int = 15) -> list[tuple[str, int]]:
+        """The entities of ``kind`` mentioned in the most articles, with counts."""
+        field_name = indexfmt.ENTITY_FIELDS[kind] + "_k"
+        with self._index_lock:
+            reader = self.searcher().reader()
+            top = reader.most_frequent_terms(field_name, number=limit)
+        return [
+            (term.decode("utf-8") if isinstance(term, bytes) else str(term), int(freq))
+            for freq, term in top
+        ]
+
+    def related_claims(
+        self, facts: Iterable[Fact], limit: int = 200
+    ) -> list[tuple[Article, list[Fact]]]:
+        """Articles reporting figures on the same subjects as ``facts``."""
+        from whoosh import query as wq
+
+        keys = sorted({indexfmt.keyword(f.key) for f in facts if f.kind == "figure" and f.key})
+        if not keys:
+            return []
+        with self._index_lock:
+            searcher = self.searcher()
+            q = wq.Or([wq.Term("figure_k", k) for k in keys])
+            ids = [hit["id"] for hit in searcher.search(q, limit=limit)]
+        return [found for i in ids if (found := self.store.get(i)) is not None]
+
+    def conflicts_for(self, article_id: str) -> list[Any]:
+        """Conflicts between this article's figures and other articles' figures."""
+        found = self.store.get(article_id)
+        if found is None:
+            return []
+        items = self.related_claims(found[1])
+        if len(items) < 2:
+            return []
+        from .facts.resolve import find_conflicts
+
+        return [
+            c for c in find_conflicts(items) if any(cl.article_id == article_id for cl in c.claims)
+        ]
 
     def articles(self) -> Iterator[tuple[Article, list[Fact]]]:
         return self.store.iter_all()

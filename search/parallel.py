@@ -2,6 +2,8 @@
 
 Extraction is pure CPU work in Python, so threads would not help; a process
 pool does, but costs a model load per worker, so small batches stay in-process.
+A failure on one article never stops a batch: that article gets no facts and
+the failure is reported.
 """
 
 from __future__ import annotations
@@ -9,17 +11,16 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
-from typing import TYPE_CHECKING
 
 from .model import Article, Fact
-
-if TYPE_CHECKING:
-    from .library import FactExtractor
 
 PARALLEL_THRESHOLD = 400
 """Below this many articles a pool's start-up costs more than it saves."""
 
-_worker_extract: Callable[[Article], list[Fact]] | None = None
+Extractor = Callable[[Article], list[Fact]]
+Outcome = tuple[list[Fact], str | None]
+
+_worker_extract: Extractor | None = None
 
 
 def _init_worker() -> None:
@@ -29,40 +30,51 @@ def _init_worker() -> None:
     _worker_extract = default_fact_extractor()
 
 
-def _extract_chunk(chunk: list[Article]) -> list[list[Fact]]:
+def _guarded(extract: Extractor, article: Article) -> Outcome:
+    try:
+        return extract(article), None
+    except Exception as exc:  # one odd article must not cost the batch
+        return (
+            [],
+            f"{article.path or article.id}: facts not extracted ({type(exc).__name__}: {exc})",
+        )
+
+
+def _extract_chunk(chunk: list[Article]) -> list[Outcome]:
     assert _worker_extract is not None
-    return [_worker_extract(a) for a in chunk]
+    return [_guarded(_worker_extract, a) for a in chunk]
 
 
 def worker_count() -> int:
     configured = os.environ.get("FIELDBRIEF_WORKERS")
     if configured and configured.isdigit():
         return max(1, int(configured))
-    return max(1, min(4, (os.cpu_count() or 1)))
+    return max(1, min(4, os.cpu_count() or 1))
 
 
 def extract_facts_parallel(
     articles: list[Article],
-    extractor: FactExtractor,
+    extractor: Extractor,
     *,
+    use_pool: bool = False,
     progress: Callable[[int, int, str], None] | None = None,
-) -> list[list[Fact]]:
-    from .library import default_fact_extractor
+) -> list[Outcome]:
+    """Facts for each article, in order, with a failure note where one failed.
 
+    ``use_pool`` is only honoured for the default extractor: a custom one
+    (tests) may not be importable in a child process.
+    """
     workers = worker_count()
-    # Custom extractors (tests) may not be importable in a child process.
-    is_default = getattr(extractor, "__qualname__", "").startswith("default_fact_extractor")
-    if len(articles) < PARALLEL_THRESHOLD or workers == 1 or not is_default:
+    if not use_pool or len(articles) < PARALLEL_THRESHOLD or workers == 1:
         out = []
         for n, article in enumerate(articles, 1):
-            out.append(extractor(article))
+            out.append(_guarded(extractor, article))
             if progress and n % 200 == 0:
                 progress(n, len(articles), "extracting facts")
         return out
-    del default_fact_extractor
     chunk = 100
     chunks = [articles[i : i + chunk] for i in range(0, len(articles), chunk)]
-    results: list[list[Fact]] = []
+    results: list[Outcome] = []
     with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker) as pool:
         for n, part in enumerate(pool.map(_extract_chunk, chunks), 1):
             results.extend(part)

@@ -263,7 +263,8 @@ _FRACTION = re.compile(
     r"a quarter|three[- ]quarters)\s+of\b",
     re.IGNORECASE,
 )
-_FRACTIONS = {"a third": 1 / 3, "two-thirds": 2 / 3, "a quarter": 0.25, "three-quarters": 0.75}
+# Keys are normalised with spaces and hyphens folded to "-" ("a quarter", "two thirds").
+_FRACTIONS = {"a-third": 1 / 3, "two-thirds": 2 / 3, "a-quarter": 0.25, "three-quarters": 0.75}
 _VAGUE = re.compile(
     r"\b(?P<v>dozens|hundreds|thousands|millions|billions|tens of thousands)"
     r"(?:\s+of\s+(?P<v2>thousands|millions|billions))?\s+of\s+"
@@ -413,7 +414,7 @@ def find_figures(text: str, start: int = 0, end: int | None = None) -> list[Figu
     for m in _FRACTION.finditer(text, start, end) if has_fraction else ():
         q = (m.group("q") or m.group("q2") or "").strip().lower()
         frac = m.group("frac")
-        value = _FRACTIONS[frac.lower().replace(" ", "-")] if frac else 0.5
+        value = _FRACTIONS.get(re.sub(r"[\s-]+", "-", frac.lower()), 0.5) if frac else 0.5
         s = m.start()
         fig = FigureMatch(
             s,

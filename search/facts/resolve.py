@@ -58,6 +58,7 @@ __all__ = [
     "Overview",
     "aliases_for",
     "build_overview",
+    "find_conflicts",
     "facts_json",
     "index_terms",
 ]
@@ -481,6 +482,42 @@ def story_similarity(
     return [[_cosine(x, y) for y in vecs] for x in vecs]
 
 
+def _candidate_pairs(
+    items: list[tuple[Article, list[Fact]]], ents: list[set[str | None]]
+) -> tuple[list[tuple[int, int]], dict[int, list[int]]]:
+    """Pairs worth comparing, without looking at all n² of them.
+
+    Two articles can only be one story if they share at least
+    ``STORY_MIN_SHARED_ENTITIES`` entities, so candidates come from an inverted
+    index of entity names. Dated articles then pair only within ``STORY_DAYS``
+    of each other; undated ones keep all their candidates.
+    """
+    postings: dict[str, list[int]] = defaultdict(list)
+    for i, names in enumerate(ents):
+        for name in names:
+            if name is not None:
+                postings[name].append(i)
+    # Entities in a large share of the library (e.g. "United States") say
+    # nothing about sameness and would make this quadratic again.
+    common = max(50, len(items) // 20)
+    pairs: list[tuple[int, int]] = []
+    undated: dict[int, list[int]] = {}
+    for i, (article, _) in enumerate(items):
+        shared: Counter[int] = Counter()
+        for name in ents[i]:
+            if name is not None and len(postings[name]) <= common:
+                shared.update(postings[name])
+        candidates = [j for j, n in shared.items() if j != i and n >= STORY_MIN_SHARED_ENTITIES]
+        if article.date is None:
+            undated[i] = candidates
+            continue
+        for j in candidates:
+            other = items[j][0].date
+            if j > i and other is not None and abs((article.date - other).days) <= STORY_DAYS:
+                pairs.append((i, j))
+    return pairs, undated
+
+
 def _canon_map(entities: list[Entity]) -> dict[tuple[str, str], str]:
     canon = {}
     for e in entities:
@@ -495,13 +532,25 @@ def _find_stories(
     n = len(items)
     if n < 2:
         return []
-    sims = story_similarity(items, entities)
     canon = _canon_map(entities)
     ents = [
         {canon.get((f.kind, str(f.value or f.text))) for f in facts if f.kind in _KIND_FIELD}
         - {None}
         for _, facts in items
     ]
+    pairs, undated = _candidate_pairs(items, ents)
+    needed = (
+        {i for pair in pairs for i in pair}
+        | set(undated)
+        | {j for js in undated.values() for j in js}
+    )
+    vecs: dict[int, dict[str, float]] = dict(
+        zip(
+            sorted(needed),
+            _tfidf([_terms(items[i][0], items[i][1], canon) for i in sorted(needed)]),
+            strict=True,
+        )
+    )
     parent = list(range(n))
 
     def root(i: int) -> int:
@@ -510,26 +559,26 @@ def _find_stories(
             i = parent[i]
         return i
 
+    def similarity(i: int, j: int) -> float:
+        return _cosine(vecs[i], vecs[j])
+
     def linkable(i: int, j: int, threshold: float) -> bool:
         ai, aj = items[i][0], items[j][0]
         if ai.source and aj.source and gz.fold(ai.source) == gz.fold(aj.source):
             return False
-        return sims[i][j] >= threshold and len(ents[i] & ents[j]) >= STORY_MIN_SHARED_ENTITIES
+        if len(ents[i] & ents[j]) < STORY_MIN_SHARED_ENTITIES:
+            return False
+        return similarity(i, j) >= threshold
 
-    for i in range(n):
-        di = items[i][0].date
-        for j in range(i + 1, n):
-            dj = items[j][0].date
-            if di and dj and abs((di - dj).days) <= STORY_DAYS and linkable(i, j, STORY_THRESHOLD):
-                parent[root(i)] = root(j)
+    for i, j in pairs:
+        if linkable(i, j, STORY_THRESHOLD):
+            parent[root(i)] = root(j)
     # An undated article joins only its single best match, so it can never bridge
     # two stories that the dates keep apart.
-    for i in range(n):
-        if items[i][0].date:
-            continue
+    for i, candidates in undated.items():
         best = max(
-            (j for j in range(n) if j != i and linkable(i, j, UNDATED_THRESHOLD)),
-            key=lambda j: sims[i][j],
+            (j for j in candidates if linkable(i, j, UNDATED_THRESHOLD)),
+            key=lambda j: similarity(i, j),
             default=None,
         )
         if best is not None:
@@ -554,6 +603,11 @@ def build_overview(items: Iterable[tuple[Article, list[Fact]]]) -> Overview:
         conflicts=_find_conflicts(listed),
         stories=_find_stories(listed, entities),
     )
+
+
+def find_conflicts(items: Iterable[tuple[Article, list[Fact]]]) -> list[Conflict]:
+    """Figures on the same subject that disagree across ``items``."""
+    return _find_conflicts(list(items))
 
 
 def index_terms(facts: list[Fact]) -> dict[str, list[str]]:

@@ -1,0 +1,70 @@
+"""The library with the real fact engine: entity filters, counts, conflicts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from fieldbrief.search.library import Library
+
+
+@pytest.fixture(scope="module")
+def seeds_library(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Library]:
+    root = tmp_path_factory.mktemp("seedlib")
+    patch = pytest.MonkeyPatch()
+    patch.setenv("FIELDBRIEF_HOME", str(root / "home"))
+    library = Library.open(root / "lib")
+    yield library
+    library.close()
+    patch.undo()
+
+
+def ids_for(library: Library, query: str) -> set[str]:
+    return {hit.id for hit in library.search(query, limit=50).hits}
+
+
+def test_first_open_ingests_the_bundled_seeds(seeds_library: Library) -> None:
+    assert seeds_library.store.count() == 5
+    assert seeds_library.search("agadez").total == 5
+
+
+def test_entity_filters(seeds_library: Library) -> None:
+    assert len(ids_for(seeds_library, "place:Agadez")) >= 4
+    assert len(ids_for(seeds_library, "org:Pentagon")) >= 4
+    assert len(ids_for(seeds_library, 'person:"Sabrina Singh"')) == 2
+    # The misspelt "Mohamed Barzoum" of article 004 is the same person.
+    bazoum = ids_for(seeds_library, "person:Bazoum")
+    assert len(bazoum) == 4
+    barzoum_article = next(a for a, _ in seeds_library.articles() if "Barzoum" in a.body)
+    assert barzoum_article.id in bazoum
+
+
+def test_mention_counts_and_top_entities(seeds_library: Library) -> None:
+    article = next(a for a, _ in seeds_library.articles() if a.source == "Reuters")
+    _, facts = seeds_library.get(article.id)
+    counts = seeds_library.mention_counts(facts)
+    assert counts[("place", "Agadez")] >= 4
+    assert counts[("place", "Niger")] == 5
+    top_places = dict(seeds_library.top_entities("place"))
+    assert top_places["Niger"] == 5
+
+
+def test_conflicts_for_an_article(seeds_library: Library) -> None:
+    article = next(a for a, _ in seeds_library.articles() if a.source == "Reuters")
+    conflicts = seeds_library.conflicts_for(article.id)
+    troops = next(c for c in conflicts if "troops" in c.subject.lower())
+    values = {claim.value for claim in troops.claims}
+    assert {1200, 1100, 1000} <= values
+    assert any(claim.source == "AP" for claim in troops.claims)
+
+
+def test_overview_is_cached_per_generation(seeds_library: Library, tmp_path: Path) -> None:
+    first = seeds_library.overview()
+    assert seeds_library.overview() is first
+    assert [sorted(s) for s in first.stories] and len(first.stories[0]) == 3
+    story = tmp_path / "x.txt"
+    story.write_text("Chad talks\n\nUS troops in Chad began talks in N'Djamena.\n", "utf-8")
+    seeds_library.add_paths([story])
+    assert seeds_library.overview() is not first
