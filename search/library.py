@@ -31,9 +31,9 @@ from whoosh.writing import IndexWriter
 
 from . import indexfmt
 from .ingest import IngestResult, Problem, iter_input_files, read_path
-from .parallel import extract_facts_parallel
 from .locations import LibraryPaths, library_at
 from .model import Article, Fact
+from .parallel import extract_facts_parallel
 from .query import SearchResults, run_search
 from .store import Store
 

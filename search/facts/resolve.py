@@ -58,8 +58,8 @@ __all__ = [
     "Overview",
     "aliases_for",
     "build_overview",
-    "find_conflicts",
     "facts_json",
+    "find_conflicts",
     "index_terms",
 ]
 
