@@ -125,7 +125,9 @@ class _Timers:
         self.calls: dict[str, int] = {}
 
     def wrap(self, owner: Any, name: str, label: str) -> None:
-        original: Callable[..., Any] = getattr(owner, name)
+        original: Callable[..., Any] | None = getattr(owner, name, None)
+        if original is None:  # the library changed shape; time what still exists
+            return
 
         @functools.wraps(original)
         def timed(*a: Any, **k: Any) -> Any:
@@ -148,7 +150,8 @@ def instrument() -> _Timers:
 
     timers = _Timers()
     timers.wrap(library, "read_path", "ingest")
-    timers.wrap(library.Library, "_extract_all", "facts")
+    timers.wrap(library.Library, "_extract_all", "facts")  # older library versions
+    timers.wrap(library, "extract_facts_parallel", "facts")
     timers.wrap(library.Library, "sync_index", "whoosh_sync_index")
     timers.wrap(store.Store, "put", "sqlite_put")
     timers.wrap(indexfmt, "seal", "seal_manifest")
