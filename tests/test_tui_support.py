@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from fieldbrief.search.library import Library, bundled_seed_files
 from fieldbrief.search.model import Article, Fact
 

@@ -13,9 +13,6 @@ import time
 from pathlib import Path
 from typing import Any, ClassVar
 
-from fieldbrief.search.library import Library
-from fieldbrief.search.model import Article, Fact
-from fieldbrief.search.query import SearchResults
 from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
@@ -25,6 +22,10 @@ from textual.events import Resize
 from textual.widget import Widget
 from textual.widgets import Footer, Input, Static
 from textual.worker import get_current_worker
+
+from fieldbrief.search.library import Library
+from fieldbrief.search.model import Article, Fact
+from fieldbrief.search.query import SearchResults
 
 from . import briefing as briefing_ui
 from . import overview as ov
@@ -407,7 +408,10 @@ class FieldbriefApp(App[None]):
 
     @on(ResultsList.OptionHighlighted, "#results")
     def _result_highlighted(self, event: ResultsList.OptionHighlighted) -> None:
-        hit = self.query_one(ResultsList).hit_for(event.option.id)
+        listing = self.query_one(ResultsList)
+        if event.option_index != listing.highlighted:
+            return  # the cursor has moved on (or a restore re-selected) since this was sent
+        hit = listing.hit_for(event.option.id)
         if hit is not None and (self.article is None or self.article.id != hit.id):
             self.open_article(hit.id)
 
@@ -623,7 +627,10 @@ class FieldbriefApp(App[None]):
         if screen.maximized is not None:
             screen.minimize()
         elif self.focused is not None:
-            screen.maximize(self.focused)
+            for node in (self.focused, *self.focused.ancestors):
+                if isinstance(node, (Pane, MaximisableArticlePane)):
+                    screen.maximize(node, container=False)
+                    break
 
     def action_timeline(self) -> None:
         if self.library is None:
@@ -712,7 +719,7 @@ class FieldbriefApp(App[None]):
                 HelpRow(context, ", ".join(dict.fromkeys(keys)), binding.description, ident)
             )
         order = {name: n for n, name in enumerate(_CONTEXT_ORDER)}
-        rows.sort(key=lambda r: order.get(r.context, 1))
+        rows.sort(key=lambda r: order.get(r.context, len(order)))
         return rows
 
     def set_theme(self, name: str) -> None:

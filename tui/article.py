@@ -6,7 +6,6 @@ import re
 from collections.abc import Iterable
 from typing import ClassVar
 
-from fieldbrief.search.model import Article, Fact
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -14,6 +13,8 @@ from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import Input, Markdown, Static
+
+from fieldbrief.search.model import Article, Fact
 
 from .safe import one_line, plain
 

@@ -6,12 +6,13 @@ import re
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-from fieldbrief.search.query import Hit, SearchResults
 from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
+
+from fieldbrief.search.query import Hit, SearchResults
 
 from .safe import one_line, plain, spans_content
 

@@ -12,8 +12,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from fieldbrief.search.textsafety import strip_unsafe
 from textual.content import Content
+
+from fieldbrief.search.textsafety import strip_unsafe
 
 _SPACE = re.compile(r"\s+")
 

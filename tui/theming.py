@@ -10,8 +10,9 @@ import tomllib
 from importlib import resources
 from pathlib import Path
 
-import fieldbrief.themes
 from textual.theme import Theme
+
+import fieldbrief.themes
 
 THEMES_DIR = Path(fieldbrief.themes.__file__).parent
 DEFAULT_THEME = "fieldbrief-dark"
