@@ -148,8 +148,10 @@ def _normalise_dates(text: str) -> str:
 
 
 def _contains_error(q: Any) -> bool:
-    if q is None or q is query.NullQuery:
+    if q is None:
         return True
+    if q is query.NullQuery:
+        return False  # only stop words or one-letter words; not a syntax problem
     if type(q).__name__ in ("ErrorQuery",) or getattr(q, "error", None):
         return True
     return (
@@ -230,8 +232,15 @@ def run_search(
             parsed = _plain_terms(parser, cleaned)
         except Exception:
             parsed = None
-    if parsed is None:
-        return SearchResults(query=text, hits=[], total=0, sort=sort, page=page, fallback=fallback)
+    if parsed is None or parsed is query.NullQuery:
+        return SearchResults(
+            query=text,
+            hits=[],
+            total=0,
+            sort=sort,
+            page=page,
+            fallback="nothing to search for: every word was too short or too common",
+        )
     parsed = _expand_entities(parsed, expand)
 
     sortedby: Any = None
