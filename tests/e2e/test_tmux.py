@@ -1,0 +1,102 @@
+"""End to end: the installed ``fieldbrief`` command driven through tmux.
+
+A fresh FIELDBRIEF_HOME means the first run ingests the bundled seeds with the
+real fact engine, exactly as an analyst's first start would.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+TMUX = shutil.which("tmux")
+
+
+def fieldbrief_command() -> list[str]:
+    found = shutil.which("fieldbrief") or shutil.which(
+        "fieldbrief", path=str(Path(sys.executable).parent)
+    )
+    return [found] if found else [sys.executable, "-m", "fieldbrief.tui"]
+
+
+class Tmux:
+    def __init__(self, socket: str) -> None:
+        self.socket = socket
+
+    def run(self, *args: str) -> str:
+        done = subprocess.run(
+            [TMUX, "-L", self.socket, *args],  # type: ignore[list-item]
+            capture_output=True,
+            text=True,
+            timeout=20,
+        )
+        return done.stdout
+
+    def screen(self) -> str:
+        return self.run("capture-pane", "-p", "-t", "fb")
+
+    def alive(self) -> bool:
+        return "fb" in self.run("list-sessions", "-F", "#{session_name}")
+
+    def keys(self, *keys: str) -> None:
+        self.run("send-keys", "-t", "fb", *keys)
+
+    def wait_for(self, check: Callable[[str], bool], timeout: float = 60) -> str:
+        deadline = time.monotonic() + timeout
+        text = ""
+        while time.monotonic() < deadline:
+            text = self.screen()
+            if check(text):
+                return text
+            time.sleep(0.25)
+        raise AssertionError(f"timed out waiting; screen was:\n{text}")
+
+
+@pytest.mark.skipif(TMUX is None, reason="tmux is not installed")
+def test_search_open_article_and_quit(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    socket = f"fieldbrief-e2e-{os.getpid()}"
+    tmux = Tmux(socket)
+    command = " ".join(f"'{part}'" for part in fieldbrief_command())
+    # pytest exports COLUMNS/LINES, which Textual would prefer over the pane size.
+    env = f"-u COLUMNS -u LINES FIELDBRIEF_HOME='{home}' TERM=xterm-256color"
+    try:
+        tmux.run(
+            "new-session", "-d", "-s", "fb", "-x", "120", "-y", "40",
+            f"env {env} {command}; echo FIELDBRIEF-EXITED $?; sleep 30",
+        )
+        # A detached session on a fresh server may ignore -x/-y; force the size.
+        tmux.run("resize-window", "-t", "fb", "-x", "120", "-y", "40")
+        # The first start ingests the seeds; the search box is usable at once.
+        tmux.wait_for(lambda s: "Search (" in s, timeout=60)
+        tmux.wait_for(lambda s: "library overview" in s.lower(), timeout=120)
+        tmux.keys("Agadez Singh")
+        tmux.wait_for(lambda s: " hits · " in s or " hit · " in s, timeout=30)
+        tmux.keys("Enter")
+        tmux.wait_for(lambda s: "Open article" in s, timeout=10)  # results focused
+        tmux.keys("Enter")
+        screen = tmux.wait_for(
+            lambda s: "Next hit" in s  # article focused
+            and "Places (" in s
+            and "Sabrina Singh" in s
+            and "words" in s,
+            timeout=30,
+        )
+        places_at = screen.index("Places (")
+        assert "Agadez" in screen[places_at:], screen
+        assert "People (" in screen
+        tmux.keys("q")
+        tmux.wait_for(lambda s: "FIELDBRIEF-EXITED 0" in s, timeout=15)
+        state = home / "state" / "tui.json"
+        assert state.exists() and "Agadez Singh" in state.read_text("utf-8")
+    finally:
+        tmux.run("kill-server")
