@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -12,6 +13,7 @@ import pytest
 from textual.command import CommandPalette
 from textual.pilot import Pilot
 from textual.widgets import OptionList, Static
+from textual.worker import WorkerCancelled
 
 from fieldbrief.tui.app import FieldbriefApp, QueryInput, create_app
 from fieldbrief.tui.article import ArticleBody, ArticlePane, FindInput, Paragraph
@@ -33,7 +35,9 @@ async def settle(pilot: Pilot, rounds: int = 3) -> None:
     """Let debounce timers fire and every worker finish and post back."""
     for _ in range(rounds):
         await pilot.pause(0.2)
-        await pilot.app.workers.wait_for_complete()
+        # A worker replaced by a newer exclusive one reports itself cancelled.
+        with contextlib.suppress(WorkerCancelled):
+            await pilot.app.workers.wait_for_complete()
         await pilot.pause()
 
 
