@@ -133,6 +133,7 @@ class FieldbriefApp(App[None]):
         self._restored = False
         self._save_timer: Any = None
         self.last_search_ms: float = 0.0
+        self._entity_counts: dict[tuple[str, str], int] = {}
         for theme in load_themes():
             self.register_theme(theme)
 
@@ -239,6 +240,7 @@ class FieldbriefApp(App[None]):
 
     def _overview_ready(self, data: Any) -> None:
         self.overview = data
+        self._entity_counts = ov.entity_counts(data)
         self.query_one(ResultsList).set_story_index(ov.story_index(data))
         if self.article is None:
             self._show_overview()
@@ -482,19 +484,28 @@ class FieldbriefApp(App[None]):
         facts = self.query_one(FactList)
         facts.show_article(grouped)
         entities = [e for kind in ("person", "organization", "place") for e in grouped[kind]]
-        if entities:
-            self._count_entities(entities, self._article_generation)
+        known = {
+            e.key: self._entity_counts[e.key] for e in entities if e.key in self._entity_counts
+        }
+        if known:
+            facts.set_counts(known)
+        missing = [e for e in entities if e.key not in known]
+        if missing:
+            self._count_entities(missing, self._article_generation)
 
     @work(thread=True, exclusive=True, group="counts")
     def _count_entities(self, entries: list[FactEntry], generation: int) -> None:
         library = self.library
         if library is None:
             return
+        # Counting costs a search per entity and shares the index lock with the
+        # analyst's own searches: wait until the cursor rests on an article.
+        time.sleep(0.3)
         counter = getattr(library, "entity_counts", None)
         counts: dict[tuple[str, str], int] = {}
         worker = get_current_worker()
         for entry in entries:
-            if worker.is_cancelled:
+            if worker.is_cancelled or generation != self._article_generation:
                 return
             try:
                 if counter is not None:
@@ -507,6 +518,7 @@ class FieldbriefApp(App[None]):
         self.call_from_thread(self._counts_ready, generation, counts)
 
     def _counts_ready(self, generation: int, counts: dict[tuple[str, str], int]) -> None:
+        self._entity_counts.update(counts)
         if generation == self._article_generation:
             self.query_one(FactList).set_counts(counts)
 

@@ -93,3 +93,15 @@ def conflicts_for_fact(article_id: str, fact: Fact, all_conflicts: Iterable[Any]
                 found.append(conflict)
                 break
     return found
+
+
+def entity_counts(overview: Any) -> dict[tuple[str, str], int]:
+    """(kind, name) -> number of articles, for every name and alias in the overview."""
+    counts: dict[tuple[str, str], int] = {}
+    for entity in entities(overview):
+        kind = str(field(entity, "kind", ""))
+        number = len(field(entity, "article_ids", None) or [])
+        for name in [field(entity, "name", ""), *(field(entity, "aliases", None) or [])]:
+            if name:
+                counts.setdefault((kind, str(name)), number)
+    return counts

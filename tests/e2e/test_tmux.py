@@ -71,7 +71,14 @@ def test_search_open_article_and_quit(tmp_path: Path) -> None:
     env = f"-u COLUMNS -u LINES FIELDBRIEF_HOME='{home}' TERM=xterm-256color"
     try:
         tmux.run(
-            "new-session", "-d", "-s", "fb", "-x", "120", "-y", "40",
+            "new-session",
+            "-d",
+            "-s",
+            "fb",
+            "-x",
+            "120",
+            "-y",
+            "40",
             f"env {env} {command}; echo FIELDBRIEF-EXITED $?; sleep 30",
         )
         # A detached session on a fresh server may ignore -x/-y; force the size.
@@ -85,10 +92,12 @@ def test_search_open_article_and_quit(tmp_path: Path) -> None:
         tmux.wait_for(lambda s: "Open article" in s, timeout=10)  # results focused
         tmux.keys("Enter")
         screen = tmux.wait_for(
-            lambda s: "Next hit" in s  # article focused
-            and "Places (" in s
-            and "Sabrina Singh" in s
-            and "words" in s,
+            lambda s: (
+                "Next hit" in s  # article focused
+                and "Places (" in s
+                and "Sabrina Singh" in s
+                and "words" in s
+            ),
             timeout=30,
         )
         places_at = screen.index("Places (")
