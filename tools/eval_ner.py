@@ -99,14 +99,16 @@ def main(argv: list[str] | None = None) -> int:
         data = list(read_iob(DEFAULT_SETS["conll2003-dev"]))
         sents = [toks for toks, _ in data]
         n_tok = sum(map(len, sents))
-        t0 = time.perf_counter()
+        # CPU time of this process: a one-core figure even on a busy machine.
+        t0 = time.process_time()
         for s in sents:
             tagger.tag(s)
-        dt = time.perf_counter() - t0
+        dt = time.process_time() - t0
         speed: dict[str, object] = {
             "tag_sentences_per_s": round(len(sents) / dt),
             "tag_tokens_per_s": round(n_tok / dt),
             "tag_corpus": "conll2003-dev (pre-tokenised, warm word cache)",
+            "clock": "process CPU time, one thread",
         }
         seeds = sorted((ROOT / "seeds").glob("*.txt"))
         if seeds:
@@ -116,10 +118,10 @@ def main(argv: list[str] | None = None) -> int:
             text = "\n\n".join(p.read_text(encoding="utf-8") for p in seeds)
             spans = tok_mod.sentences(text)
             reps = max(1, 5000 // max(1, len(spans)))
-            t0 = time.perf_counter()
+            t0 = time.process_time()
             for _ in range(reps):
                 tagger.entities(text)
-            dt = time.perf_counter() - t0
+            dt = time.process_time() - t0
             speed["entities_sentences_per_s"] = round(reps * len(spans) / dt)
             speed["entities_corpus"] = f"seeds/*.txt x{reps} (split + tokenise + tag)"
         result["speed"] = speed

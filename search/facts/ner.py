@@ -58,7 +58,7 @@ ORG_WORDS = _wordset(
     regiment division guard guards police parliament assembly congress senate cabinet
     government court tribunal church mission news times post journal herald tribune
     telegraph gazette press tv television radio network broadcasting channel media
-    exchange center centre network institute org
+    exchange center centre network institute org pentagon kremlin nato interpol
     """
 )
 
@@ -225,14 +225,11 @@ def _word_features(word: str) -> tuple[list[str], dict[int, list[str]]]:
         "b",
         "w=" + low,
         "sh=" + shape,
-        "p1=" + low[:1],
         "p2=" + low[:2],
         "p3=" + low[:3],
-        "s1=" + low[-1:],
         "s2=" + low[-2:],
         "s3=" + low[-3:],
         "s4=" + low[-4:],
-        "len=" + str(min(len(word), 8)),
     ]
     first = word[0]
     is_title = first.isupper()
@@ -338,6 +335,9 @@ def sentence_features(toks: Sequence[str]) -> list[list[str]]:
         feats = list(own)
         if i == 0:
             feats.append("BOS")
+            if toks[0][0].isupper():
+                # A capital at the start of a sentence says little.
+                feats.append("BOS_cap=" + toks[0].lower())
         elif i == n - 1:
             feats.append("EOS")
         if caps:
