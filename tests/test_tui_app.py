@@ -289,7 +289,9 @@ def test_theme_switch_persists(library_path: Path, tmp_path: Path) -> None:
         )
         assert "textual-dark" in app.available_themes
         app.set_theme("fieldbrief-contrast")
+        app.query_one(ResultsList).focus()  # in the search box, q is just a letter
         await pilot.press("q")
+        assert not app.is_running
 
     run(library_path, switch, state_path=state)
     assert json.loads(state.read_text())["theme"] == "fieldbrief-contrast"

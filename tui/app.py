@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import time
+from contextlib import suppress
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -753,12 +754,12 @@ class FieldbriefApp(App[None]):
             # Nothing restored yet: keep what the last run saved.
             return
         state = self.state
-        state.query = self.query_one("#query", QueryInput).value if self.is_mounted else state.query
+        # At unmount the widgets may already be gone; keep what was last known.
+        with suppress(Exception):
+            state.query = self.query_one("#query", QueryInput).value
         state.article_id = self.article.id if self.article else None
-        try:
+        with suppress(Exception):
             state.scroll_y = float(self.query_one(ArticleBody).scroll_y)
-        except Exception:
-            state.scroll_y = 0.0
         state.theme = self.theme
         state.sidebar = self.show_sidebar
         state.sort = self.sort
@@ -772,6 +773,9 @@ class FieldbriefApp(App[None]):
         self.exit()
 
     def on_unmount(self) -> None:
+        # However the app ends (q, ctrl+c, the test harness), keep the session.
+        with suppress(Exception):
+            self.save_state()
         if self._owns_library and self.library is not None:
             self.library.close()
 
