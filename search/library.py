@@ -43,6 +43,10 @@ Progress = Callable[[int, int, str], None]
 FactExtractor = Callable[[Article], list[Fact]]
 
 
+OVERVIEW_FULL_LIMIT = 3000
+"""Libraries up to this size get a full library-wide resolution of facts."""
+
+
 class LibraryError(Exception):
     """A problem the user can act on; the message says how."""
 
@@ -450,15 +454,62 @@ class Library:
             )
 
     def overview(self) -> Any:
-        """Entities, conflicts and stories across the whole library (cached)."""
+        """Entities, conflicts and stories across the whole library (cached).
+
+        Up to ``OVERVIEW_FULL_LIMIT`` articles this is the full resolution over
+        every article. Beyond that, reading every article would make the
+        overview grow with the library, so it is built from the index instead:
+        the most-mentioned entities with their counts, and the conflicts among
+        the most-reported figure subjects. Same-story clusters are then found
+        per result page (``stories_among``) rather than library-wide.
+        """
         generation = self.generation()
         with self._overview_lock:
             if self._overview is not None and self._overview[0] == generation:
                 return self._overview[1]
-        overview = self.overview_for(self.store.iter_all())
+        if self.store.count() <= OVERVIEW_FULL_LIMIT:
+            overview = self.overview_for(self.store.iter_all())
+        else:
+            overview = self._overview_from_index()
         with self._overview_lock:
             self._overview = (generation, overview)
         return overview
+
+    def _overview_from_index(self, per_kind: int = 30, subjects: int = 40) -> Any:
+        from .facts.resolve import Entity, Overview, find_conflicts
+
+        entities = [
+            Entity(kind=kind, name=name, aliases=[name], article_count=count)
+            for kind in indexfmt.ENTITY_FIELDS
+            for name, count in self.top_entities(kind, per_kind)
+        ]
+        with self._index_lock:
+            reader = self.searcher().reader()
+            keys = [
+                t.decode("utf-8") if isinstance(t, bytes) else str(t)
+                for _, t in reader.most_frequent_terms("figure_k", number=subjects)
+            ]
+        conflicts = []
+        for key in keys:
+            items = self._articles_reporting(key, limit=100)
+            conflicts += [c for c in find_conflicts(items) if indexfmt.keyword(c.subject) == key]
+        conflicts.sort(key=lambda c: -len({cl.article_id for cl in c.claims}))
+        return Overview(entities=entities, conflicts=conflicts, stories=[])
+
+    def _articles_reporting(self, key: str, limit: int) -> list[tuple[Article, list[Fact]]]:
+        from whoosh import query as wq
+
+        with self._index_lock:
+            hits = self.searcher().search(wq.Term("figure_k", key), limit=limit)
+            ids = [hit["id"] for hit in hits]
+        return [found for i in ids if (found := self.store.get(i)) is not None]
+
+    def stories_among(self, article_ids: Iterable[str]) -> list[list[str]]:
+        """Same-story clusters among the given articles (e.g. one page of hits)."""
+        from .facts.resolve import find_stories
+
+        items = [found for i in article_ids if (found := self.store.get(i)) is not None]
+        return find_stories(items) if len(items) > 1 else []
 
     def overview_for(self, items: Iterable[tuple[Article, list[Fact]]]) -> Any:
         from .facts.resolve import build_overview
@@ -505,6 +556,11 @@ class Library:
                     )
         return counts
 
+    def entity_counts(self, kind: str, name: str) -> int:
+        """Articles mentioning the entity ``name`` of ``kind``."""
+        probe = Fact(kind=kind, text=name, start=0, end=0)  # type: ignore[arg-type]
+        return self.mention_counts([probe]).get((kind, name), 0)
+
     def top_entities(self, kind: str, limit: int = 15) -> list[tuple[str, int]]:
         """The entities of ``kind`` mentioned in the most articles, with counts."""
         field_name = indexfmt.ENTITY_FIELDS[kind] + "_k"
@@ -520,16 +576,12 @@ class Library:
         self, facts: Iterable[Fact], limit: int = 200
     ) -> list[tuple[Article, list[Fact]]]:
         """Articles reporting figures on the same subjects as ``facts``."""
-        from whoosh import query as wq
-
         keys = sorted({indexfmt.keyword(f.key) for f in facts if f.kind == "figure" and f.key})
-        if not keys:
-            return []
-        with self._index_lock:
-            searcher = self.searcher()
-            q = wq.Or([wq.Term("figure_k", k) for k in keys])
-            ids = [hit["id"] for hit in searcher.search(q, limit=limit)]
-        return [found for i in ids if (found := self.store.get(i)) is not None]
+        seen: dict[str, tuple[Article, list[Fact]]] = {}
+        for key in keys:
+            for article, article_facts in self._articles_reporting(key, limit):
+                seen.setdefault(article.id, (article, article_facts))
+        return list(seen.values())
 
     def conflicts_for(self, article_id: str) -> list[Any]:
         """Conflicts between this article's figures and other articles' figures."""

@@ -68,3 +68,27 @@ def test_overview_is_cached_per_generation(seeds_library: Library, tmp_path: Pat
     story.write_text("Chad talks\n\nUS troops in Chad began talks in N'Djamena.\n", "utf-8")
     seeds_library.add_paths([story])
     assert seeds_library.overview() is not first
+
+
+def test_large_library_overview_comes_from_the_index(
+    seeds_library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from fieldbrief.search import library as library_module
+
+    monkeypatch.setattr(library_module, "OVERVIEW_FULL_LIMIT", 2)
+    seeds_library._overview = None
+    overview = seeds_library.overview()
+    places = {e.name: e.articles for e in overview.entities if e.kind == "place"}
+    assert places["Niger"] >= 5 and places["Agadez"] >= 4
+    assert all(not e.article_ids for e in overview.entities)
+    troops = next(c for c in overview.conflicts if c.subject == "US troops in Niger")
+    assert {1200, 1100, 1000} <= {claim.value for claim in troops.claims}
+    assert overview.stories == []
+    seeds_library._overview = None
+
+
+def test_stories_among_a_result_page(seeds_library: Library) -> None:
+    ids = [hit.id for hit in seeds_library.search("niger", limit=10).hits]
+    (story,) = seeds_library.stories_among(ids)
+    sources = {seeds_library.get(i)[0].source for i in story}
+    assert len(story) == 3 and {"Reuters", "Asian Lite News"} <= sources

@@ -135,6 +135,7 @@ class FieldbriefApp(App[None]):
         self._save_timer: Any = None
         self.last_search_ms: float = 0.0
         self._entity_counts: dict[tuple[str, str], int] = {}
+        self._article_conflicts: tuple[str, list[Any]] | None = None
         for theme in load_themes():
             self.register_theme(theme)
 
@@ -241,7 +242,7 @@ class FieldbriefApp(App[None]):
 
     def _overview_ready(self, data: Any) -> None:
         self.overview = data
-        self._entity_counts = ov.entity_counts(data)
+        self._entity_counts.update(ov.entity_counts(data))
         self.query_one(ResultsList).set_story_index(ov.story_index(data))
         if self.article is None:
             self._show_overview()
@@ -325,6 +326,25 @@ class FieldbriefApp(App[None]):
             return
         self.call_from_thread(self._search_done, generation, results, page > 1, elapsed)
 
+    @work(thread=True, exclusive=True, group="stories")
+    def _group_stories(self, article_ids: list[str], generation: int) -> None:
+        """Same-story clusters among the loaded hits, for libraries too large to
+        cluster as a whole (the overview then has no stories)."""
+        library = self.library
+        if library is None or len(article_ids) < 2:
+            return
+        try:
+            stories = library.stories_among(article_ids)
+        except Exception:
+            return
+        index = {aid: n for n, story in enumerate(stories) for aid in story}
+        if index and generation == self._search_generation:
+            self.call_from_thread(self._stories_ready, generation, index)
+
+    def _stories_ready(self, generation: int, index: dict[str, int]) -> None:
+        if generation == self._search_generation:
+            self.query_one(ResultsList).set_story_index(index)
+
     def _search_failed(self, generation: int, exc: Exception) -> None:
         if generation == self._search_generation:
             self._set_status(f"Search failed: {one_line(exc, 200)}")
@@ -338,6 +358,8 @@ class FieldbriefApp(App[None]):
         self.results = results
         listing = self.query_one(ResultsList)
         listing.show_results(results, ov.story_index(self.overview), append=append)
+        if not ov.stories(self.overview):
+            self._group_stories([hit.id for hit in listing.hits], generation)
         self._update_status()
         self._set_hint(results)
         if not self._restored:
@@ -447,7 +469,17 @@ class FieldbriefApp(App[None]):
         focus_span: tuple[int, int] | None,
         scroll_y: float | None,
     ) -> None:
-        found = self.library.get(article_id)  # type: ignore[union-attr]
+        library = self.library
+        assert library is not None
+        found = library.get(article_id)
+        if found is not None:
+            # Both come from the index (document frequencies, figure keys), so
+            # opening an article costs the same in a library of any size.
+            with suppress(Exception):
+                self._article_conflicts = (article_id, library.conflicts_for(article_id))
+            with suppress(Exception):
+                counts = library.mention_counts(found[1])
+                self.call_from_thread(self._entity_counts.update, counts)
         self.call_from_thread(
             self._article_loaded, generation, article_id, found, focus, focus_span, scroll_y
         )
@@ -478,7 +510,12 @@ class FieldbriefApp(App[None]):
     def _show_facts(self) -> None:
         if self.article is None:
             return
-        grouped = group_facts(self.article.id, self.facts, ov.conflicts(self.overview))
+        # The article's own conflicts (from the index) are complete for it; the
+        # overview's may add subjects only a library-wide pass connects.
+        conflicts = ov.conflicts(self.overview)
+        if self._article_conflicts is not None and self._article_conflicts[0] == self.article.id:
+            conflicts = [*self._article_conflicts[1], *conflicts]
+        grouped = group_facts(self.article.id, self.facts, conflicts)
         self.query_one("#sidebar-title", Static).update(
             Content.assemble(("Facts", "bold"), ("  (o: library overview)", "$text-muted"))
         )

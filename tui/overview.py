@@ -100,7 +100,9 @@ def entity_counts(overview: Any) -> dict[tuple[str, str], int]:
     counts: dict[tuple[str, str], int] = {}
     for entity in entities(overview):
         kind = str(field(entity, "kind", ""))
-        number = len(field(entity, "article_ids", None) or [])
+        number = field(entity, "article_count", None)
+        if number is None:
+            number = len(field(entity, "article_ids", None) or [])
         for name in [field(entity, "name", ""), *(field(entity, "aliases", None) or [])]:
             if name:
                 counts.setdefault((kind, str(name)), number)

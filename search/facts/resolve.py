@@ -60,6 +60,7 @@ __all__ = [
     "build_overview",
     "facts_json",
     "find_conflicts",
+    "find_stories",
     "index_terms",
 ]
 
@@ -85,6 +86,12 @@ class Entity:
     article_ids: list[str] = field(default_factory=list)
     mentions: int = 0
     roles: list[str] = field(default_factory=list)
+    article_count: int | None = None
+    """Articles mentioning it, when ``article_ids`` is not listed in full (large libraries)."""
+
+    @property
+    def articles(self) -> int:
+        return self.article_count if self.article_count is not None else len(self.article_ids)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -92,6 +99,7 @@ class Entity:
             "name": self.name,
             "aliases": list(self.aliases),
             "article_ids": list(self.article_ids),
+            "article_count": self.articles,
             "mentions": self.mentions,
             "roles": list(self.roles),
         }
@@ -603,6 +611,12 @@ def build_overview(items: Iterable[tuple[Article, list[Fact]]]) -> Overview:
         conflicts=_find_conflicts(listed),
         stories=_find_stories(listed, entities),
     )
+
+
+def find_stories(items: Iterable[tuple[Article, list[Fact]]]) -> list[list[str]]:
+    """Same-story clusters (two or more article ids each) among ``items``."""
+    listed = list(items)
+    return _find_stories(listed, _resolve_entities(listed))
 
 
 def find_conflicts(items: Iterable[tuple[Article, list[Fact]]]) -> list[Conflict]:

@@ -1,0 +1,74 @@
+"""The browser over the real fact engine on the bundled seeds (no stubs).
+
+The other Pilot tests use a rule-based extractor so they do not move when the
+model changes; these check what an analyst actually sees on first run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from textual.worker import WorkerCancelled
+
+from fieldbrief.search.library import Library
+from fieldbrief.tui.app import QueryInput, create_app
+from fieldbrief.tui.facts import FactList
+from fieldbrief.tui.results import ResultsList
+from fieldbrief.tui.screens import ClaimCard, ConflictScreen
+
+
+@pytest.fixture
+def seeds_library(tmp_path: Path) -> Iterator[Library]:
+    library = Library.open(tmp_path / "lib")
+    yield library
+    library.close()
+
+
+async def settle(pilot, rounds: int = 3) -> None:  # type: ignore[no-untyped-def]
+    for _ in range(rounds):
+        await pilot.pause(0.2)
+        with contextlib.suppress(WorkerCancelled):
+            await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+def test_real_facts_conflicts_and_story_grouping(seeds_library: Library, tmp_path: Path) -> None:
+    reuters = next(a for a, _ in seeds_library.articles() if a.source == "Reuters")
+
+    async def main() -> None:
+        app = create_app(library=seeds_library, state_path=tmp_path / "state.json")
+        async with app.run_test(size=(160, 48)) as pilot:
+            await settle(pilot)
+            app.query_one(QueryInput).focus()
+            await pilot.press(*"niger")
+            await settle(pilot)
+            listing = app.query_one(ResultsList)
+            # The three reports of 8 September 2023 are one story.
+            assert sorted(len(v) for v in _stories(listing.story_of).values()) == [3]
+            app.open_article(reuters.id)
+            await settle(pilot)
+            facts = app.query_one(FactList)
+            names = {e.name for e in facts.entries.values()}
+            assert {"Agadez", "Niamey", "Mohamed Bazoum", "Kathleen FitzGibbon"} <= names
+            flagged = [k for k, e in facts.entries.items() if e.conflicts]
+            assert flagged, "the 1,100 US troops figure conflicts with other sources"
+            facts.focus()
+            facts.highlighted = facts.get_option_index(flagged[0])
+            await pilot.press("x")
+            await settle(pilot)
+            assert isinstance(app.screen, ConflictScreen)
+            sources = {card.claim.source for card in app.screen.query(ClaimCard)}
+            assert {"Reuters", "AP"} <= sources
+
+    asyncio.run(main())
+
+
+def _stories(story_of: dict[str, int]) -> dict[int, list[str]]:
+    grouped: dict[int, list[str]] = {}
+    for article_id, story in story_of.items():
+        grouped.setdefault(story, []).append(article_id)
+    return grouped
