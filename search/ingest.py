@@ -576,7 +576,9 @@ def _read_jsonl_file(path: Path, suffix: str, result: IngestResult) -> None:
         read_jsonl_lines(path, lines(), result)
 
 
-def iter_input_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[tuple[Path, Problem | None]]:
+def iter_input_files(
+    paths: Iterable[str | os.PathLike[str]],
+) -> Iterator[tuple[Path, Problem | None]]:
     """Expand files and folders (recursively) into the files to read.
 
     Hidden files and unsupported types inside folders are passed over silently;
