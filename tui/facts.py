@@ -48,14 +48,55 @@ class FactEntry:
         return self.kind in ov.QUERY_FIELD
 
 
+_QUALIFIER_SIGNS = {
+    "approx": "≈",
+    "more than": ">",
+    "fewer than": "<",
+    "at least": "≥",
+    "up to": "≤",
+}
+_FRACTION_WORDS = {0.5: "half", 0.25: "a quarter", 0.75: "three-quarters"}
+
+
 def _figure_name(fact: Fact) -> str:
+    """A figure as an analyst would write it: "≈1,200 troops", "$100 million"."""
     if fact.value is None and fact.low is not None and fact.high is not None:
         number = f"{ov.format_number(fact.low)}–{ov.format_number(fact.high)}"
+    elif isinstance(fact.value, int | float) and fact.unit == "fraction":
+        value = float(fact.value)
+        word = _FRACTION_WORDS.get(round(value, 2))
+        if word is None and abs(value - 1 / 3) < 0.01:
+            word = "a third"
+        elif word is None and abs(value - 2 / 3) < 0.01:
+            word = "two-thirds"
+        number = word or f"{value:.0%}"
+    elif isinstance(fact.value, int | float) and fact.unit == "USD":
+        number = "$" + _large(float(fact.value))
     else:
         number = ov.format_number(fact.value) if fact.value is not None else one_line(fact.text)
-    unit = f" {fact.unit}" if fact.unit else ""
-    qualifier = f"{fact.qualifier} " if fact.qualifier and fact.qualifier != "between" else ""
-    return f"{qualifier}{number}{unit}"
+    unit = f" {fact.unit}" if fact.unit and fact.unit not in ("fraction", "USD") else ""
+    qualifier = fact.qualifier if fact.qualifier and fact.qualifier != "between" else ""
+    sign = _QUALIFIER_SIGNS.get(qualifier)
+    if sign:
+        return f"{sign}{number}{unit}"
+    return f"{qualifier} {number}{unit}".strip()
+
+
+def _large(value: float) -> str:
+    for size, word in ((1e12, "trillion"), (1e9, "billion"), (1e6, "million")):
+        if abs(value) >= size:
+            return f"{ov.format_number(round(value / size, 2))} {word}"
+    return ov.format_number(value)
+
+
+def _date_detail(said: str, name: str, resolution: str | None) -> str:
+    """What the text said, and how it was resolved when that was not literal."""
+    if not resolution or resolution == "absolute":
+        return said if said != name else ""
+    if "relative to" in resolution:
+        anchor = resolution.rsplit("relative to", 1)[1].strip(" )")
+        return f"{said} · from {anchor}"
+    return f"{said} · {resolution}"
 
 
 def group_facts(
@@ -80,10 +121,7 @@ def group_facts(
         if entry is None:
             entry = FactEntry(kind=fact.kind, name=name, sentence=fact.sentence)
             if fact.kind == "date":
-                said = one_line(fact.text, 40)
-                entry.detail = said if said != name else ""
-                if fact.resolution:
-                    entry.detail = f"{entry.detail} ({fact.resolution})".strip()
+                entry.detail = _date_detail(one_line(fact.text, 40), name, fact.resolution)
             elif fact.kind == "figure":
                 entry.detail = one_line(fact.subject or "", 40)
                 entry.conflicts = ov.conflicts_for_fact(article_id, fact, conflicts)
