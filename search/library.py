@@ -20,7 +20,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -354,15 +354,16 @@ class Library:
                     "another fieldbrief process is writing this library's index; the new "
                     "articles are saved and will be indexed by the next run"
                 ) from exc
-            done: list[str] = []
             try:
                 for old in deleted:
                     writer.delete_by_term("id", old)
-                for n, (article, facts) in enumerate(self.store.iter_all(only_unindexed=True), 1):
-                    writer.update_document(**indexfmt.document(article, facts))
-                    done.append(article.id)
-                    if progress and n % 500 == 0:
-                        progress(n, todo, "indexing")
+                done = _write_documents(
+                    writer.update_document,
+                    self.store.iter_all(only_unindexed=True),
+                    todo,
+                    progress,
+                    "indexing",
+                )
                 writer.commit()
             except BaseException:
                 writer.cancel()
@@ -380,13 +381,10 @@ class Library:
         total = self.store.count()
         ix = whoosh_index.open_dir(str(target))
         writer: IndexWriter = indexfmt.writer_for(ix, total, procs=procs)
-        ids: list[str] = []
         try:
-            for n, (article, facts) in enumerate(self.store.iter_all(), 1):
-                writer.add_document(**indexfmt.document(article, facts))
-                ids.append(article.id)
-                if progress and n % 500 == 0:
-                    progress(n, total, "rebuilding")
+            ids = _write_documents(
+                writer.add_document, self.store.iter_all(), total, progress, "rebuilding"
+            )
             writer.commit()
         except BaseException:
             writer.cancel()
@@ -611,5 +609,18 @@ class Library:
         return data
 
 
-def parse_iso_date(value: str | None) -> date | None:
-    return date.fromisoformat(value) if value else None
+def _write_documents(
+    write: Callable[..., None],
+    items: Iterable[tuple[Article, list[Fact]]],
+    total: int,
+    progress: Progress | None,
+    label: str,
+) -> list[str]:
+    """Write each article's index document; return the ids written."""
+    ids: list[str] = []
+    for n, (article, facts) in enumerate(items, 1):
+        write(**indexfmt.document(article, facts))
+        ids.append(article.id)
+        if progress and n % 500 == 0:
+            progress(n, total, label)
+    return ids
