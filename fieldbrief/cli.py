@@ -223,7 +223,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--rebuild", action="store_true", help="rebuild the index from the library store"
     )
     p.add_argument(
-        "--procs", type=int, default=1, help="indexing processes for --rebuild (default 1)"
+        "--procs",
+        type=int,
+        default=None,
+        help="indexing processes for --rebuild (default: 2 on 2+ cores)",
     )
     p.add_argument("--json", action="store_true", help="print library statistics as JSON")
     p.set_defaults(func=cmd_index)

@@ -320,6 +320,7 @@ class Library:
             fresh.append(article)
         if not fresh:
             return
+        clean_before = self.store.unindexed_count() == 0
         outcomes = extract_facts_parallel(
             fresh, self.fact_extractor, use_pool=self._fact_extractor_is_default, progress=progress
         )
@@ -330,7 +331,7 @@ class Library:
                     self.store.remove(db, old)
                 self.store.put(db, article, article_facts)
         self._bump_generation()
-        self.sync_index(progress=progress)
+        self.sync_index(progress=progress, known_new=clean_before)
 
     def set_tags(self, article_id: str, tags: Iterable[str]) -> None:
         self.store.set_tags(article_id, sorted({t.strip() for t in tags if t.strip()}))
@@ -339,8 +340,13 @@ class Library:
 
     # --- keeping the index in step with the store -----------------------------
 
-    def sync_index(self, progress: Progress | None = None) -> int:
-        """Write every article not yet in the index; apply pending removals."""
+    def sync_index(self, progress: Progress | None = None, *, known_new: bool = False) -> int:
+        """Write every article not yet in the index; apply pending removals.
+
+        ``known_new``: every unindexed article is new to the index (the batch
+        just stored, with nothing left over from an interrupted run), so the
+        per-document unique-id lookup of ``update_document`` can be skipped.
+        """
         with self._index_lock:
             deleted = self.store.pending_deletes()
             todo = self.store.unindexed_count()
@@ -358,7 +364,7 @@ class Library:
                 for old in deleted:
                     writer.delete_by_term("id", old)
                 done = _write_documents(
-                    writer.update_document,
+                    writer.add_document if known_new else writer.update_document,
                     self.store.iter_all(only_unindexed=True),
                     todo,
                     progress,
@@ -372,7 +378,7 @@ class Library:
             self.store.mark_indexed(done, deleted)
             return len(done)
 
-    def rebuild(self, progress: Progress | None = None, *, procs: int = 1) -> Path:
+    def rebuild(self, progress: Progress | None = None, *, procs: int | None = None) -> Path:
         """Rebuild the index from the store into a new directory, then swap."""
         self.indexes_dir.mkdir(parents=True, exist_ok=True)
         name = f"ix-{datetime.now().strftime('%Y%m%dT%H%M%S')}-{secrets.token_hex(3)}"

@@ -131,6 +131,19 @@ def _parser_for(schema: Any) -> qparser.QueryParser:
     return _parsers[key]
 
 
+_FUZZY_SUFFIX = re.compile(r"(?<=\w)~(\d?)(?![\d/])")
+
+
+def _fuzzy_with_prefix(text: str) -> str:
+    """``word~`` matches words sharing the first letter (``~n/1``).
+
+    Without a prefix Whoosh compares the word with every term in the field,
+    which on a large library takes seconds; misspellings rarely change the
+    first letter. An explicit ``~2/0`` still asks for the full scan.
+    """
+    return _FUZZY_SUFFIX.sub(lambda m: f"~{m.group(1) or 1}/1", text)
+
+
 _YEAR_COMPARISON = re.compile(r"\bdate:([<>]=?)(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?\b")
 
 
@@ -223,7 +236,7 @@ def run_search(
     if not cleaned:
         return SearchResults(query=text, hits=[], total=0, sort=sort, page=page)
     try:
-        parsed = parser.parse(_normalise_dates(cleaned))
+        parsed = parser.parse(_fuzzy_with_prefix(_normalise_dates(cleaned)))
         if _contains_error(parsed):
             raise ValueError("query did not parse")
     except Exception as exc:  # Whoosh raises many exception types on odd input
@@ -289,7 +302,10 @@ def run_search(
                 highlights=spans,
             )
         )
-    suggestion = _suggest(searcher, parsed, cleaned) if results.total < 5 and not fallback else None
+    # Only when nothing was found: correcting costs more than the search itself.
+    suggestion = (
+        _suggest(searcher, parsed, cleaned) if results.total == 0 and not fallback else None
+    )
     terms = (
         sorted(
             {

@@ -161,9 +161,11 @@ def test_json_shapes() -> None:
         "name",
         "aliases",
         "article_ids",
+        "article_count",
         "mentions",
         "roles",
     }
+    assert data["entities"][0]["article_count"] == 2
     claim = data["conflicts"][0]["claims"][0]
     for k in ("value", "low", "high", "qualifier", "article_id", "source", "date", "text"):
         assert k in claim

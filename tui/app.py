@@ -136,6 +136,7 @@ class FieldbriefApp(App[None]):
         self.last_search_ms: float = 0.0
         self._entity_counts: dict[tuple[str, str], int] = {}
         self._article_conflicts: tuple[str, list[Any]] | None = None
+        self._saved_on_quit = False
         for theme in load_themes():
             self.register_theme(theme)
 
@@ -786,16 +787,14 @@ class FieldbriefApp(App[None]):
             self._save_timer.stop()
         self._save_timer = self.set_timer(0.5, self.save_state)
 
-    def save_state(self) -> None:
+    def save_state(self, *, from_widgets: bool = True) -> None:
         if not self._restored and self.state.article_id:
             # Nothing restored yet: keep what the last run saved.
             return
         state = self.state
-        # At unmount the widgets may already be gone; keep what was last known.
-        with suppress(Exception):
+        if from_widgets:
             state.query = self.query_one("#query", QueryInput).value
-        state.article_id = self.article.id if self.article else None
-        with suppress(Exception):
+            state.article_id = self.article.id if self.article else None
             state.scroll_y = float(self.query_one(ArticleBody).scroll_y)
         state.theme = self.theme
         state.sidebar = self.show_sidebar
@@ -807,12 +806,15 @@ class FieldbriefApp(App[None]):
 
     async def action_quit(self) -> None:
         self.save_state()
+        self._saved_on_quit = True
         self.exit()
 
     def on_unmount(self) -> None:
-        # However the app ends (q, ctrl+c, the test harness), keep the session.
-        with suppress(Exception):
-            self.save_state()
+        # However else the app ends (ctrl+c, the test harness), keep the session
+        # as last recorded: the widgets are being torn down and read as empty.
+        if not self._saved_on_quit:
+            with suppress(Exception):
+                self.save_state(from_widgets=False)
         if self._owns_library and self.library is not None:
             self.library.close()
 

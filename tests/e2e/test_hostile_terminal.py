@@ -67,10 +67,10 @@ class Terminal:
                     return
                 self.output.extend(chunk)
 
-    def wait_for(self, needle: bytes, seconds: float = 60) -> bool:
+    def wait_for(self, needle: bytes, seconds: float = 60, since: int = 0) -> bool:
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
-            if needle in self.output:
+            if needle in self.output[since:]:
                 return True
             self.read_for(0.2)
         return False
@@ -120,7 +120,11 @@ def test_hostile_articles_never_reach_the_terminal_as_sequences(tmp_path: Path) 
             term.type("1")  # results pane; from there / goes to the search box
             term.type("/")
             term.type("\x15")  # ctrl+u: clear the search box
-            term.type(marker, settle=1.5)
+            mark = len(term.output)
+            term.type(marker, settle=0.5)
+            # Wait until this search has answered before going on, however busy
+            # the machine is.
+            assert term.wait_for(b"1 hit", 30, since=mark), f"no result for {marker}"
             term.type("\r", settle=0.8)  # commit, focus moves to the results
             term.type("\r", settle=1.5)  # open the article
             # the markup article carries [@click=app.quit]: the app must still run
