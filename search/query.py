@@ -11,12 +11,15 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from whoosh import highlight, qparser, query, sorting
 from whoosh.qparser.dateparse import DateParserPlugin
+
+from .results import Hit, SearchResults
+
+__all__ = ["Hit", "SearchResults", "run_search", "split_markers"]
 
 SNIPPET_OPEN = "\x02"
 SNIPPET_CLOSE = "\x03"
@@ -33,57 +36,6 @@ FIELD_ALIASES = {
 
 AliasExpander = Callable[[str, str], list[str]]
 """expand(field, text) -> other names for the same entity (for person:/org:/place:)."""
-
-
-@dataclass(slots=True)
-class Hit:
-    id: str
-    title: str
-    date: date | None
-    source: str | None
-    path: str
-    score: float
-    rank: int
-    snippet: str
-    highlights: list[tuple[int, int]] = field(default_factory=list)
-    title_highlights: list[tuple[int, int]] = field(default_factory=list)
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "title": self.title,
-            "date": self.date.isoformat() if self.date else None,
-            "source": self.source,
-            "path": self.path,
-            "score": round(self.score, 4),
-            "rank": self.rank,
-            "snippet": self.snippet,
-            "highlights": [list(span) for span in self.highlights],
-        }
-
-
-@dataclass(slots=True)
-class SearchResults:
-    query: str
-    hits: list[Hit]
-    total: int
-    sort: str = "relevance"
-    page: int = 1
-    fallback: str | None = None
-    suggestion: str | None = None
-    terms: list[str] = field(default_factory=list)
-    elapsed_ms: float = 0.0
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "query": self.query,
-            "total": self.total,
-            "sort": self.sort,
-            "page": self.page,
-            "fallback": self.fallback,
-            "suggestion": self.suggestion,
-            "hits": [h.to_json() for h in self.hits],
-        }
 
 
 class _MarkerFormatter(highlight.Formatter):

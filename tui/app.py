@@ -12,7 +12,7 @@ import os
 import time
 from contextlib import suppress
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
 from textual.app import App, ComposeResult
@@ -24,9 +24,8 @@ from textual.widget import Widget
 from textual.widgets import Footer, Input, Static
 from textual.worker import get_current_worker
 
-from fieldbrief.search.library import Library
 from fieldbrief.search.model import Article, Fact
-from fieldbrief.search.query import SearchResults
+from fieldbrief.search.results import SearchResults
 
 from . import briefing as briefing_ui
 from . import overview as ov
@@ -39,6 +38,11 @@ from .safe import one_line, quote_value
 from .screens import ConflictScreen, DatedFact, HelpRow, HelpScreen, TimelineScreen
 from .state import UIState, default_state_path
 from .theming import DEFAULT_THEME, load_themes, stylesheet
+
+if TYPE_CHECKING:
+    # Imported where the library is opened (in a worker): loading Whoosh must
+    # not delay the first frame.
+    from fieldbrief.search.library import Library
 
 DEBOUNCE_SECONDS = 0.15
 NARROW_WIDTH = 110
@@ -197,6 +201,8 @@ class FieldbriefApp(App[None]):
     @work(thread=True, exclusive=True, group="library")
     def _open_library(self) -> None:
         try:
+            from fieldbrief.search.library import Library
+
             library = Library.open(self.library_path)
         except Exception as exc:  # the message is for the analyst, not a traceback
             self.call_from_thread(self._library_failed, exc)

@@ -12,7 +12,7 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from fieldbrief.search.query import Hit, SearchResults
+from fieldbrief.search.results import Hit, SearchResults
 
 from .safe import one_line, plain, spans_content
 
