@@ -490,7 +490,12 @@ def test_state_restored_across_runs(library_path: Path, tmp_path: Path) -> None:
     async def second(app: FieldbriefApp, pilot: Pilot) -> None:
         assert app.query_one(QueryInput).value == "troops"
         assert app.article is not None and app.article.id == opened["id"]
-        await pilot.pause(0.1)
+        # The scroll position is applied once the article is laid out; allow a
+        # busy machine a few seconds for that.
+        for _ in range(50):
+            if float(app.query_one(ArticleBody).scroll_y) == float(opened["scroll"]):
+                break
+            await pilot.pause(0.1)
         assert float(app.query_one(ArticleBody).scroll_y) == float(opened["scroll"])
         # ↑ in the search box recalls the history.
         app.query_one(QueryInput).focus()

@@ -409,23 +409,29 @@ class ArticlePane(Vertical):
 
     # --- passages -------------------------------------------------------------
 
-    def current_passage(self) -> str:
-        """The sentence at the current match, else the current paragraph."""
+    def current_passage_span(self) -> tuple[int, int] | None:
+        """Body offsets of the passage in view: the sentence at the current
+        match, else the focused span, else the paragraph under the cursor."""
         article = self.article
         if article is None:
-            return ""
+            return None
         matches = self.matches
         if 0 <= self.current < len(matches):
             start, end = matches[self.current]
             for fact in self.facts:
                 if fact.sentence and fact.sentence[0] <= start and end <= fact.sentence[1]:
-                    s, e = fact.sentence
-                    return one_line(article.body[s:e])
-            s, e = sentence_around(article.body, start, end)
-            return one_line(article.body[s:e])
+                    return fact.sentence
+            return sentence_around(article.body, start, end)
         if self.focus_span:
-            return one_line(article.body[self.focus_span[0] : self.focus_span[1]])
+            return self.focus_span
         if self._paragraphs:
             para = self._paragraphs[min(self.cursor_paragraph, len(self._paragraphs) - 1)]
-            return one_line(article.body[para.start : para.end])
-        return one_line(article.body[:500])
+            return para.start, para.end
+        return 0, min(len(article.body), 500)
+
+    def current_passage(self) -> str:
+        """The text of ``current_passage_span``, on one line (for copying)."""
+        span = self.current_passage_span()
+        if self.article is None or span is None:
+            return ""
+        return one_line(self.article.body[span[0] : span[1]])

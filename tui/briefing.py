@@ -44,6 +44,8 @@ if TYPE_CHECKING:
     from fieldbrief.search.library import Library
     from fieldbrief.search.model import Fact
 
+    from .article import ArticlePane
+
 STYLESHEET = stylesheet("briefing.tcss")
 
 _KIND_LABEL = {"article": "article", "passage": "passage", "fact": "fact"}
@@ -87,39 +89,9 @@ def _pin(app: Any, action: Callable[[Briefings], Pin], library: Library, what: s
     return pin
 
 
-def passage_span(pane: Any) -> tuple[int, int] | None:
-    """Body offsets of the passage an ``ArticlePane`` would copy.
-
-    Uses the pane's own ``current_passage_span()`` when it has one; otherwise
-    mirrors ``current_passage()``: the sentence at the current match, the
-    focused span, else the paragraph under the cursor.
-    """
-    own = getattr(pane, "current_passage_span", None)
-    if callable(own):
-        span = own()
-        return (int(span[0]), int(span[1])) if span else None
-    article = getattr(pane, "article", None)
-    if article is None:
-        return None
-    matches = list(getattr(pane, "matches", []) or [])
-    current = int(getattr(pane, "current", -1))
-    if 0 <= current < len(matches):
-        start, end = matches[current]
-        for fact in getattr(pane, "facts", []):
-            if fact.sentence and fact.sentence[0] <= start and end <= fact.sentence[1]:
-                return fact.sentence
-        from .article import sentence_around
-
-        s, e = sentence_around(article.body, start, end)
-        return s, e
-    focus = getattr(pane, "focus_span", None)
-    if focus:
-        return int(focus[0]), int(focus[1])
-    paragraphs = getattr(pane, "_paragraphs", [])
-    if paragraphs:
-        para = paragraphs[min(int(getattr(pane, "cursor_paragraph", 0)), len(paragraphs) - 1)]
-        return int(para.start), int(para.end)
-    return None
+def passage_span(pane: ArticlePane) -> tuple[int, int] | None:
+    """Body offsets of the passage the article pane would copy."""
+    return pane.current_passage_span()
 
 
 # --- dialogs --------------------------------------------------------------------------
