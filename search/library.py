@@ -534,7 +534,7 @@ class Library:
                 reader = self.searcher().reader()
                 aliases += [
                     t.decode("utf-8") if isinstance(t, bytes) else str(t)
-                    for t in reader.terms_within("person", words[0].lower(), 1)
+                    for t in reader.terms_within("person", words[0].lower(), 1, prefix=1)
                     if (t.decode("utf-8") if isinstance(t, bytes) else str(t)) != words[0].lower()
                 ]
         if self._overview is not None:
