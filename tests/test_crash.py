@@ -174,3 +174,41 @@ def test_reader_sees_articles_added_by_another_process(tmp_path: Path) -> None:
     subprocess.run(command(lib, "index", "--rebuild"), env=env, check=True, capture_output=True)
     assert reader.search("unique7").total == 1
     reader.close()
+
+
+def test_app_picks_up_articles_added_by_another_process(tmp_path: Path) -> None:
+    import asyncio
+
+    from fieldbrief.tui.app import create_app
+    from fieldbrief.tui.results import ResultsList
+
+    lib = tmp_path / "lib"
+    library = Library.open(lib, seed=False, fact_extractor=no_facts)
+    env = child_env(Path(os.environ["FIELDBRIEF_HOME"]))
+
+    async def wait_for_query(app, pilot, query: str) -> int:  # type: ignore[no-untyped-def]
+        app.search_for(query)
+        for _ in range(100):
+            await pilot.pause(0.1)
+            results = app.query_one(ResultsList).results
+            if results is not None and results.query == query:
+                return results.total
+        raise AssertionError(f"no results for {query}")
+
+    async def drive() -> None:
+        app = create_app(library=library, state_path=tmp_path / "state.json")
+        async with app.run_test(size=(120, 40)) as pilot:
+            assert await wait_for_query(app, pilot, "unique3") == 0
+            # `fieldbrief add` in another terminal while the app stays open
+            adding = subprocess.Popen(
+                command(lib, "add", str(corpus(tmp_path / "c.jsonl", 300))), env=env
+            )
+            while adding.poll() is None:
+                await pilot.press("j")  # the app keeps answering meanwhile
+                await pilot.pause(0.05)
+            assert adding.returncode == 0
+            assert app.is_running
+            assert await wait_for_query(app, pilot, "unique3") == 1
+
+    asyncio.run(drive())
+    library.close()

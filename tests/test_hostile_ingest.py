@@ -147,3 +147,49 @@ def test_engine_works_with_network_blocked(
     _, facts = library.get(library.search("source:reuters").hits[0].id)
     assert facts
     assert library.overview().to_json()["entities"]
+
+
+def test_export_and_app_work_with_network_blocked(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, seed_paths: list[Path]
+) -> None:
+    import asyncio
+
+    from fieldbrief.search.export import build_query_briefing
+    from fieldbrief.tui.app import create_app
+    from fieldbrief.tui.results import ResultsList
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise OSError("network access attempted")
+
+    real_socket = socket.socket
+
+    class LocalOnlySocket(real_socket):  # type: ignore[misc,valid-type]
+        """asyncio's event loop needs a local socketpair; anything else is refused."""
+
+        def __init__(self, family: int = -1, *args: object, **kwargs: object) -> None:
+            if family in (-1, socket.AF_INET, socket.AF_INET6) and kwargs.get("fileno") is None:
+                raise OSError("network access attempted")
+            super().__init__(family, *args, **kwargs)
+
+    library = Library.open(tmp_path / "lib")
+    monkeypatch.setattr(socket, "socket", LocalOnlySocket)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    with pytest.raises(OSError, match="network"):
+        socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    briefing = build_query_briefing(library, "place:Niger")
+    assert "US troops in Niger" in briefing and "[^1]:" in briefing
+
+    async def drive() -> None:
+        app = create_app(library=library, state_path=tmp_path / "state.json")
+        async with app.run_test(size=(120, 40)) as pilot:
+            app.search_for("agadez")
+            for _ in range(50):
+                await pilot.pause(0.1)
+                results = app.query_one(ResultsList).results
+                if results is not None and results.query == "agadez":
+                    break
+            assert app.query_one(ResultsList).results.total == 5
+
+    asyncio.run(drive())
+    library.close()
