@@ -233,9 +233,21 @@ class ArticlePane(Vertical):
         if focus_span is not None:
             self.call_after_refresh(self._scroll_to_offset, focus_span[0])
         elif scroll_y:
-            self.call_after_refresh(body_widget.scroll_to, y=scroll_y, animate=False)
+            self.call_after_refresh(self._restore_scroll, scroll_y, 40)
         else:
             body_widget.scroll_home(animate=False)
+
+    def _restore_scroll(self, y: float, attempts: int) -> None:
+        """Scroll to ``y`` once the paragraphs are laid out tall enough for it.
+
+        Scrolling earlier clamps to the height known so far (often 0 on a busy
+        machine), so wait a few frames for layout, up to two seconds.
+        """
+        body = self.body
+        if body.max_scroll_y >= y or attempts <= 0:
+            body.scroll_to(y=y, animate=False)
+        else:
+            self.set_timer(0.05, lambda: self._restore_scroll(y, attempts - 1))
 
     def _header(self, article: Article) -> Content:
         title = Content.styled(one_line(article.title) or "(untitled)", "bold $text-primary")
