@@ -59,11 +59,15 @@ def test_show_by_prefix_and_missing(capsys: pytest.CaptureFixture[str], lib_dir:
     assert code == EXIT_NOT_FOUND and "no article" in err
 
 
-def test_add_reports_and_exit_code(capsys: pytest.CaptureFixture[str], lib_dir: str, tmp_path: Path) -> None:
+def test_add_reports_and_exit_code(
+    capsys: pytest.CaptureFixture[str], lib_dir: str, tmp_path: Path
+) -> None:
     good = tmp_path / "good.txt"
     good.write_text("A new story\n\nTroops arrived in Chad.\n", "utf-8")
     (tmp_path / "empty.txt").write_text("", "utf-8")
-    code, out, _ = run(capsys, "--library", lib_dir, "add", str(good), str(tmp_path / "empty.txt"), "--json")
+    code, out, _ = run(
+        capsys, "--library", lib_dir, "add", str(good), str(tmp_path / "empty.txt"), "--json"
+    )
     report = json.loads(out)
     assert code == EXIT_NOTHING
     assert (report["added"], report["unchanged"]) == (1, 0)
@@ -92,6 +96,9 @@ def test_every_command_has_help(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_version_and_module_entry_point(tmp_path: Path) -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "fieldbrief", "--version"], capture_output=True, text=True, cwd=tmp_path
+        [sys.executable, "-m", "fieldbrief", "--version"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
     )
     assert done.returncode == 0 and done.stdout.startswith("fieldbrief ")

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from fieldbrief.search.facts.dates import UNRESOLVED, WEEKDAYS, find_dates
 from hypothesis import given
 from hypothesis import strategies as st
+
+from fieldbrief.search.facts.dates import UNRESOLVED, WEEKDAYS, find_dates
 
 FRI = dt.date(2023, 9, 8)  # seed 000/001/003 publication day, a Friday
 MON = dt.date(2024, 5, 20)  # seed 002, a Monday

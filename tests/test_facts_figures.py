@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from fieldbrief.search.facts.figures import FigureMatch, find_figures
 
 
