@@ -141,6 +141,7 @@ class FieldbriefApp(App[None]):
         self._entity_counts: dict[tuple[str, str], int] = {}
         self._article_conflicts: tuple[str, list[Any]] | None = None
         self._saved_on_quit = False
+        self._opening_article_id: str | None = None
         for theme in load_themes():
             self.register_theme(theme)
 
@@ -444,7 +445,9 @@ class FieldbriefApp(App[None]):
         if event.option_index != listing.highlighted:
             return  # the cursor has moved on (or a restore re-selected) since this was sent
         hit = listing.hit_for(event.option.id)
-        if hit is not None and (self.article is None or self.article.id != hit.id):
+        # Not when that article is already shown or on its way: re-opening it
+        # would drop a pending restore of its scroll position or focus span.
+        if hit is not None and hit.id not in (self._opening_article_id, self._shown_article_id()):
             self.open_article(hit.id)
 
     @on(ResultsList.Opened)
@@ -453,6 +456,9 @@ class FieldbriefApp(App[None]):
             self.query_one(ArticleBody).focus()
             return
         self.open_article(event.article_id, focus=True)
+
+    def _shown_article_id(self) -> str | None:
+        return self.article.id if self.article is not None else None
 
     def open_article(
         self,
@@ -465,6 +471,7 @@ class FieldbriefApp(App[None]):
         self._article_generation += 1
         if self.library is None:
             return
+        self._opening_article_id = article_id
         self._load_article(article_id, self._article_generation, focus, focus_span, scroll_y)
 
     @work(thread=True, exclusive=True, group="article")
@@ -502,6 +509,7 @@ class FieldbriefApp(App[None]):
     ) -> None:
         if generation != self._article_generation:
             return
+        self._opening_article_id = None
         pane = self.query_one(ArticlePane)
         if found is None:
             self.notify(f"Article {one_line(article_id, 40)} is not in the library", markup=False)
