@@ -86,11 +86,9 @@ def test_seed_fields(name: str) -> None:
     assert article.source == want["source"]
     assert article.body.startswith(want["starts"])
     assert article.body.endswith(want["ends"])
+    lines = [line.strip() for line in article.body.split("\n")]
     for junk in JUNK:
-        assert junk not in article.body.split("\n")[0] or junk == "close"
-        lines = article.body.split("\n")
-        assert not any(line.strip() == junk for line in lines), junk
-    assert "close\nclose" not in article.body
+        assert not any(line.startswith(junk) for line in lines), junk
 
 
 def test_seed_003_trailer_is_cut_entirely() -> None:
