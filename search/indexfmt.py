@@ -22,6 +22,7 @@ from typing import Any
 
 from whoosh import fields, index
 from whoosh.analysis import StandardAnalyzer, StemmingAnalyzer
+from whoosh.filedb.filestore import FileStorage
 
 from .locations import config_dir, state_dir
 from .model import Article, Fact
@@ -291,7 +292,17 @@ def is_index(folder: Path) -> bool:
 
 def open_verified(folder: Path) -> Any:
     verify(folder)
-    return index.open_dir(str(folder))
+    return open_unchecked(folder)
+
+
+def open_unchecked(folder: Path) -> Any:
+    """Open an index directory: only for one verified or just created by us.
+
+    Without memory-mapping: mapped index pages count as the process's own
+    memory, and on a 22k-article library that was 210 MB of RSS against 39 MB
+    with plain reads, for about 5% slower searches.
+    """
+    return FileStorage(str(folder), supports_mmap=False).open_index()
 
 
 def create(folder: Path) -> None:

@@ -25,7 +25,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from whoosh import index as whoosh_index
 from whoosh.index import LockError
 from whoosh.writing import IndexWriter
 
@@ -385,7 +384,7 @@ class Library:
         target = self.indexes_dir / name
         indexfmt.create(target)
         total = self.store.count()
-        ix = whoosh_index.open_dir(str(target))
+        ix = indexfmt.open_unchecked(target)
         writer: IndexWriter = indexfmt.writer_for(ix, total, procs=procs)
         try:
             ids = _write_documents(
