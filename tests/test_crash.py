@@ -59,6 +59,20 @@ def child_env(home: Path) -> dict[str, str]:
     return env
 
 
+def _processes_mentioning(text: str) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ")
+                status = (entry / "status").read_text()
+            except OSError:
+                continue
+            if text.encode() in cmdline and "State:\tZ" not in status:
+                found.append(int(entry.name))
+    return found
+
+
 def kill_after(cmd: list[str], env: dict[str, str], seconds: float) -> int | None:
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     time.sleep(seconds)
@@ -107,6 +121,11 @@ def test_kill_during_rebuild_keeps_old_index(tmp_path: Path, delay: float) -> No
     before = (lib / "CURRENT").read_text()
     kill_after(command(lib, "index", "--rebuild"), env, delay)
     after = (lib / "CURRENT").read_text()
+    # No worker process (Whoosh writers, extraction pool) outlives the kill.
+    deadline = time.monotonic() + 10
+    while _processes_mentioning(str(lib)) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not _processes_mentioning(str(lib))
     done = subprocess.run(
         command(lib, "search", "unique2999", "--json"), env=env, capture_output=True, text=True
     )
