@@ -24,27 +24,34 @@ _GROUPS = (
 def library_facts(library: Library, ids: Iterable[str] = ()) -> dict[str, Any] | None:
     """Per-article facts plus entities, conflicts and stories across them."""
     wanted = list(ids)
-    items: list[tuple[Article, list[Fact]]] = []
     if wanted:
+        items: list[tuple[Article, list[Fact]]] = []
         for article_id in wanted:
             found = library.get(article_id)
             if found is None:
                 return None
             items.append(found)
-        overview = library.overview_for(items)
+        data = library.overview_for(items).to_json()
+        rows = [
+            (a.id, a.title, a.date.isoformat() if a.date else None, a.source, facts)
+            for a, facts in items
+        ]
     else:
-        overview = library.overview()
-        items = list(library.articles())
-    data = overview.to_json()
+        data = library.overview().to_json()
+        # Facts without bodies: the whole library's text is not needed here.
+        rows = [
+            (i, title, day, source, facts)
+            for i, day, source, title, facts in library.store.iter_facts()
+        ]
     data["articles"] = [
         {
-            "id": article.id,
-            "title": article.title,
-            "date": article.date.isoformat() if article.date else None,
-            "source": article.source,
+            "id": article_id,
+            "title": title,
+            "date": day,
+            "source": source,
             "facts": [f.to_json() for f in facts],
         }
-        for article, facts in items
+        for article_id, title, day, source, facts in rows
     ]
     return data
 
@@ -63,6 +70,7 @@ def stream_jsonl(source: TextIO, out: TextIO) -> int:
     for number, line in enumerate(source, 1):
         if not line.strip():
             continue
+        record: Any = None
         try:
             record = json.loads(line)
             text = record["text"]
@@ -70,7 +78,7 @@ def stream_jsonl(source: TextIO, out: TextIO) -> int:
                 raise TypeError("text must be a string")
         except (ValueError, KeyError, TypeError) as exc:
             failures += 1
-            ident = record.get("id") if isinstance(locals().get("record"), dict) else None
+            ident = record.get("id") if isinstance(record, dict) else None
             out.write(json.dumps({"id": ident, "line": number, "error": str(exc)}) + "\n")
             continue
         facts = extract_facts(text, None, tagger=tagger)

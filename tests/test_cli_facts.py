@@ -87,3 +87,13 @@ def test_jsonl_batch_offsets_are_exact() -> None:
     first = {(f["kind"], f["text"]) for f in lines[0]["facts"]}
     assert ("person", "Sabrina Singh") in first and ("place", "Niger") in first
     assert any(f["kind"] == "figure" and f["value"] == 1100 for f in lines[0]["facts"])
+
+
+def test_jsonl_error_line_does_not_borrow_the_previous_id() -> None:
+    source = io.StringIO(
+        json.dumps({"id": "ok", "text": "Troops left Niger."}) + '\n{"id": "x", "tex\n'
+    )
+    out = io.StringIO()
+    factsapi.stream_jsonl(source, out)
+    good, bad = (json.loads(line) for line in out.getvalue().splitlines())
+    assert good["id"] == "ok" and bad["id"] is None and bad["line"] == 2
