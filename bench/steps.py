@@ -10,6 +10,7 @@ import argparse
 import functools
 import json
 import os
+import resource
 import shutil
 import sqlite3
 import sys
@@ -140,6 +141,28 @@ class _Timers:
 
         setattr(owner, name, timed)
 
+    def wrap_iter(self, owner: Any, name: str, label: str) -> None:
+        """Time producing each item of a generator function's result."""
+        original: Callable[..., Any] | None = getattr(owner, name, None)
+        if original is None:
+            return
+
+        @functools.wraps(original)
+        def timed(*a: Any, **k: Any) -> Any:
+            it = iter(original(*a, **k))
+            while True:
+                t = time.perf_counter()
+                try:
+                    item = next(it)
+                except StopIteration:
+                    return
+                finally:
+                    self.spent[label] = self.spent.get(label, 0.0) + time.perf_counter() - t
+                    self.calls[label] = self.calls.get(label, 0) + 1
+                yield item
+
+        setattr(owner, name, timed)
+
     def report(self) -> dict[str, Any]:
         return {k: {"s": round(v, 3), "calls": self.calls[k]} for k, v in self.spent.items()}
 
@@ -149,9 +172,13 @@ def instrument() -> _Timers:
     from fieldbrief.search import indexfmt, library, store
 
     timers = _Timers()
-    timers.wrap(library, "read_path", "ingest")
-    timers.wrap(library.Library, "_extract_all", "facts")  # older library versions
-    timers.wrap(library, "extract_facts_parallel", "facts")
+    # Since the streaming add, extraction overlaps with everything else: these
+    # are the main process's own phases, and "waiting for facts" is what the
+    # main process spent blocked on the extraction workers.
+    timers.wrap_iter(library, "iter_read", "ingest")
+    timers.wrap(library, "read_path", "ingest")  # older library versions
+    timers.wrap(library, "extract_facts_parallel", "facts")  # older library versions
+    timers.wrap_iter(library, "extract_stream", "facts_wait")
     timers.wrap(library.Library, "sync_index", "whoosh_sync_index")
     timers.wrap(store.Store, "put", "sqlite_put")
     timers.wrap(indexfmt, "seal", "seal_manifest")
@@ -161,6 +188,7 @@ def instrument() -> _Timers:
     def writer_for(*a: Any, **k: Any) -> Any:
         writer = original_writer_for(*a, **k)
         timers.wrap(writer, "commit", "whoosh_commit")
+        timers.wrap(writer, "add_document", "whoosh_add_document")
         return writer
 
     indexfmt.writer_for = writer_for
@@ -184,8 +212,13 @@ def step_add(args: argparse.Namespace) -> dict[str, Any]:
     library.close()
     phases = timers.report()
     accounted = sum(
-        phases.get(k, {}).get("s", 0.0) for k in ("ingest", "facts", "whoosh_sync_index")
+        phases.get(k, {}).get("s", 0.0)
+        for k in ("facts", "facts_wait", "whoosh_sync_index", "whoosh_commit")
     )
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    own_cpu = usage.ru_utime + usage.ru_stime
+    child_cpu = children.ru_utime + children.ru_stime
     n = report.added + report.updated
     return {
         "added": report.added,
@@ -197,6 +230,11 @@ def step_add(args: argparse.Namespace) -> dict[str, Any]:
         "add_s": round(add_s, 3),
         "docs_per_s": round(n / add_s, 1) if add_s else None,
         "phases": phases,
+        "cpu_s": {
+            "main": round(own_cpu, 1),
+            "workers": round(child_cpu, 1),
+            "cores_busy": round((own_cpu + child_cpu) / add_s, 2) if add_s else None,
+        },
         "other_s": round(add_s - accounted, 3),
         "index_mb": round(dir_bytes(current) / 1e6, 1) if current else 0,
         "index_segments": len(list(current.glob("*.seg"))) if current else 0,

@@ -422,8 +422,13 @@ def read_html(path: Path, text: str, result: IngestResult) -> None:
 # --- JSON Lines ---------------------------------------------------------------
 
 
-def read_jsonl_lines(path: Path, lines: Iterable[str], result: IngestResult) -> None:
+def read_jsonl_lines(path: Path, lines: Iterable[str], piece: int = 0) -> Iterator[IngestResult]:
+    """The file's articles, problems and notes, ``piece`` articles at a time (0: all)."""
+    result = IngestResult()
     for number, line in enumerate(lines, start=1):
+        if piece and len(result.articles) >= piece:
+            yield result
+            result = IngestResult()
         if not line.strip():
             continue
         if len(line) > MAX_ARTICLE_BYTES:
@@ -461,6 +466,7 @@ def read_jsonl_lines(path: Path, lines: Iterable[str], result: IngestResult) -> 
                 tags=[str(t) for t in tags] if isinstance(tags, list) else [],
             )
         )
+    yield result
 
 
 # --- RSS / Atom ---------------------------------------------------------------
@@ -513,43 +519,68 @@ def read_feed(path: Path, data: bytes, result: IngestResult) -> None:
 
 def read_path(path: str | Path) -> IngestResult:
     """Read one file into articles. Never raises for bad content."""
+    whole = IngestResult()
+    for piece in iter_read(path):
+        whole.articles.extend(piece.articles)
+        whole.problems.extend(piece.problems)
+        whole.notes.extend(piece.notes)
+    return whole
+
+
+def iter_read(path: str | Path, piece: int = 0) -> Iterator[IngestResult]:
+    """Read one file, a JSON Lines file ``piece`` articles at a time (0: whole).
+
+    A bundle can hold a whole archive; reading it in pieces keeps a bulk add's
+    memory flat instead of proportional to the file.
+    """
     path = Path(path)
-    result = IngestResult()
     suffix = suffix_of(path)
+    refusal = _refusal(path, suffix)
+    if refusal is not None:
+        yield IngestResult(problems=[refusal])
+        return
+    if suffix in JSONL_SUFFIXES:
+        try:
+            yield from _read_jsonl_file(path, suffix, piece)
+        except (OSError, EOFError, gzip.BadGzipFile) as exc:
+            yield IngestResult(problems=[Problem(str(path), f"cannot read ({exc})")])
+        return
+    result = IngestResult()
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        result.problems.append(Problem(str(path), f"cannot read ({exc})"))
+    else:
+        _read_document(path, suffix, data, result)
+    yield result
+
+
+def _refusal(path: Path, suffix: str) -> Problem | None:
+    """Why the file is not read at all, or None."""
     if suffix not in SUPPORTED_SUFFIXES:
-        result.problems.append(Problem(str(path), f"unsupported file type {suffix or '(none)'}"))
-        return result
+        return Problem(str(path), f"unsupported file type {suffix or '(none)'}")
     try:
         size = path.stat().st_size
     except OSError as exc:
-        result.problems.append(Problem(str(path), f"cannot read ({exc.strerror or exc})"))
-        return result
+        return Problem(str(path), f"cannot read ({exc.strerror or exc})")
     bundle = suffix in JSONL_SUFFIXES or suffix in FEED_SUFFIXES
     limit = MAX_BUNDLE_BYTES if bundle else MAX_ARTICLE_BYTES
     if size > limit:
-        result.problems.append(
-            Problem(
-                str(path), f"file is {size / 1048576:.1f} MB, over the {limit // 1048576} MB limit"
-            )
+        return Problem(
+            str(path), f"file is {size / 1048576:.1f} MB, over the {limit // 1048576} MB limit"
         )
-        return result
     if size == 0:
-        result.problems.append(Problem(str(path), "empty file"))
-        return result
-    try:
-        if suffix in JSONL_SUFFIXES:
-            _read_jsonl_file(path, suffix, result)
-            return result
-        data = path.read_bytes()
-    except (OSError, EOFError, gzip.BadGzipFile) as exc:
-        result.problems.append(Problem(str(path), f"cannot read ({exc})"))
-        return result
+        return Problem(str(path), "empty file")
+    return None
+
+
+def _read_document(path: Path, suffix: str, data: bytes, result: IngestResult) -> None:
     if suffix in FEED_SUFFIXES:
         read_feed(path, data, result)
-        return result
+        return
     if looks_binary(data):
         result.problems.append(Problem(str(path), "binary data, not text"))
-        return result
+        return
     text, encoding = decode(data)
     if encoding == "cp1252":
         result.notes.append(f"{path}: not valid UTF-8; decoded as Windows-1252")
@@ -559,10 +590,9 @@ def read_path(path: str | Path) -> IngestResult:
         read_html(path, text, result)
     else:
         read_text(path, text, result)
-    return result
 
 
-def _read_jsonl_file(path: Path, suffix: str, result: IngestResult) -> None:
+def _read_jsonl_file(path: Path, suffix: str, piece: int) -> Iterator[IngestResult]:
     opener = gzip.open if suffix.endswith(".gz") else open
     with opener(path, "rb") as handle:
 
@@ -573,7 +603,7 @@ def _read_jsonl_file(path: Path, suffix: str, result: IngestResult) -> None:
                 except UnicodeDecodeError:
                     yield raw.decode("cp1252", errors="replace")
 
-        read_jsonl_lines(path, lines(), result)
+        yield from read_jsonl_lines(path, lines(), piece)
 
 
 def iter_input_files(

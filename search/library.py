@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from importlib import resources
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
@@ -29,10 +30,10 @@ from whoosh.index import LockError
 from whoosh.writing import IndexWriter
 
 from . import indexfmt
-from .ingest import IngestResult, Problem, iter_input_files, read_path
+from .ingest import Problem, iter_input_files, iter_read
 from .locations import LibraryPaths, library_at
 from .model import Article, Fact
-from .parallel import extract_facts_parallel
+from .parallel import extract_stream
 from .query import SearchResults, run_search
 from .store import Store
 
@@ -41,6 +42,15 @@ Progress = Callable[[int, int, str], None]
 
 FactExtractor = Callable[[Article], list[Fact]]
 
+
+READ_PIECE = 500
+"""Articles read at a time from a JSON Lines bundle."""
+
+STORE_CHUNK = 100
+"""Articles per store transaction while adding."""
+
+COMMIT_EVERY = 100_000
+"""A long add commits the index this often, so others see progress and a kill loses less."""
 
 OVERVIEW_FULL_LIMIT = 3000
 """Libraries up to this size get a full library-wide resolution of facts."""
@@ -270,23 +280,24 @@ class Library:
         started = time.perf_counter()
         report = AddReport()
         files = list(iter_input_files(paths))
-        batch: list[Article] = []
-        for number, (path, problem) in enumerate(files, start=1):
-            if problem is not None:
-                report.skipped.append(problem)
-                continue
-            report.files += 1
-            result: IngestResult = read_path(path)
-            report.skipped.extend(result.problems)
-            report.notes.extend(result.notes)
-            batch.extend(result.articles)
-            if len(batch) >= 2000:
-                self._add_batch(batch, report, progress)
-                batch = []
-            if progress:
-                progress(number, len(files), str(path))
-        if batch:
-            self._add_batch(batch, report, progress)
+
+        def articles() -> Iterator[Article]:
+            for number, (path, problem) in enumerate(files, start=1):
+                if problem is not None:
+                    report.skipped.append(problem)
+                    continue
+                report.files += 1
+                for piece in iter_read(path, piece=READ_PIECE):
+                    report.skipped.extend(piece.problems)
+                    report.notes.extend(piece.notes)
+                    yield from piece.articles
+                    if progress:
+                        new = report.added + report.updated
+                        progress(number - 1, len(files), f"{path.name} ({new} new articles)")
+                if progress:
+                    progress(number, len(files), str(path))
+
+        self._add_stream(articles(), report, progress)
         report.seconds = time.perf_counter() - started
         return report
 
@@ -295,42 +306,129 @@ class Library:
     ) -> AddReport:
         report = AddReport()
         started = time.perf_counter()
-        self._add_batch(list(articles), report, progress)
+        self._add_stream(iter(articles), report, progress)
         report.seconds = time.perf_counter() - started
         return report
 
-    def _add_batch(
-        self, articles: list[Article], report: AddReport, progress: Progress | None
-    ) -> None:
-        fresh: list[Article] = []
-        replaced: dict[str, list[str]] = {}
+    def _fresh(
+        self, articles: Iterator[Article], report: AddReport, replaced: dict[str, list[str]]
+    ) -> Iterator[Article]:
+        """The articles not already stored, counting the rest as unchanged.
+
+        An article whose origin (file, or file and record) was stored by an
+        earlier add replaces that version: ``replaced`` maps its id to the old
+        ids. Articles of this same add never replace each other.
+        """
         seen: set[str] = set()
         for article in articles:
             if article.id in seen or self.store.has(article.id):
                 report.unchanged += 1
                 continue
             seen.add(article.id)
-            old_ids = self.store.ids_for_origin(article.origin)
-            if old_ids:
-                replaced[article.id] = old_ids
+            old = (
+                [i for i in self.store.ids_for_origin(article.origin) if i not in seen]
+                if article.origin
+                else []
+            )
+            if old:
+                replaced[article.id] = old
                 report.updated += 1
             else:
                 report.added += 1
-            fresh.append(article)
-        if not fresh:
-            return
-        clean_before = self.store.unindexed_count() == 0
-        outcomes = extract_facts_parallel(
-            fresh, self.fact_extractor, use_pool=self._fact_extractor_is_default, progress=progress
+            yield article
+
+    def _add_stream(
+        self, articles: Iterator[Article], report: AddReport, progress: Progress | None
+    ) -> None:
+        """Extract, store and index articles as one pipeline.
+
+        Extraction runs in worker processes while this process stores and
+        indexes what they have finished, so the two overlap; nothing holds more
+        than a few chunks of articles, and the index is written by one writer
+        committed at the end (or every ``COMMIT_EVERY`` documents) rather than
+        once per batch. Articles are stored before they are indexed: a kill at
+        any point leaves them in the store, and the next run indexes them.
+        """
+        busy = False
+        if self.store.unindexed_count():
+            # Left over from an interrupted run: these may already be in the
+            # index, so they go through update_document first.
+            busy = not self._sync_index_unless_busy(progress)
+        replaced: dict[str, list[str]] = {}
+        fresh = self._fresh(articles, report, replaced)
+        # Whether the stream is big enough for several writer processes is
+        # known once enough of it has been read.
+        head = list(islice(fresh, indexfmt.BIG_BATCH))
+        expected = len(head)
+        outcomes = extract_stream(
+            chain(head, fresh), self.fact_extractor, use_pool=self._fact_extractor_is_default
         )
-        report.notes.extend(note for _, note in outcomes if note)
-        with self.store.transaction() as db:
-            for article, (article_facts, _) in zip(fresh, outcomes, strict=True):
-                for old in replaced.get(article.id, []):
-                    self.store.remove(db, old)
-                self.store.put(db, article, article_facts)
-        self._bump_generation()
-        self.sync_index(progress=progress, known_new=clean_before)
+        writer: Any = None
+        written: list[str] = []
+        done = 0
+        try:
+            for chunk in _chunks(outcomes, STORE_CHUNK):
+                with self.store.transaction() as db:
+                    for article, (article_facts, note) in chunk:
+                        if note:
+                            report.notes.append(note)
+                        for old in replaced.pop(article.id, ()):
+                            self.store.remove(db, old)
+                        self.store.put(db, article, article_facts)
+                self._bump_generation()
+                done += len(chunk)
+                if writer is None and not busy:
+                    writer, busy = self._open_writer(expected)
+                if writer is not None:
+                    for article, (article_facts, _) in chunk:
+                        writer.add_document(**indexfmt.document(article, article_facts))
+                        written.append(article.id)
+                    if len(written) >= COMMIT_EVERY:
+                        self._commit(writer, written)
+                        writer, written = None, []
+            if writer is not None:
+                self._commit(writer, written)
+                writer = None
+        finally:
+            if writer is not None:
+                writer.cancel()
+        if busy:
+            raise LibraryError(
+                "another fieldbrief process is writing this library's index; the new "
+                "articles are saved and will be indexed by the next run"
+            )
+        if self.store.unindexed_count():
+            self.sync_index(progress=progress)
+
+    def _open_writer(self, expected: int) -> tuple[Any, bool]:
+        """A writer for the stream, or (None, True) when another process holds the lock."""
+        with self._index_lock:
+            try:
+                return indexfmt.writer_for(self._index(), expected), False
+            except LockError:
+                return None, True
+
+    def _commit(self, writer: Any, written: list[str]) -> None:
+        """Commit the stream's writer with any pending removals, then mark what it holds."""
+        with self._index_lock:
+            deleted = self.store.pending_deletes()
+            try:
+                for old in deleted:
+                    writer.delete_by_term("id", old)
+                writer.commit()
+            except BaseException:
+                writer.cancel()
+                raise
+            indexfmt.seal(Path(self._index().storage.folder))
+            self.store.mark_indexed(written, deleted)
+
+    def _sync_index_unless_busy(self, progress: Progress | None) -> bool:
+        """sync_index; False when another process holds the index's write lock."""
+        try:
+            self.sync_index(progress=progress)
+        except LibraryError:
+            return False
+        return True
 
     def set_tags(self, article_id: str, tags: Iterable[str]) -> None:
         self.store.set_tags(article_id, sorted({t.strip() for t in tags if t.strip()}))
@@ -629,3 +727,9 @@ def _write_documents(
         if progress and n % 500 == 0:
             progress(n, total, label)
     return ids
+
+
+def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    it = iter(items)
+    while chunk := list(islice(it, size)):
+        yield chunk

@@ -12,8 +12,10 @@ import ctypes
 import os
 import signal
 import sys
-from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from itertools import islice
 
 from .model import Article, Fact
 
@@ -94,20 +96,47 @@ def extract_facts_parallel(
     ``use_pool`` is only honoured for the default extractor: a custom one
     (tests) may not be importable in a child process.
     """
-    workers = worker_count()
-    if not use_pool or len(articles) < PARALLEL_THRESHOLD or workers == 1:
-        out = []
-        for n, article in enumerate(articles, 1):
-            out.append(_guarded(extractor, article))
-            if progress and n % 200 == 0:
-                progress(n, len(articles), "extracting facts")
-        return out
-    chunk = 100
-    chunks = [articles[i : i + chunk] for i in range(0, len(articles), chunk)]
     results: list[Outcome] = []
-    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker) as pool:
-        for n, part in enumerate(pool.map(_extract_chunk, chunks), 1):
-            results.extend(part)
-            if progress:
-                progress(min(n * chunk, len(articles)), len(articles), "extracting facts")
+    for n, (_, outcome) in enumerate(extract_stream(articles, extractor, use_pool=use_pool), 1):
+        results.append(outcome)
+        if progress and n % 200 == 0:
+            progress(n, len(articles), "extracting facts")
     return results
+
+
+def extract_stream(
+    articles: Iterable[Article],
+    extractor: Extractor,
+    *,
+    use_pool: bool = False,
+    chunk: int = 50,
+) -> Iterator[tuple[Article, Outcome]]:
+    """Each article with its facts, in order, as soon as they are ready.
+
+    This never holds the whole input: at most a few chunks per worker are in
+    flight, so memory stays flat however large the library being added, and
+    the caller can store and index each chunk while the workers extract the
+    next ones.
+    """
+    stream = iter(articles)
+    head = list(islice(stream, PARALLEL_THRESHOLD))
+    workers = worker_count()
+    if not use_pool or len(head) < PARALLEL_THRESHOLD or workers == 1:
+        for article in head:
+            yield article, _guarded(extractor, article)
+        for article in stream:
+            yield article, _guarded(extractor, article)
+        return
+    pending: deque[tuple[list[Article], Future[list[Outcome]]]] = deque()
+    rest = iter(lambda: list(islice(stream, chunk)), [])
+    chunks = (head[i : i + chunk] for i in range(0, len(head), chunk))
+    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker) as pool:
+        for source in (chunks, rest):
+            for part in source:
+                pending.append((part, pool.submit(_extract_chunk, part)))
+                if len(pending) >= workers * 4:
+                    done_part, future = pending.popleft()
+                    yield from zip(done_part, future.result(), strict=True)
+        while pending:
+            done_part, future = pending.popleft()
+            yield from zip(done_part, future.result(), strict=True)

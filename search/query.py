@@ -17,6 +17,7 @@ from typing import Any
 from whoosh import highlight, qparser, query, sorting
 from whoosh.qparser.dateparse import DateParserPlugin
 
+from .fuzzy import quicken, rewrite, suggest
 from .results import Hit, SearchResults
 
 __all__ = ["Hit", "SearchResults", "run_search", "split_markers"]
@@ -161,14 +162,9 @@ def _expand_entities(q: Any, expand: AliasExpander | None) -> Any:
                     elif parts:
                         alts.append(query.Phrase(node.field(), parts))
                 return query.Or(alts)
-            return node
-        if hasattr(node, "subqueries"):
-            node.subqueries = [visit(s) for s in node.subqueries]
-        elif hasattr(node, "child"):
-            node.child = visit(node.child)
         return node
 
-    return visit(q.copy())
+    return rewrite(q.copy(), visit)
 
 
 def run_search(
@@ -206,7 +202,7 @@ def run_search(
             page=page,
             fallback="nothing to search for: every word was too short or too common",
         )
-    parsed = _expand_entities(parsed, expand)
+    parsed = quicken(_expand_entities(parsed, expand))
 
     sortedby: Any = None
     reverse = False
@@ -255,9 +251,7 @@ def run_search(
             )
         )
     # Only when nothing was found: correcting costs more than the search itself.
-    suggestion = (
-        _suggest(searcher, parsed, cleaned) if results.total == 0 and not fallback else None
-    )
+    suggestion = _suggest(searcher, cleaned) if results.total == 0 and not fallback else None
     terms = (
         sorted(
             {
@@ -287,16 +281,11 @@ def _lead(body: str, limit: int = 200) -> str:
     return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"
 
 
-def _suggest(searcher: Any, parsed: Any, text: str) -> str | None:
+def _suggest(searcher: Any, text: str) -> str | None:
     try:
-        # prefix=1: only words sharing the first letter are candidates; scanning
-        # the whole vocabulary took a second on a 22k-article library.
-        correction = searcher.correct_query(parsed, text, maxdist=2, prefix=1)
-    except Exception:
+        return suggest(searcher.reader(), text)
+    except Exception:  # a suggestion is a nicety; never let it cost the results
         return None
-    if correction.query == parsed or not correction.string or correction.string == text:
-        return None
-    return str(correction.string)
 
 
 def _reason(exc: BaseException) -> str:

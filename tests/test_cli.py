@@ -45,7 +45,7 @@ def test_search_text_and_no_hits(capsys: pytest.CaptureFixture[str], lib_dir: st
     code, out, err = run(capsys, "--library", lib_dir, "search", "zzyzx")
     assert code == EXIT_NOTHING and out.startswith("0 hits")
     code, _, err = run(capsys, "--library", lib_dir, "search", "Agadz")
-    assert code == EXIT_NOTHING and "did you mean: agadez" in err
+    assert code == EXIT_NOTHING and "did you mean: Agadez" in err
 
 
 def test_show_by_prefix_and_missing(capsys: pytest.CaptureFixture[str], lib_dir: str) -> None:

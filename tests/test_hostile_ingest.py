@@ -186,7 +186,9 @@ def test_export_and_app_work_with_network_blocked(
             app.search_for("agadez")
             for _ in range(50):
                 await pilot.pause(0.1)
-                results = app.query_one(ResultsList).results
+                # The main screen may not be mounted yet on a slow machine.
+                lists = app.screen.query(ResultsList)
+                results = lists.first().results if lists else None
                 if results is not None and results.query == "agadez":
                     break
             assert app.query_one(ResultsList).results.total == 5

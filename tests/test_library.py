@@ -178,4 +178,52 @@ def test_did_you_mean(bare_library: Library, seed_paths: list[Path]) -> None:
     bare_library.add_paths(seed_paths)
     result = bare_library.search("Agadz")
     assert result.total == 0
-    assert result.suggestion == "agadez"
+    assert result.suggestion == "Agadez"
+    # The body is stemmed; the suggestion is still a word, not a stem, and the
+    # rest of the query is kept as typed.
+    result = bare_library.search("withdrawl NOT niamey")
+    assert result.total == 0
+    assert result.suggestion == "withdrawal NOT niamey"
+
+
+def test_fuzzy_terms_count_a_swapped_pair_as_one_edit(
+    bare_library: Library, seed_paths: list[Path]
+) -> None:
+    bare_library.add_paths(seed_paths)
+    assert bare_library.search("agdaez~").total == bare_library.search("agadez").total > 0
+    # The typed word is also compared as stemmed with the stemmed index terms.
+    assert bare_library.search("withdrawls~").total == bare_library.search("withdrawal").total
+
+
+def test_bulk_add_pipeline_extracts_stores_and_indexes_everything(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large add runs through the extraction pool, several writer processes and
+    several commits (thresholds lowered so a small corpus reaches them)."""
+    import json
+
+    from fieldbrief.search import indexfmt
+    from fieldbrief.search import library as library_module
+
+    monkeypatch.setenv("FIELDBRIEF_WORKERS", "2")
+    monkeypatch.setattr(library_module, "READ_PIECE", 30)
+    monkeypatch.setattr(library_module, "COMMIT_EVERY", 200)
+    monkeypatch.setattr(indexfmt, "BIG_BATCH", 100)
+    bundle = tmp_path / "bundle.jsonl"
+    with bundle.open("w", encoding="utf-8") as handle:
+        for n in range(450):
+            body = f"Officials in Niamey said {n + 2} drones left the base. Marker{n} here."
+            handle.write(json.dumps({"id": n, "title": f"Story {n}", "body": body}) + "\n")
+    library = Library.open(tmp_path / "lib", seed=False)
+    report = library.add_paths([bundle])
+    assert (report.added, report.unchanged, report.skipped) == (450, 0, [])
+    assert library.doc_count() == 450
+    assert library.store.unindexed_count() == 0
+    assert library.search("marker449").total == 1
+    assert library.search("place:niamey").total == 450
+    article, facts = library.get(library.search("marker7").hits[0].id) or (None, [])
+    assert article is not None and ("place", "Niamey") in {(f.kind, f.value) for f in facts}
+    folder = library.current_index_dir()
+    assert folder is not None and len(list(folder.glob("*.seg"))) >= 2
+    assert library.add_paths([bundle]).unchanged == 450
+    library.close()
