@@ -17,6 +17,7 @@ from typing import Any
 from whoosh import highlight, qparser, query, sorting
 from whoosh.qparser.dateparse import DateParserPlugin
 
+from .datefilter import split_date_filter
 from .fuzzy import quicken, rewrite, suggest
 from .results import Hit, SearchResults
 
@@ -110,7 +111,14 @@ def _normalise_dates(text: str) -> str:
             return f"date:[{stamp} to]"
         return f"date:[to {stamp}]"
 
-    return _YEAR_COMPARISON.sub(repl, text)
+    text = _YEAR_COMPARISON.sub(repl, text)
+    # Whoosh's date parser reads "1987-03-01" as the year 1987 alone; the
+    # compact form "19870301" it reads as the day.
+    return _DATE_RANGE.sub(lambda m: _ISO_DAY.sub(r"\1\2\3", m.group(0)), text)
+
+
+_DATE_RANGE = re.compile(r"\bdate:[\[{][^\]}]*[\]}]")
+_ISO_DAY = re.compile(r"\b(\d{4})-(\d{2})(?:-(\d{2}))?\b")
 
 
 def _contains_error(q: Any) -> bool:
@@ -208,9 +216,19 @@ def run_search(
     reverse = False
     if sort == "date":
         sortedby = [sorting.FieldFacet("day", reverse=True), sorting.ScoreFacet()]
+    searched, allowed = split_date_filter(searcher.reader(), parsed)
+    if allowed is not None and not allowed:
+        # Whoosh reads an empty filter as no filter at all.
+        searched = query.NullQuery
     try:
         results = searcher.search_page(
-            parsed, page, pagelen=limit, sortedby=sortedby, reverse=reverse, terms=True
+            searched,
+            page,
+            pagelen=limit,
+            sortedby=sortedby,
+            reverse=reverse,
+            terms=True,
+            filter=None if allowed is None else set(allowed),
         )
     except Exception as exc:
         fallback = f"query failed ({_reason(exc)}); searched for the words instead"
@@ -220,6 +238,7 @@ def run_search(
                 query=text, hits=[], total=0, sort=sort, page=page, fallback=fallback
             )
         results = searcher.search_page(parsed, page, pagelen=limit, sortedby=sortedby, terms=True)
+    total = results.total if allowed is None else _count_allowed(searcher, searched, allowed)
     results.results.fragmenter = highlight.ContextFragmenter(maxchars=240, surround=70)
     results.results.formatter = _MarkerFormatter()
 
@@ -251,7 +270,7 @@ def run_search(
             )
         )
     # Only when nothing was found: correcting costs more than the search itself.
-    suggestion = _suggest(searcher, cleaned) if results.total == 0 and not fallback else None
+    suggestion = _suggest(searcher, cleaned) if total == 0 and not fallback else None
     terms = (
         sorted(
             {
@@ -266,7 +285,7 @@ def run_search(
     return SearchResults(
         query=text,
         hits=hits,
-        total=results.total,
+        total=total,
         sort=sort,
         page=page,
         fallback=fallback,
@@ -274,6 +293,14 @@ def run_search(
         terms=terms,
         elapsed_ms=(time.perf_counter() - started) * 1000,
     )
+
+
+def _count_allowed(searcher: Any, q: Any, allowed: frozenset[int]) -> int:
+    """Matches of ``q`` inside ``allowed``: Whoosh's own count ignores a filter
+    when matched terms are recorded (``terms=True``)."""
+    if isinstance(q, query.Every):
+        return len(allowed)
+    return sum(1 for docnum in searcher.docs_for_query(q) if docnum in allowed)
 
 
 def _lead(body: str, limit: int = 200) -> str:

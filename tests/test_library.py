@@ -144,6 +144,13 @@ def test_query_features(bare_library: Library, seed_paths: list[Path]) -> None:
     assert search("source:reuters").total == 1
     assert search("date:[2023-09-01 to 2023-12-31]").total == 3
     assert search("date:>2024").total == 1
+    # ISO days inside a range (Whoosh alone reads "2023-09-01" as all of 2023).
+    september = search("date:[2023-09-01 to 2023-09-30] troops")
+    assert september.total == 3 and {str(h.date) for h in september.hits} == {"2023-09-08"}
+    assert search("date:[2023-09-09 to 2024-05-19] troops").total == 0
+    assert search("date:[2004 to 2005] troops").hits == []
+    assert search("date:>2024-03 troops").total == 1
+    assert search("date:[2023 to] OR niger").total == 5  # a range inside OR is not a filter
     assert search("agadez NOT niamey").total < 5
     assert search("repos*").total >= 2
     assert search("bazom~").total == 3

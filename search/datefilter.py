@@ -1,0 +1,98 @@
+"""Date ranges answered from the per-document ``day`` column.
+
+Whoosh answers ``date:[a to b]`` by reading the postings of every tiered
+numeric term in the range and materialising the matching documents, twice per
+search (once more to count). On a 22k-article library a month of 1987 Reuters
+(20,000 articles) cost 130 ms per search. The ``day`` column holds one number
+per document; reading it once per index reader and keeping it as an array
+makes any range a scan of that array, and the documents of a range typed again
+(the next keystroke) come from a small cache.
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from array import array
+from collections import OrderedDict
+from datetime import date, datetime
+from typing import Any
+
+from whoosh import query
+
+EPOCH = date(1970, 1, 1)
+
+_days: weakref.WeakKeyDictionary[Any, array[int]] = weakref.WeakKeyDictionary()
+_ranges: weakref.WeakKeyDictionary[Any, OrderedDict[tuple[int, int], frozenset[int]]] = (
+    weakref.WeakKeyDictionary()
+)
+_lock = threading.Lock()
+_RANGES_KEPT = 16
+
+
+def _day(value: datetime | None, default: int) -> int:
+    if value is None:
+        return default
+    return max(1, (value.date() - EPOCH).days)
+
+
+def day_span(node: Any) -> tuple[int, int] | None:
+    """The inclusive day numbers of a ``date:`` range query, or None."""
+    if not isinstance(node, query.DateRange) or node.fieldname != "date":
+        return None
+    lo = _day(node.startdate, 1)  # day 0 is "undated": never inside a range
+    hi = _day(node.enddate, 2**32 - 1)
+    if node.startexcl and node.startdate is not None:
+        lo += 1
+    if node.endexcl and node.enddate is not None:
+        hi -= 1
+    return lo, hi
+
+
+def _day_column(reader: Any) -> array[int]:
+    with _lock:
+        found = _days.get(reader)
+    if found is None:
+        found = array("I", reader.column_reader("day"))
+        with _lock:
+            _days[reader] = found
+    return found
+
+
+def docs_in_span(reader: Any, span: tuple[int, int]) -> frozenset[int]:
+    """Document numbers dated within ``span`` (inclusive day numbers)."""
+    with _lock:
+        cache = _ranges.setdefault(reader, OrderedDict())
+        hit = cache.get(span)
+        if hit is not None:
+            cache.move_to_end(span)
+            return hit
+    lo, hi = span
+    docs = frozenset(n for n, day in enumerate(_day_column(reader)) if lo <= day <= hi)
+    with _lock:
+        cache[span] = docs
+        while len(cache) > _RANGES_KEPT:
+            cache.popitem(last=False)
+    return docs
+
+
+def split_date_filter(reader: Any, q: Any) -> tuple[Any, frozenset[int] | None]:
+    """Take the ``date:`` ranges out of a query's top-level AND as a document filter.
+
+    Returns the rest of the query (``Every()`` when the ranges were all of it)
+    and the documents the ranges allow, or the query unchanged and None when
+    it has no top-level date range.
+    """
+    parts = list(q.subqueries) if isinstance(q, query.And) else [q]
+    spans = [day_span(p) for p in parts]
+    if not any(spans):
+        return q, None
+    allowed: frozenset[int] | None = None
+    for span in spans:
+        if span is not None:
+            docs = docs_in_span(reader, span)
+            allowed = docs if allowed is None else allowed & docs
+    rest = [p for p, span in zip(parts, spans, strict=True) if span is None]
+    if not rest:
+        return query.Every(), allowed
+    return (rest[0] if len(rest) == 1 else query.And(rest)), allowed
