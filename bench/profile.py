@@ -128,6 +128,8 @@ def main() -> int:
             "raw",
             "--rate",
             "200",
+            # Whoosh's writer processes and the extraction pool do most of the work.
+            "--subprocesses",
             "-o",
             str(raw),
             "--",

@@ -34,7 +34,7 @@ from .ingest import Problem, iter_input_files, iter_read
 from .locations import LibraryPaths, library_at
 from .model import Article, Fact
 from .parallel import extract_stream
-from .query import SearchResults, run_search
+from .query import SearchResults, count_matches, run_search
 from .store import Store
 
 Progress = Callable[[int, int, str], None]
@@ -528,7 +528,9 @@ class Library:
         sort: str = "relevance",
         snippets: int = 20,
         page: int = 1,
+        count: bool = True,
     ) -> SearchResults:
+        """One page of hits; ``count=False``: see :func:`~.query.run_search`."""
         with self._index_lock:
             searcher = self.searcher()
             return run_search(
@@ -539,7 +541,13 @@ class Library:
                 snippets=snippets,
                 page=page,
                 expand=self.expand_aliases,
+                count=count,
             )
+
+    def count(self, query: str) -> int:
+        """How many articles ``query`` matches (the exact ``total`` of :meth:`search`)."""
+        with self._index_lock:
+            return count_matches(self.searcher(), query, expand=self.expand_aliases)
 
     # --- facts across articles -------------------------------------------------
 

@@ -49,6 +49,8 @@ class SearchResults:
     suggestion: str | None = None
     terms: list[str] = field(default_factory=list)
     elapsed_ms: float = 0.0
+    total_exact: bool = True
+    """False when ``total`` only counts the hits collected so far (``count=False``)."""
 
     def to_json(self) -> dict[str, Any]:
         return {

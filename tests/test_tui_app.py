@@ -87,6 +87,50 @@ def test_typing_a_query_shows_results(library_path: Path) -> None:
     run(library_path, scenario)
 
 
+def test_page_shows_before_the_total_is_counted(
+    library_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A page full of hits is shown at once; the exact total follows."""
+    from fieldbrief.tui import app as app_module
+    from fieldbrief.tui import results as results_module
+
+    monkeypatch.setattr(app_module, "PAGE_SIZE", 3)
+    monkeypatch.setattr(results_module, "PAGE_SIZE", 3)
+    shown: list[tuple[int, bool]] = []
+
+    async def scenario(app: FieldbriefApp, pilot: Pilot) -> None:
+        original = app._search_done
+
+        def record(generation, results, append, ms):  # type: ignore[no-untyped-def]
+            shown.append((results.total, results.total_exact))
+            original(generation, results, append, ms)
+
+        app._search_done = record  # type: ignore[method-assign]
+        library = app.library
+        assert library is not None
+        real_count = library.count
+        counts: list[str] = []
+
+        def count(query: str) -> int:
+            counts.append(query)
+            return real_count(query)
+
+        library.count = count  # type: ignore[method-assign]
+        await search(pilot, "Agadez")
+        listing = app.query_one(ResultsList)
+        assert shown[-1] == (3, False)  # the page came before the count
+        assert listing.results is not None and listing.results.total == 7
+        assert listing.results.total_exact and listing.has_more
+        assert "7 hits · showing 3" in str(app.query_one("#results-status", Static).render())
+        await pilot.press("tab")  # the results list
+        await pilot.press("end")
+        await settle(pilot)
+        assert len(listing.hits) == 7 and not listing.has_more
+        assert counts == ["Agadez"]  # later pages reuse the count
+
+    run(library_path, scenario)
+
+
 def test_stale_results_are_dropped(library_path: Path) -> None:
     async def scenario(app: FieldbriefApp, pilot: Pilot) -> None:
         app.run_search("Niamey")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import time
 from contextlib import suppress
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -19,6 +20,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.css.query import NoMatches
 from textual.events import Resize
 from textual.widget import Widget
 from textual.widgets import Footer, Input, Static
@@ -322,17 +324,40 @@ class FieldbriefApp(App[None]):
         self._search(query, self.sort, page, self._search_generation)
 
     @work(thread=True, exclusive=True, group="search")
-    def _search(self, query: str, sort: str, page: int, generation: int) -> None:
+    def _search(
+        self, query: str, sort: str, page: int, generation: int, count: bool = True
+    ) -> None:
         started = time.perf_counter()
+        library = self.library
+        assert library is not None
         try:
-            results = self.library.search(query, limit=PAGE_SIZE, sort=sort, page=page)  # type: ignore[union-attr]
+            # The page first; counting every match can take as long again on a
+            # large library, so it follows as a second step.
+            results = library.search(query, limit=PAGE_SIZE, sort=sort, page=page, count=False)
         except Exception as exc:
             self.call_from_thread(self._search_failed, generation, exc)
             return
         elapsed = (time.perf_counter() - started) * 1000
-        if get_current_worker().is_cancelled and generation != self._search_generation:
+        worker = get_current_worker()
+        if worker.is_cancelled and generation != self._search_generation:
             return
         self.call_from_thread(self._search_done, generation, results, page > 1, elapsed)
+        if results.total_exact or not count or worker.is_cancelled:
+            return
+        try:
+            total = library.count(query)
+        except Exception:
+            return
+        if not worker.is_cancelled:
+            self.call_from_thread(self._count_done, generation, query, total)
+
+    def _count_done(self, generation: int, query: str, total: int) -> None:
+        results = self.results
+        if generation != self._search_generation or results is None or results.query != query:
+            return
+        self.results = replace(results, total=total, total_exact=True)
+        self.query_one(ResultsList).set_total(total)
+        self._update_status()
 
     @work(thread=True, exclusive=True, group="stories")
     def _group_stories(self, article_ids: list[str], generation: int) -> None:
@@ -363,6 +388,14 @@ class FieldbriefApp(App[None]):
         if generation != self._search_generation:
             return
         self.last_search_ms = ms
+        previous = self.results
+        if (
+            append
+            and previous is not None
+            and previous.total_exact
+            and previous.query == results.query
+        ):
+            results = replace(results, total=previous.total, total_exact=True)
         self.results = results
         listing = self.query_one(ResultsList)
         listing.show_results(results, ov.story_index(self.overview), append=append)
@@ -387,7 +420,11 @@ class FieldbriefApp(App[None]):
             return
         self._search_generation += 1
         self._search(
-            self.results.query, self.sort, listing.loaded_pages + 1, self._search_generation
+            self.results.query,
+            self.sort,
+            listing.loaded_pages + 1,
+            self._search_generation,
+            count=not self.results.total_exact,
         )
 
     def _update_status(self) -> None:
@@ -396,6 +433,9 @@ class FieldbriefApp(App[None]):
         if results is None:
             return
         total = results.total
+        if not results.total_exact:
+            self._set_status(f"{total:,}+ hits · counting… · by {self.sort} (s)")
+            return
         noun = "hit" if total == 1 else "hits"
         shown = f" · showing {len(listing.hits)}" if total > len(listing.hits) else ""
         self._set_status(f"{total:,} {noun}{shown} · by {self.sort} (s)")
@@ -516,7 +556,12 @@ class FieldbriefApp(App[None]):
             return
         self.article, self.facts = found
         terms = self.results.terms if self.results else []
-        pane.show_article(self.article, self.facts, terms, focus_span=focus_span, scroll_y=scroll_y)
+        try:
+            pane.show_article(
+                self.article, self.facts, terms, focus_span=focus_span, scroll_y=scroll_y
+            )
+        except NoMatches:
+            return  # the app is closing and the pane's widgets are already gone
         self._show_facts()
         if focus:
             self.query_one(ArticleBody).focus()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import ClassVar
 
 from textual.binding import Binding, BindingType
@@ -73,7 +73,11 @@ class ResultsList(OptionList):
 
     @property
     def has_more(self) -> bool:
-        return self.results is not None and len(self.hits) < self.results.total
+        results = self.results
+        if results is None:
+            return False
+        # While the total is still being counted, a full page may have more.
+        return len(self.hits) < results.total or not results.total_exact
 
     def show_results(
         self, results: SearchResults, story_of: dict[str, int] | None = None, append: bool = False
@@ -86,6 +90,14 @@ class ResultsList(OptionList):
         if not append:
             self.expanded.clear()
         self.loading_more = False
+        self._rebuild(keep)
+
+    def set_total(self, total: int) -> None:
+        """The exact number of hits, counted after the page was shown."""
+        if self.results is None:
+            return
+        self.results = replace(self.results, total=total, total_exact=True)
+        keep = self.highlighted_option.id if self.highlighted_option else None
         self._rebuild(keep)
 
     def set_story_index(self, story_of: dict[str, int]) -> None:
@@ -130,7 +142,9 @@ class ResultsList(OptionList):
                     Option(Content.styled(label, "italic $text-muted"), id=f"story:{story}")
                 )
         if self.has_more and self.results is not None:
-            remaining = self.results.total - len(self.hits)
+            remaining = (
+                self.results.total - len(self.hits) if self.results.total_exact else PAGE_SIZE
+            )
             options.append(
                 Option(
                     Content.styled(
