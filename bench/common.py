@@ -56,9 +56,26 @@ def dir_bytes(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
 
 
+def vm_hwm_kb(pid: int | str = "self") -> int | None:
+    """Peak RSS of one process's own memory (``VmHWM``), in KiB.
+
+    Not ``ru_maxrss``: Linux carries the launching process's peak across
+    ``exec``, so a small command started by a large benchmark runner reports
+    the runner's RSS (a 125 MB ``fieldbrief add`` showed as 345 MB).
+    """
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except (OSError, ValueError):
+        return None
+    return None
+
+
 def self_rss_mb() -> dict[str, float]:
-    """Peak RSS of this process and of its largest reaped child (Linux: KiB)."""
-    me = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    """Peak RSS of this process and of its largest reaped (forked) child."""
+    own = vm_hwm_kb()
+    me = (own if own is not None else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss) / 1024
     kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return {"peak_rss_mb": round(me, 1), "peak_rss_children_mb": round(kids, 1)}
 
@@ -71,10 +88,12 @@ def run_timed(
         started = time.perf_counter()
         proc = subprocess.Popen(argv, stdout=out, stderr=err, env=env, stdin=subprocess.DEVNULL)
         deadline = started + timeout
+        hwm = 0
         while True:
             pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
             if pid:
                 break
+            hwm = max(hwm, vm_hwm_kb(proc.pid) or 0)
             if time.perf_counter() > deadline:
                 proc.kill()
                 pid, status, usage = os.wait4(proc.pid, 0)
@@ -87,7 +106,9 @@ def run_timed(
         return {
             "wall_s": round(wall, 4),
             "rc": proc.returncode,
-            "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),
+            # The command's own peak (children it forks are in the step's own
+            # report); ru_maxrss would include this runner's RSS (see vm_hwm_kb).
+            "peak_rss_mb": round((hwm or usage.ru_maxrss) / 1024, 1),
             "user_s": round(usage.ru_utime, 3),
             "sys_s": round(usage.ru_stime, 3),
             "stdout": out.read().decode("utf-8", "replace"),
