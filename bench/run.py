@@ -423,9 +423,13 @@ def targets(report: dict[str, Any]) -> list[dict[str, Any]]:
         )
         rss = [
             res.get("build_summary", {}).get("peak_rss_mb"),
+            # the extraction workers and Whoosh's writer processes of the add
+            _dig(res, ("build", "peak_rss_children_mb")),
             _dig(res, ("queries", "process", "peak_rss_mb")),
             _dig(res, ("cli_search", "peak_rss_mb")),
             _dig(res, ("app", "as_shipped", "process", "peak_rss_mb")),
+            _dig(res, ("incremental", "1", "cli_peak_rss_mb")),
+            _dig(res, ("incremental", "100", "cli_peak_rss_mb")),
         ]
         check(
             f"{label}: peak RSS, any step (MB)",

@@ -355,6 +355,33 @@ def writer_for(ix: Any, batch_size: int, *, procs: int | None = None) -> Any:
 BIG_BATCH = 2000
 """Batches at least this large are written by several processes."""
 
+MAX_SEGMENTS = 8
+"""Segments an index may keep; a commit beyond this merges the smallest ones."""
+
+
+def bounded_merge(writer: Any, segments: list[Any]) -> list[Any]:
+    """Whoosh's merge policy, with a ceiling on the number of segments.
+
+    Whoosh merges only tiny segments (tens of documents), so a library built
+    by many mid-sized adds would collect segments without end, and every
+    query pays per segment. Past ``MAX_SEGMENTS`` the smallest segments are
+    merged into the one being written: the cost follows the small ones, never
+    a rewrite of the whole index.
+    """
+    from whoosh.reading import SegmentReader
+    from whoosh.writing import MERGE_SMALL
+
+    kept: list[Any] = MERGE_SMALL(writer, segments)
+    if len(kept) < MAX_SEGMENTS:  # the commit adds at least one more
+        return kept
+    ordered = sorted(kept, key=lambda segment: segment.doc_count_all())
+    surplus = len(ordered) - MAX_SEGMENTS + 1
+    for segment in ordered[:surplus]:
+        reader = SegmentReader(writer.storage, writer.schema, segment)
+        writer.add_reader(reader)
+        reader.close()
+    return ordered[surplus:]
+
 
 class _SegmentLengths:
     """Per-document field lengths of the segment being flushed, read once per field.

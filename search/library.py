@@ -415,7 +415,7 @@ class Library:
             try:
                 for old in deleted:
                     writer.delete_by_term("id", old)
-                writer.commit()
+                writer.commit(mergetype=indexfmt.bounded_merge)
             except BaseException:
                 writer.cancel()
                 raise
@@ -467,7 +467,7 @@ class Library:
                     progress,
                     "indexing",
                 )
-                writer.commit()
+                writer.commit(mergetype=indexfmt.bounded_merge)
             except BaseException:
                 writer.cancel()
                 raise
@@ -488,7 +488,7 @@ class Library:
             ids = _write_documents(
                 writer.add_document, self.store.iter_all(), total, progress, "rebuilding"
             )
-            writer.commit()
+            writer.commit(mergetype=indexfmt.bounded_merge)
         except BaseException:
             writer.cancel()
             shutil.rmtree(target, ignore_errors=True)

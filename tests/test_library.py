@@ -250,3 +250,41 @@ def test_search_without_counting_then_count(bare_library: Library, seed_paths: l
     assert bare_library.count("date:[2023-09-01 to 2023-09-30] troops") == 3
     assert bare_library.count("date:[2004 to 2005] troops") == 0
     assert bare_library.count("") == 0
+
+
+def test_segments_stay_bounded_over_many_adds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Whoosh alone merges only tiny segments; 40-article adds would each leave one."""
+    import json
+
+    from fieldbrief.search import indexfmt
+
+    def segments(library: Library) -> int:
+        folder = library.current_index_dir()
+        assert folder is not None
+        return len(list(folder.glob("*.seg")))
+
+    def add_batches(library: Library, batches: int) -> None:
+        for n in range(batches):
+            bundle = tmp_path / f"{library.paths.root.name}-{n}.jsonl"
+            lines = [
+                json.dumps({"id": k, "title": f"Story {n}-{k}", "body": f"Word{n}x{k} in Agadez."})
+                for k in range(40)
+            ]
+            bundle.write_text("\n".join(lines) + "\n", "utf-8")
+            library.add_paths([bundle])
+
+    unbounded = Library.open(tmp_path / "unbounded", seed=False, fact_extractor=no_facts)
+    monkeypatch.setattr(indexfmt, "MAX_SEGMENTS", 1000)
+    add_batches(unbounded, 6)
+    assert segments(unbounded) == 6
+    unbounded.close()
+
+    monkeypatch.setattr(indexfmt, "MAX_SEGMENTS", 3)
+    library = Library.open(tmp_path / "bounded", seed=False, fact_extractor=no_facts)
+    add_batches(library, 6)
+    assert segments(library) <= 3
+    assert library.search("agadez").total == 240
+    assert library.search("word5x39").total == library.search("word0x0").total == 1
+    library.close()
