@@ -14,19 +14,16 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from whoosh import highlight, qparser, query, sorting
+from whoosh import qparser, query, sorting
 from whoosh.qparser.dateparse import DateParserPlugin
 
 from .datefilter import split_date_filter
 from .fuzzy import quicken, rewrite, suggest
 from .results import Hit, SearchResults
+from .snippets import snippet as make_snippet
+from .snippets import term_pattern
 
-__all__ = ["Hit", "SearchResults", "run_search", "split_markers"]
-
-SNIPPET_OPEN = "\x02"
-SNIPPET_CLOSE = "\x03"
-"""Markers around matched words inside a snippet. Both are control characters
-that ingest strips from article text, so content can never forge them."""
+__all__ = ["Hit", "SearchResults", "count_matches", "run_search"]
 
 FIELD_ALIASES = {
     "person": ["people", "who"],
@@ -38,32 +35,6 @@ FIELD_ALIASES = {
 
 AliasExpander = Callable[[str, str], list[str]]
 """expand(field, text) -> other names for the same entity (for person:/org:/place:)."""
-
-
-class _MarkerFormatter(highlight.Formatter):
-    between = " … "
-
-    def format_token(self, text: str, token: Any, replace: bool = False) -> str:
-        return f"{SNIPPET_OPEN}{highlight.get_text(text, token, replace)}{SNIPPET_CLOSE}"
-
-
-def split_markers(marked: str) -> tuple[str, list[tuple[int, int]]]:
-    """Remove snippet markers, returning the text and the highlighted spans."""
-    out: list[str] = []
-    spans: list[tuple[int, int]] = []
-    length = 0
-    start = -1
-    for part in re.split(f"([{SNIPPET_OPEN}{SNIPPET_CLOSE}])", marked):
-        if part == SNIPPET_OPEN:
-            start = length
-        elif part == SNIPPET_CLOSE:
-            if start >= 0:
-                spans.append((start, length))
-            start = -1
-        else:
-            out.append(part)
-            length += len(part)
-    return "".join(out), spans
 
 
 def make_parser(schema: Any) -> qparser.QueryParser:
@@ -287,8 +258,6 @@ def run_search(
         total = _count(searcher, searched, allowed)
     else:
         total, exact = collected, False
-    results.fragmenter = highlight.ContextFragmenter(maxchars=240, surround=70)
-    results.formatter = _MarkerFormatter()
     page_hits = results[(page - 1) * limit : window]
 
     hits: list[Hit] = []
@@ -297,11 +266,14 @@ def run_search(
         body = stored.get("body", "")
         snippet, spans = "", list[tuple[int, int]]()
         if i < snippets:
-            try:
-                marked = hit.highlights("body", top=2)
-            except Exception:
-                marked = ""
-            snippet, spans = split_markers(" ".join(marked.split())) if marked else ("", [])
+            # The words this article matched (fuzzy and wildcard terms expanded),
+            # as stems; a title match is shown where the body uses the word too.
+            matched = {
+                t.decode("utf-8") if isinstance(t, bytes) else str(t)
+                for f, t in hit.matched_terms()
+                if f in ("title", "body")
+            }
+            snippet, spans = make_snippet(body, term_pattern(matched))
         if not snippet:
             snippet = _lead(body)
         stamp = stored.get("date")

@@ -15,6 +15,7 @@ from textual.message import Message
 from textual.widgets import Input, Markdown, Static
 
 from fieldbrief.search.model import Article, Fact
+from fieldbrief.search.snippets import term_pattern
 
 from .safe import one_line, plain
 
@@ -30,15 +31,6 @@ Span = tuple[int, int]
 
 def paragraph_spans(body: str) -> list[Span]:
     return [(m.start(), m.end()) for m in _PARAGRAPH.finditer(body)]
-
-
-def term_pattern(terms: Iterable[str]) -> re.Pattern[str] | None:
-    words = sorted({t.strip() for t in terms if t and t.strip() and not t.startswith("*")}, key=len)
-    if not words:
-        return None
-    # Index terms are stems ("troop"), so match them as word prefixes.
-    alternation = "|".join(re.escape(w) for w in reversed(words))
-    return re.compile(rf"\b(?:{alternation})\w*", re.I)
 
 
 def find_all(body: str, needle: str) -> list[Span]:

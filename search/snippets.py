@@ -1,0 +1,94 @@
+"""Snippets: the passages of an article around the words a query matched.
+
+The index holds stems ("troop", "technolog"), so a matched term is found in the
+text as a word beginning with it. Doing this with one regular expression per
+hit replaced Whoosh's highlighter, which re-tokenised and re-stemmed every
+article body in Python and was half of all query time on a small library.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+Span = tuple[int, int]
+
+SNIPPET_CHARS = 240
+"""Longest passage in a snippet."""
+LEAD_IN = 70
+"""Characters of context kept before the first matched word of a passage."""
+BETWEEN = " … "
+
+
+def term_pattern(terms: Iterable[str]) -> re.Pattern[str] | None:
+    """Words starting with any of ``terms`` (index stems), case-insensitively."""
+    words = sorted({t.strip() for t in terms if t and t.strip() and not t.startswith("*")}, key=len)
+    if not words:
+        return None
+    # Longest first, so "oilfield" is not cut short at "oil".
+    alternation = "|".join(re.escape(w) for w in reversed(words))
+    return re.compile(rf"\b(?:{alternation})\w*", re.I)
+
+
+def _passage(text: str, first: int) -> Span:
+    """A passage of at most SNIPPET_CHARS around the match at ``first``, cut at spaces."""
+    start = max(0, first - LEAD_IN)
+    if start:
+        space = text.find(" ", start, first)
+        start = space + 1 if space >= 0 else first
+    end = min(len(text), start + SNIPPET_CHARS)
+    if end < len(text):
+        space = text.rfind(" ", first, end)
+        end = space if space > first else end
+    return start, end
+
+
+def snippet(
+    text: str, pattern: re.Pattern[str] | None, passages: int = 2
+) -> tuple[str, list[Span]]:
+    """The best ``passages`` passages of ``text`` (most matched words, then earliest),
+    in text order, with whitespace collapsed; and the matched words' spans in it.
+
+    Returns ``("", [])`` when nothing matches.
+    """
+    if pattern is None:
+        return "", []
+    matches = [(m.start(), m.end()) for m in pattern.finditer(text)]
+    if not matches:
+        return "", []
+    candidates: list[tuple[int, int, Span]] = []
+    for i, (first, _) in enumerate(matches):
+        start, end = _passage(text, first)
+        inside = sum(1 for s, e in matches[i:] if e <= end)
+        candidates.append((-inside, start, (start, end)))
+    chosen: list[Span] = []
+    for _, _, span in sorted(candidates):
+        if all(span[1] <= s or span[0] >= e for s, e in chosen):
+            chosen.append(span)
+            if len(chosen) == passages:
+                break
+    chosen.sort()
+    out: list[str] = []
+    spans: list[Span] = []
+    length = 0
+    for n, (start, end) in enumerate(chosen):
+        if n:
+            out.append(BETWEEN)
+            length += len(BETWEEN)
+        # Words joined by single spaces; a match never contains whitespace, so
+        # each lies inside one word and keeps its offset within it.
+        words = [(m.start(), m.group()) for m in re.finditer(r"\S+", text[start:end])]
+        inner = [(s - start, e - start) for s, e in matches if start <= s and e <= end]
+        k = 0
+        for w, (offset, word) in enumerate(words):
+            if w:
+                out.append(" ")
+                length += 1
+            while k < len(inner) and inner[k][0] < offset + len(word):
+                s, e = inner[k]
+                if s >= offset:
+                    spans.append((length + s - offset, length + e - offset))
+                k += 1
+            out.append(word)
+            length += len(word)
+    return "".join(out), spans

@@ -1,0 +1,45 @@
+"""Snippets cut around the matched words, with exact highlight offsets."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from fieldbrief.search.snippets import SNIPPET_CHARS, snippet, term_pattern
+
+
+def test_passages_with_most_matches_in_text_order() -> None:
+    filler = "Nothing to see in this sentence at all. " * 12
+    body = (
+        f"Troops arrived.\n\n{filler}The troops left Niamey;  troop   numbers fell.\n{filler}"
+        "Another troop was sent."
+    )
+    text, spans = snippet(body, term_pattern(["troop"]))
+    # The passage with two matches, then the earliest of those with one.
+    assert [text[s:e] for s, e in spans] == ["Troops", "troops", "troop"]
+    assert " … " in text and "  " not in text and "\n" not in text
+    first, second = text.split(" … ")
+    assert first.startswith("Troops arrived.") and "troops left Niamey; troop numbers" in second
+    assert "Another" not in text
+    assert max(len(first), len(second)) <= SNIPPET_CHARS
+
+
+def test_no_match_and_no_terms() -> None:
+    assert snippet("Nothing here.", term_pattern(["troop"])) == ("", [])
+    assert term_pattern([]) is None and snippet("Troops.", None) == ("", [])
+
+
+def test_longer_terms_win_and_metacharacters_are_literal() -> None:
+    pattern = term_pattern(["oil", "oilfield", "a+b"])
+    assert pattern is not None
+    text, spans = snippet("The oilfields and aab oil.", pattern)
+    assert [text[s:e] for s, e in spans] == ["oilfields", "oil"]
+
+
+@given(
+    st.lists(st.sampled_from(["troop", "Troops", "x", "\n\n", "  ", "Niamey,", "é"]), max_size=200)
+)
+def test_spans_always_point_at_matches(words: list[str]) -> None:
+    text, spans = snippet(" ".join(words), term_pattern(["troop"]))
+    assert all(text[s:e].lower().startswith("troop") for s, e in spans)
+    assert bool(spans) == bool(text)
