@@ -85,7 +85,7 @@ def step_facts(args: argparse.Namespace) -> dict[str, Any]:
         return {"skipped": f"facts not available ({reason})"}
     from fieldbrief.search.facts.tokenize import sentences
     from fieldbrief.search.library import default_fact_extractor
-    from fieldbrief.search.parallel import extract_facts_parallel, worker_count
+    from fieldbrief.search.parallel import extract_stream, worker_count
 
     articles = read_all(args.paths)
     extractor = default_fact_extractor()
@@ -116,7 +116,8 @@ def step_facts(args: argparse.Namespace) -> dict[str, Any]:
     if not args.sample_only:
         t = time.perf_counter()
         # The pool, as a bulk add runs it (FIELDBRIEF_WORKERS processes).
-        extract_facts_parallel(articles, extractor, use_pool=True)
+        for _ in extract_stream(articles, extractor, use_pool=True):
+            pass
         full = time.perf_counter() - t
         out.update(
             {
@@ -188,8 +189,6 @@ def instrument() -> _Timers:
     # are the main process's own phases, and "waiting for facts" is what the
     # main process spent blocked on the extraction workers.
     timers.wrap_iter(library, "iter_read", "ingest")
-    timers.wrap(library, "read_path", "ingest")  # older library versions
-    timers.wrap(library, "extract_facts_parallel", "facts")  # older library versions
     timers.wrap_iter(library, "extract_stream", "facts_wait")
     timers.wrap(library.Library, "sync_index", "whoosh_sync_index")
     timers.wrap(store.Store, "put", "sqlite_put")

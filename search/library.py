@@ -52,6 +52,11 @@ STORE_CHUNK = 100
 COMMIT_EVERY = 100_000
 """A long add commits the index this often, so others see progress and a kill loses less."""
 
+INDEX_BUSY = (
+    "another fieldbrief process is writing this library's index; the new "
+    "articles are saved and will be indexed by the next run"
+)
+
 OVERVIEW_FULL_LIMIT = 3000
 """Libraries up to this size get a full library-wide resolution of facts."""
 
@@ -384,19 +389,18 @@ class Library:
                         writer.add_document(**indexfmt.document(article, article_facts))
                         written.append(article.id)
                     if len(written) >= COMMIT_EVERY:
-                        self._commit(writer, written)
-                        writer, written = None, []
+                        # _commit cancels the writer itself if the commit fails.
+                        committing, writer = writer, None
+                        self._commit(committing, written)
+                        written = []
             if writer is not None:
-                self._commit(writer, written)
-                writer = None
+                committing, writer = writer, None
+                self._commit(committing, written)
         finally:
             if writer is not None:
                 writer.cancel()
         if busy:
-            raise LibraryError(
-                "another fieldbrief process is writing this library's index; the new "
-                "articles are saved and will be indexed by the next run"
-            )
+            raise LibraryError(INDEX_BUSY)
         if self.store.unindexed_count():
             self.sync_index(progress=progress)
 
@@ -409,7 +413,7 @@ class Library:
                 return None, True
 
     def _commit(self, writer: Any, written: list[str]) -> None:
-        """Commit the stream's writer with any pending removals, then mark what it holds."""
+        """Commit a writer with any pending removals, then mark what it holds as indexed."""
         with self._index_lock:
             deleted = self.store.pending_deletes()
             try:
@@ -437,42 +441,33 @@ class Library:
 
     # --- keeping the index in step with the store -----------------------------
 
-    def sync_index(self, progress: Progress | None = None, *, known_new: bool = False) -> int:
+    def sync_index(self, progress: Progress | None = None) -> int:
         """Write every article not yet in the index; apply pending removals.
 
-        ``known_new``: every unindexed article is new to the index (the batch
-        just stored, with nothing left over from an interrupted run), so the
-        per-document unique-id lookup of ``update_document`` can be skipped.
+        Articles left unindexed by an interrupted run may already be in the
+        index (killed between commit and marking), so they are written with
+        ``update_document``.
         """
         with self._index_lock:
-            deleted = self.store.pending_deletes()
             todo = self.store.unindexed_count()
             if not todo:
                 return 0
-            ix = self._index()
             try:
-                writer = indexfmt.writer_for(ix, todo)
+                writer = indexfmt.writer_for(self._index(), todo)
             except LockError as exc:
-                raise LibraryError(
-                    "another fieldbrief process is writing this library's index; the new "
-                    "articles are saved and will be indexed by the next run"
-                ) from exc
+                raise LibraryError(INDEX_BUSY) from exc
             try:
-                for old in deleted:
-                    writer.delete_by_term("id", old)
                 done = _write_documents(
-                    writer.add_document if known_new else writer.update_document,
+                    writer.update_document,
                     self.store.iter_all(only_unindexed=True),
                     todo,
                     progress,
                     "indexing",
                 )
-                writer.commit(mergetype=indexfmt.bounded_merge)
             except BaseException:
                 writer.cancel()
                 raise
-            indexfmt.seal(Path(ix.storage.folder))
-            self.store.mark_indexed(done, deleted)
+            self._commit(writer, done)
             return len(done)
 
     def rebuild(self, progress: Progress | None = None, *, procs: int | None = None) -> Path:

@@ -84,26 +84,6 @@ def worker_count() -> int:
     return max(1, min(4, os.cpu_count() or 1))
 
 
-def extract_facts_parallel(
-    articles: list[Article],
-    extractor: Extractor,
-    *,
-    use_pool: bool = False,
-    progress: Callable[[int, int, str], None] | None = None,
-) -> list[Outcome]:
-    """Facts for each article, in order, with a failure note where one failed.
-
-    ``use_pool`` is only honoured for the default extractor: a custom one
-    (tests) may not be importable in a child process.
-    """
-    results: list[Outcome] = []
-    for n, (_, outcome) in enumerate(extract_stream(articles, extractor, use_pool=use_pool), 1):
-        results.append(outcome)
-        if progress and n % 200 == 0:
-            progress(n, len(articles), "extracting facts")
-    return results
-
-
 def extract_stream(
     articles: Iterable[Article],
     extractor: Extractor,

@@ -111,14 +111,6 @@ def _plain_terms(parser: qparser.QueryParser, text: str) -> Any:
     return parser.parse(" ".join(words))
 
 
-def _entity_fields(q: Any) -> list[tuple[str, str]]:
-    found: list[tuple[str, str]] = []
-    for fieldname, text in q.iter_all_terms() if hasattr(q, "iter_all_terms") else []:
-        if fieldname in ("person", "org", "place"):
-            found.append((fieldname, text if isinstance(text, str) else text.decode("utf-8")))
-    return found
-
-
 def _expand_entities(q: Any, expand: AliasExpander | None) -> Any:
     """``person:bazoum`` also finds articles that spell the name ``Barzoum``."""
     if expand is None:
