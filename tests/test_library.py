@@ -252,6 +252,44 @@ def test_search_without_counting_then_count(bare_library: Library, seed_paths: l
     assert bare_library.count("") == 0
 
 
+def test_highlighted_words_come_from_the_query(
+    bare_library: Library, seed_paths: list[Path]
+) -> None:
+    bare_library.add_paths(seed_paths)
+    search = bare_library.search
+    # An excluded word is never highlighted.
+    excluded = search("troops NOT agadez")
+    assert excluded.terms == ["troop"]
+    # A fuzzy term shows the words it stands for; a wildcard its literal start.
+    assert "agadez" in search("agdaez~").terms
+    wildcard = search("repos*").terms
+    assert len(wildcard) == 1 and "repos".startswith(wildcard[0])
+    # Entity filters select articles but name no words of the text.
+    assert search("place:niamey").terms == []
+    for hit in search("withdraw* OR pentagon").hits:
+        marked = {hit.snippet[s:e].lower()[:8] for s, e in hit.highlights}
+        assert marked and marked <= {"withdraw", "pentagon"}
+
+
+def test_sorted_search_counts_from_its_own_pass(
+    bare_library: Library, seed_paths: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Sorting by date collects every match anyway: no second pass to count them."""
+    from fieldbrief.search import query as query_module
+
+    bare_library.add_paths(seed_paths)
+    expected = bare_library.search("troops", limit=2).total
+
+    def second_pass(*_args: object) -> int:
+        raise AssertionError("counted twice")
+
+    monkeypatch.setattr(query_module, "_count", second_pass)
+    by_date = bare_library.search("troops", limit=2, sort="date")
+    assert (by_date.total, by_date.total_exact) == (expected, True) and expected > 2
+    in_range = bare_library.search("date:[2023-09-01 to 2023-09-30] troops", limit=1, sort="date")
+    assert in_range.total == 3
+
+
 def test_segments_stay_bounded_over_many_adds(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
