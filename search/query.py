@@ -17,6 +17,7 @@ from typing import Any
 from whoosh import qparser, query, sorting
 from whoosh.qparser.dateparse import DateParserPlugin
 
+from . import docsets
 from .datefilter import split_date_filter
 from .fuzzy import quicken, rewrite, suggest
 from .results import Hit, SearchResults
@@ -166,6 +167,11 @@ def _filtered(searcher: Any, parsed: Any) -> tuple[Any, set[int] | None]:
 
 
 def _count(searcher: Any, searched: Any, allowed: set[int] | None) -> int:
+    """Every match of ``searched`` (within ``allowed``): from posting sets where
+    the query allows, else by Whoosh running the query without scoring."""
+    segments = docsets.match_sets(searcher, searched)
+    if segments is not None:
+        return docsets.total(docsets.restrict(segments, allowed, searcher))
     if allowed is None:
         return sum(1 for _ in searcher.docs_for_query(searched))
     if isinstance(searched, query.Every):
