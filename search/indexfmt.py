@@ -22,6 +22,7 @@ from typing import Any
 
 from whoosh import fields, index
 from whoosh.analysis import StandardAnalyzer
+from whoosh.codec.whoosh3 import W3Codec
 from whoosh.filedb.filestore import FileStorage
 from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.writing import SegmentWriter
@@ -349,9 +350,23 @@ def writer_for(ix: Any, batch_size: int, *, procs: int | None = None) -> Any:
     # killed writer never leaves it stale.
     wait = {"timeout": WRITE_LOCK_WAIT, "delay": 0.1}
     procs = default_procs() if procs is None else procs
+    options = {"limitmb": 128, "codec": codec(), **wait}
     if batch_size >= BIG_BATCH and procs > 1:
-        return QuickMpWriter(ix, procs=procs, multisegment=True, limitmb=128, **wait)
-    return QuickFlushWriter(ix, limitmb=128, **wait)
+        return QuickMpWriter(ix, procs=procs, multisegment=True, **options)
+    return QuickFlushWriter(ix, **options)
+
+
+def codec() -> Any:
+    """Whoosh's codec with posting blocks left uncompressed.
+
+    Whoosh zlib-compresses every block of postings (document numbers, weights
+    and positions together) and inflates each block a query touches. Without
+    it, a 22k-article index takes 7% less of the writers' CPU, and at 200k
+    articles queries are 8-16% faster (p95 102 -> 94 ms for the page, 213 -> 186
+    ms with the exact total); the index is twice the size on disk (615 MB ->
+    1.2 GB at 200k), which a derived, rebuildable cache can afford.
+    """
+    return W3Codec(compression=0)
 
 
 BIG_BATCH = 2000
