@@ -215,11 +215,6 @@ def _shape(word: str) -> str:
 _OFFSETS = (-2, -1, 1, 2)
 
 
-# About 2 KB per word. News vocabulary keeps growing with the corpus (every
-# number, every rare name), and at 200,000 entries an extraction worker of a
-# 200k-article add reached 345 MB; the 50,000 most recent words cover almost
-# every token.
-@functools.lru_cache(maxsize=50_000)
 def _word_features(word: str) -> tuple[list[str], dict[int, list[str]]]:
     """Features of one word: its own, and those it contributes to neighbours."""
     low = word.lower()
@@ -289,22 +284,42 @@ _BOUNDARY = {
 }
 
 
+# About 2 KB per word. News vocabulary keeps growing with the corpus (every
+# number, every rare name), and at 200,000 entries an extraction worker of a
+# 200k-article add reached 345 MB; the 50,000 most recent words cover almost
+# every token.
+@functools.lru_cache(maxsize=50_000)
+def _token(word: str) -> tuple[list[str], list[str], list[str], list[str], list[str], str, int]:
+    """One word's feature lists, laid out for ``sentence_features``: its own;
+    those it gives a token as that token's neighbour two before, one before,
+    one after and two after; its lowercase form; and its casing (2 an
+    upper-case word, 1 another alphabetic start, 0 otherwise)."""
+    own, ctx = _word_features(word)
+    casing = (2 if word.isupper() and len(word) > 1 else 1) if word[0].isalpha() else 0
+    return own, ctx[-2], ctx[-1], ctx[1], ctx[2], word.lower(), casing
+
+
 def sentence_features(toks: Sequence[str]) -> list[list[str]]:
-    """CRF features for each token of one sentence."""
+    """CRF features for each token of one sentence.
+
+    Every token's features are its own plus those of its neighbours (two each
+    side), so the per-word parts are built once per word (cached) and only
+    assembled here: this runs for every token of every article.
+    """
     n = len(toks)
     if n == 0:
         return []
-    per = [_word_features(t) for t in toks]
+    words = [_token(t) for t in toks]
     gaz, firsts = _gazetteer()
 
     # Sentence-level casing: headlines and all-caps sentences change what
     # capitalisation means.
     n_alpha = 0
     n_upper = 0
-    for t in toks:
-        if t[0].isalpha():
+    for w in words:
+        if w[6]:
             n_alpha += 1
-            if t.isupper() and len(t) > 1:
+            if w[6] == 2:
                 n_upper += 1
     caps = n_alpha > 2 and n_upper * 2 > n_alpha
 
@@ -312,49 +327,45 @@ def sentence_features(toks: Sequence[str]) -> list[list[str]]:
     gfeat: list[list[str] | None] = [None] * n
     i = 0
     while i < n:
-        t = toks[i]
-        if t[0].isupper():
-            low = t.lower()
+        low = words[i][5]
+        if low in firsts and toks[i][0].isupper():
+            lows = [w[5] for w in words[i : i + 5]]
             matched = 0
-            if low in firsts:
-                lows = [low]
-                for j in range(i + 1, min(n, i + 5)):
-                    lows.append(toks[j].lower())
-                for m in range(len(lows), 1, -1):
-                    cat = gaz.get(tuple(lows[:m]))
-                    if cat is not None:
-                        gfeat[i] = ["gB=" + cat]
-                        for j in range(i + 1, i + m):
-                            gfeat[j] = ["gI=" + cat]
-                        matched = m
-                        break
+            for m in range(len(lows), 1, -1):
+                cat = gaz.get(tuple(lows[:m]))
+                if cat is not None:
+                    gfeat[i] = ["gB=" + cat]
+                    for j in range(i + 1, i + m):
+                        gfeat[j] = ["gI=" + cat]
+                    matched = m
+                    break
             if matched:
                 i += matched
                 continue
         i += 1
 
-    # Each token's window features, looked up once per position: the words
-    # two and one before and after (their cached "as a neighbour" lists), or
-    # the sentence boundary markers. A CRF item is a set of attributes, so the
-    # order inside it does not matter.
-    ctx = [p[1] for p in per]
-    before2 = [[], _BOUNDARY[-2], *(ctx[j][-2] for j in range(n - 2))]
-    before1 = [_BOUNDARY[-1], *(ctx[j][-1] for j in range(n - 1))]
-    after1 = [*(ctx[j][1] for j in range(1, n)), _BOUNDARY[1]]
-    after2 = [*(ctx[j][2] for j in range(2, n)), _BOUNDARY[2], []] if n > 1 else [[]]
-    lows = [t.lower() for t in toks]
     out: list[list[str]] = []
+    empty: list[str] = []
     for i in range(n):
-        feats = [*per[i][0], *before2[i], *before1[i], *after1[i], *after2[i]]
+        w = words[i]
+        # The order inside an item does not matter to the CRF (it is a set of
+        # attributes); it is kept stable for reproducible training files.
+        feats = [
+            *w[0],
+            *(words[i - 2][1] if i > 1 else (_BOUNDARY[-2] if i == 1 else empty)),
+            *(words[i - 1][2] if i else _BOUNDARY[-1]),
+            *(words[i + 1][3] if i + 1 < n else _BOUNDARY[1]),
+            *(words[i + 2][4] if i + 2 < n else (_BOUNDARY[2] if i + 2 == n else empty)),
+        ]
         if i == 0:
             feats.append("BOS")
             if toks[0][0].isupper():
                 # A capital at the start of a sentence says little.
-                feats.append("BOS_cap=" + lows[0])
+                feats.append("BOS_cap=" + w[5])
         else:
             if i == n - 1:
                 feats.append("EOS")
-            feats.append("bg=" + lows[i - 1] + "|" + lows[i])
+            feats.append("bg=" + words[i - 1][5] + "|" + w[5])
         if caps:
             feats.append("CAPS")
         g = gfeat[i]
