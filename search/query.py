@@ -172,11 +172,8 @@ def _count(searcher: Any, searched: Any, allowed: set[int] | None) -> int:
     segments = docsets.match_sets(searcher, searched)
     if segments is not None:
         return docsets.total(docsets.restrict(segments, allowed, searcher))
-    if allowed is None:
-        return sum(1 for _ in searcher.docs_for_query(searched))
-    if isinstance(searched, query.Every):
-        return len(allowed)
-    return sum(1 for docnum in searcher.docs_for_query(searched) if docnum in allowed)
+    docs = searcher.docs_for_query(searched)
+    return sum(1 for docnum in docs if allowed is None or docnum in allowed)
 
 
 def count_matches(searcher: Any, text: str, *, expand: AliasExpander | None = None) -> int:
