@@ -310,7 +310,7 @@ def highlight_words(q: Any, reader: Any) -> set[str]:
     phrase query on a 22k-article library. A word a hit lacks simply does not
     occur in its text.
     """
-    words: set[str] = set()
+    words: set[str | bytes] = set()
 
     def walk(node: Any) -> None:
         if isinstance(node, query.Not):
@@ -321,22 +321,21 @@ def highlight_words(q: Any, reader: Any) -> set[str]:
         if getattr(node, "fieldname", None) not in _TEXT_FIELDS and node.is_leaf():
             return
         if isinstance(node, query.FuzzyTerm):
-            for _, text in node.existing_terms(reader, expand=True):
-                words.add(text.decode("utf-8") if isinstance(text, bytes) else str(text))
+            words.update(text for _, text in node.existing_terms(reader, expand=True))
         elif isinstance(node, query.Wildcard | query.Prefix | query.Regex):
             start = _WILDCARDS.split(str(node.text), 1)[0]
             if len(start) >= 2:
                 words.add(start.lower())
         elif node.is_leaf():
-            for fieldname, text in node.iter_all_terms():
-                if fieldname in _TEXT_FIELDS:
-                    words.add(text.decode("utf-8") if isinstance(text, bytes) else str(text))
+            words.update(
+                text for fieldname, text in node.iter_all_terms() if fieldname in _TEXT_FIELDS
+            )
         else:
             for child in node.children():
                 walk(child)
 
     walk(q)
-    return words
+    return {w.decode("utf-8") if isinstance(w, bytes) else w for w in words}
 
 
 def _lead(body: str, limit: int = 200) -> str:

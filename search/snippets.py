@@ -8,6 +8,7 @@ article body in Python and was half of all query time on a small library.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable
 
@@ -56,10 +57,11 @@ def snippet(
     matches = [(m.start(), m.end()) for m in pattern.finditer(text)]
     if not matches:
         return "", []
+    ends = [e for _, e in matches]  # ascending, as the matches are
     candidates: list[tuple[int, int, Span]] = []
     for i, (first, _) in enumerate(matches):
         start, end = _passage(text, first)
-        inside = sum(1 for s, e in matches[i:] if e <= end)
+        inside = bisect.bisect_right(ends, end) - i
         candidates.append((-inside, start, (start, end)))
     chosen: list[Span] = []
     for _, _, span in sorted(candidates):
