@@ -16,6 +16,7 @@ import hmac
 import json
 import os
 import secrets
+import stat
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -24,10 +25,13 @@ from whoosh import fields, index
 from whoosh.analysis import StandardAnalyzer
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.filedb.filestore import FileStorage
+from whoosh.filedb.structfile import StructFile
+from whoosh.index import TOC
 from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.writing import SegmentWriter
 
 from .analysis import StemmingTokenizer
+from .fsutil import atomic_write, is_real_dir, read_small
 from .locations import config_dir, state_dir
 from .model import Article, Fact
 
@@ -153,20 +157,55 @@ def _key() -> bytes:
         return bytes.fromhex(path.read_text("ascii").strip())
 
 
-def _digest(path: Path) -> str:
+def _digest_fd(fd: int) -> str:
     h = hashlib.blake2b(digest_size=16)
-    with open(path, "rb") as handle:
-        while chunk := handle.read(1 << 20):
-            h.update(chunk)
+    offset = 0
+    while chunk := os.pread(fd, 1 << 20, offset):
+        h.update(chunk)
+        offset += len(chunk)
     return h.hexdigest()
 
 
-def _index_files(folder: Path) -> list[Path]:
-    return sorted(
-        p
-        for p in folder.iterdir()
-        if p.is_file() and p.name not in (MANIFEST, OWNER) and not p.name.endswith(_LOCK_SUFFIXES)
+def _is_index_name(name: str) -> bool:
+    # Dot-files are temporaries (ours and Whoosh's) that no reader opens.
+    return (
+        not name.startswith(".")
+        and name not in (MANIFEST, OWNER)
+        and not name.endswith(_LOCK_SUFFIXES)
     )
+
+
+def _entries(folder: Path) -> dict[str, os.stat_result]:
+    """Every entry of ``folder`` as it is, links not followed."""
+    with os.scandir(folder) as listing:
+        return {entry.name: entry.stat(follow_symlinks=False) for entry in listing}
+
+
+# Whoosh's own test for a table of contents. Its dot is unescaped, so
+# "_MAIN_99xtoc" is a TOC to Whoosh, and the check must use the same pattern.
+_TOC_NAME = TOC._pattern("MAIN")
+
+Identity = tuple[int, int, int, int]
+"""(device, inode, size, ctime in ns): which file, in which state."""
+
+
+def _identity(info: os.stat_result) -> Identity:
+    return (info.st_dev, info.st_ino, info.st_size, info.st_ctime_ns)
+
+
+def _open_regular(path: Path) -> tuple[int, os.stat_result]:
+    """Open a regular file for reading without following a link or blocking on a FIFO."""
+    fd = os.open(path, os.O_RDONLY | _NOFOLLOW | _NONBLOCK | _CLOEXEC)
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
+        raise IsADirectoryError(f"{path.name} is not a regular file")
+    return fd, info
+
+
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
+_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 
 
 def _mac(files: dict[str, list[Any]]) -> str:
@@ -174,44 +213,75 @@ def _mac(files: dict[str, list[Any]]) -> str:
     return hmac.new(_key(), payload, hashlib.sha256).hexdigest()
 
 
+MAX_MANIFEST_BYTES = 8 * 1024 * 1024
+"""A manifest lists a few dozen files; anything this large was not written by us."""
+
+
 def _read_manifest(folder: Path) -> dict[str, Any] | None:
     try:
-        data = json.loads((folder / MANIFEST).read_text("utf-8"))
-    except (FileNotFoundError, ValueError, UnicodeDecodeError):
+        text = read_small(folder / MANIFEST, MAX_MANIFEST_BYTES)
+        data = json.loads(text) if text is not None else None
+    except (OSError, ValueError):
         return None
     return data if isinstance(data, dict) else None
 
 
-def seal(folder: Path) -> None:
-    """Record and sign the current files. Unchanged files are not re-hashed."""
+def manifest_stamp(folder: Path) -> tuple[int, int, int] | None:
+    """Changes whenever the index is sealed again (a commit here or in another process)."""
+    try:
+        info = os.lstat(folder / MANIFEST)
+    except OSError:
+        return None
+    return (info.st_ino, info.st_mtime_ns, info.st_size)
+
+
+def seal(folder: Path) -> dict[str, Identity]:
+    """Record and sign the current files; return their identities (see :func:`verify`).
+
+    A file already in the manifest is not hashed again while it is provably
+    the file hashed before (same name, size and identity in the cache);
+    Whoosh never rewrites a segment file in place.
+    """
     old = (_read_manifest(folder) or {}).get("files", {})
     files: dict[str, list[Any]] = {}
+    sealed: dict[str, Identity] = {}
     cache = _VerifiedCache.load()
-    for path in _index_files(folder):
-        stat = path.stat()
-        previous = old.get(path.name)
-        # Whoosh never rewrites a segment file in place, so name + size identify it.
-        if previous and previous[0] == stat.st_size and not path.name.endswith(".toc"):
-            files[path.name] = previous
+    for name, info in sorted(_entries(folder).items()):
+        if not _is_index_name(name) or not stat.S_ISREG(info.st_mode):
+            continue
+        path = folder / name
+        previous = old.get(name)
+        if (
+            previous
+            and previous[0] == info.st_size
+            and not _TOC_NAME.match(name)
+            and cache.known(path, info, previous[1])
+        ):
+            files[name] = previous
         else:
-            files[path.name] = [stat.st_size, _digest(path)]
-        cache.remember(path, stat, files[path.name][1])
+            fd, info = _open_regular(path)
+            try:
+                files[name] = [info.st_size, _digest_fd(fd)]
+            finally:
+                os.close(fd)
+        cache.remember(path, info, files[name][1])
+        sealed[name] = _identity(info)
     manifest = {"format": FORMAT_VERSION, "files": files, "mac": _mac(files)}
-    tmp = folder / f"{MANIFEST}.tmp"
-    tmp.write_text(json.dumps(manifest), "utf-8")
-    os.replace(tmp, folder / MANIFEST)
+    atomic_write(folder / MANIFEST, json.dumps(manifest))
     (folder / OWNER).unlink(missing_ok=True)
     cache.save()
+    return sealed
 
 
 class _VerifiedCache:
-    """Digests already checked, keyed by path, size and ctime.
+    """Digests already checked, keyed by path and the file's identity.
 
     Hashing a large index at every start would make start-up time grow with the
     library. A file's ctime changes on any write, chmod or rename and cannot be
-    set by a user, so an unchanged (size, ctime) pair means the bytes hashed
-    earlier are still the bytes on disk. The cache lives in the user's private
-    state directory, not beside the index.
+    set by a user, and a replaced file has another inode, so an unchanged
+    (device, inode, size, ctime) means the bytes hashed earlier are still the
+    bytes on disk. The cache lives in the user's private state directory, not
+    beside the index.
     """
 
     def __init__(self, path: Path, entries: dict[str, list[Any]]) -> None:
@@ -224,15 +294,15 @@ class _VerifiedCache:
         path = state_dir() / "verified-index-files.json"
         try:
             entries = json.loads(path.read_text("utf-8"))
-        except (FileNotFoundError, ValueError, UnicodeDecodeError):
+        except (OSError, ValueError, UnicodeDecodeError):
             entries = {}
         return cls(path, entries if isinstance(entries, dict) else {})
 
-    def known(self, path: Path, stat: os.stat_result, digest: str) -> bool:
-        return self.entries.get(str(path)) == [stat.st_size, stat.st_ctime_ns, digest]
+    def known(self, path: Path, info: os.stat_result, digest: str) -> bool:
+        return self.entries.get(str(path)) == [*_identity(info), digest]
 
-    def remember(self, path: Path, stat: os.stat_result, digest: str) -> None:
-        self.entries[str(path)] = [stat.st_size, stat.st_ctime_ns, digest]
+    def remember(self, path: Path, info: os.stat_result, digest: str) -> None:
+        self.entries[str(path)] = [*_identity(info), digest]
         self.dirty = True
 
     def save(self) -> None:
@@ -241,25 +311,36 @@ class _VerifiedCache:
         # Forget files that no longer exist so the cache does not grow forever.
         self.entries = {k: v for k, v in self.entries.items() if os.path.exists(k)}
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(f".tmp-{os.getpid()}")
-        tmp.write_text(json.dumps(self.entries), "utf-8")
-        os.replace(tmp, self.path)
+        atomic_write(self.path, json.dumps(self.entries))
 
 
-def verify(folder: Path) -> None:
+def verify(folder: Path) -> dict[str, Identity]:
     """Raise unless ``folder`` is an index this user sealed, exactly as sealed.
 
-    ``ForeignIndexError``: not ours (no manifest, or signed with another key).
-    ``DamagedIndexError``: ours, but files are missing, changed or unexpected
-    (e.g. a crash between Whoosh's commit and the seal); rebuilding from the
-    store repairs it.
+    Returns the identity of every file Whoosh may open, so that opening them
+    later can check it holds the very file that was hashed
+    (:class:`VerifiedStorage`).
+
+    ``ForeignIndexError``: not ours (no manifest, signed with another key, or
+    files owned by another user, who could change them after the check).
+    ``DamagedIndexError``: ours, but files are missing, changed, not regular
+    files, or there is a table of contents the seal does not know (e.g. a
+    crash between Whoosh's commit and the seal); rebuilding from the store
+    repairs it.
     """
-    manifest = _read_manifest(folder)
     how = "Run `fieldbrief index --rebuild` to rebuild it from the library's own store."
+    folder_info = os.lstat(folder)
+    if not stat.S_ISDIR(folder_info.st_mode):
+        raise ForeignIndexError(f"{folder} is not a folder (a link?); it is not opened. {how}")
+    if folder_info.st_uid != _euid():
+        raise ForeignIndexError(f"{folder} belongs to another user; it is not opened. {how}")
+    manifest = _read_manifest(folder)
     if manifest is None:
         raise ForeignIndexError(f"{folder} was not created by this fieldbrief. {how}")
     files = manifest.get("files", {})
-    if not hmac.compare_digest(str(manifest.get("mac", "")), _mac(files)):
+    if not isinstance(files, dict) or not hmac.compare_digest(
+        str(manifest.get("mac", "")), _mac(files)
+    ):
         raise ForeignIndexError(
             f"{folder} was sealed by another user or changed outside fieldbrief; "
             f"it is not opened because Whoosh indexes can carry code. {how}"
@@ -269,38 +350,115 @@ def verify(folder: Path) -> None:
             f"{folder} was built by another version of fieldbrief (index format "
             f"{manifest.get('format')}, this version uses {FORMAT_VERSION}). {how}"
         )
-    present = {p.name: p for p in _index_files(folder)}
-    cache = _VerifiedCache.load()
-    for name, (size, digest) in files.items():
-        path = present.pop(name, None)
-        if path is None:
-            raise DamagedIndexError(f"{folder} is incomplete: {name} is missing. {how}")
-        stat = path.stat()
-        if stat.st_size != size:
-            raise DamagedIndexError(f"{folder} is damaged: {name} changed size. {how}")
-        if not cache.known(path, stat, digest):
-            if _digest(path) != digest:
-                raise DamagedIndexError(f"{folder} is damaged or was changed: {name}. {how}")
-            cache.remember(path, stat, digest)
-    cache.save()
-    # Files Whoosh left from an interrupted commit are not referenced by the
-    # sealed TOC and are never read, but a TOC it does not know would be opened.
-    unknown = [n for n in present if n.endswith(".toc")]
-    if unknown:
+    # Whoosh opens the newest table of contents it finds, of whatever kind of
+    # file: one the seal does not list would be read unverified.
+    unsigned = [n for n in _entries(folder) if _TOC_NAME.match(n) and n not in files]
+    if unsigned:
         raise DamagedIndexError(f"{folder} has unsigned table-of-contents files. {how}")
+    cache = _VerifiedCache.load()
+    verified: dict[str, Identity] = {}
+    for name, (size, digest) in files.items():
+        if not _is_index_name(name) or "/" in name or name in (".", ".."):
+            raise DamagedIndexError(f"{folder} lists an impossible file name. {how}")
+        path = folder / name
+        try:
+            fd, info = _open_regular(path)
+        except FileNotFoundError:
+            raise DamagedIndexError(f"{folder} is incomplete: {name} is missing. {how}") from None
+        except OSError:
+            raise DamagedIndexError(
+                f"{folder} is damaged: {name} is not a regular file. {how}"
+            ) from None
+        try:
+            if info.st_uid != _euid():
+                raise ForeignIndexError(
+                    f"{folder} holds {name}, which belongs to another user. {how}"
+                )
+            if info.st_size != size:
+                raise DamagedIndexError(f"{folder} is damaged: {name} changed size. {how}")
+            if not cache.known(path, info, digest):
+                if _digest_fd(fd) != digest or _identity(os.fstat(fd)) != _identity(info):
+                    raise DamagedIndexError(f"{folder} is damaged or was changed: {name}. {how}")
+                cache.remember(path, info, digest)
+        finally:
+            os.close(fd)
+        verified[name] = _identity(info)
+    cache.save()
+    return verified
+
+
+def _euid() -> int:
+    return os.geteuid() if hasattr(os, "geteuid") else -1
+
+
+class VerifiedStorage(FileStorage):
+    """Whoosh storage that opens only the files :func:`verify` checked, as checked.
+
+    Each verified file is opened by name without following links and must
+    still be the same file (device, inode, size, ctime) that was hashed, so a
+    file swapped in after verification is refused instead of unpickled. Files
+    this storage writes itself (a writer's new segments and table of contents)
+    are its own and may be read back; anything else in the folder does not
+    exist as far as Whoosh can tell.
+    """
+
+    def __init__(self, folder: Path, verified: dict[str, Identity]) -> None:
+        super().__init__(str(folder), supports_mmap=False)
+        self._verified = dict(verified)
+        self._written: set[str] = set()
+        self.stamp = manifest_stamp(folder)
+
+    def list(self) -> list[str]:
+        return sorted(self._verified.keys() | self._written)
+
+    def file_exists(self, name: str) -> bool:
+        return name in self._verified or name in self._written
+
+    def file_length(self, name: str) -> int:
+        known = self._verified.get(name)
+        return known[2] if known is not None else int(super().file_length(name))
+
+    def create_file(self, name: str, *args: Any, **kwargs: Any) -> Any:
+        self._written.add(name)
+        return super().create_file(name, *args, **kwargs)
+
+    def open_file(self, name: str, **kwargs: Any) -> Any:
+        kwargs.pop("mapped", None)
+        if name not in self._verified and name not in self._written:
+            raise DamagedIndexError(f"{name} is not part of the verified index")
+        fd, info = _open_regular(Path(self._fpath(name)))
+        expected = self._verified.get(name)
+        if expected is not None and _identity(info) != expected:
+            os.close(fd)
+            raise DamagedIndexError(f"{name} was replaced or changed after it was verified")
+        return StructFile(os.fdopen(fd, "rb"), name=name, **kwargs)
+
+    def delete_file(self, name: str) -> None:
+        if name not in self._verified and name not in self._written:
+            return  # never touch what the seal does not know
+        self._verified.pop(name, None)
+        self._written.discard(name)
+        super().delete_file(name)
+
+    def rename_file(self, oldname: str, newname: str, safe: bool = False) -> None:
+        super().rename_file(oldname, newname, safe)
+        self._written.discard(oldname)
+        self._verified.pop(oldname, None)
+        self._verified.pop(newname, None)
+        self._written.add(newname)
 
 
 def is_index(folder: Path) -> bool:
-    return folder.is_dir() and (folder / MANIFEST).exists()
+    return is_real_dir(folder) and (folder / MANIFEST).exists()
 
 
-def open_verified(folder: Path) -> Any:
-    verify(folder)
-    return open_unchecked(folder)
+def open_verified(folder: Path, sealed: dict[str, Identity] | None = None) -> Any:
+    """Open an index through :class:`VerifiedStorage`: checked now, or just ``sealed`` by us."""
+    return VerifiedStorage(folder, verify(folder) if sealed is None else sealed).open_index()
 
 
 def open_unchecked(folder: Path) -> Any:
-    """Open an index directory: only for one verified or just created by us.
+    """Open an index directory just created by us (a rebuild in progress).
 
     Without memory-mapping: mapped index pages count as the process's own
     memory, and on a 22k-article library that was 210 MB of RSS against 39 MB

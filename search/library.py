@@ -13,12 +13,16 @@ in use, never a half-written one.
 
 from __future__ import annotations
 
+import fcntl
 import os
+import re
 import secrets
 import shutil
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import datetime
 from importlib import resources
@@ -30,12 +34,17 @@ from whoosh.index import LockError
 from whoosh.writing import IndexWriter
 
 from . import indexfmt
+from .fsutil import atomic_write, is_real_dir, read_small
 from .ingest import Problem, iter_input_files, iter_read
 from .locations import LibraryPaths, library_at
 from .model import Article, Fact
 from .parallel import extract_stream
 from .query import SearchResults, count_matches, run_search
 from .store import Store
+from .textsafety import strip_unsafe
+
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 
 Progress = Callable[[int, int, str], None]
 """progress(done, total, what) — called from the thread doing the work."""
@@ -63,6 +72,133 @@ OVERVIEW_FULL_LIMIT = 3000
 
 class LibraryError(Exception):
     """A problem the user can act on; the message says how."""
+
+
+class LibraryBusyError(LibraryError):
+    """Another process holds the library's write lock (only with ``wait=False``)."""
+
+
+class UnsafeLayoutError(indexfmt.ForeignIndexError):
+    """The library folder points outside itself (a link, or ``CURRENT`` naming a path).
+
+    Never followed and never repaired silently: ``fieldbrief index --rebuild``
+    builds a new index inside the library and replaces the pointer.
+    """
+
+
+REBUILD_FIXES = "Run `fieldbrief index --rebuild` to build a new index from the library's store."
+REBUILD_FIXES_LINK = (
+    "Run `fieldbrief index --rebuild` to replace the link with a real folder "
+    "(the link's target is left untouched) and rebuild the index from the store."
+)
+
+_INDEX_NAME = re.compile(r"ix-[0-9A-Za-z_-]{1,64}")
+"""What ``rebuild`` names index folders: one path component, no dots, no slashes."""
+
+
+def _remove_index_dir(indexes: Path, folder: Path) -> None:
+    """Delete an index folder, only if it is a real folder directly inside ``indexes``.
+
+    ``shutil.rmtree`` on Linux walks with file descriptors and never follows a
+    link inside the tree (``rmtree.avoids_symlink_attacks``); the checks here
+    keep the top of the walk inside the library too.
+    """
+    if folder.parent != indexes or not is_real_dir(indexes) or not is_real_dir(folder):
+        return
+    if not _INDEX_NAME.fullmatch(folder.name):
+        return
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+class WriteLock:
+    """The library's one writer: an ``flock`` across processes, an RLock across threads.
+
+    The kernel drops an ``flock`` when its holder dies, so a killed ``add``
+    never leaves the library locked, and holding the lock proves that any
+    articles stored but not yet indexed belong to a writer that is gone.
+    The lock file names the holder so a waiting process can say who it waits
+    for. Worker processes forked while the lock is held close their copy of
+    the descriptor, so the lock ends with the process that took it.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._thread_lock = threading.RLock()
+        self._fd: int | None = None
+        self._depth = 0
+        _LOCKS.add(self)
+
+    def _forget_in_child(self) -> None:
+        if self._fd is not None:
+            with suppress(OSError):
+                os.close(self._fd)
+            self._fd = None
+            self._depth = 0
+
+    def holder(self) -> str:
+        try:
+            text = read_small(self.path, 512) or ""
+        except (OSError, ValueError):
+            return "another fieldbrief process"
+        return " ".join(strip_unsafe(text).split()) or "another fieldbrief process"
+
+    @contextmanager
+    def hold(
+        self, what: str, *, wait: bool = True, on_wait: Callable[[str], None] | None = None
+    ) -> Iterator[None]:
+        if not self._thread_lock.acquire(blocking=wait):
+            raise LibraryBusyError(f"this library is busy ({what} in another thread)")
+        try:
+            if self._depth == 0:
+                self._acquire(what, wait, on_wait)
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+                if self._depth == 0 and self._fd is not None:
+                    os.close(self._fd)  # releases the flock
+                    self._fd = None
+        finally:
+            self._thread_lock.release()
+
+    def _acquire(self, what: str, wait: bool, on_wait: Callable[[str], None] | None) -> None:
+        try:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | _NOFOLLOW | _CLOEXEC, 0o644)
+        except OSError as exc:
+            if self.path.is_symlink():
+                raise UnsafeLayoutError(
+                    f"{self.path} is a symbolic link; remove it (fieldbrief makes its own)."
+                ) from None
+            raise LibraryError(f"cannot lock the library ({exc.strerror or exc})") from exc
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                holder = self.holder()
+                if not wait:
+                    raise LibraryBusyError(f"{holder} is writing this library") from None
+                if on_wait is not None:
+                    on_wait(f"waiting for {holder} to finish writing this library…")
+                fcntl.flock(fd, fcntl.LOCK_EX)
+            stamp = datetime.now().isoformat(timespec="seconds")
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, f"pid {os.getpid()} ({what}, since {stamp})\n".encode(), 0)
+        except BaseException:
+            os.close(fd)
+            raise
+        self._fd = fd
+
+
+_LOCKS: weakref.WeakSet[WriteLock] = weakref.WeakSet()
+
+
+def _forget_locks_in_child() -> None:
+    for lock in list(_LOCKS):
+        lock._forget_in_child()
+
+
+os.register_at_fork(after_in_child=_forget_locks_in_child)
 
 
 @dataclass(slots=True)
@@ -111,7 +247,13 @@ def bundled_seed_files() -> list[Path]:
 class Library:
     """An open library. Safe to share between threads."""
 
-    def __init__(self, paths: LibraryPaths, *, fact_extractor: FactExtractor | None = None) -> None:
+    def __init__(
+        self,
+        paths: LibraryPaths,
+        *,
+        fact_extractor: FactExtractor | None = None,
+        on_wait: Callable[[str], None] | None = None,
+    ) -> None:
         self.paths = paths.ensure()
         self.store = Store(paths.store)
         self._fact_extractor = fact_extractor
@@ -123,6 +265,8 @@ class Library:
         self.rebuilt_on_open = False
         self._overview: tuple[int, Any] | None = None
         self._overview_lock = threading.Lock()
+        self._write_lock = WriteLock(paths.lock)
+        self.on_wait: Callable[[str], None] | None = on_wait
 
     # --- opening --------------------------------------------------------------
 
@@ -134,13 +278,14 @@ class Library:
         seed: bool = True,
         fact_extractor: FactExtractor | None = None,
         rebuild_untrusted: bool = False,
+        on_wait: Callable[[str], None] | None = None,
     ) -> Library:
         """Open (or create) a library; a new default library gets the bundled seeds.
 
         An index that fails verification raises ``UntrustedIndexError`` unless
         ``rebuild_untrusted`` is set, in which case it is rebuilt from the store.
         """
-        library = cls(library_at(path), fact_extractor=fact_extractor)
+        library = cls(library_at(path), fact_extractor=fact_extractor, on_wait=on_wait)
         try:
             library._recover()
         except indexfmt.UntrustedIndexError as exc:
@@ -148,11 +293,14 @@ class Library:
                 library.close()
                 raise
             library.recovered.append(f"{exc} Rebuilding.")
-            library.rebuild()
+            library.rebuild(replace_links=True)
             library.rebuilt_on_open = True
         if seed and library.store.get_meta("seeded") is None and library.store.count() == 0:
-            library.add_paths(bundled_seed_files())
-            library.store.set_meta("seeded", datetime.now().isoformat(timespec="seconds"))
+            with library.writing("adding the sample articles"):
+                # Two first runs at once: the second finds the seeds in place.
+                if library.store.get_meta("seeded") is None and library.store.count() == 0:
+                    library.add_paths(bundled_seed_files())
+                    library.store.set_meta("seeded", datetime.now().isoformat(timespec="seconds"))
         return library
 
     def close(self) -> None:
@@ -177,55 +325,133 @@ class Library:
     def current_file(self) -> Path:
         return self.paths.root / "CURRENT"
 
+    def _checked_indexes_dir(self, *, create: bool = False) -> Path:
+        """``indexes/`` as a real folder of this library, never a link elsewhere.
+
+        Everything below it is ours to delete (abandoned rebuilds, replaced
+        indexes), so a link here would let a crafted library folder point
+        those deletions at any folder the user can write.
+        """
+        folder = self.indexes_dir
+        if folder.is_symlink():
+            raise UnsafeLayoutError(
+                f"{folder} is a symbolic link (to {os.readlink(folder)}); fieldbrief keeps "
+                "its indexes in a real folder inside the library and will not write or "
+                f"delete through a link. {REBUILD_FIXES_LINK}"
+            )
+        if create:
+            folder.mkdir(parents=True, exist_ok=True)
+        if folder.exists() and not is_real_dir(folder):
+            raise UnsafeLayoutError(f"{folder} is not a folder. {REBUILD_FIXES_LINK}")
+        return folder
+
     def current_index_dir(self) -> Path | None:
+        """The index folder ``CURRENT`` names: a real folder directly inside ``indexes/``.
+
+        ``CURRENT`` is plain text in a folder that may have been crafted, so
+        what it names is checked before anything is opened or deleted there:
+        a path (``../victim``, ``/home``), a link or anything but a folder is
+        refused with ``UnsafeLayoutError``. A name that does not exist yet is
+        returned (the index is then rebuilt into a new folder).
+        """
         try:
-            name = self.current_file.read_text("utf-8").strip()
-        except FileNotFoundError:
+            name = read_small(self.current_file, 256)
+        except ValueError as exc:
+            raise UnsafeLayoutError(f"{self.current_file}: {exc}. {REBUILD_FIXES}") from None
+        name = (name or "").strip()
+        if not name:
             return None
-        return self.indexes_dir / name if name else None
+        indexes = self._checked_indexes_dir()
+        if not _INDEX_NAME.fullmatch(name):
+            raise UnsafeLayoutError(
+                f"{self.current_file} names {name[:80]!r}, which is not an index folder "
+                f"inside {indexes}; it is neither opened nor deleted. {REBUILD_FIXES}"
+            )
+        folder = indexes / name
+        if folder.is_symlink() or (folder.exists() and not is_real_dir(folder)):
+            raise UnsafeLayoutError(
+                f"{folder} is not a real folder (a link?); it is neither opened nor "
+                f"deleted. {REBUILD_FIXES}"
+            )
+        return folder
 
     def _recover(self) -> None:
         """Bring the index up to date with the store after a crash or a foreign write.
 
         The store records which articles reached the index; anything a killed
         ``add`` or ``rebuild`` left behind is indexed now, and abandoned rebuild
-        directories are removed.
+        directories are removed. Repairs take the library's write lock: rows
+        another live ``add`` has stored but not yet indexed are that process's
+        to finish, so they are resumed only once the lock shows it is gone.
         """
         current = self.current_index_dir()
         if current is None or not indexfmt.is_index(current):
-            if current is not None:
-                self.recovered.append(f"index {current.name} was missing or incomplete; rebuilt")
-            self.rebuild()
-            self.rebuilt_on_open = True
+            with self.writing("building the index"):
+                if self.current_index_dir() != current:
+                    return self._recover()  # another process built it meanwhile
+                if current is not None:
+                    self.recovered.append(
+                        f"index {current.name} was missing or incomplete; rebuilt"
+                    )
+                self.rebuild()
+                self.rebuilt_on_open = True
             return
         try:
             indexfmt.verify(current)
         except indexfmt.DamagedIndexError as exc:
             # Our own index, changed since we sealed it: the store holds every
             # article, so rebuilding loses nothing.
-            self.recovered.append(
-                f"{exc.args[0].split('. Run')[0]}; rebuilt from the library store"
-            )
-            self.rebuild()
-            self.rebuilt_on_open = True
+            with self.writing("repairing the index"):
+                if self.current_index_dir() != current:
+                    return self._recover()
+                self.recovered.append(
+                    f"{exc.args[0].split('. Run')[0]}; rebuilt from the library store"
+                )
+                self.rebuild()
+                self.rebuilt_on_open = True
             return
-        self._remove_abandoned(keep=current)
-        pending = self.store.unindexed_count()
-        if pending:
-            self.recovered.append(
-                f"resumed indexing of {pending} articles left by an interrupted run"
-            )
-            self.sync_index()
+        # Only take the lock when there is something to do: a library on a
+        # read-only share must still open for searching.
+        if not self.store.unindexed_count() and not self._abandoned(keep=current):
+            return
+        try:
+            with self.writing("resuming an interrupted add", wait=False):
+                for folder in self._abandoned(keep=current):
+                    _remove_index_dir(self.indexes_dir, folder)
+                pending = self.store.unindexed_count()
+                if pending:
+                    self.recovered.append(
+                        f"resumed indexing of {pending} articles left by an interrupted run"
+                    )
+                    self.sync_index()
+        except LibraryBusyError:
+            pass  # a live writer owns those rows and will index them itself
 
-    def _remove_abandoned(self, keep: Path) -> None:
-        if not self.indexes_dir.exists():
-            return
-        for child in self.indexes_dir.iterdir():
-            if child == keep or not child.is_dir():
-                continue
-            if indexfmt.owner_alive(child):
-                continue
-            shutil.rmtree(child, ignore_errors=True)
+    def _abandoned(self, keep: Path) -> list[Path]:
+        """Index folders a killed rebuild left behind (only ours, only real folders)."""
+        indexes = self._checked_indexes_dir()
+        if not indexes.exists():
+            return []
+        return [
+            child
+            for child in indexes.iterdir()
+            if child != keep
+            and _INDEX_NAME.fullmatch(child.name)
+            and is_real_dir(child)
+            and not indexfmt.owner_alive(child)
+        ]
+
+    # --- the library's single writer -------------------------------------------
+
+    def writing(self, what: str, *, wait: bool = True) -> AbstractContextManager[None]:
+        """Hold the library-wide write lock: one writer across processes and threads.
+
+        Store and index change together under it, so two ``fieldbrief add`` at
+        once give the same library as one after the other. While another
+        process holds it, ``wait=False`` raises ``LibraryBusyError``; otherwise
+        ``on_wait`` is told who is writing and the call waits.
+        """
+        return self._write_lock.hold(what, wait=wait, on_wait=self.on_wait)
 
     # --- index access ---------------------------------------------------------
 
@@ -242,24 +468,19 @@ class Library:
         """A shared searcher, refreshed when another writer committed."""
         with self._index_lock:
             current = self.current_index_dir()
-            if (
-                self._ix is not None
-                and current is not None
-                and Path(self._ix.storage.folder) != current
+            if self._ix is not None and (
+                current is None
+                or Path(self._ix.storage.folder) != current
+                or indexfmt.manifest_stamp(current) != self._ix.storage.stamp
             ):
-                # A rebuild (maybe in another process) swapped the index.
+                # A rebuild swapped the index, or a commit (maybe in another
+                # process) sealed new files: verify again before reading them.
+                # Not Searcher.refresh(): it reuses segment readers, and a
+                # reused reader keeps its old set of deleted documents.
                 if self._searcher is not None:
                     self._searcher.close()
                 self._searcher, self._ix = None, None
             ix = self._index()
-            if (
-                self._searcher is not None
-                and ix.latest_generation() != self._searcher.reader().generation()
-            ):
-                # Not Searcher.refresh(): it reuses segment readers, and a reused
-                # reader keeps its old set of deleted documents.
-                self._searcher.close()
-                self._searcher = None
             if self._searcher is None:
                 self._searcher = ix.searcher()
             return self._searcher
@@ -281,6 +502,12 @@ class Library:
 
     def add_paths(
         self, paths: Iterable[str | os.PathLike[str]], progress: Progress | None = None
+    ) -> AddReport:
+        with self.writing("adding articles"):
+            return self._add_paths(paths, progress)
+
+    def _add_paths(
+        self, paths: Iterable[str | os.PathLike[str]], progress: Progress | None
     ) -> AddReport:
         started = time.perf_counter()
         report = AddReport()
@@ -311,7 +538,8 @@ class Library:
     ) -> AddReport:
         report = AddReport()
         started = time.perf_counter()
-        self._add_stream(iter(articles), report, progress)
+        with self.writing("adding articles"):
+            self._add_stream(iter(articles), report, progress)
         report.seconds = time.perf_counter() - started
         return report
 
@@ -423,7 +651,12 @@ class Library:
             except BaseException:
                 writer.cancel()
                 raise
-            indexfmt.seal(Path(self._index().storage.folder))
+            folder = Path(self._index().storage.folder)
+            sealed = indexfmt.seal(folder)
+            # What we just hashed ourselves needs no second check.
+            if self._searcher is not None:
+                self._searcher.close()
+            self._searcher, self._ix = None, indexfmt.open_verified(folder, sealed)
             self.store.mark_indexed(written, deleted)
 
     def _sync_index_unless_busy(self, progress: Progress | None) -> bool:
@@ -435,9 +668,10 @@ class Library:
         return True
 
     def set_tags(self, article_id: str, tags: Iterable[str]) -> None:
-        self.store.set_tags(article_id, sorted({t.strip() for t in tags if t.strip()}))
-        self._bump_generation()
-        self.sync_index()
+        with self.writing("tagging an article"):
+            self.store.set_tags(article_id, sorted({t.strip() for t in tags if t.strip()}))
+            self._bump_generation()
+            self.sync_index()
 
     # --- keeping the index in step with the store -----------------------------
 
@@ -448,7 +682,7 @@ class Library:
         index (killed between commit and marking), so they are written with
         ``update_document``.
         """
-        with self._index_lock:
+        with self.writing("indexing"), self._index_lock:
             todo = self.store.unindexed_count()
             if not todo:
                 return 0
@@ -470,40 +704,59 @@ class Library:
             self._commit(writer, done)
             return len(done)
 
-    def rebuild(self, progress: Progress | None = None, *, procs: int | None = None) -> Path:
-        """Rebuild the index from the store into a new directory, then swap."""
-        self.indexes_dir.mkdir(parents=True, exist_ok=True)
-        name = f"ix-{datetime.now().strftime('%Y%m%dT%H%M%S')}-{secrets.token_hex(3)}"
-        target = self.indexes_dir / name
-        indexfmt.create(target)
-        total = self.store.count()
-        ix = indexfmt.open_unchecked(target)
-        writer: IndexWriter = indexfmt.writer_for(ix, total, procs=procs)
-        try:
-            ids = _write_documents(
-                writer.add_document, self.store.iter_all(), total, progress, "rebuilding"
-            )
-            writer.commit(mergetype=indexfmt.bounded_merge)
-        except BaseException:
-            writer.cancel()
-            shutil.rmtree(target, ignore_errors=True)
-            raise
-        indexfmt.seal(target)
-        with self._index_lock:
-            previous = self.current_index_dir()
-            tmp = self.current_file.with_suffix(f".tmp-{os.getpid()}")
-            tmp.write_text(name, "utf-8")
-            with open(tmp, "rb+") as handle:
-                os.fsync(handle.fileno())
-            os.replace(tmp, self.current_file)
-            if self._searcher is not None:
-                self._searcher.close()
-            self._searcher, self._ix = None, None
-            self.store.mark_all_unindexed()
-            self.store.mark_indexed(ids)
-            if previous is not None and previous != target:
-                shutil.rmtree(previous, ignore_errors=True)
-        return target
+    def rebuild(
+        self,
+        progress: Progress | None = None,
+        *,
+        procs: int | None = None,
+        replace_links: bool = False,
+    ) -> Path:
+        """Rebuild the index from the store into a new directory, then swap.
+
+        The folder ``CURRENT`` named before is deleted only if it is a real
+        index folder of this library; a ``CURRENT`` pointing anywhere else is
+        simply replaced. ``replace_links`` (an explicit ``index --rebuild``)
+        also replaces a link at ``indexes/`` by a real folder, leaving the
+        link's target untouched.
+        """
+        with self.writing("rebuilding the index"):
+            if replace_links and self.indexes_dir.is_symlink():
+                self.recovered.append(
+                    f"{self.indexes_dir} was a link to {os.readlink(self.indexes_dir)}; "
+                    "replaced by a real folder (the link's target was not touched)"
+                )
+                self.indexes_dir.unlink()
+            indexes = self._checked_indexes_dir(create=True)
+            try:
+                previous = self.current_index_dir()
+            except UnsafeLayoutError:
+                previous = None  # never delete what an untrusted CURRENT names
+            name = f"ix-{datetime.now().strftime('%Y%m%dT%H%M%S')}-{secrets.token_hex(3)}"
+            target = indexes / name
+            indexfmt.create(target)
+            total = self.store.count()
+            ix = indexfmt.open_unchecked(target)
+            writer: IndexWriter = indexfmt.writer_for(ix, total, procs=procs)
+            try:
+                ids = _write_documents(
+                    writer.add_document, self.store.iter_all(), total, progress, "rebuilding"
+                )
+                writer.commit(mergetype=indexfmt.bounded_merge)
+            except BaseException:
+                writer.cancel()
+                _remove_index_dir(indexes, target)
+                raise
+            sealed = indexfmt.seal(target)
+            with self._index_lock:
+                atomic_write(self.current_file, name)
+                if self._searcher is not None:
+                    self._searcher.close()
+                self._searcher, self._ix = None, indexfmt.open_verified(target, sealed)
+                self.store.mark_all_unindexed()
+                self.store.mark_indexed(ids)
+                if previous is not None and previous != target:
+                    _remove_index_dir(indexes, previous)
+            return target
 
     # --- reading --------------------------------------------------------------
 
