@@ -63,7 +63,12 @@ class _ProgressLine:
 def _open_library(args: argparse.Namespace, *, seed: bool = True, repair: bool = False) -> Any:
     from fieldbrief.search.library import Library
 
-    library = Library.open(args.library, seed=seed, rebuild_untrusted=repair)
+    library = Library.open(
+        args.library,
+        seed=seed,
+        rebuild_untrusted=repair,
+        on_wait=lambda message: print(f"fieldbrief: {message}", file=sys.stderr, flush=True),
+    )
     for message in library.recovered:
         print(f"fieldbrief: {message}", file=sys.stderr)
     return library

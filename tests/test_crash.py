@@ -231,3 +231,94 @@ def test_app_picks_up_articles_added_by_another_process(tmp_path: Path) -> None:
 
     asyncio.run(drive())
     library.close()
+
+
+def _ids_and_total(lib: Path, env: dict[str, str], query: str) -> tuple[list[str], int]:
+    done = subprocess.run(
+        command(lib, "search", query, "--json", "--limit", "5000"),
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    data = json.loads(done.stdout)
+    return [hit["id"] for hit in data["hits"]], data["total"]
+
+
+def _wait_for_lock_holder(lib: Path, pid: int, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    lock = lib / "write.lock"
+    while time.monotonic() < deadline:
+        if lock.exists() and f"pid {pid} " in lock.read_text("utf-8", "replace"):
+            return
+        time.sleep(0.02)
+    raise AssertionError("the first writer never took the library lock")
+
+
+def test_concurrent_adds_give_the_same_library_as_sequential_ones(tmp_path: Path) -> None:
+    env = child_env(tmp_path / "home")
+    first = corpus(tmp_path / "a.jsonl", 1500)
+    second = corpus(tmp_path / "b.jsonl", 1500, start=1500)
+    sequential = tmp_path / "sequential"
+    for data in (first, second):
+        subprocess.run(command(sequential, "add", str(data)), env=env, check=True)
+    expected_ids, expected_total = _ids_and_total(sequential, env, "troops")
+
+    together = tmp_path / "together"
+    subprocess.run(command(together, "index"), env=env, check=True, capture_output=True)
+    one = subprocess.Popen(
+        command(together, "add", str(first)), env=env, stderr=subprocess.PIPE, text=True
+    )
+    _wait_for_lock_holder(together, one.pid)
+    two = subprocess.Popen(
+        command(together, "add", str(second)), env=env, stderr=subprocess.PIPE, text=True
+    )
+    _, waited = two.communicate(timeout=300)
+    one.communicate(timeout=300)
+    assert (one.returncode, two.returncode) == (0, 0), waited
+    # The second process says why it is not moving, then does its whole job.
+    assert "waiting for pid" in waited and "to finish writing this library" in waited
+    ids, total = _ids_and_total(together, env, "troops")
+    assert total == expected_total == 3005
+    assert len(ids) == len(set(ids)) == total
+    assert sorted(ids) == sorted(expected_ids)
+
+
+_HOLD_LOCK = """
+import sys, time
+from fieldbrief.search.library import Library
+library = Library.open(sys.argv[1], seed=False, fact_extractor=lambda a: [])
+with library.writing("a test writer"):
+    # What a live add looks like between storing a chunk and indexing it.
+    library.store.mark_all_unindexed()
+    print("holding", flush=True)
+    time.sleep(120)
+"""
+
+
+def test_rows_of_a_live_writer_are_left_to_it_until_it_dies(tmp_path: Path) -> None:
+    lib = tmp_path / "lib"
+    env = child_env(Path(os.environ["FIELDBRIEF_HOME"]))
+    Library.open(lib, fact_extractor=no_facts).close()  # the five seeds, indexed
+    holder = subprocess.Popen(
+        [sys.executable, "-c", _HOLD_LOCK, str(lib)], env=env, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "holding"
+        reader = Library.open(lib, fact_extractor=no_facts)
+        # Not "crash leftovers": the writer is alive, so the reader neither
+        # re-indexes its rows nor waits for it, and still searches.
+        assert not any("resumed" in m for m in reader.recovered)
+        assert reader.store.unindexed_count() == 5
+        assert reader.search("agadez").total == 5
+        reader.close()
+    finally:
+        holder.send_signal(signal.SIGKILL)
+        holder.wait()
+    # The kernel released the dead writer's lock: the next open resumes at once.
+    started = time.monotonic()
+    after = Library.open(lib, fact_extractor=no_facts)
+    assert time.monotonic() - started < 10
+    assert any("resumed indexing of 5 articles" in m for m in after.recovered)
+    assert after.store.unindexed_count() == 0
+    assert after.search("agadez").total == 5
+    after.close()
