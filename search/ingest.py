@@ -24,12 +24,27 @@ from typing import Any
 
 from .model import Article
 from .scraped import clean_scraped, derive_title, parse_date
-from .textsafety import strip_unsafe
+from .textsafety import printable, strip_unsafe
 
 MAX_ARTICLE_BYTES = 5 * 1024 * 1024
 """One article larger than this is not news copy; it is skipped with a message."""
 MAX_BUNDLE_BYTES = 2 * 1024 * 1024 * 1024
-"""JSON Lines and feeds hold many articles and are streamed; cap only absurd sizes."""
+"""JSON Lines and feeds hold many articles and are streamed; cap only absurd sizes.
+
+For a compressed bundle the cap applies to the bytes it decompresses to, as
+they are read: 1 MB of gzip can hold gigabytes."""
+MAX_LINE_BYTES = MAX_ARTICLE_BYTES + 256 * 1024
+"""A JSON Lines record: one article and its fields. A longer line is dropped as it
+is read, never held whole."""
+MAX_PROBLEMS_PER_FILE = 20
+"""Problems listed one by one per file; the rest are counted in one summary line."""
+GIVE_UP_AFTER_BAD_LINES = 1000
+"""A file whose first this-many records are all unreadable is not JSON Lines."""
+MAX_FRONT_MATTER_BYTES = 64 * 1024
+MAX_TITLE_CHARS = 500
+MAX_SOURCE_CHARS = 200
+MAX_TAGS = 50
+MAX_TAG_CHARS = 100
 
 TEXT_SUFFIXES = {".txt", ".text"}
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
@@ -46,6 +61,11 @@ class Problem:
     path: str
     reason: str
     line: int | None = None
+
+    def __post_init__(self) -> None:
+        # File names are chosen by whoever made the files: never let one carry
+        # a control sequence into a report, a terminal or JSON output.
+        self.path = printable(self.path)
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
@@ -116,22 +136,38 @@ def make_article(
     fmt: str,
     tags: Iterable[str] = (),
 ) -> Article:
-    title = " ".join(strip_unsafe(title).split())
+    title = _capped(" ".join(strip_unsafe(title).split()), MAX_TITLE_CHARS)
     body = strip_unsafe(body).strip()
-    source = " ".join(strip_unsafe(source).split()) if source else None
+    source = _capped(" ".join(strip_unsafe(source).split()), MAX_SOURCE_CHARS) if source else None
     if not title:
-        title = derive_title(body) if body else path.stem
+        title = _capped(derive_title(body) if body else path.stem, MAX_TITLE_CHARS)
+    kept_tags: set[str] = set()
+    for tag in tags:
+        clean = _capped(" ".join(strip_unsafe(str(tag)).split()), MAX_TAG_CHARS)
+        if clean:
+            kept_tags.add(clean)
+        if len(kept_tags) >= MAX_TAGS:
+            break
     return Article(
         id=article_id(title, body),
         title=title,
         body=body,
         date=published,
         source=source or None,
-        path=str(path),
-        origin=origin,
+        path=printable(str(path)),
+        origin=printable(origin),
         format=fmt,
-        tags=sorted({strip_unsafe(t).strip() for t in tags if str(t).strip()}),
+        tags=sorted(kept_tags),
     )
+
+
+def _capped(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters at a word boundary, marked with an ellipsis."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > limit // 2 else cut).rstrip() + "…"
 
 
 def _coerce_date(value: Any) -> date | None:
@@ -153,7 +189,7 @@ def read_text(path: Path, text: str, result: IngestResult) -> None:
         result.problems.append(Problem(str(path), "empty file (no text)"))
         return
     parsed = clean_scraped(text)
-    result.notes.extend(f"{path}: {n}" for n in parsed.notes)
+    result.notes.extend(f"{printable(str(path))}: {n}" for n in parsed.notes)
     if not parsed.body.strip():
         result.problems.append(
             Problem(str(path), "no article text left after removing page furniture")
@@ -181,20 +217,27 @@ def read_markdown(path: Path, text: str, result: IngestResult) -> None:
     text = strip_unsafe(text)
     meta: dict[str, Any] = {}
     match = _FRONT_MATTER.match(text)
+    if match and len(match.group(2)) > MAX_FRONT_MATTER_BYTES:
+        result.notes.append(
+            f"{printable(str(path))}: front matter over {MAX_FRONT_MATTER_BYTES // 1024} KB ignored"
+        )
+        text, match = text[match.end() :], None
     if match:
         try:
             if match.group(1) == "---":
-                import yaml
-
-                loaded = yaml.safe_load(match.group(2))
+                loaded = _load_yaml(match.group(2))
             else:
                 loaded = tomllib.loads(match.group(2))
             if isinstance(loaded, dict):
                 meta = loaded
             else:
-                result.notes.append(f"{path}: front matter is not a mapping; ignored")
+                result.notes.append(
+                    f"{printable(str(path))}: front matter is not a mapping; ignored"
+                )
         except Exception as exc:  # YAML and TOML raise many error types
-            result.notes.append(f"{path}: unreadable front matter ignored ({type(exc).__name__})")
+            result.notes.append(
+                f"{printable(str(path))}: unreadable front matter ignored ({type(exc).__name__})"
+            )
         text = text[match.end() :]
     title = str(meta.get("title") or "").strip()
     body = text.strip()
@@ -226,6 +269,23 @@ def read_markdown(path: Path, text: str, result: IngestResult) -> None:
             tags=[str(t) for t in tags] if isinstance(tags, list) else [],
         )
     )
+
+
+def _load_yaml(text: str) -> Any:
+    """YAML front matter, with anchors and aliases refused.
+
+    A few hundred bytes of nested aliases ("billion laughs") expand to
+    gigabytes inside PyYAML's safe loader; front matter never needs them.
+    """
+    import yaml
+
+    class FrontMatterLoader(yaml.SafeLoader):
+        def compose_node(self, parent: Any, index: Any) -> Any:
+            if self.check_event(yaml.AliasEvent):
+                raise yaml.YAMLError("aliases are not allowed in front matter")
+            return super().compose_node(parent, index)
+
+    return yaml.load(text, Loader=FrontMatterLoader)
 
 
 # --- HTML ---------------------------------------------------------------------
@@ -422,51 +482,118 @@ def read_html(path: Path, text: str, result: IngestResult) -> None:
 # --- JSON Lines ---------------------------------------------------------------
 
 
-def read_jsonl_lines(path: Path, lines: Iterable[str], piece: int = 0) -> Iterator[IngestResult]:
-    """The file's articles, problems and notes, ``piece`` articles at a time (0: all)."""
+def read_jsonl_lines(
+    path: Path, lines: Iterable[tuple[int, str | None]], piece: int = 0
+) -> Iterator[IngestResult]:
+    """The file's articles, problems and notes, ``piece`` articles at a time (0: all).
+
+    ``lines`` are ``(line number, text)``, text ``None`` for a line that was
+    too long to hold. Past ``MAX_PROBLEMS_PER_FILE`` problems are counted, not
+    listed; a file whose first ``GIVE_UP_AFTER_BAD_LINES`` records are all bad
+    is given up on. A record that fails in a way nobody foresaw is skipped
+    with its line number, never the batch.
+    """
     result = IngestResult()
-    for number, line in enumerate(lines, start=1):
+    problems = _ProblemList(path)
+    good = 0
+    for number, line in lines:
         if piece and len(result.articles) >= piece:
+            result.problems = problems.take()
             yield result
             result = IngestResult()
-        if not line.strip():
-            continue
-        if len(line) > MAX_ARTICLE_BYTES:
-            result.problems.append(Problem(str(path), "line longer than 5 MB skipped", number))
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            result.problems.append(Problem(str(path), f"malformed JSON ({exc.msg})", number))
-            continue
-        if not isinstance(record, dict):
-            result.problems.append(Problem(str(path), "line is not a JSON object", number))
-            continue
-        body = record.get("body") or record.get("text") or record.get("content") or ""
-        if not isinstance(body, str) or not body.strip():
-            result.problems.append(Problem(str(path), "no body text", number))
-            continue
-        title = record.get("title") or ""
-        record_id = record.get("id")
-        origin = f"{path}#{record_id}" if record_id not in (None, "") else f"{path}#L{number}"
-        raw_date = record.get("date") or record.get("published")
-        published = _coerce_date(raw_date)
-        if raw_date and published is None:
-            result.notes.append(f"{path}:{number}: unreadable date {str(raw_date)[:40]!r} ignored")
-        tags = record.get("tags") or []
-        result.articles.append(
-            make_article(
-                title=str(title),
-                body=body,
-                published=published,
-                source=str(record["source"]) if record.get("source") else None,
-                path=path,
-                origin=origin,
-                fmt="jsonl",
-                tags=[str(t) for t in tags] if isinstance(tags, list) else [],
+        if line is None:
+            problems.add(f"line longer than {MAX_LINE_BYTES // 1048576} MB skipped", number)
+        else:
+            try:
+                article, reason, note = _jsonl_record(path, line, number)
+            except Exception as exc:  # hostile input: one record never stops a file
+                article, reason, note = None, f"unreadable record ({type(exc).__name__})", None
+            if note:
+                result.notes.append(note)
+            if article is not None:
+                good += 1
+                result.articles.append(article)
+            elif reason:
+                problems.add(reason, number)
+        if not good and problems.count >= GIVE_UP_AFTER_BAD_LINES:
+            problems.add(
+                f"not JSON Lines: the first {problems.count} records are all unreadable; "
+                "rest of the file skipped",
+                None,
+                always=True,
             )
-        )
+            break
+    result.problems = problems.take(final=True)
     yield result
+
+
+class _ProblemList:
+    """A file's problems: the first few in full, the rest as one line with a count."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.count = 0
+        self.hidden = 0
+        self.first_hidden: int | None = None
+        self._pending: list[Problem] = []
+
+    def add(self, reason: str, line: int | None, *, always: bool = False) -> None:
+        self.count += 1
+        if always or self.count <= MAX_PROBLEMS_PER_FILE:
+            self._pending.append(Problem(str(self.path), reason, line))
+            return
+        self.hidden += 1
+        if self.first_hidden is None:
+            self.first_hidden = line
+
+    def take(self, *, final: bool = False) -> list[Problem]:
+        out, self._pending = self._pending, []
+        if final and self.hidden:
+            out.append(
+                Problem(
+                    str(self.path),
+                    f"{self.hidden:,} more bad lines not listed (from line {self.first_hidden})",
+                )
+            )
+        return out
+
+
+def _jsonl_record(
+    path: Path, line: str, number: int
+) -> tuple[Article | None, str | None, str | None]:
+    """One JSON Lines record: (article, None, note) or (None, why it was skipped, None)."""
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return None, f"malformed JSON ({exc.msg})", None
+    except RecursionError:
+        return None, "malformed JSON (nested too deeply)", None
+    if not isinstance(record, dict):
+        return None, "line is not a JSON object", None
+    body = record.get("body") or record.get("text") or record.get("content") or ""
+    if not isinstance(body, str) or not body.strip():
+        return None, "no body text", None
+    title = record.get("title") or ""
+    record_id = record.get("id")
+    origin = f"{path}#{record_id}" if record_id not in (None, "") else f"{path}#L{number}"
+    raw_date = record.get("date") or record.get("published")
+    published = _coerce_date(raw_date)
+    note = None
+    if raw_date and published is None:
+        shown = strip_unsafe(str(raw_date)[:40])
+        note = f"{printable(str(path))}:{number}: unreadable date {shown!r} ignored"
+    tags = record.get("tags") or []
+    article = make_article(
+        title=str(title),
+        body=body,
+        published=published,
+        source=str(record["source"]) if record.get("source") else None,
+        path=path,
+        origin=origin,
+        fmt="jsonl",
+        tags=[str(t) for t in tags[:MAX_TAGS]] if isinstance(tags, list) else [],
+    )
+    return article, None, note
 
 
 # --- RSS / Atom ---------------------------------------------------------------
@@ -485,7 +612,9 @@ def read_feed(path: Path, data: bytes, result: IngestResult) -> None:
         result.problems.append(Problem(str(path), reason))
         return
     if feed.get("bozo"):
-        result.notes.append(f"{path}: feed is not well-formed; read what could be recovered")
+        result.notes.append(
+            f"{printable(str(path))}: feed is not well-formed; read what could be recovered"
+        )
     feed_title = feed.feed.get("title") if feed.get("feed") else None
     for number, entry in enumerate(feed.entries, start=1):
         content = ""
@@ -583,7 +712,7 @@ def _read_document(path: Path, suffix: str, data: bytes, result: IngestResult) -
         return
     text, encoding = decode(data)
     if encoding == "cp1252":
-        result.notes.append(f"{path}: not valid UTF-8; decoded as Windows-1252")
+        result.notes.append(f"{printable(str(path))}: not valid UTF-8; decoded as Windows-1252")
     if suffix in MARKDOWN_SUFFIXES:
         read_markdown(path, text, result)
     elif suffix in HTML_SUFFIXES:
@@ -595,15 +724,99 @@ def _read_document(path: Path, suffix: str, data: bytes, result: IngestResult) -
 def _read_jsonl_file(path: Path, suffix: str, piece: int) -> Iterator[IngestResult]:
     opener = gzip.open if suffix.endswith(".gz") else open
     with opener(path, "rb") as handle:
+        lines = _BoundedLines(handle)
 
-        def lines() -> Iterator[str]:
-            for raw in handle:
+        def decoded() -> Iterator[tuple[int, str | None]]:
+            for number, raw in lines:
+                if raw is None:
+                    yield number, None
+                    continue
                 try:
-                    yield raw.decode("utf-8")
+                    yield number, raw.decode("utf-8")
                 except UnicodeDecodeError:
-                    yield raw.decode("cp1252", errors="replace")
+                    yield number, raw.decode("cp1252", errors="replace")
 
-        yield from read_jsonl_lines(path, lines(), piece)
+        pieces = read_jsonl_lines(path, decoded(), piece)
+        yield from pieces
+        if lines.over_limit:
+            yield IngestResult(
+                problems=[
+                    Problem(
+                        str(path),
+                        f"decompresses to more than {MAX_BUNDLE_BYTES // 1048576} MB; "
+                        f"stopped at line {lines.line}",
+                    )
+                ]
+            )
+
+
+_LINE_CONTENT = re.compile(rb"[^\n]+")
+_READ_BYTES = 1 << 20
+
+
+class _BoundedLines:
+    """Non-blank lines of a binary stream as ``(number, bytes)``, in bounded memory.
+
+    A line over ``MAX_LINE_BYTES`` comes out as ``(number, None)``; its bytes
+    are dropped as they are read, so a 1 GB line costs one read buffer, not a
+    gigabyte. Runs of blank lines are skipped by the regular-expression engine
+    rather than one Python iteration each. Reading stops once
+    ``MAX_BUNDLE_BYTES`` have come out of the stream (``over_limit``), which
+    for a compressed file bounds what it decompresses to.
+    """
+
+    def __init__(self, handle: Any) -> None:
+        self.handle = handle
+        self.line = 1
+        self.over_limit = False
+
+    def __iter__(self) -> Iterator[tuple[int, bytes | None]]:
+        carry = bytearray()  # the start of a line cut by the end of a read
+        skipping = False  # the current line is over the cap: drop its bytes
+        total = 0
+        while chunk := self.handle.read(_READ_BYTES):
+            total += len(chunk)
+            if total > MAX_BUNDLE_BYTES:
+                self.over_limit = True
+                return
+            pos = 0
+            if carry or skipping:
+                newline = chunk.find(b"\n")
+                if newline < 0:
+                    if not skipping:
+                        carry += chunk
+                        if len(carry) > MAX_LINE_BYTES:
+                            carry.clear()
+                            skipping = True
+                    continue
+                if not skipping:
+                    carry += chunk[:newline]
+                yield from self._line(None if skipping else bytes(carry))
+                carry.clear()
+                skipping = False
+                self.line += 1
+                pos = newline + 1
+            for match in _LINE_CONTENT.finditer(chunk, pos):
+                self.line += chunk.count(b"\n", pos, match.start())
+                pos = match.end()
+                if pos == len(chunk):  # the line may go on in the next read
+                    carry += match.group()
+                    if len(carry) > MAX_LINE_BYTES:
+                        carry.clear()
+                        skipping = True
+                    break
+                yield from self._line(match.group())
+            self.line += chunk.count(b"\n", pos)
+        if skipping:
+            yield self.line, None
+        elif carry:
+            yield from self._line(bytes(carry))
+
+    def _line(self, raw: bytes | None) -> Iterator[tuple[int, bytes | None]]:
+        if raw is None or len(raw) > MAX_LINE_BYTES:
+            yield self.line, None
+        elif raw.strip():
+            yield self.line, raw
 
 
 def iter_input_files(

@@ -30,17 +30,38 @@ _UNSAFE_CHARS = re.compile(
 )
 
 
+# Lone UTF-16 surrogates: JSON's "\ud800" escapes and undecodable file names
+# (surrogateescape) produce them, and no UTF-8 encoder (SQLite, the terminal)
+# accepts them.
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
 def strip_unsafe(text: str) -> str:
     """Return ``text`` without escape sequences or invisible/control characters.
 
-    Carriage returns become newlines first so CRLF files keep their line breaks.
+    Carriage returns become newlines first so CRLF files keep their line breaks;
+    lone surrogates become U+FFFD, the replacement character.
     """
     if not text:
         return text
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if "\x1b" in text or "\x9b" in text or "\x9d" in text:
         text = _ESCAPE_SEQUENCE.sub("", text)
-    return _UNSAFE_CHARS.sub("", text)
+    return _SURROGATES.sub("\ufffd", _UNSAFE_CHARS.sub("", text))
+
+
+def printable(text: str) -> str:
+    """``text`` with every unsafe character shown as an escape (``\\x1b``, ``\\u202e``).
+
+    For names that must stay recognisable, such as file paths: stripping would
+    make two different names look the same, so they are spelled out instead.
+    """
+
+    def escape(match: re.Match[str]) -> str:
+        code = ord(match.group())
+        return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+    return _SURROGATES.sub(escape, _UNSAFE_CHARS.sub(escape, text))
 
 
 def is_clean(text: str) -> bool:

@@ -282,9 +282,16 @@ def extract_facts(
             )
 
     context = _ArticleContext(text, facts)
+    # Places by position, so each figure finds its sentence's places by
+    # bisection: scanning every fact per figure made long articles quadratic.
+    places = sorted((f for f in facts if f.kind == "place"), key=lambda f: f.start)
+    place_starts = [f.start for f in places]
     for ss, se in spans:
+        in_sentence = places[
+            bisect.bisect_left(place_starts, ss) : bisect.bisect_left(place_starts, se)
+        ]
         for fig in find_figures(text, ss, se):
-            facts.append(_figure_fact(text, fig, (ss, se), facts, context, starts, spans))
+            facts.append(_figure_fact(text, fig, (ss, se), in_sentence, context, starts, spans))
 
     facts.sort(key=lambda f: (f.start, f.end))
     return facts
@@ -442,7 +449,7 @@ def _figure_fact(
     text: str,
     fig: FigureMatch,
     sent: tuple[int, int],
-    facts: list[Fact],
+    places: list[Fact],
     ctx: _ArticleContext,
     starts: list[int],
     spans: list[tuple[int, int]],
@@ -465,8 +472,6 @@ def _figure_fact(
     fact.orig_unit = fig.orig_unit
     if fig.note:
         fact.resolution = fig.note
-    ss, se = sent
-    places = [f for f in facts if f.kind == "place" and ss <= f.start < se]
     if fig.category in ("troops", "count"):
         explicit = gz.nationality_cues(text, fig.start, fig.noun_end)
         if explicit:

@@ -172,10 +172,28 @@ def sentences(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+MAX_SENTENCE_CHARS = 2000
+"""Longer runs without a sentence end are cut into pieces of at most this size.
+
+News sentences stay far below it; text without punctuation (a scraped table,
+a pasted log, a crafted file) would otherwise make one "sentence" of the
+whole article, and the tagger's lattice and every per-sentence scan grow
+with it (a 200,000-character word took 550 MB).
+"""
+
+
 def _add_span(text: str, s: int, e: int, spans: list[tuple[int, int]]) -> None:
     while s < e and text[s].isspace():
         s += 1
     while e > s and text[e - 1].isspace():
         e -= 1
+    while e - s > MAX_SENTENCE_CHARS:
+        # Cut at the last space before the limit, or hard where there is none.
+        cut = text.rfind(" ", s + MAX_SENTENCE_CHARS // 2, s + MAX_SENTENCE_CHARS)
+        cut = cut if cut > s else s + MAX_SENTENCE_CHARS
+        _add_span(text, s, cut, spans)
+        s = cut
+        while s < e and text[s].isspace():
+            s += 1
     if s < e:
         spans.append((s, e))
