@@ -270,7 +270,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     from fieldbrief.search.indexfmt import UntrustedIndexError
-    from fieldbrief.search.library import LibraryError
+    from fieldbrief.search.library import LibraryError, storage_problem
 
     try:
         return int(args.func(args))
@@ -284,6 +284,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         # `fieldbrief search … | head` closes the pipe early; that is not an error.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
+    except Exception as exc:
+        problem = storage_problem(exc)
+        if problem is None:
+            raise
+        print(f"fieldbrief: {problem}", file=sys.stderr)
+        return EXIT_LIBRARY
 
 
 if __name__ == "__main__":

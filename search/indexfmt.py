@@ -448,6 +448,23 @@ class VerifiedStorage(FileStorage):
         self._written.add(newname)
 
 
+def discard_unsealed(folder: Path) -> None:
+    """Delete what a failed write left in ``folder``: Whoosh files the seal does not list.
+
+    Called with the library's write lock held, after a commit failed (a full
+    disk, say): those files are in no valid index, and without this each
+    failed attempt would keep its partial segments, and the space they hold,
+    for good. Only regular files named like Whoosh's own are touched.
+    """
+    sealed = (_read_manifest(folder) or {}).get("files", {})
+    segment = TOC._segment_pattern("MAIN")
+    for name, info in _entries(folder).items():
+        if name in sealed or not stat.S_ISREG(info.st_mode):
+            continue
+        if _TOC_NAME.match(name) or segment.match(name) or name.startswith("_MAIN_"):
+            (folder / name).unlink(missing_ok=True)
+
+
 def is_index(folder: Path) -> bool:
     return is_real_dir(folder) and (folder / MANIFEST).exists()
 

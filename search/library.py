@@ -13,11 +13,13 @@ in use, never a half-written one.
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
 import re
 import secrets
 import shutil
+import sqlite3
 import threading
 import time
 import weakref
@@ -41,7 +43,7 @@ from .model import Article, Fact
 from .parallel import extract_stream
 from .query import SearchResults, count_matches, run_search
 from .store import Store
-from .textsafety import strip_unsafe
+from .textsafety import printable, strip_unsafe
 
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _CLOEXEC = getattr(os, "O_CLOEXEC", 0)
@@ -94,6 +96,50 @@ REBUILD_FIXES_LINK = (
 
 _INDEX_NAME = re.compile(r"ix-[0-9A-Za-z_-]{1,64}")
 """What ``rebuild`` names index folders: one path component, no dots, no slashes."""
+
+
+_STORAGE_ERRNOS = {
+    errno.ENOSPC: "the disk is full",
+    errno.EDQUOT: "the disk quota is used up",
+    errno.EFBIG: "a file grew past the size this process may write",
+    errno.EROFS: "the file system is read-only",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "operation not permitted",
+    errno.EIO: "the disk reported an input/output error",
+}
+_RETRY = (
+    "Fix that and run the command again: articles already stored are kept, and "
+    "the next run finishes indexing them."
+)
+
+
+def storage_problem(exc: BaseException) -> str | None:
+    """One line saying what went wrong with the disk or the database and how to fix it.
+
+    None for any other error. The CLI and the app show this instead of a
+    traceback: a full disk or a damaged database is the user's to fix, not a bug.
+    """
+    if isinstance(exc, sqlite3.DatabaseError):
+        text = str(exc).lower()
+        if "full" in text:
+            return f"the disk is full while writing the library database. {_RETRY}"
+        if "readonly" in text or "read-only" in text:
+            return (
+                "the library database is read-only (a read-only folder or disk). "
+                "Open a library you can write, or copy this one somewhere writable."
+            )
+        if "locked" in text or "busy" in text:
+            return "another program holds the library database locked; try again shortly."
+        return (
+            f"the library database library.sqlite3 is damaged ({exc}). Move it aside and "
+            "restore a backup, or salvage it with `sqlite3 library.sqlite3 .recover | "
+            "sqlite3 recovered.sqlite3`; the index can then be rebuilt with "
+            "`fieldbrief index --rebuild`."
+        )
+    if isinstance(exc, OSError) and exc.errno in _STORAGE_ERRNOS:
+        where = f" ({printable(str(exc.filename))})" if exc.filename else ""
+        return f"{_STORAGE_ERRNOS[exc.errno]}{where}. {_RETRY}"
+    return None
 
 
 def _remove_index_dir(indexes: Path, folder: Path) -> None:
@@ -644,14 +690,15 @@ class Library:
         """Commit a writer with any pending removals, then mark what it holds as indexed."""
         with self._index_lock:
             deleted = self.store.pending_deletes()
+            folder = Path(self._index().storage.folder)
             try:
                 for old in deleted:
                     writer.delete_by_term("id", old)
                 writer.commit(mergetype=indexfmt.bounded_merge)
             except BaseException:
                 writer.cancel()
+                indexfmt.discard_unsealed(folder)
                 raise
-            folder = Path(self._index().storage.folder)
             sealed = indexfmt.seal(folder)
             # What we just hashed ourselves needs no second check.
             if self._searcher is not None:
@@ -700,6 +747,7 @@ class Library:
                 )
             except BaseException:
                 writer.cancel()
+                indexfmt.discard_unsealed(Path(self._index().storage.folder))
                 raise
             self._commit(writer, done)
             return len(done)

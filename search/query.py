@@ -8,10 +8,12 @@ parse, or parses to nothing, is re-run as plain terms and the result says so.
 
 from __future__ import annotations
 
+import heapq
 import re
 import time
 from collections.abc import Callable
 from datetime import datetime
+from itertools import islice
 from typing import Any
 
 from whoosh import qparser, query, sorting
@@ -139,8 +141,91 @@ def _expand_entities(q: Any, expand: AliasExpander | None) -> Any:
     return rewrite(q.copy(), visit)
 
 
-def _parse(parser: Any, cleaned: str, expand: AliasExpander | None) -> tuple[Any, str | None]:
-    """The query to run (None: nothing to search for) and the fallback note, if any."""
+MAX_QUERY_CHARS = 1000
+"""Longer queries are cut: Whoosh's query tagger takes time quadratic in a word's
+length (100,000 letters: 51 s before a single posting was read)."""
+MAX_QUERY_WORDS = 64
+"""More words than this are dropped (5,000 words overflowed the parser's recursion)."""
+MAX_EXPANSION = 256
+"""Words one wildcard or prefix may stand for; beyond, the most frequent ones are kept."""
+
+
+def _limited(text: str) -> tuple[str, str | None]:
+    """``text`` within the query size limits, and a note saying what was cut."""
+    note = None
+    if len(text) > MAX_QUERY_CHARS:
+        cut = text[:MAX_QUERY_CHARS]
+        space = cut.rfind(" ")
+        text = cut[:space] if space > MAX_QUERY_CHARS // 2 else cut
+        note = f"query cut to its first {MAX_QUERY_CHARS:,} characters"
+    words = text.split()
+    if len(words) > MAX_QUERY_WORDS:
+        text = " ".join(words[:MAX_QUERY_WORDS])
+        note = f"query cut to its first {MAX_QUERY_WORDS} words"
+    return text, note
+
+
+def _bounded(q: Any, reader: Any) -> tuple[Any, list[str]]:
+    """``q`` with every wildcard, prefix and pattern standing for a bounded set of words.
+
+    ``*`` alone (Whoosh's ``Every`` over a field) becomes every article
+    directly instead of a union of each word's postings (7 s on 2,000
+    articles); a pattern matching more than ``MAX_EXPANSION`` words keeps its
+    most frequent ones, and the note says so.
+    """
+    notes: list[str] = []
+
+    def visit(node: Any) -> Any:
+        if isinstance(node, query.Every):
+            return query.Every(boost=node.boost)
+        if not isinstance(node, query.Prefix | query.Wildcard | query.Regex):
+            return node
+        field_name = node.field()
+        words = list(islice(node._btexts(reader), MAX_EXPANSION + 1))
+        if len(words) <= MAX_EXPANSION:
+            return node
+        top = heapq.nlargest(
+            MAX_EXPANSION,
+            node._btexts(reader),
+            key=lambda word: reader.doc_frequency(field_name, word),
+        )
+        shown = f"{node.text}*" if isinstance(node, query.Prefix) else str(node.text)
+        notes.append(
+            f"{shown} matches more than {MAX_EXPANSION:,} words; searched the "
+            f"{MAX_EXPANSION:,} most common"
+        )
+        narrowed = query.Or([query.Term(field_name, _text(word)) for word in top])
+        # As Whoosh runs a pattern itself: unscored unless the pattern asked for scores.
+        if getattr(node, "constantscore", False):
+            return query.ConstantScoreQuery(narrowed, score=node.boost)
+        return narrowed
+
+    return rewrite(q, visit), notes
+
+
+def _text(term: str | bytes) -> str:
+    return term.decode("utf-8") if isinstance(term, bytes) else term
+
+
+def _parse(
+    parser: Any, cleaned: str, expand: AliasExpander | None, reader: Any
+) -> tuple[Any, str | None]:
+    """The query to run (None: nothing to search for) and a note on how it was changed.
+
+    The note says why the query was searched as plain words, cut to size, or
+    had a wildcard narrowed; the results carry it as ``fallback``.
+    """
+    cleaned, cut = _limited(cleaned)
+    parsed, fallback = _parse_text(parser, cleaned, expand)
+    notes = [n for n in (cut, fallback) if n]
+    if parsed is not None:
+        parsed, narrowed = _bounded(parsed, reader)
+        notes += narrowed
+    # A multi-field query holds one copy of a pattern per field; one note each.
+    return parsed, "; ".join(dict.fromkeys(notes)) or None
+
+
+def _parse_text(parser: Any, cleaned: str, expand: AliasExpander | None) -> tuple[Any, str | None]:
     fallback: str | None = None
     try:
         parsed = parser.parse(_fuzzy_with_prefix(_normalise_dates(cleaned)))
@@ -180,7 +265,7 @@ def count_matches(searcher: Any, text: str, *, expand: AliasExpander | None = No
     """How many documents ``text`` matches, exactly as :func:`run_search` counts them."""
     parser = _parser_for(searcher.schema)
     cleaned = text.strip()
-    parsed, _ = _parse(parser, cleaned, expand) if cleaned else (None, None)
+    parsed, _ = _parse(parser, cleaned, expand, searcher.reader()) if cleaned else (None, None)
     if parsed is None:
         return 0
     try:
@@ -214,7 +299,7 @@ def run_search(
     cleaned = text.strip()
     if not cleaned:
         return SearchResults(query=text, hits=[], total=0, sort=sort, page=page)
-    parsed, fallback = _parse(parser, cleaned, expand)
+    parsed, fallback = _parse(parser, cleaned, expand, searcher.reader())
     if parsed is None:
         return SearchResults(
             query=text,

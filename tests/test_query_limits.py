@@ -1,0 +1,119 @@
+"""Queries that would expand or parse without end are bounded, and say so."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from fieldbrief.cli import main
+from fieldbrief.search import query as search_query
+from fieldbrief.search.library import Library, storage_problem
+
+from .conftest import no_facts
+
+
+@pytest.fixture
+def seeded(tmp_path: Path, seed_paths: list[Path]) -> Library:
+    library = Library.open(tmp_path / "lib", seed=False, fact_extractor=no_facts)
+    library.add_paths(seed_paths)
+    return library
+
+
+@pytest.mark.parametrize("text", ["*", "body:*", "title:*"])
+def test_a_bare_star_is_every_article(seeded: Library, text: str) -> None:
+    results = seeded.search(text)
+    assert results.total == 5 and results.fallback is None
+
+
+def test_a_wide_prefix_keeps_its_most_common_words_and_says_so(
+    seeded: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search_query, "MAX_EXPANSION", 3)
+    results = seeded.search("t*")
+    assert results.total > 0
+    assert results.fallback == "t* matches more than 3 words; searched the 3 most common"
+    assert seeded.count("t*") == results.total
+
+
+def test_a_huge_word_or_word_list_is_cut(seeded: Library) -> None:
+    long_word = seeded.search("x" * 100_000)
+    assert long_word.fallback == "query cut to its first 1,000 characters"
+    many = seeded.search(" ".join(["troops"] + [f"w{i}" for i in range(5000)]))
+    assert many.fallback is not None and "query cut" in many.fallback
+    few = seeded.search(" ".join(["troops"] * 100))
+    assert few.fallback == "query cut to its first 64 words" and few.total == 5
+
+
+def test_cli_prints_the_note_not_a_traceback(
+    seeded: Library, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = str(seeded.paths.root)
+    assert main(["--library", folder, "search", "w " * 3000]) == 1
+    assert "note: query cut" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("error", "says"),
+    [
+        (sqlite3.OperationalError("database or disk is full"), "the disk is full"),
+        (sqlite3.OperationalError("attempt to write a readonly database"), "read-only"),
+        (sqlite3.DatabaseError("file is not a database"), "damaged"),
+        (OSError(28, "No space left on device", "/lib/x.seg"), "the disk is full (/lib/x.seg)"),
+        (OSError(30, "Read-only file system"), "read-only"),
+    ],
+)
+def test_storage_failures_are_one_line_with_exit_3(
+    seeded: Library,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    error: Exception,
+    says: str,
+) -> None:
+    assert says in (storage_problem(error) or "")
+
+    def fail(*_: object, **__: object) -> None:
+        raise error
+
+    monkeypatch.setattr(Library, "add_paths", fail)
+    story = tmp_path / "s.txt"
+    story.write_text("Title\n\nBody about Niger.\n", "utf-8")
+    assert main(["--library", str(seeded.paths.root), "add", str(story)]) == 3
+    err = capsys.readouterr().err
+    assert says in err and "Traceback" not in err and err.count("\n") == 1
+
+
+def test_other_errors_still_surface(seeded: Library, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(Library, "search", lambda *a, **k: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        main(["--library", str(seeded.paths.root), "search", "x"])
+
+
+def test_a_failed_commit_leaves_no_unsealed_files(
+    seeded: Library, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    folder = seeded.current_index_dir()
+    assert folder is not None
+    before = sorted(p.name for p in folder.iterdir())
+    from whoosh.writing import SegmentWriter
+
+    real_commit = SegmentWriter.commit
+
+    def full_disk(self: SegmentWriter, *args: object, **kwargs: object) -> None:
+        self._flush_segment() if self._added else None  # segment files reach the disk
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(SegmentWriter, "commit", full_disk)
+    story = tmp_path / "new.txt"
+    story.write_text("Fresh story\n\nDrone base talks in Agadez.\n", "utf-8")
+    with pytest.raises(OSError):
+        seeded.add_paths([story])
+    assert sorted(p.name for p in folder.iterdir()) == before
+    monkeypatch.setattr(SegmentWriter, "commit", real_commit)
+    # Space is back: the next open finishes the job.
+    seeded.close()
+    again = Library.open(seeded.paths.root, seed=False, fact_extractor=no_facts)
+    assert any("resumed" in m for m in again.recovered)
+    assert again.search("drone").total >= 1
