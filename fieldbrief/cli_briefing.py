@@ -267,7 +267,7 @@ def cmd_tag(args: argparse.Namespace) -> int:
         elif args.tags:
             tags = add_tags(library, article_id, args.tags)
         else:
-            tags = library.store.tags_for(article_id)
+            tags = library.tags_for(article_id)
     if args.json:
         _dump({"id": article_id, "tags": tags})
     else:
