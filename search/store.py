@@ -341,7 +341,8 @@ class Store:
 
         An earlier version hands the new one everything the analyst attached to
         it (tags, pins, notes, its place in "new since"), and its id keeps
-        resolving to the new version; then it is removed.
+        resolving to the new version; then it is removed. ``article.tags``
+        is updated to include the tags handed over.
         """
         old_ids = [i for i in replaces if i != article.id]
         seq = None
@@ -387,6 +388,10 @@ class Store:
         for old in old_ids:
             self._hand_over(db, old, article, facts)
             self.remove(db, old)
+        if old_ids:
+            # The caller indexes this same object: the index must see the
+            # tags the old version handed over.
+            article.tags = self.tags_for(article.id)
 
     def _hand_over(
         self, db: sqlite3.Connection, old: str, article: Article, facts: list[Fact]
