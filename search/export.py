@@ -49,6 +49,7 @@ _INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>|&~^])")
 _LEADING_SPECIAL = re.compile(r"^([#>+\-=])")
 _LEADING_NUMBER = re.compile(r"^(\d{1,9})([.)])")
 
+
 class NothingToExport(Exception):
     """The briefing asked for would have no content; the message says why."""
 
