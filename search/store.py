@@ -152,6 +152,17 @@ INSERT INTO saved_searches_v2(name, query, sort, created_at, opened_at, seen_seq
     FROM saved_searches s;
 DROP TABLE saved_searches;
 ALTER TABLE saved_searches_v2 RENAME TO saved_searches;
+
+-- The bundled samples were stored under their install path (a site-packages
+-- path in exported citations); label them as samples, as new libraries do,
+-- and let the index pick up the new path.
+UPDATE articles SET
+    path = 'bundled sample ' || substr(path, -24),
+    origin = 'fieldbrief-sample:' || substr(path, -24),
+    indexed = 0
+WHERE path GLOB '*/seeds/[0-9][0-9][0-9]_[0-9a-f]*.txt' AND length(path) > 24
+    AND substr(path, -25, 1) = '/'
+    AND EXISTS (SELECT 1 FROM meta WHERE key = 'seeded');
 """
 
 _MIGRATIONS = (_V1, _V2)

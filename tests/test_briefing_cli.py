@@ -173,3 +173,26 @@ def test_seed_export_from_query(tmp_path: Path, capsys: pytest.CaptureFixture[st
         r'^\[\^1\]: .*", id [0-9a-f]+, bundled sample \d{3}_[0-9a-f]+\.txt$', sources, re.M
     )
     assert "/seeds/" not in out and "site-packages" not in out
+
+
+def test_pinned_conflicting_figure_brings_its_conflict(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from fieldbrief.search.facts.ner import default_model_path
+
+    if not default_model_path().is_file():
+        pytest.skip("the NER model (search/data/ner.crfsuite) is not built yet")
+    assert main(["search", "source:reuters", "--json"]) == 0
+    article_id = json.loads(capsys.readouterr().out)["hits"][0]["id"]
+    assert main(["facts", article_id, "--json"]) == 0
+    facts = json.loads(capsys.readouterr().out)["articles"][0]["facts"]
+    index = next(i for i, f in enumerate(facts) if f.get("key") == "US troops in Niger")
+    assert main(["briefing", "pin", article_id, "--fact", str(index)]) == 0
+    capsys.readouterr()
+    assert main(["export"]) == 0
+    out = capsys.readouterr().out
+    # One pinned article, but the conflict table cites the other reports too.
+    assert "*Generated" in out and "1 pin from 1 article." in out
+    conflict = out[out.index("## Figures with conflicts") : out.index("## Pinned")]
+    assert "### US troops in Niger" in conflict
+    assert len(set(re.findall(r"\[\^(\d+)\]", conflict))) >= 2

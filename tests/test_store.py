@@ -57,7 +57,10 @@ VALUES
     ('old0001aaaaaaaa', '/n/a.txt', '/n/a.txt', 'txt', 'Troops leave Niger', '2024-05-20',
      'AP', 'Troops leave Niger by September.', '[]', 0, '2026-01-01T10:00:00.000Z'),
     ('old0002aaaaaaaa', '/n/b.txt', '/n/b.txt', 'txt', 'Base closes', '2024-05-21',
-     'AFP', 'The Agadez base closes.', '[]', 0, '2026-01-02T10:00:00.000Z');
+     'AFP', 'The Agadez base closes.', '[]', 0, '2026-01-02T10:00:00.000Z'),
+    ('seed003aaaaaaaaa', '/venv/lib/python3.11/site-packages/fieldbrief/seeds/003_4aeac8238ecdb9d1.txt',
+     '/venv/lib/python3.11/site-packages/fieldbrief/seeds/003_4aeac8238ecdb9d1.txt', 'txt',
+     'A sample', NULL, NULL, 'Sample body.', '[]', 1, '2025-12-31T10:00:00.000Z');
 INSERT INTO tags VALUES ('old0001aaaaaaaa', 'sahel'), ('gone0000aaaaaaaa', 'orphan');
 INSERT INTO briefings(id, title, summary) VALUES (1, 'Sahel week', 'Old summary');
 INSERT INTO briefing_pins(briefing_id, position, kind, article_id, start, "end", quote, title, note)
@@ -83,7 +86,16 @@ def test_a_version_1_library_is_upgraded_in_place(tmp_path: Path) -> None:
     root = old_library(tmp_path / "lib")
     with Library.open(root, create=False, fact_extractor=no_facts) as library:
         assert library.store.schema_version() == SCHEMA_VERSION
-        assert library.article_count() == 2
+        assert library.article_count() == 3
+        # The bundled sample is cited as one, not by its old install path,
+        # and the index was brought up to date with the new path.
+        sample = library.lookup("seed003aaaaaaaaa")[0]
+        assert (sample.path, sample.origin) == (
+            "bundled sample 003_4aeac8238ecdb9d1.txt",
+            "fieldbrief-sample:003_4aeac8238ecdb9d1.txt",
+        )
+        assert library.store.unindexed_count() == 0
+        assert library.lookup("old0002aaaaaaaa")[0].path == "/n/b.txt"
         # The index is rebuilt from the store on open: the old articles are searchable.
         assert library.search("Niger").total == 1
         assert library.tags_for("old0001aaaaaaaa") == ["sahel"]
@@ -100,7 +112,7 @@ def test_a_version_1_library_is_upgraded_in_place(tmp_path: Path) -> None:
         # before the second: only the second is new.
         saved = SavedSearches(library)
         assert saved.get("niger").opened_at == "2026-01-01T12:00:00.000Z"
-        assert saved.get("niger").seen_seq == 1
+        assert saved.get("niger").seen_seq == 2
         # New articles number on from the migrated ones.
         library.add_articles(
             [Article(id="new0003aaaaaaaa", title="Niger talks", body="Niger talks resume.")]
@@ -108,7 +120,7 @@ def test_a_version_1_library_is_upgraded_in_place(tmp_path: Path) -> None:
         assert saved.new_since("niger") == ["new0003aaaaaaaa"]
     with Library.open(root, create=False, fact_extractor=no_facts) as library:
         assert library.store.schema_version() == SCHEMA_VERSION
-        assert library.article_count() == 3
+        assert library.article_count() == 4
 
 
 def test_tags_go_with_their_article(tmp_path: Path) -> None:
