@@ -170,7 +170,7 @@ def test_seed_export_from_query(tmp_path: Path, capsys: pytest.CaptureFixture[st
     # The seeds are cited as the bundled samples, not by their install path.
     sources = out[out.index("## Sources") :]
     assert re.search(
-        r'^\[\^1\]: .*", id [0-9a-f]+, bundled sample \d{3}_[0-9a-f]+\.txt$', sources, re.M
+        r'^\[\^1\]: .*", id [0-9a-f]+, bundled sample \d{3}\\_[0-9a-f]+\.txt$', sources, re.M
     )
     assert "/seeds/" not in out and "site-packages" not in out
 
