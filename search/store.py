@@ -219,6 +219,9 @@ class Store:
         self._local = threading.local()
         try:
             self._migrate()
+        except StoreError:
+            self.close()
+            raise
         except sqlite3.DatabaseError as exc:
             self.close()
             raise StoreError(
@@ -392,6 +395,9 @@ class Store:
             ),
         )
         db.execute("DELETE FROM pending_deletes WHERE id = ?", (article.id,))
+        # A file edited back to an earlier text brings back that version's id:
+        # a live id is never an alias of another one.
+        db.execute("DELETE FROM superseded WHERE old_id = ?", (article.id,))
         db.executemany(
             "INSERT OR IGNORE INTO tags(article_id, tag) VALUES (?, ?)",
             [(article.id, tag) for tag in article.tags],

@@ -111,3 +111,20 @@ def test_edited_twice_keeps_every_old_id(
     assert third.body == "A third version about Niger." and library.lookup(middle)[0] == third
     assert library.tags_for(third.id) == ["sahel"]
     assert len(Briefings(library).pins()) == 4
+
+
+def test_an_edit_undone_brings_the_first_id_back(
+    edited: tuple[Library, Path, str, dict[str, int]],
+) -> None:
+    library, source, old_id, _pins = edited
+    middle = library.lookup(old_id)[0].id
+    source.write_text(f"Sahel drawdown\n\n{FIRST}\n", "utf-8")
+    assert library.add_paths([source]).updated == 1
+    assert library.lookup(old_id)[0].id == old_id
+    assert library.lookup(middle)[0].id == old_id
+    assert library.tags_for(old_id) == ["sahel"] and library.article_count() == 1
+    # Every pin is back on the first text, the "gone" passage included.
+    pins = Briefings(library).pins()
+    assert {p.article_id for p in pins} == {old_id} and not any(p.stale for p in pins)
+    rows = library.store.db.execute("SELECT old_id, article_id FROM superseded").fetchall()
+    assert [tuple(r) for r in rows] == [(middle, old_id)]
