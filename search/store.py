@@ -5,6 +5,13 @@ so a damaged or foreign index never costs the analyst their library. SQLite in
 WAL mode with ``synchronous=NORMAL`` gives crash safety (a kill at any moment
 loses at most the transaction in flight) and lets a reader (the TUI) run while
 another process (``fieldbrief add``) writes.
+
+Everything the analyst makes lives here too (tags, briefings, pins, saved
+searches), in one schema with one migration path: ``meta.schema_version``
+says which version a file has, and opening it applies the missing steps of
+``_MIGRATIONS`` in order, each in one transaction. A new file is made by the
+same steps, so a fresh library and an upgraded one cannot drift apart. To
+change the schema, append a step; never edit one that has shipped.
 """
 
 from __future__ import annotations
