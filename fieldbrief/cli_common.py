@@ -45,7 +45,11 @@ def dump(data: Any, out: TextIO | None = None) -> None:
 
 
 def error(message: str, code: int) -> int:
-    print(f"fieldbrief: {message}", file=sys.stderr)
+    """Print ``message`` as one cleaned line on stderr; return ``code``.
+
+    Messages quote titles and names, which may come from article text.
+    """
+    print(f"fieldbrief: {line(message)}", file=sys.stderr)
     return code
 
 

@@ -313,3 +313,13 @@ def test_saved_open_defines_new(lib: str, capsys: pytest.CaptureFixture[str]) ->
     assert "case0009aaaaaaaaaa" in out
     code, out, _ = run(capsys, lib, "saved", "open", "sahel")
     assert code == EXIT_NOTHING and "0 new since you last opened it" in out
+
+
+def test_error_messages_are_cleaned(lib: str, capsys: pytest.CaptureFixture[str]) -> None:
+    run(capsys, lib, "briefing", "new", "Evil\x1b]0;pwned\x07 title")
+    run(capsys, lib, "briefing", "pin", A1)
+    run(capsys, lib, "briefing", "new", "Other")
+    pin_id = shown(capsys, lib, "1")[0]["id"]
+    code, _, err = run(capsys, lib, "briefing", "unpin", f"id:{pin_id}")
+    assert code == EXIT_USAGE and "belongs to briefing 1" in err
+    assert "\x1b" not in err and "\x07" not in err
