@@ -1,35 +1,32 @@
 """The ``fieldbrief`` command: a thin layer over ``fieldbrief.search``.
 
-Exit codes (documented in the README, relied on by scripts):
-0 success; 1 nothing found (search with no hits, or add with files skipped);
-2 usage error; 3 library problem (e.g. an index that must be rebuilt);
-4 no such article.
+Exit codes are listed in ``fieldbrief.cli_common`` and the README; errors the
+engine raises are turned into them in one place, :func:`main`.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import time
 from collections.abc import Sequence
-from typing import Any, TextIO
 
 from . import __version__
+from .cli_common import (
+    EXIT_LIBRARY,
+    EXIT_NOT_FOUND,
+    EXIT_NOTHING,
+    EXIT_OK,
+    EXIT_USAGE,
+    dump,
+    error,
+    open_library,
+    positive_int,
+)
+from .cli_common import safe as _safe
 
-EXIT_OK, EXIT_NOTHING, EXIT_USAGE, EXIT_LIBRARY, EXIT_NOT_FOUND = 0, 1, 2, 3, 4
-
-
-def _safe(text: str | None) -> str:
-    from fieldbrief.search.textsafety import strip_unsafe
-
-    return strip_unsafe(text or "")
-
-
-def _dump(data: Any, out: TextIO) -> None:
-    json.dump(data, out, ensure_ascii=False, indent=2)
-    out.write("\n")
+__all__ = ["EXIT_LIBRARY", "EXIT_NOTHING", "EXIT_NOT_FOUND", "EXIT_OK", "EXIT_USAGE", "main"]
 
 
 class _ProgressLine:
@@ -60,24 +57,19 @@ class _ProgressLine:
             sys.stderr.flush()
 
 
-def _open_library(args: argparse.Namespace, *, seed: bool = True, repair: bool = False) -> Any:
-    from fieldbrief.search.library import Library
-
-    library = Library.open(
-        args.library,
-        seed=seed,
-        rebuild_untrusted=repair,
-        on_wait=lambda message: print(f"fieldbrief: {message}", file=sys.stderr, flush=True),
-    )
-    for message in library.recovered:
-        print(f"fieldbrief: {message}", file=sys.stderr)
-    return library
-
-
 # --- commands -----------------------------------------------------------------
 
 
 def cmd_tui(args: argparse.Namespace) -> int:
+    from fieldbrief.search.library import LibraryError
+    from fieldbrief.search.locations import library_at
+
+    if args.library is not None and not library_at(args.library).store.is_file():
+        # The same refusal as the other read commands, before the app starts.
+        raise LibraryError(
+            f"no fieldbrief library at {library_at(args.library).root}: check the path,"
+            f" or create one there with `fieldbrief --library {args.library} add FILE…`"
+        )
     from fieldbrief.tui.app import create_app
 
     create_app(library_path=args.library).run()
@@ -86,11 +78,11 @@ def cmd_tui(args: argparse.Namespace) -> int:
 
 def cmd_add(args: argparse.Namespace) -> int:
     progress = _ProgressLine()
-    with _open_library(args) as library:
+    with open_library(args, create=True) as library:
         report = library.add_paths(args.paths, progress=progress)
     progress.finish()
     if args.json:
-        _dump(report.to_json(), sys.stdout)
+        dump(report.to_json())
     else:
         for problem in report.skipped:
             print(f"skipped {_safe(str(problem))}", file=sys.stderr)
@@ -101,7 +93,7 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 
 def cmd_index(args: argparse.Namespace) -> int:
-    with _open_library(args, seed=False, repair=args.rebuild) as library:
+    with open_library(args, seed=False, repair=args.rebuild) as library:
         if args.rebuild:
             progress = _ProgressLine()
             started = time.perf_counter()
@@ -114,19 +106,19 @@ def cmd_index(args: argparse.Namespace) -> int:
             synced = library.sync_index()
             stats = library.stats()
             if args.json:
-                _dump(stats, sys.stdout)
+                dump(stats)
             else:
                 print(f"{stats['articles']} articles; index up to date ({synced} written now)")
     return EXIT_OK
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    with _open_library(args) as library:
+    with open_library(args) as library:
         results = library.search(
             " ".join(args.query), limit=args.limit, sort=args.sort, page=args.page
         )
     if args.json:
-        _dump(results.to_json(), sys.stdout)
+        dump(results.to_json())
         return EXIT_OK if results.hits else EXIT_NOTHING
     color = sys.stdout.isatty() and "NO_COLOR" not in os.environ
     bold, dim, reset = ("\x1b[1m", "\x1b[2m", "\x1b[0m") if color else ("", "", "")
@@ -159,16 +151,12 @@ def _highlight(snippet: str, spans: list[tuple[int, int]], on: str, off: str) ->
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    with _open_library(args) as library:
-        found = library.get(args.id)
-    if found is None:
-        print(f"fieldbrief: no article with id {args.id!r}", file=sys.stderr)
-        return EXIT_NOT_FOUND
-    article, facts = found
+    with open_library(args) as library:
+        article, facts = library.lookup(args.id)
     if args.json:
         data = article.to_json()
         data["facts"] = [f.to_json() for f in facts]
-        _dump(data, sys.stdout)
+        dump(data)
         return EXIT_OK
     print(_safe(article.title))
     meta = [
@@ -187,13 +175,14 @@ def cmd_facts(args: argparse.Namespace) -> int:
 
     if args.jsonl:
         return factsapi.stream_jsonl(sys.stdin, sys.stdout)
-    with _open_library(args) as library:
-        data = factsapi.library_facts(library, args.ids)
+    with open_library(args) as library:
+        # Each id is looked up first so the message names the one that is wrong.
+        ids = [library.lookup(ref)[0].id for ref in args.ids]
+        data = factsapi.library_facts(library, ids)
     if data is None:
-        print("fieldbrief: no article with those ids", file=sys.stderr)
-        return EXIT_NOT_FOUND
+        return error("an article went away while its facts were read", EXIT_NOT_FOUND)
     if args.json:
-        _dump(data, sys.stdout)
+        dump(data)
     else:
         factsapi.print_facts(data, sys.stdout, _safe)
     return EXIT_OK
@@ -229,7 +218,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--procs",
-        type=int,
+        type=positive_int,
         default=None,
         help="indexing processes for --rebuild (default: 2 on 2+ cores)",
     )
@@ -238,8 +227,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("search", help="search the library")
     p.add_argument("query", nargs="+", help="query (Whoosh syntax, field filters, date ranges)")
-    p.add_argument("--limit", type=int, default=20, help="hits per page (default 20)")
-    p.add_argument("--page", type=int, default=1, help="page of results (default 1)")
+    p.add_argument("--limit", type=positive_int, default=20, help="hits per page (default 20)")
+    p.add_argument("--page", type=positive_int, default=1, help="page of results (default 1)")
     p.add_argument("--sort", choices=("relevance", "date"), default="relevance")
     p.add_argument("--json", action="store_true", help="print hits as JSON")
     p.set_defaults(func=cmd_search)
@@ -269,14 +258,22 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    from fieldbrief.search.briefing import BriefingError
+    from fieldbrief.search.export import NothingToExport
     from fieldbrief.search.indexfmt import UntrustedIndexError
     from fieldbrief.search.library import LibraryError, storage_problem
+    from fieldbrief.search.store import ArticleNotFound, StoreError
 
     try:
         return int(args.func(args))
-    except (UntrustedIndexError, LibraryError) as exc:
-        print(f"fieldbrief: {exc}", file=sys.stderr)
-        return EXIT_LIBRARY
+    except ArticleNotFound as exc:
+        return error(str(exc), EXIT_NOT_FOUND)
+    except BriefingError as exc:
+        return error(str(exc), EXIT_USAGE)
+    except NothingToExport as exc:
+        return error(str(exc), EXIT_NOTHING)
+    except (UntrustedIndexError, LibraryError, StoreError) as exc:
+        return error(str(exc), EXIT_LIBRARY)
     except KeyboardInterrupt:
         print("fieldbrief: interrupted", file=sys.stderr)
         return 130

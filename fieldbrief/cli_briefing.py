@@ -1,54 +1,34 @@
 """Briefing commands: ``export``, ``briefing …``, ``tag``, ``saved …``.
 
-Exit codes follow ``fieldbrief.cli``: 0 success; 1 nothing done (an export
-target exists and ``--force`` was not given, a saved search with nothing new);
-2 usage error; 4 no such article, briefing, pin or saved search.
+Exit codes are those of ``fieldbrief.cli_common``; engine errors (no such
+briefing, pin or article) are turned into them by ``fieldbrief.cli.main``.
+
+Pins are named by their position in the briefing as ``briefing show`` numbers
+them, or as ``id:N``; the briefing is the one named with ``--briefing``, or the
+current one, and a pin of any other briefing is refused. Every command that
+changes something prints what it changed.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
-EXIT_OK, EXIT_NOTHING, EXIT_USAGE, EXIT_NOT_FOUND = 0, 1, 2, 4
+from .cli_common import (
+    EXIT_NOTHING,
+    EXIT_OK,
+    EXIT_USAGE,
+    dump,
+    error,
+    line,
+    open_library,
+    positive_int,
+)
 
-
-def _safe(text: object) -> str:
-    from fieldbrief.search.textsafety import strip_unsafe
-
-    return strip_unsafe(str(text or ""))
-
-
-def _line(text: object) -> str:
-    return " ".join(_safe(text).split())
-
-
-def _dump(data: Any) -> None:
-    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
-    sys.stdout.write("\n")
-
-
-def _error(message: str, code: int) -> int:
-    print(f"fieldbrief: {message}", file=sys.stderr)
-    return code
-
-
-def _open(args: argparse.Namespace) -> Any:
-    from fieldbrief.search.library import Library
-
-    library = Library.open(args.library)
-    for message in library.recovered:
-        print(f"fieldbrief: {message}", file=sys.stderr)
-    return library
-
-
-def _briefing_error() -> type[Exception]:
-    from fieldbrief.search.briefing import BriefingError
-
-    return BriefingError
+if TYPE_CHECKING:
+    from fieldbrief.search.briefing import Briefing, Briefings, Pin
 
 
 # --- export ---------------------------------------------------------------------
@@ -63,31 +43,28 @@ def cmd_export(args: argparse.Namespace) -> int:
     )
 
     if args.query and args.briefing:
-        return _error("give a briefing or --query, not both", EXIT_USAGE)
+        return error("give a briefing or --query, not both", EXIT_USAGE)
     target = Path(args.output).expanduser() if args.output else None
     if target is not None and target.exists() and not args.force:
-        return _error(f"{target} exists; use --force to overwrite it", EXIT_NOTHING)
-    with _open(args) as library:
-        try:
-            if args.query:
-                text = build_query_briefing(
-                    library, args.query, limit=args.limit, sort=args.sort, title=args.title
-                )
-            else:
-                briefings = Briefings(library)
-                briefing = briefings.find(args.briefing) if args.briefing else None
-                text = build_briefing_markdown(library, briefing)
-        except _briefing_error() as exc:
-            return _error(str(exc), EXIT_NOT_FOUND)
+        return error(f"{target} exists; use --force to overwrite it", EXIT_NOTHING)
+    with open_library(args) as library:
+        if args.query:
+            text = build_query_briefing(
+                library, args.query, limit=args.limit, sort=args.sort, title=args.title
+            )
+        else:
+            briefings = Briefings(library)
+            briefing = briefings.find(args.briefing) if args.briefing else None
+            text = build_briefing_markdown(library, briefing)
     if target is None:
         sys.stdout.write(text)
         return EXIT_OK
     try:
         save_markdown(target, text, force=args.force)
     except FileExistsError:
-        return _error(f"{target} exists; use --force to overwrite it", EXIT_NOTHING)
+        return error(f"{target} exists; use --force to overwrite it", EXIT_NOTHING)
     except OSError as exc:
-        return _error(f"cannot write {target}: {exc.strerror or exc}", EXIT_NOTHING)
+        return error(f"cannot write {target}: {exc.strerror or exc}", EXIT_NOTHING)
     print(f"wrote {target}", file=sys.stderr)
     return EXIT_OK
 
@@ -95,92 +72,113 @@ def cmd_export(args: argparse.Namespace) -> int:
 # --- briefing --------------------------------------------------------------------
 
 
-def _print_pins(briefing: Any, pins: list[Any]) -> None:
-    current = f"{briefing.id}: {_line(briefing.title)}"
-    print(current)
+def _name(briefing: Briefing) -> str:
+    return f"briefing {briefing.id} “{line(briefing.title)}”"
+
+
+def _print_pins(briefing: Briefing, pins: list[Pin]) -> None:
+    print(f"{briefing.id}: {line(briefing.title)}")
     if briefing.summary:
-        print(f"  summary: {_line(briefing.summary)}")
+        print(f"  summary: {line(briefing.summary)}")
     if not pins:
         print("  (no pins yet: `fieldbrief briefing pin ARTICLE_ID`)")
     for number, pin in enumerate(pins, 1):
         span = f" {pin.start}:{pin.end}" if pin.start is not None else ""
+        stale = " · not in the current version" if pin.stale else ""
         print(
-            f"{number:>3}. [pin {pin.id}] {pin.kind}{span} · {pin.article_id} · {_line(pin.title)}"
+            f"{number:>3}. {pin.kind}{span} · {pin.article_id} · {line(pin.title)}"
+            f"  [id:{pin.id}]{stale}"
         )
         if pin.kind != "article":
-            quote = _line(pin.quote)
+            quote = line(pin.quote)
             print(f"       “{quote[:157] + '…' if len(quote) > 160 else quote}”")
         if pin.note:
-            print(f"       note: {_line(pin.note)}")
+            print(f"       note: {line(pin.note)}")
 
 
 def cmd_briefing(args: argparse.Namespace) -> int:
     from fieldbrief.search.briefing import Briefings
 
-    with _open(args) as library:
-        briefings = Briefings(library)
-        try:
-            return int(_BRIEFING_ACTIONS[args.action](briefings, args))
-        except _briefing_error() as exc:
-            return _error(str(exc), EXIT_NOT_FOUND)
+    with open_library(args) as library:
+        return int(_BRIEFING_ACTIONS[args.action](Briefings(library), args))
 
 
-def _b_new(briefings: Any, args: argparse.Namespace) -> int:
+def _target(briefings: Briefings, ref: str | None) -> Briefing:
+    """The briefing named (id or title), or the current one."""
+    if ref:
+        return briefings.find(ref)
+    current = briefings.current(create=True)
+    assert current is not None
+    return current
+
+
+def _b_new(briefings: Briefings, args: argparse.Namespace) -> int:
     briefing = briefings.create(" ".join(args.title) if args.title else None)
     if args.json:
-        _dump(briefing.to_json())
+        dump(briefing.to_json())
     else:
-        print(f"created briefing {briefing.id}: {_line(briefing.title)} (now current)")
+        print(f"created {_name(briefing)} (now current)")
     return EXIT_OK
 
 
-def _b_list(briefings: Any, args: argparse.Namespace) -> int:
+def _b_list(briefings: Briefings, args: argparse.Namespace) -> int:
     items = briefings.list()
     current = briefings.current_id()
     if args.json:
-        _dump([dict(b.to_json(), current=b.id == current) for b in items])
+        dump([dict(b.to_json(), current=b.id == current) for b in items])
         return EXIT_OK
     if not items:
         print("no briefings yet: `fieldbrief briefing new TITLE`")
     for b in items:
         mark = "*" if b.id == current else " "
-        print(f"{mark} {b.id:>3}  {_line(b.title)}  ({b.pin_count} pins, updated {b.updated_at})")
+        print(f"{mark} {b.id:>3}  {line(b.title)}  ({b.pin_count} pins, updated {b.updated_at})")
     return EXIT_OK
 
 
-def _b_use(briefings: Any, args: argparse.Namespace) -> int:
+def _b_use(briefings: Briefings, args: argparse.Namespace) -> int:
     briefing = briefings.set_current(briefings.find(args.briefing).id)
-    print(f"current briefing: {briefing.id}: {_line(briefing.title)}")
+    print(f"current briefing: {briefing.id}: {line(briefing.title)}")
     return EXIT_OK
 
 
-def _target(briefings: Any, ref: str | None) -> Any:
-    if ref:
-        return briefings.find(ref)
-    return briefings.current(create=True)
-
-
-def _b_show(briefings: Any, args: argparse.Namespace) -> int:
+def _b_show(briefings: Briefings, args: argparse.Namespace) -> int:
     briefing = _target(briefings, args.briefing)
     pins = briefings.pins(briefing.id)
     if args.json:
-        _dump(dict(briefing.to_json(), pin_list=[p.to_json() for p in pins]))
+        dump(dict(briefing.to_json(), pin_list=[p.to_json() for p in pins]))
     else:
         _print_pins(briefing, pins)
     return EXIT_OK
 
 
-def _b_note(briefings: Any, args: argparse.Namespace) -> int:
+def _b_note(briefings: Briefings, args: argparse.Namespace) -> int:
     text = " ".join(args.text)
     if text == "-":
         text = sys.stdin.read()
-    if args.pin is not None:
-        pin = briefings.set_note(args.pin, text)
-        print(f"note set on pin {pin.id}")
-    else:
-        briefing = briefings.set_summary(text)
-        print(f"summary set on briefing {briefing.id}")
+    briefing = _target(briefings, args.briefing)
+    if args.pin is None:
+        before = briefing.summary
+        briefings.set_summary(text, briefing.id)
+        print(f"summary of {_name(briefing)} set" + _replaced(before))
+        return EXIT_OK
+    pin = briefings.resolve_pin(args.pin, briefing.id)
+    briefings.set_note(pin.id, text, briefing_id=briefing.id)
+    number = _position(briefings, pin)
+    print(
+        f"note on pin {number} of {_name(briefing)} ({line(pin.describe())}) set{_replaced(pin.note)}"
+    )
     return EXIT_OK
+
+
+def _replaced(before: str) -> str:
+    old = line(before)
+    if not old:
+        return ""
+    return f"; it replaced “{old[:77] + '…' if len(old) > 80 else old}”"
+
+
+def _position(briefings: Briefings, pin: Pin) -> int:
+    return [p.id for p in briefings.pins(pin.briefing_id)].index(pin.id) + 1
 
 
 def _parse_span(text: str) -> tuple[int, int]:
@@ -191,51 +189,54 @@ def _parse_span(text: str) -> tuple[int, int]:
     return start, end
 
 
-def _b_pin(briefings: Any, args: argparse.Namespace) -> int:
+def _b_pin(briefings: Briefings, args: argparse.Namespace) -> int:
     if args.passage is not None and args.fact is not None:
-        print("fieldbrief: give --passage or --fact, not both", file=sys.stderr)
-        return EXIT_USAGE
+        return error("give --passage or --fact, not both", EXIT_USAGE)
+    briefing = _target(briefings, args.briefing)
     if args.passage is not None:
         start, end = args.passage
-        pin = briefings.pin_passage(args.article_id, start, end, args.note)
+        pin = briefings.pin_passage(args.article_id, start, end, args.note, briefing_id=briefing.id)
     elif args.fact is not None:
-        found = briefings.library.get(args.article_id)
-        if found is None:
-            return _error(f"no article with id {args.article_id!r}", EXIT_NOT_FOUND)
-        facts = found[1]
+        article, facts = briefings.library.lookup(args.article_id)
         if not 0 <= args.fact < len(facts):
-            return _error(
-                f"the article has {len(facts)} facts (0…{len(facts) - 1});"
-                " list them with `fieldbrief facts ID --json`",
-                EXIT_NOT_FOUND,
+            which = f"facts 0…{len(facts) - 1}" if facts else "no facts"
+            return error(
+                f"the article has {which}; list them with `fieldbrief facts {article.id} --json`",
+                EXIT_USAGE,
             )
-        pin = briefings.pin_fact(found[0].id, facts[args.fact], args.note)
+        pin = briefings.pin_fact(article.id, facts[args.fact], args.note, briefing_id=briefing.id)
     else:
-        pin = briefings.pin_article(args.article_id, args.note)
+        pin = briefings.pin_article(args.article_id, args.note, briefing_id=briefing.id)
     if args.json:
-        _dump(pin.to_json())
+        dump(pin.to_json())
     else:
-        briefing = briefings.get(pin.briefing_id)
-        print(
-            f"pinned {pin.kind} as pin {pin.id} in briefing {briefing.id}: {_line(briefing.title)}"
-        )
+        number = _position(briefings, pin)
+        print(f"pinned {line(pin.describe())} as pin {number} of {_name(briefing)}")
     return EXIT_OK
 
 
-def _b_unpin(briefings: Any, args: argparse.Namespace) -> int:
-    briefings.remove(args.pin)
-    print(f"removed pin {args.pin}")
+def _b_unpin(briefings: Briefings, args: argparse.Namespace) -> int:
+    briefing = _target(briefings, args.briefing)
+    pin = briefings.resolve_pin(args.pin, briefing.id)
+    number = _position(briefings, pin)
+    briefings.remove(pin.id, briefing_id=briefing.id)
+    note = f"; its note “{line(pin.note)}” went with it" if pin.note else ""
+    print(f"removed pin {number} of {_name(briefing)}: {line(pin.describe())}{note}")
     return EXIT_OK
 
 
-def _b_move(briefings: Any, args: argparse.Namespace) -> int:
+def _b_move(briefings: Briefings, args: argparse.Namespace) -> int:
+    briefing = _target(briefings, args.briefing)
+    pin = briefings.resolve_pin(args.pin, briefing.id)
+    before = _position(briefings, pin)
     # Positions are 1-based on the command line, as `briefing show` numbers them.
-    pins = briefings.move(args.pin, max(0, args.position - 1))
-    briefing = briefings.get(pins[0].briefing_id)
+    pins = briefings.move(pin.id, args.position - 1, briefing_id=briefing.id)
     if args.json:
-        _dump([p.to_json() for p in pins])
-    else:
-        _print_pins(briefing, pins)
+        dump([p.to_json() for p in pins])
+        return EXIT_OK
+    after = [p.id for p in pins].index(pin.id) + 1
+    print(f"moved pin {before} of {_name(briefing)} to position {after}")
+    _print_pins(briefings.get(briefing.id), pins)
     return EXIT_OK
 
 
@@ -257,67 +258,75 @@ _BRIEFING_ACTIONS = {
 def cmd_tag(args: argparse.Namespace) -> int:
     from fieldbrief.search.briefing import add_tags, remove_tags
 
-    with _open(args) as library:
-        found = library.get(args.id)
-        if found is None:
-            return _error(f"no article with id {args.id!r}", EXIT_NOT_FOUND)
-        article_id = found[0].id
+    with open_library(args) as library:
+        article_id = library.lookup(args.id)[0].id
+        before = library.tags_for(article_id)
         if args.remove:
             tags = remove_tags(library, article_id, args.remove)
         elif args.tags:
             tags = add_tags(library, article_id, args.tags)
         else:
-            tags = library.store.tags_for(article_id)
+            tags = before
     if args.json:
-        _dump({"id": article_id, "tags": tags})
-    else:
-        print(f"{article_id}: {', '.join(_line(t) for t in tags) or '(no tags)'}")
+        dump({"id": article_id, "tags": tags})
+        return EXIT_OK
+    removed = [t for t in before if t not in tags]
+    added = [t for t in tags if t not in before]
+    changes = [f"+{line(t)}" for t in added] + [f"-{line(t)}" for t in removed]
+    change = f" ({' '.join(changes)})" if changes else ""
+    print(f"{article_id}: {', '.join(line(t) for t in tags) or '(no tags)'}{change}")
     return EXIT_OK
 
 
 # --- saved searches ----------------------------------------------------------------
 
 
+def _when(stamp: str) -> str:
+    """SQLite's ``2026-01-01T10:00:00.000Z`` as ``2026-01-01 10:00 UTC``."""
+    return f"{stamp[:10]} {stamp[11:16]} UTC" if len(stamp) >= 16 else stamp
+
+
 def cmd_saved(args: argparse.Namespace) -> int:
     from fieldbrief.search.briefing import SavedSearches
 
-    with _open(args) as library:
+    with open_library(args) as library:
         saved = SavedSearches(library)
-        try:
-            if args.action == "save":
-                item = saved.save(args.name, " ".join(args.query), args.sort)
-                if args.json:
-                    _dump(item.to_json())
-                else:
-                    print(f"saved search {_line(item.name)!r}: {_line(item.query)}")
+        if args.action == "save":
+            item = saved.save(args.name, " ".join(args.query), args.sort)
+            if args.json:
+                dump(item.to_json())
+            else:
+                print(
+                    f"saved search {line(item.name)!r}: {line(item.query)}; articles added"
+                    " from now on are new when you open it"
+                )
+            return EXIT_OK
+        if args.action == "list":
+            items = saved.list()
+            if args.json:
+                dump([s.to_json() for s in items])
                 return EXIT_OK
-            if args.action == "list":
-                items = saved.list()
-                if args.json:
-                    _dump([s.to_json() for s in items])
-                    return EXIT_OK
-                if not items:
-                    print("no saved searches: `fieldbrief saved save NAME QUERY`")
-                for s in items:
-                    print(
-                        f"{_line(s.name)}: {_line(s.query)} [{s.sort}] (opened {s.last_opened_at})"
-                    )
-                return EXIT_OK
-            if args.action == "delete":
-                saved.delete(args.name)
-                print(f"deleted saved search {_line(args.name)!r}")
-                return EXIT_OK
-            opened = saved.open(args.name)
-            new = [library.get(i) for i in opened.new_ids]
-            articles = [found[0] for found in new if found is not None]
-        except _briefing_error() as exc:
-            return _error(str(exc), EXIT_NOT_FOUND)
+            if not items:
+                print("no saved searches: `fieldbrief saved save NAME QUERY`")
+            for s in items:
+                opened = f"opened {_when(s.opened_at)}" if s.opened_at else "never opened"
+                print(f"{line(s.name)}: {line(s.query)} [{s.sort}] ({opened})")
+            return EXIT_OK
+        if args.action == "delete":
+            gone = saved.delete(args.name)
+            print(f"deleted saved search {line(gone.name)!r} (query: {line(gone.query)})")
+            return EXIT_OK
+        opened = saved.open(args.name)
+        articles = [found[0] for i in opened.new_ids if (found := library.get(i)) is not None]
     if args.json:
-        _dump(
+        dump(
             {
                 "name": args.name,
                 "query": opened.query,
                 "sort": opened.sort,
+                "since": opened.since,
+                "first_open": opened.first_open,
+                "total": opened.total,
                 "new": [
                     {
                         "id": a.id,
@@ -330,14 +339,30 @@ def cmd_saved(args: argparse.Namespace) -> int:
             }
         )
     else:
-        print(f"{_line(opened.query)} [{opened.sort}]: {len(articles)} new since last opened")
+        since = "you saved it" if opened.first_open else "you last opened it"
+        print(
+            f"{line(opened.query)} [{opened.sort}]: {len(articles)} new since {since}"
+            f" ({_when(opened.since)}); {opened.total} match in all"
+        )
         for a in articles:
             when = a.date.isoformat() if a.date else "undated"
-            print(f"  {a.id}  {when}  {_line(a.title)}")
+            print(f"  {a.id}  {when}  {line(a.title)}")
     return EXIT_OK if articles else EXIT_NOTHING
 
 
 # --- parser ------------------------------------------------------------------------
+
+
+_PIN_HELP = "the pin's number in `briefing show` (1 = first), or id:N"
+
+
+def _briefing_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--briefing",
+        "-b",
+        metavar="BRIEFING",
+        help="briefing id or title (default: the current one)",
+    )
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -349,7 +374,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("briefing", nargs="?", metavar="BRIEFING", help="briefing id or title")
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default: stdout)")
     p.add_argument("--query", "-q", metavar="Q", help="build the briefing from this search")
-    p.add_argument("--limit", type=int, default=20, help="articles for --query (default 20)")
+    p.add_argument(
+        "--limit", type=positive_int, default=20, help="articles for --query (default 20)"
+    )
     p.add_argument("--sort", choices=("relevance", "date"), default="relevance")
     p.add_argument("--title", help="title for a --query briefing")
     p.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
@@ -369,20 +396,24 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     a.add_argument("--json", action="store_true")
     a = actions.add_parser("note", help="set the summary note, or a pin's note with --pin")
     a.add_argument("text", nargs="+", help="note text ('-' reads it from stdin)")
-    a.add_argument("--pin", type=int, metavar="PIN_ID", help="note on this pin")
+    a.add_argument("--pin", metavar="PIN", help=_PIN_HELP)
+    _briefing_option(a)
     a = actions.add_parser("pin", help="pin an article, a passage or a fact")
     a.add_argument("article_id", metavar="ARTICLE_ID")
+    _briefing_option(a)
     a.add_argument("--passage", type=_parse_span, metavar="START:END", help="body offsets")
     a.add_argument(
         "--fact", type=int, metavar="N", help="fact index (`fieldbrief facts ID --json`)"
     )
     a.add_argument("--note", help="note on the pin")
     a.add_argument("--json", action="store_true")
-    a = actions.add_parser("unpin", help="remove a pin")
-    a.add_argument("pin", type=int, metavar="PIN_ID")
+    a = actions.add_parser("unpin", help="remove a pin (and its note)")
+    a.add_argument("pin", metavar="PIN", help=_PIN_HELP)
+    _briefing_option(a)
     a = actions.add_parser("move", help="move a pin to a position (1 = first)")
-    a.add_argument("pin", type=int, metavar="PIN_ID")
-    a.add_argument("position", type=int, metavar="POSITION")
+    a.add_argument("pin", metavar="PIN", help=_PIN_HELP)
+    a.add_argument("position", type=positive_int, metavar="POSITION")
+    _briefing_option(a)
     a.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_briefing)
 

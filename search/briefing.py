@@ -1,14 +1,20 @@
 """Collecting a briefing: pins, notes, several briefings, saved searches.
 
-Everything lives in the library database next to the articles, in tables of
-its own. The store is never rebuilt (only the Whoosh index is), so pins survive
-``Library.rebuild()``. Each action is one committed transaction; with WAL a
-crash loses at most the action in flight.
+Everything lives in the library database next to the articles (its tables are
+defined and migrated by ``search.store``). The store is never rebuilt (only the
+Whoosh index is), so pins survive ``Library.rebuild()``. Each action is one
+committed transaction; with WAL a crash loses at most the action in flight.
 
 Pins reference articles by id and body offsets, and also keep the quoted text
-and the article title as they were when pinned: an article replaced by an
-edited version gets a new id, and the briefing must still be able to show and
-export what the analyst chose.
+and the article title as they were when pinned. When an article's file is
+edited, the store hands its pins to the new version (re-anchored by their
+text, or flagged ``stale`` when the text is gone); an article that leaves the
+library entirely is still shown and exported from what the pin kept.
+
+Pins are addressed by their position in their briefing (1 = first, as
+``briefing show`` numbers them); an id is only accepted in the explicit form
+``id:N`` and only for a pin of the briefing acted on, so a command meant for
+one briefing can never change another.
 """
 
 from __future__ import annotations
@@ -19,48 +25,18 @@ import sqlite3
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any, Literal, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal
 
 from .model import Fact
+from .store import ArticleNotFound
 
 if TYPE_CHECKING:
     from .library import Library
+    from .store import Store
 
 PinKind = Literal["article", "passage", "fact"]
 
 _NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
-
-_SCHEMA = f"""
-CREATE TABLE IF NOT EXISTS briefings (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    title TEXT NOT NULL,
-    summary TEXT NOT NULL DEFAULT '',
-    created_at TEXT NOT NULL DEFAULT ({_NOW}),
-    updated_at TEXT NOT NULL DEFAULT ({_NOW})
-);
-CREATE TABLE IF NOT EXISTS briefing_pins (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    briefing_id INTEGER NOT NULL REFERENCES briefings(id) ON DELETE CASCADE,
-    position INTEGER NOT NULL,
-    kind TEXT NOT NULL CHECK (kind IN ('article', 'passage', 'fact')),
-    article_id TEXT NOT NULL,
-    start INTEGER,
-    "end" INTEGER,
-    quote TEXT NOT NULL DEFAULT '',
-    title TEXT NOT NULL DEFAULT '',
-    fact TEXT,
-    note TEXT NOT NULL DEFAULT '',
-    created_at TEXT NOT NULL DEFAULT ({_NOW})
-);
-CREATE INDEX IF NOT EXISTS briefing_pins_order ON briefing_pins(briefing_id, position);
-CREATE TABLE IF NOT EXISTS saved_searches (
-    name TEXT PRIMARY KEY,
-    query TEXT NOT NULL,
-    sort TEXT NOT NULL DEFAULT 'relevance',
-    created_at TEXT NOT NULL DEFAULT ({_NOW}),
-    last_opened_at TEXT NOT NULL DEFAULT ({_NOW})
-);
-"""
 
 _CURRENT_KEY = "briefing.current"
 SORTS = ("relevance", "date")
@@ -68,6 +44,10 @@ SORTS = ("relevance", "date")
 
 class BriefingError(Exception):
     """A briefing action that cannot be done; the message says why."""
+
+
+class NoSuchArticle(BriefingError, ArticleNotFound):
+    """The article to pin or tag is not in the library."""
 
 
 @dataclass(slots=True, frozen=True)
@@ -110,6 +90,8 @@ class Pin:
     note: str
     created_at: str
     fact: dict[str, Any] | None = None
+    stale: bool = False
+    """The quoted text is not in the current version of the (edited) article."""
 
     def fact_object(self) -> Fact | None:
         if self.fact is None:
@@ -132,12 +114,17 @@ class Pin:
             "note": self.note,
             "created_at": self.created_at,
             "fact": self.fact,
+            "stale": self.stale,
         }
 
-
-def ensure_schema(library: Library) -> None:
-    # executescript commits on its own, so it must not run inside a transaction.
-    library.store.db.executescript(_SCHEMA)
+    def describe(self) -> str:
+        """One line naming what the pin holds (for messages about it)."""
+        quote = " ".join(self.quote.split())
+        if len(quote) > 60:
+            quote = quote[:59] + "…"
+        what = {"article": "article", "passage": "passage from", "fact": "fact from"}[self.kind]
+        text = f" “{quote}”" if quote and self.kind != "article" else ""
+        return f"{what} “{' '.join(self.title.split())}”{text}"
 
 
 def _briefing(row: sqlite3.Row) -> Briefing:
@@ -165,6 +152,7 @@ def _pin(row: sqlite3.Row) -> Pin:
         note=row["note"],
         created_at=row["created_at"],
         fact=json.loads(row["fact"]) if row["fact"] else None,
+        stale=bool(row["stale"]),
     )
 
 
@@ -183,17 +171,17 @@ class Briefings:
 
     def __init__(self, library: Library) -> None:
         self.library = library
-        ensure_schema(library)
+        self._store: Store = library.store
 
     @property
     def _db(self) -> sqlite3.Connection:
-        return self.library.store.db
+        return self._store.db
 
     # --- briefings ------------------------------------------------------------
 
     def create(self, title: str | None = None, *, make_current: bool = True) -> Briefing:
         title = " ".join((title or "").split()) or default_title()
-        with self.library.store.transaction() as db:
+        with self._store.atomic() as db:
             cursor = db.execute("INSERT INTO briefings(title) VALUES (?)", (title,))
             new_id = int(cursor.lastrowid or 0)
             if make_current:
@@ -224,7 +212,7 @@ class Briefings:
         raise BriefingError(f"several briefings are called {ref!r} (ids {ids}); use the id")
 
     def current_id(self) -> int | None:
-        raw = self.library.store.get_meta(_CURRENT_KEY)
+        raw = self._store.get_meta(_CURRENT_KEY)
         if raw is None or not raw.isdigit():
             return None
         row = self._db.execute("SELECT 1 FROM briefings WHERE id = ?", (int(raw),)).fetchone()
@@ -250,7 +238,7 @@ class Briefings:
 
     def set_current(self, briefing_id: int) -> Briefing:
         briefing = self.get(briefing_id)
-        with self.library.store.transaction() as db:
+        with self._store.atomic() as db:
             self._set_current(db, briefing.id)
         return briefing
 
@@ -262,27 +250,16 @@ class Briefings:
             (_CURRENT_KEY, str(briefing_id)),
         )
 
-    def rename(self, briefing_id: int, title: str) -> Briefing:
-        title = " ".join(title.split())
-        if not title:
-            raise BriefingError("a briefing needs a title")
-        with self.library.store.transaction() as db:
-            db.execute(
-                f"UPDATE briefings SET title = ?, updated_at = {_NOW} WHERE id = ?",
-                (title, briefing_id),
-            )
-        return self.get(briefing_id)
-
     def delete(self, briefing_id: int) -> None:
         self.get(briefing_id)
-        with self.library.store.transaction() as db:
+        with self._store.atomic() as db:
             db.execute("DELETE FROM briefing_pins WHERE briefing_id = ?", (briefing_id,))
             db.execute("DELETE FROM briefings WHERE id = ?", (briefing_id,))
 
     def set_summary(self, text: str, briefing_id: int | None = None) -> Briefing:
         target = briefing_id if briefing_id is not None else self._require_current().id
         self.get(target)
-        with self.library.store.transaction() as db:
+        with self._store.atomic() as db:
             db.execute(
                 f"UPDATE briefings SET summary = ?, updated_at = {_NOW} WHERE id = ?",
                 (text.strip(), target),
@@ -300,17 +277,53 @@ class Briefings:
         ).fetchall()
         return [_pin(r) for r in rows]
 
-    def pin(self, pin_id: int) -> Pin:
+    def pin(self, pin_id: int, *, briefing_id: int | None = None) -> Pin:
+        """The pin with this id; with ``briefing_id``, only if it belongs to that briefing."""
         row = self._db.execute("SELECT * FROM briefing_pins WHERE id = ?", (pin_id,)).fetchone()
         if row is None:
             raise BriefingError(f"no pin with id {pin_id}")
-        return _pin(row)
+        pin = _pin(row)
+        if briefing_id is not None and pin.briefing_id != briefing_id:
+            owner, here = self.get(pin.briefing_id), self.get(briefing_id)
+            raise BriefingError(
+                f"pin id {pin_id} belongs to briefing {owner.id} “{owner.title}”, not to"
+                f" briefing {here.id} “{here.title}”; name that briefing to change it"
+            )
+        return pin
+
+    def resolve_pin(self, ref: str | int, briefing_id: int) -> Pin:
+        """The pin ``ref`` names in briefing ``briefing_id``.
+
+        ``ref`` is a position as ``briefing show`` numbers them (1 = first), or
+        ``id:N`` for the pin with id N, which must belong to the same briefing.
+        """
+        text = str(ref).strip()
+        if text.lower().startswith("id:"):
+            number = text[3:].strip()
+            if not number.isdigit():
+                raise BriefingError(f"{text!r} is not a pin id; write it as id:N")
+            return self.pin(int(number), briefing_id=briefing_id)
+        if not text.isdigit() or int(text) < 1:
+            raise BriefingError(
+                f"{text!r} is not a pin position: give its number in `briefing show` (1, 2, …)"
+                " or id:N"
+            )
+        pins = self.pins(briefing_id)
+        position = int(text)
+        if position > len(pins):
+            briefing = self.get(briefing_id)
+            held = f"only {len(pins)}" if pins else "no"
+            raise BriefingError(
+                f"briefing {briefing.id} “{briefing.title}” has {held} pins; there is no pin"
+                f" {position}"
+            )
+        return pins[position - 1]
 
     def _article(self, article_id: str) -> Any:
-        found = self.library.get(article_id)
-        if found is None:
-            raise BriefingError(f"no article with id {article_id!r}")
-        return found
+        try:
+            return self.library.lookup(article_id)
+        except ArticleNotFound as exc:
+            raise NoSuchArticle(str(exc)) from exc
 
     def _add_pin(
         self,
@@ -327,7 +340,7 @@ class Briefings:
     ) -> Pin:
         target = briefing_id if briefing_id is not None else self._require_current().id
         self.get(target)
-        with self.library.store.transaction() as db:
+        with self._store.atomic() as db:
             # Pinning the same thing twice keeps one pin (and its place in the
             # order): a double key press must not clutter the briefing.
             row = db.execute(
@@ -362,7 +375,7 @@ class Briefings:
                     ),
                 )
                 pin_id = int(cursor.lastrowid or 0)
-            db.execute(f"UPDATE briefings SET updated_at = {_NOW} WHERE id = ?", (target,))
+            self._touch(db, target)
         return self.pin(pin_id)
 
     def pin_article(
@@ -444,17 +457,19 @@ class Briefings:
             briefing_id=briefing_id,
         )
 
-    def set_note(self, pin_id: int, text: str) -> Pin:
-        pin = self.pin(pin_id)
-        with self.library.store.transaction() as db:
+    def set_note(self, pin_id: int, text: str, *, briefing_id: int | None = None) -> Pin:
+        pin = self.pin(pin_id, briefing_id=briefing_id)
+        with self._store.atomic() as db:
             db.execute("UPDATE briefing_pins SET note = ? WHERE id = ?", (text.strip(), pin_id))
-            db.execute(f"UPDATE briefings SET updated_at = {_NOW} WHERE id = ?", (pin.briefing_id,))
+            self._touch(db, pin.briefing_id)
         return self.pin(pin_id)
 
-    def move(self, pin_id: int, new_index: int) -> builtins.list[Pin]:
+    def move(
+        self, pin_id: int, new_index: int, *, briefing_id: int | None = None
+    ) -> builtins.list[Pin]:
         """Move a pin to ``new_index`` (0-based, clamped); returns the new order."""
-        pin = self.pin(pin_id)
-        with self.library.store.transaction() as db:
+        pin = self.pin(pin_id, briefing_id=briefing_id)
+        with self._store.atomic() as db:
             ids = [
                 int(r[0])
                 for r in db.execute(
@@ -469,7 +484,7 @@ class Briefings:
                 "UPDATE briefing_pins SET position = ? WHERE id = ?",
                 [(i, p) for i, p in enumerate(ids)],
             )
-            db.execute(f"UPDATE briefings SET updated_at = {_NOW} WHERE id = ?", (pin.briefing_id,))
+            self._touch(db, pin.briefing_id)
         return self.pins(pin.briefing_id)
 
     def move_by(self, pin_id: int, delta: int) -> builtins.list[Pin]:
@@ -477,33 +492,40 @@ class Briefings:
         order = [p.id for p in self.pins(pin.briefing_id)]
         return self.move(pin_id, max(0, order.index(pin_id) + delta))
 
-    def remove(self, pin_id: int) -> None:
-        pin = self.pin(pin_id)
-        with self.library.store.transaction() as db:
+    def remove(self, pin_id: int, *, briefing_id: int | None = None) -> Pin:
+        """Remove a pin (and its note); returns what was removed."""
+        pin = self.pin(pin_id, briefing_id=briefing_id)
+        with self._store.atomic() as db:
             db.execute("DELETE FROM briefing_pins WHERE id = ?", (pin_id,))
-            db.execute(f"UPDATE briefings SET updated_at = {_NOW} WHERE id = ?", (pin.briefing_id,))
+            self._touch(db, pin.briefing_id)
+        return pin
+
+    @staticmethod
+    def _touch(db: sqlite3.Connection, briefing_id: int) -> None:
+        db.execute(f"UPDATE briefings SET updated_at = {_NOW} WHERE id = ?", (briefing_id,))
 
 
 # --- tags ----------------------------------------------------------------------
 
 
+def _tag_target(library: Library, article_id: str) -> Any:
+    try:
+        return library.lookup(article_id)[0]
+    except ArticleNotFound as exc:
+        raise NoSuchArticle(str(exc)) from exc
+
+
 def add_tags(library: Library, article_id: str, tags: Iterable[str]) -> list[str]:
-    found = library.get(article_id)
-    if found is None:
-        raise BriefingError(f"no article with id {article_id!r}")
-    article = found[0]
+    article = _tag_target(library, article_id)
     library.set_tags(article.id, [*article.tags, *tags])
-    return library.store.tags_for(article.id)
+    return library.tags_for(article.id)
 
 
 def remove_tags(library: Library, article_id: str, tags: Iterable[str]) -> list[str]:
-    found = library.get(article_id)
-    if found is None:
-        raise BriefingError(f"no article with id {article_id!r}")
-    article = found[0]
+    article = _tag_target(library, article_id)
     drop = {t.strip() for t in tags}
     library.set_tags(article.id, [t for t in article.tags if t not in drop])
-    return library.store.tags_for(article.id)
+    return library.tags_for(article.id)
 
 
 # --- saved searches ------------------------------------------------------------
@@ -515,7 +537,14 @@ class SavedSearch:
     query: str
     sort: str
     created_at: str
-    last_opened_at: str
+    opened_at: str | None
+    """When it was last opened; None until the first time."""
+    seen_seq: int = 0
+
+    @property
+    def seen_since(self) -> str:
+        """The moment "new" is counted from: the last opening, or the saving."""
+        return self.opened_at or self.created_at
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -523,24 +552,46 @@ class SavedSearch:
             "query": self.query,
             "sort": self.sort,
             "created_at": self.created_at,
-            "last_opened_at": self.last_opened_at,
+            "opened_at": self.opened_at,
         }
 
 
-class OpenedSearch(NamedTuple):
+@dataclass(slots=True, frozen=True)
+class OpenedSearch:
     query: str
     sort: str
     new_ids: list[str]
-    """Matching articles added to the library since the search was last opened."""
+    """Matching articles that entered the library after ``since``, best first."""
+    since: str
+    """When the search was last opened, or saved if it never was (SQLite UTC time)."""
+    first_open: bool
+    """True when this is the first opening since the search was saved."""
+    total: int = 0
+    """Articles matching the query now, new or not."""
+
+
+def _saved(row: sqlite3.Row) -> SavedSearch:
+    return SavedSearch(
+        row["name"],
+        row["query"],
+        row["sort"],
+        row["created_at"],
+        row["opened_at"],
+        int(row["seen_seq"]),
+    )
 
 
 class SavedSearches:
-    """Named queries. Opening one reports the matching articles added since last time.
+    """Named queries. Opening one reports the matching articles that are new.
 
-    "New" is decided by the articles' ``added_at`` stamp against the moment the
-    search was last opened (both from SQLite's clock), so nothing per search
-    grows with the library. The comparison is inclusive: an article stamped in
-    the same millisecond as the last opening is reported again rather than missed.
+    **New since** means: the article entered the library after the search was
+    last opened, or, before its first opening, after it was saved. An article
+    that was already in the library when the search was saved is never new,
+    so opening a search right after saving it shows nothing new (and says how
+    many articles match in all). An edited article keeps its place: a changed
+    file is not news. The store numbers articles in the order they arrive
+    (``added_seq``), and each search remembers the last number it has shown,
+    so ties on the clock cannot hide or repeat an article.
     """
 
     # Enough to cover any realistic batch of new matches without paging.
@@ -548,7 +599,7 @@ class SavedSearches:
 
     def __init__(self, library: Library) -> None:
         self.library = library
-        ensure_schema(library)
+        self._store: Store = library.store
 
     def save(self, name: str, query: str, sort: str = "relevance") -> SavedSearch:
         name = " ".join(name.split())
@@ -558,64 +609,62 @@ class SavedSearches:
             raise BriefingError("a saved search needs a query")
         if sort not in SORTS:
             raise BriefingError(f"sort must be one of {', '.join(SORTS)}")
-        with self.library.store.transaction() as db:
-            # Re-saving under the same name replaces the query; results seen
-            # so far count as seen.
+        with self._store.atomic() as db:
+            # Re-saving under the same name replaces the query and starts
+            # "new" afresh from now, like a new search.
             db.execute(
-                "INSERT INTO saved_searches(name, query, sort) VALUES (?, ?, ?) "
+                "INSERT INTO saved_searches(name, query, sort, seen_seq) VALUES (?, ?, ?, ?) "
                 "ON CONFLICT(name) DO UPDATE SET query = excluded.query, sort = excluded.sort,"
-                f" last_opened_at = {_NOW}",
-                (name, query.strip(), sort),
+                f" created_at = {_NOW}, opened_at = NULL, seen_seq = excluded.seen_seq",
+                (name, query.strip(), sort, self._store.last_seq()),
             )
         return self.get(name)
 
     def get(self, name: str) -> SavedSearch:
-        row = self.library.store.db.execute(
+        row = self._store.db.execute(
             "SELECT * FROM saved_searches WHERE name = ?", (" ".join(name.split()),)
         ).fetchone()
         if row is None:
             raise BriefingError(f"no saved search called {name!r}")
-        return SavedSearch(
-            row["name"], row["query"], row["sort"], row["created_at"], row["last_opened_at"]
-        )
+        return _saved(row)
 
-    def list(self) -> list[SavedSearch]:
-        rows = self.library.store.db.execute(
+    def list(self) -> builtins.list[SavedSearch]:
+        rows = self._store.db.execute(
             "SELECT * FROM saved_searches ORDER BY name COLLATE NOCASE"
         ).fetchall()
-        return [
-            SavedSearch(r["name"], r["query"], r["sort"], r["created_at"], r["last_opened_at"])
-            for r in rows
-        ]
+        return [_saved(r) for r in rows]
 
     def new_since(self, name: str) -> builtins.list[str]:
-        """Ids of matching articles added since the search was last opened (no update)."""
-        saved = self.get(name)
-        fresh = {
-            r[0]
-            for r in self.library.store.db.execute(
-                "SELECT id FROM articles WHERE added_at >= ?", (saved.last_opened_at,)
-            )
-        }
+        """Ids of the matching articles that are new (see the class); changes nothing."""
+        return self._new(self.get(name))[0]
+
+    def _new(self, saved: SavedSearch) -> tuple[builtins.list[str], int]:
+        fresh = self._store.ids_added_after(saved.seen_seq)
         if not fresh:
-            return []
+            return [], self.library.count(saved.query)
         results = self.library.search(
             saved.query, limit=self.NEW_LIMIT, sort=saved.sort, snippets=0
         )
-        return [hit.id for hit in results.hits if hit.id in fresh]
+        return [hit.id for hit in results.hits if hit.id in fresh], results.total
 
     def open(self, name: str, *, mark_seen: bool = True) -> OpenedSearch:
         saved = self.get(name)
-        new_ids = self.new_since(name)
+        # Read before searching: an article arriving during the search is
+        # new next time rather than never.
+        upto = self._store.last_seq()
+        new_ids, total = self._new(saved)
         if mark_seen:
-            with self.library.store.transaction() as db:
+            with self._store.atomic() as db:
                 db.execute(
-                    f"UPDATE saved_searches SET last_opened_at = {_NOW} WHERE name = ?",
-                    (saved.name,),
+                    f"UPDATE saved_searches SET opened_at = {_NOW}, seen_seq = ? WHERE name = ?",
+                    (upto, saved.name),
                 )
-        return OpenedSearch(saved.query, saved.sort, new_ids)
+        return OpenedSearch(
+            saved.query, saved.sort, new_ids, saved.seen_since, saved.opened_at is None, total
+        )
 
-    def delete(self, name: str) -> None:
+    def delete(self, name: str) -> SavedSearch:
         saved = self.get(name)
-        with self.library.store.transaction() as db:
+        with self._store.atomic() as db:
             db.execute("DELETE FROM saved_searches WHERE name = ?", (saved.name,))
+        return saved

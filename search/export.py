@@ -12,14 +12,20 @@ rendered page agree.
 
 Article text is untrusted: every piece of it goes through ``escape_inline`` (or
 ``quote_block``) so a title or body cannot add headings, tables, links, HTML or
-footnotes of its own.
+footnotes of its own. The analyst's own words (the summary and pin notes) are
+theirs to format: they are written as Markdown, only cleaned of control
+characters.
+
+A pinned figure that conflicts with other articles brings its conflict along:
+the export shows the same ⚠ the app does, with every source cited.
 """
 
 from __future__ import annotations
 
 import os
 import re
-import tempfile
+import secrets
+import stat
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -31,6 +37,7 @@ from .model import Article, Fact
 from .textsafety import strip_unsafe
 
 if TYPE_CHECKING:
+    from .facts.resolve import Conflict, Overview
     from .library import Library
 
 # Characters that start inline syntax anywhere in a line: code spans, emphasis,
@@ -41,6 +48,11 @@ _INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>|&~^])")
 # bullets, setext underlines, thematic breaks, ordered-list numbers.
 _LEADING_SPECIAL = re.compile(r"^([#>+\-=])")
 _LEADING_NUMBER = re.compile(r"^(\d{1,9})([.)])")
+
+
+class NothingToExport(Exception):
+    """The briefing asked for would have no content; the message says why."""
+
 
 MAX_SENTENCE = 320
 MAX_TIMELINE = 60
@@ -66,6 +78,12 @@ def quote_block(text: str) -> str:
     """``text`` as a Markdown block quote, keeping its paragraph breaks."""
     paragraphs = [p for p in re.split(r"\n\s*\n", strip_unsafe(text)) if p.strip()]
     return "\n>\n".join("> " + escape_inline(p) for p in paragraphs) or ">"
+
+
+def own_markdown(text: str) -> list[str]:
+    """The analyst's text as Markdown paragraphs, cleaned but not escaped."""
+    cleaned = strip_unsafe(text).replace("\r\n", "\n")
+    return [p.strip("\n") for p in re.split(r"\n\s*\n", cleaned) if p.strip()]
 
 
 def _clip(text: str, limit: int = MAX_SENTENCE) -> str:
@@ -162,7 +180,7 @@ def _sentence(source: Source, fact: Fact) -> str:
     return _clip(article.body[start:end])
 
 
-def _key_facts(overview: Any, cites: Citations) -> list[str]:
+def _key_facts(overview: Overview, cites: Citations) -> list[str]:
     lines: list[str] = []
     groups = (
         ("person", "People", KEY_PEOPLE),
@@ -188,9 +206,9 @@ def _key_facts(overview: Any, cites: Citations) -> list[str]:
     return lines
 
 
-def _conflicts(overview: Any, cites: Citations) -> list[str]:
+def _conflicts(conflicts: Iterable[Conflict], cites: Citations) -> list[str]:
     lines: list[str] = []
-    for conflict in overview.conflicts:
+    for conflict in conflicts:
         unit = f" ({escape_inline(conflict.unit)})" if conflict.unit else ""
         lines += [f"### {escape_inline(conflict.subject)}{unit}", ""]
         lines += ["| Value | As written | Source | Date | Cite |", "|---|---|---|---|---|"]
@@ -286,10 +304,22 @@ def _pins(pins: Sequence[Pin], cites: Citations) -> list[str]:
             lines.append(f"{number}\\. **Fact ({kind}):** {escape_inline(pin.quote)} {ref}")
             source = cites.sources.get(pin.article_id)
             fact_obj = pin.fact_object()
-            if source is not None and fact_obj is not None and source.article is not None:
+            # A stale pin's offsets point into an older text: no sentence from them.
+            if (
+                source is not None
+                and fact_obj is not None
+                and source.article is not None
+                and not pin.stale
+            ):
                 lines += ["", quote_block(_sentence(source, fact_obj))]
+        if pin.stale:
+            what = "passage" if pin.kind == "passage" else "fact"
+            lines += ["", f"*(This {what} is not in the current version of the article.)*"]
         if pin.note:
-            lines += ["", f"*Note:* {escape_inline(pin.note)}"]
+            first, *rest = own_markdown(pin.note) or [""]
+            lines += ["", f"*Note:* {first}"]
+            for paragraph in rest:
+                lines += ["", paragraph]
         lines.append("")
     return lines
 
@@ -321,6 +351,7 @@ def _document(
     sources: list[Source],
     pins: Sequence[Pin],
     today: date | None,
+    pinned_conflicts: Sequence[tuple[Conflict, list[Source]]] = (),
 ) -> str:
     cites = Citations({s.article_id: s for s in sources})
     present = [(s.article, s.facts) for s in sources if s.article is not None]
@@ -328,16 +359,26 @@ def _document(
     generated = (today or datetime.now().date()).isoformat()
 
     out = [f"# {escape_inline(title) or 'Briefing'}", "", f"*Generated {generated}. {scope}*", ""]
-    if summary.strip():
+    paragraphs = own_markdown(summary)
+    if paragraphs:
         out += ["## Summary", ""]
-        paragraphs = [p for p in re.split(r"\n\s*\n", summary) if p.strip()]
         for paragraph in paragraphs:
-            out += [escape_inline(paragraph), ""]
+            out += [paragraph, ""]
 
     key_facts = _key_facts(overview, cites)
     if key_facts:
         out += ["## Key facts", "", *key_facts]
-    conflicts = _conflicts(overview, cites)
+    shown = [_conflict_key(c) for c in overview.conflicts]
+    extra: list[Conflict] = []
+    for conflict, others in pinned_conflicts:
+        if _conflict_key(conflict) in shown:
+            continue
+        shown.append(_conflict_key(conflict))
+        extra.append(conflict)
+        # The other side's articles are cited, not added to the briefing's scope.
+        for other in others:
+            cites.sources.setdefault(other.article_id, other)
+    conflicts = _conflicts([*overview.conflicts, *extra], cites)
     if conflicts:
         out += ["## Figures with conflicts", "", *conflicts]
     timeline = _timeline(sources, cites)
@@ -394,7 +435,53 @@ def build_briefing_markdown(
         sources=sources,
         pins=pins,
         today=today,
+        pinned_conflicts=_pinned_conflicts(library, pins),
     )
+
+
+def _conflict_key(conflict: Conflict) -> tuple[str, str | None, frozenset[tuple[str, int]]]:
+    return (
+        conflict.subject,
+        conflict.unit,
+        frozenset((c.article_id, c.start) for c in conflict.claims),
+    )
+
+
+def conflicts_for_fact(
+    article_id: str, fact: Fact, conflicts: Iterable[Conflict]
+) -> list[Conflict]:
+    """The conflicts a figure of ``article_id`` takes part in (the app's ⚠).
+
+    A claim of the same article at the same span, or a conflict on the same
+    subject in the same unit, counts.
+    """
+    found = []
+    for conflict in conflicts:
+        for claim in conflict.claims:
+            if claim.article_id != article_id:
+                continue
+            same_span = (claim.start, claim.end) == (fact.start, fact.end)
+            same_measure = conflict.unit == fact.unit and conflict.subject in (None, fact.subject)
+            if same_span or same_measure:
+                found.append(conflict)
+                break
+    return found
+
+
+def _pinned_conflicts(library: Library, pins: Sequence[Pin]) -> list[tuple[Conflict, list[Source]]]:
+    """Conflicts of pinned figures with the rest of the library, and their sources."""
+    out: list[tuple[Conflict, list[Source]]] = []
+    by_article: dict[str, list[Conflict]] = {}
+    for pin in pins:
+        fact = pin.fact_object()
+        if pin.kind != "fact" or pin.stale or fact is None or fact.kind != "figure":
+            continue
+        if pin.article_id not in by_article:
+            by_article[pin.article_id] = library.conflicts_for(pin.article_id)
+        for conflict in conflicts_for_fact(pin.article_id, fact, by_article[pin.article_id]):
+            refs = [(c.article_id, c.title) for c in conflict.claims]
+            out.append((conflict, _sources_for(library, refs)))
+    return out
 
 
 def build_query_briefing(
@@ -407,8 +494,14 @@ def build_query_briefing(
     summary: str = "",
     today: date | None = None,
 ) -> str:
-    """The same briefing straight from a search: its top ``limit`` hits, no pins."""
+    """The same briefing straight from a search: its top ``limit`` hits, no pins.
+
+    Raises ``NothingToExport`` when the search matches nothing: an empty
+    briefing would look like a finished one.
+    """
     results = library.search(query, limit=limit, sort=sort, snippets=0)
+    if not results.hits:
+        raise NothingToExport(f"the search “{query}” matches no articles; nothing to export")
     sources = _sources_for(library, ((h.id, h.title) for h in results.hits))
     shown = len(results.hits)
     scope = (
@@ -440,19 +533,39 @@ def save_markdown(path: str | os.PathLike[str], text: str, *, force: bool = Fals
     between a check and the write is not clobbered either (``FileExistsError``).
     With ``force`` the new content is written beside it and swapped in, so a
     crash never leaves a half-written briefing in place of the old one.
+
+    A new file gets the permissions the umask allows, like any file the
+    analyst's tools write (mkstemp's 0600 would hide it from a shared folder's
+    group); a replaced file keeps the permissions it had.
     """
     target = Path(path).expanduser()
     if not force:
         with open(target, "x", encoding="utf-8") as handle:
             handle.write(text)
         return target
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        mode: int | None = stat.S_IMODE(target.stat().st_mode)
+    except FileNotFoundError:
+        mode = None
+    for _attempt in range(100):
+        tmp = target.parent / f".{target.name}.{secrets.token_hex(4)}.tmp"
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+            break
+        except FileExistsError:
+            continue
+    else:
+        raise FileExistsError(f"cannot make a temporary file beside {target}")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            if mode is not None:
+                os.fchmod(handle.fileno(), mode)
             handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
         os.replace(tmp, target)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
     return target
 

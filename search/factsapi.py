@@ -41,7 +41,7 @@ def library_facts(library: Library, ids: Iterable[str] = ()) -> dict[str, Any] |
         # Facts without bodies: the whole library's text is not needed here.
         rows = [
             (i, title, day, source, facts)
-            for i, day, source, title, facts in library.store.iter_facts()
+            for i, day, source, title, facts in library.article_facts()
         ]
     data["articles"] = [
         {

@@ -30,7 +30,7 @@ from datetime import datetime
 from importlib import resources
 from itertools import chain, islice
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from whoosh.index import LockError
 from whoosh.writing import IndexWriter
@@ -42,8 +42,11 @@ from .locations import LibraryPaths, library_at
 from .model import Article, Fact
 from .parallel import extract_stream
 from .query import SearchResults, count_matches, run_search
-from .store import Store
+from .store import ArticleFacts, ArticleNotFound, Store
 from .textsafety import printable, strip_unsafe
+
+if TYPE_CHECKING:
+    from .facts.resolve import Conflict, Overview
 
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _CLOEXEC = getattr(os, "O_CLOEXEC", 0)
@@ -290,6 +293,22 @@ def bundled_seed_files() -> list[Path]:
     return sorted(Path(str(entry)) for entry in seeds.iterdir() if entry.name.endswith(".txt"))
 
 
+def bundled_seed_articles() -> list[Article]:
+    """The bundled sample articles, labelled as samples rather than by install path.
+
+    A site-packages path means nothing to the reader of an exported briefing,
+    and it changes with every install.
+    """
+    articles = []
+    for path in bundled_seed_files():
+        for piece in iter_read(path):
+            for article in piece.articles:
+                article.path = f"bundled sample {path.name}"
+                article.origin = f"fieldbrief-sample:{path.name}"
+                articles.append(article)
+    return articles
+
+
 class Library:
     """An open library. Safe to share between threads."""
 
@@ -309,7 +328,7 @@ class Library:
         self._ix: Any = None
         self.recovered: list[str] = []
         self.rebuilt_on_open = False
-        self._overview: tuple[int, Any] | None = None
+        self._overview: tuple[int, Overview] | None = None
         self._overview_lock = threading.Lock()
         self._write_lock = WriteLock(paths.lock)
         self.on_wait: Callable[[str], None] | None = on_wait
@@ -321,6 +340,7 @@ class Library:
         cls,
         path: str | os.PathLike[str] | None = None,
         *,
+        create: bool = True,
         seed: bool = True,
         fact_extractor: FactExtractor | None = None,
         rebuild_untrusted: bool = False,
@@ -328,10 +348,19 @@ class Library:
     ) -> Library:
         """Open (or create) a library; a new default library gets the bundled seeds.
 
+        With ``create=False`` a folder holding no library is refused rather
+        than made into one, so a mistyped path is an error, not a new library.
+
         An index that fails verification raises ``UntrustedIndexError`` unless
         ``rebuild_untrusted`` is set, in which case it is rebuilt from the store.
         """
-        library = cls(library_at(path), fact_extractor=fact_extractor, on_wait=on_wait)
+        paths = library_at(path)
+        if not create and not paths.store.is_file():
+            raise LibraryError(
+                f"no fieldbrief library at {paths.root}: check the path, or create one"
+                f" there with `fieldbrief --library {paths.root} add FILE…`"
+            )
+        library = cls(paths, fact_extractor=fact_extractor, on_wait=on_wait)
         try:
             library._recover()
         except indexfmt.UntrustedIndexError as exc:
@@ -345,7 +374,7 @@ class Library:
             with library.writing("adding the sample articles"):
                 # Two first runs at once: the second finds the seeds in place.
                 if library.store.get_meta("seeded") is None and library.store.count() == 0:
-                    library.add_paths(bundled_seed_files())
+                    library.add_articles(bundled_seed_articles())
                     library.store.set_meta("seeded", datetime.now().isoformat(timespec="seconds"))
         return library
 
@@ -651,9 +680,9 @@ class Library:
                     for article, (article_facts, note) in chunk:
                         if note:
                             report.notes.append(note)
-                        for old in replaced.pop(article.id, ()):
-                            self.store.remove(db, old)
-                        self.store.put(db, article, article_facts)
+                        self.store.put(
+                            db, article, article_facts, replaces=replaced.pop(article.id, ())
+                        )
                 self._bump_generation()
                 done += len(chunk)
                 if writer is None and not busy:
@@ -809,12 +838,32 @@ class Library:
     # --- reading --------------------------------------------------------------
 
     def get(self, article_id: str) -> tuple[Article, list[Fact]] | None:
-        found = self.store.get(article_id)
-        if found is None and len(article_id) >= 4:
-            matches = self.store.find_prefix(article_id, limit=2)
-            if len(matches) == 1:
-                found = self.store.get(matches[0])
+        """The article an id or unique id prefix names (see :meth:`lookup`), or None."""
+        try:
+            return self.lookup(article_id)
+        except ArticleNotFound:
+            return None
+
+    def lookup(self, ref: str) -> tuple[Article, list[Fact]]:
+        """The article ``ref`` names: its id, an id of an earlier version, or a prefix.
+
+        Raises ``ArticleNotFound`` saying whether nothing matched, the prefix
+        was too short, or it matched several articles.
+        """
+        found = self.store.get(self.store.resolve(ref))
+        if found is None:  # removed by another process in between
+            raise ArticleNotFound(f"no article with id {ref!r}")
         return found
+
+    def tags_for(self, article_id: str) -> list[str]:
+        return self.store.tags_for(article_id)
+
+    def article_count(self) -> int:
+        return self.store.count()
+
+    def article_facts(self) -> Iterator[ArticleFacts]:
+        """Every article's facts and metadata without the bodies (id order)."""
+        return self.store.iter_facts()
 
     def search(
         self,
@@ -858,7 +907,7 @@ class Library:
                 "ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1"
             )
 
-    def overview(self) -> Any:
+    def overview(self) -> Overview:
         """Entities, conflicts and stories across the whole library (cached).
 
         Up to ``OVERVIEW_FULL_LIMIT`` articles this is the full resolution over
@@ -880,7 +929,7 @@ class Library:
             self._overview = (generation, overview)
         return overview
 
-    def _overview_from_index(self, per_kind: int = 30, subjects: int = 40) -> Any:
+    def _overview_from_index(self, per_kind: int = 30, subjects: int = 40) -> Overview:
         from .facts.resolve import Entity, Overview, find_conflicts
 
         entities = [
@@ -916,7 +965,7 @@ class Library:
         items = [found for i in article_ids if (found := self.store.get(i)) is not None]
         return find_stories(items) if len(items) > 1 else []
 
-    def overview_for(self, items: Iterable[tuple[Article, list[Fact]]]) -> Any:
+    def overview_for(self, items: Iterable[tuple[Article, list[Fact]]]) -> Overview:
         from .facts.resolve import build_overview
 
         return build_overview(items)
@@ -988,7 +1037,7 @@ class Library:
                 seen.setdefault(article.id, (article, article_facts))
         return list(seen.values())
 
-    def conflicts_for(self, article_id: str) -> list[Any]:
+    def conflicts_for(self, article_id: str) -> list[Conflict]:
         """Conflicts between this article's figures and other articles' figures."""
         found = self.store.get(article_id)
         if found is None:

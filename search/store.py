@@ -5,6 +5,13 @@ so a damaged or foreign index never costs the analyst their library. SQLite in
 WAL mode with ``synchronous=NORMAL`` gives crash safety (a kill at any moment
 loses at most the transaction in flight) and lets a reader (the TUI) run while
 another process (``fieldbrief add``) writes.
+
+Everything the analyst makes lives here too (tags, briefings, pins, saved
+searches), in one schema with one migration path: ``meta.schema_version``
+says which version a file has, and opening it applies the missing steps of
+``_MIGRATIONS`` in order, each in one transaction. A new file is made by the
+same steps, so a fresh library and an upgraded one cannot drift apart. To
+change the schema, append a step; never edit one that has shipped.
 """
 
 from __future__ import annotations
@@ -13,15 +20,33 @@ import json
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .model import Article, Fact
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+"""The newest schema this code writes; ``meta.schema_version`` says which one a file has."""
 
-_SCHEMA = """
+MIN_PREFIX = 4
+"""Shortest id prefix accepted for an article (ids are 16+ hex characters)."""
+
+
+class StoreError(Exception):
+    """The library database cannot be used as it is; the message says what to do."""
+
+
+class ArticleNotFound(LookupError):
+    """No article, or no single article, answers to a reference; the message says which."""
+
+
+_NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
+
+# Version 1, as the first releases wrote it. Kept verbatim: a new database is
+# created by the same migrations that upgrade an old one, so there is one path.
+_V1 = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS articles (
     id TEXT PRIMARY KEY,
@@ -47,6 +72,126 @@ CREATE TABLE IF NOT EXISTS tags (
 CREATE TABLE IF NOT EXISTS pending_deletes (id TEXT PRIMARY KEY);
 """
 
+# Version 1 libraries got these tables from briefing.py the first time a
+# briefing or saved search was used, so an old file may or may not have them.
+_V1_BRIEFINGS = f"""
+CREATE TABLE IF NOT EXISTS briefings (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    title TEXT NOT NULL,
+    summary TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL DEFAULT ({_NOW}),
+    updated_at TEXT NOT NULL DEFAULT ({_NOW})
+);
+CREATE TABLE IF NOT EXISTS briefing_pins (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    briefing_id INTEGER NOT NULL REFERENCES briefings(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('article', 'passage', 'fact')),
+    article_id TEXT NOT NULL,
+    start INTEGER,
+    "end" INTEGER,
+    quote TEXT NOT NULL DEFAULT '',
+    title TEXT NOT NULL DEFAULT '',
+    fact TEXT,
+    note TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL DEFAULT ({_NOW})
+);
+CREATE INDEX IF NOT EXISTS briefing_pins_order ON briefing_pins(briefing_id, position);
+CREATE TABLE IF NOT EXISTS saved_searches (
+    name TEXT PRIMARY KEY,
+    query TEXT NOT NULL,
+    sort TEXT NOT NULL DEFAULT 'relevance',
+    created_at TEXT NOT NULL DEFAULT ({_NOW}),
+    last_opened_at TEXT NOT NULL DEFAULT ({_NOW})
+);
+"""
+
+# Version 2: one store for everything. Tags belong to an article (a foreign key:
+# removing an article takes its tags along; version 1 left orphans). Articles
+# carry ``added_seq``, a number that only grows and that an edited article keeps,
+# so "new since" is exact (no clock ties) and an edit is not news. Saved
+# searches remember the last ``added_seq`` they showed. ``superseded`` maps the
+# ids of earlier versions of an edited article to the current one, and a pin
+# whose quoted text is gone from the current version is flagged ``stale``.
+_V2 = f"""
+{_V1_BRIEFINGS}
+ALTER TABLE articles ADD COLUMN added_seq INTEGER NOT NULL DEFAULT 0;
+UPDATE articles SET added_seq = (
+    SELECT n FROM (SELECT id, row_number() OVER (ORDER BY added_at, id) AS n FROM articles) o
+    WHERE o.id = articles.id
+);
+INSERT INTO meta(key, value)
+    SELECT 'article_seq', CAST(coalesce(max(added_seq), 0) AS TEXT) FROM articles WHERE true
+    ON CONFLICT(key) DO UPDATE SET value = excluded.value;
+CREATE INDEX articles_added ON articles(added_seq);
+
+CREATE TABLE tags_v2 (
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    tag TEXT NOT NULL,
+    PRIMARY KEY (article_id, tag)
+);
+INSERT INTO tags_v2 SELECT article_id, tag FROM tags WHERE article_id IN (SELECT id FROM articles);
+DROP TABLE tags;
+ALTER TABLE tags_v2 RENAME TO tags;
+CREATE INDEX tags_by_tag ON tags(tag);
+
+CREATE TABLE superseded (
+    old_id TEXT PRIMARY KEY,
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE
+);
+CREATE INDEX superseded_current ON superseded(article_id);
+
+ALTER TABLE briefing_pins ADD COLUMN stale INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX briefing_pins_article ON briefing_pins(article_id);
+
+CREATE TABLE saved_searches_v2 (
+    name TEXT PRIMARY KEY,
+    query TEXT NOT NULL,
+    sort TEXT NOT NULL DEFAULT 'relevance',
+    created_at TEXT NOT NULL DEFAULT ({_NOW}),
+    opened_at TEXT,
+    seen_seq INTEGER NOT NULL DEFAULT 0
+);
+INSERT INTO saved_searches_v2(name, query, sort, created_at, opened_at, seen_seq)
+    SELECT s.name, s.query, s.sort, s.created_at,
+        CASE WHEN s.last_opened_at > s.created_at THEN s.last_opened_at END,
+        (SELECT coalesce(max(a.added_seq), 0) FROM articles a WHERE a.added_at <= s.last_opened_at)
+    FROM saved_searches s;
+DROP TABLE saved_searches;
+ALTER TABLE saved_searches_v2 RENAME TO saved_searches;
+
+-- The bundled samples were stored under their install path (a site-packages
+-- path in exported citations); label them as samples, as new libraries do,
+-- and let the index pick up the new path.
+UPDATE articles SET
+    path = 'bundled sample ' || substr(path, -24),
+    origin = 'fieldbrief-sample:' || substr(path, -24),
+    indexed = 0
+WHERE path GLOB '*/seeds/[0-9][0-9][0-9]_[0-9a-f]*.txt' AND length(path) > 24
+    AND substr(path, -25, 1) = '/'
+    AND EXISTS (SELECT 1 FROM meta WHERE key = 'seeded');
+"""
+
+_MIGRATIONS = (_V1, _V2)
+assert len(_MIGRATIONS) == SCHEMA_VERSION
+
+
+def _statements(script: str) -> Iterator[str]:
+    """The SQL statements of ``script`` one by one.
+
+    Not ``executescript``: it commits on its own, and a migration must be one
+    transaction (a crash half-way leaves the old version, not a mix).
+    """
+    pending = ""
+    for line in script.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            if pending.strip():
+                yield pending
+            pending = ""
+    if pending.strip():
+        yield pending
+
 
 def facts_to_json(facts: Iterable[Fact]) -> str:
     return json.dumps([f.to_json() for f in facts], ensure_ascii=False, separators=(",", ":"))
@@ -63,22 +208,37 @@ def facts_from_json(raw: str | None) -> list[Fact]:
     return facts
 
 
+class ArticleFacts(NamedTuple):
+    """An article's facts with its metadata, without the body."""
+
+    id: str
+    date: str | None
+    source: str | None
+    title: str
+    facts: list[Fact]
+
+
 class Store:
     """Thread-safe access to the library database (one connection per thread)."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self._local = threading.local()
-        # executescript commits on its own, so it runs outside a transaction.
-        self.db.executescript(_SCHEMA)
-        self.db.execute(
-            "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)",
-            (str(SCHEMA_VERSION),),
-        )
+        try:
+            self._migrate()
+        except StoreError:
+            self.close()
+            raise
+        except sqlite3.DatabaseError as exc:
+            self.close()
+            raise StoreError(
+                f"{path} is not a usable fieldbrief library database ({exc}). Move it aside"
+                " (or restore it from a backup) and re-add your articles with `fieldbrief add`."
+            ) from exc
 
     @property
     def db(self) -> sqlite3.Connection:
-        conn = getattr(self._local, "conn", None)
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
         if conn is None:
             conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
             conn.row_factory = sqlite3.Row
@@ -86,6 +246,7 @@ class Store:
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("PRAGMA foreign_keys=ON")
             self._local.conn = conn
+            self._local.depth = 0
         return conn
 
     def close(self) -> None:
@@ -94,19 +255,68 @@ class Store:
             conn.close()
             self._local.conn = None
 
-    class _Tx:
-        def __init__(self, db: sqlite3.Connection) -> None:
-            self.db = db
+    # --- schema ---------------------------------------------------------------
 
-        def __enter__(self) -> sqlite3.Connection:
-            self.db.execute("BEGIN IMMEDIATE")
-            return self.db
+    def schema_version(self) -> int:
+        has_meta = self.db.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'"
+        ).fetchone()
+        if not has_meta:
+            return 0
+        raw = self.get_meta("schema_version", "0") or "0"
+        return int(raw) if raw.isdigit() else 0
 
-        def __exit__(self, kind: object, *_: object) -> None:
-            self.db.execute("ROLLBACK" if kind else "COMMIT")
+    def _migrate(self) -> None:
+        """Bring the file up to ``SCHEMA_VERSION``, one transaction per step.
 
-    def transaction(self) -> Store._Tx:
-        return Store._Tx(self.db)
+        The version is read again inside each step's write transaction, so two
+        processes opening an old library at once upgrade it once.
+        """
+        while (found := self.schema_version()) < SCHEMA_VERSION:
+            with self.atomic() as db:
+                version = self.schema_version()
+                if version != found:
+                    continue
+                for statement in _statements(_MIGRATIONS[version]):
+                    db.execute(statement)
+                self.set_meta("schema_version", str(version + 1))
+        if found > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path} was written by a newer fieldbrief (library format {found};"
+                f" this one reads up to {SCHEMA_VERSION}). Upgrade fieldbrief to open it."
+            )
+
+    # --- transactions ---------------------------------------------------------
+
+    @contextmanager
+    def atomic(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction; nested ones are savepoints inside it.
+
+        The outermost level takes the write lock at once (``BEGIN IMMEDIATE``),
+        so two writers queue instead of one failing half-way. An exception
+        undoes only the innermost level it escapes from.
+        """
+        db = self.db
+        depth = self._local.depth
+        name = f"fb_{depth}"
+        db.execute("BEGIN IMMEDIATE" if depth == 0 else f"SAVEPOINT {name}")
+        self._local.depth = depth + 1
+        try:
+            yield db
+        except BaseException:
+            if depth == 0:
+                db.execute("ROLLBACK")
+            else:
+                db.execute(f"ROLLBACK TO {name}")
+                db.execute(f"RELEASE {name}")
+            raise
+        else:
+            db.execute("COMMIT" if depth == 0 else f"RELEASE {name}")
+        finally:
+            self._local.depth = depth
+
+    # The index code's name for it.
+    transaction = atomic
 
     # --- meta -----------------------------------------------------------------
 
@@ -136,10 +346,48 @@ class Store:
         rows = self.db.execute("SELECT id FROM articles WHERE origin = ?", (origin,)).fetchall()
         return [r[0] for r in rows]
 
-    def put(self, db: sqlite3.Connection, article: Article, facts: list[Fact]) -> None:
+    def last_seq(self) -> int:
+        """The ``added_seq`` of the newest article ever added (0 for none)."""
+        return int(self.get_meta("article_seq", "0") or 0)
+
+    def put(
+        self,
+        db: sqlite3.Connection,
+        article: Article,
+        facts: list[Fact],
+        *,
+        replaces: Iterable[str] = (),
+    ) -> None:
+        """Store ``article``; ``replaces`` are ids of earlier versions from the same origin.
+
+        An earlier version hands the new one everything the analyst attached to
+        it (tags, pins, notes, its place in "new since"), and its id keeps
+        resolving to the new version; then it is removed. ``article.tags``
+        is updated to include the tags handed over.
+        """
+        old_ids = [i for i in replaces if i != article.id]
+        seq = None
+        if old_ids:
+            marks = ",".join("?" * len(old_ids))
+            seq = db.execute(
+                f"SELECT min(added_seq) FROM articles WHERE id IN ({marks})", old_ids
+            ).fetchone()[0]
+        if seq is None:
+            seq = int(
+                db.execute(
+                    "INSERT INTO meta(key, value) VALUES ('article_seq', '1') ON CONFLICT(key)"
+                    " DO UPDATE SET value = CAST(value AS INTEGER) + 1 RETURNING value"
+                ).fetchone()[0]
+            )
+        # An upsert, not INSERT OR REPLACE: a replace deletes the row first,
+        # and the delete would take the article's tags with it.
         db.execute(
-            "INSERT OR REPLACE INTO articles(id, origin, path, format, title, date, source, body,"
-            " facts, indexed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
+            "INSERT INTO articles(id, origin, path, format, title, date, source, body, facts,"
+            " indexed, added_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)"
+            " ON CONFLICT(id) DO UPDATE SET origin = excluded.origin, path = excluded.path,"
+            " format = excluded.format, title = excluded.title, date = excluded.date,"
+            " source = excluded.source, body = excluded.body, facts = excluded.facts,"
+            " indexed = 0",
             (
                 article.id,
                 article.origin,
@@ -150,12 +398,62 @@ class Store:
                 article.source,
                 article.body,
                 facts_to_json(facts),
+                seq,
             ),
         )
         db.execute("DELETE FROM pending_deletes WHERE id = ?", (article.id,))
-        for tag in article.tags:
+        # A file edited back to an earlier text brings back that version's id:
+        # a live id is never an alias of another one.
+        db.execute("DELETE FROM superseded WHERE old_id = ?", (article.id,))
+        db.executemany(
+            "INSERT OR IGNORE INTO tags(article_id, tag) VALUES (?, ?)",
+            [(article.id, tag) for tag in article.tags],
+        )
+        for old in old_ids:
+            self._hand_over(db, old, article, facts)
+            self.remove(db, old)
+        if old_ids:
+            # The caller indexes this same object: the index must see the
+            # tags the old version handed over.
+            article.tags = self.tags_for(article.id)
+
+    def _hand_over(
+        self, db: sqlite3.Connection, old: str, article: Article, facts: list[Fact]
+    ) -> None:
+        new = article.id
+        db.execute(
+            "INSERT OR IGNORE INTO tags(article_id, tag) SELECT ?, tag FROM tags"
+            " WHERE article_id = ?",
+            (new, old),
+        )
+        db.execute("UPDATE superseded SET article_id = ? WHERE article_id = ?", (new, old))
+        db.execute(
+            "INSERT INTO superseded(old_id, article_id) VALUES (?, ?)"
+            " ON CONFLICT(old_id) DO UPDATE SET article_id = excluded.article_id",
+            (old, new),
+        )
+        pins = db.execute("SELECT * FROM briefing_pins WHERE article_id = ?", (old,)).fetchall()
+        for pin in pins:
+            start, end, fact, stale = reanchor(
+                pin["kind"],
+                pin["quote"],
+                pin["start"],
+                json.loads(pin["fact"]) if pin["fact"] else None,
+                article.body,
+                facts,
+            )
             db.execute(
-                "INSERT OR IGNORE INTO tags(article_id, tag) VALUES (?, ?)", (article.id, tag)
+                'UPDATE briefing_pins SET article_id = ?, title = ?, start = ?, "end" = ?,'
+                " fact = ?, stale = ? WHERE id = ?",
+                (
+                    new,
+                    article.title,
+                    start,
+                    end,
+                    json.dumps(fact, ensure_ascii=False) if fact is not None else None,
+                    int(stale),
+                    pin["id"],
+                ),
             )
 
     def remove(self, db: sqlite3.Connection, article_id: str) -> None:
@@ -176,17 +474,46 @@ class Store:
         )
 
     def get(self, article_id: str) -> tuple[Article, list[Fact]] | None:
-        row = self.db.execute("SELECT * FROM articles WHERE id = ?", (article_id,)).fetchone()
+        """The article with this id, or the current version of an edited one."""
+        row = self.db.execute(
+            "SELECT * FROM articles WHERE id = coalesce("
+            " (SELECT article_id FROM superseded WHERE old_id = ?1), ?1)",
+            (article_id,),
+        ).fetchone()
         if row is None:
             return None
         return self._article(row), facts_from_json(row["facts"])
 
     def find_prefix(self, prefix: str, limit: int = 5) -> list[str]:
+        """Current ids starting with ``prefix``, counting earlier versions' ids too."""
         rows = self.db.execute(
-            "SELECT id FROM articles WHERE id >= ? AND id < ? ORDER BY id LIMIT ?",
-            (prefix, prefix + "\uffff", limit),
+            "SELECT id FROM articles WHERE id >= ?1 AND id < ?1 || char(65535)"
+            " UNION SELECT article_id FROM superseded WHERE old_id >= ?1"
+            " AND old_id < ?1 || char(65535) ORDER BY 1 LIMIT ?2",
+            (prefix, limit),
         ).fetchall()
         return [r[0] for r in rows]
+
+    def resolve(self, ref: str) -> str:
+        """The id of the one article ``ref`` names: a full id, or a prefix of one."""
+        ref = ref.strip()
+        found = self.get(ref) if ref else None
+        if found is not None:
+            return found[0].id
+        if len(ref) < MIN_PREFIX:
+            raise ArticleNotFound(
+                f"article id {ref!r} is too short: give the full id, or at least"
+                f" {MIN_PREFIX} of its first characters"
+            )
+        matches = self.find_prefix(ref, limit=6)
+        if len(matches) == 1:
+            return matches[0]
+        if not matches:
+            raise ArticleNotFound(f"no article with id {ref!r}")
+        listed = ", ".join(matches[:5]) + (", …" if len(matches) > 5 else "")
+        raise ArticleNotFound(
+            f"article id {ref!r} is ambiguous: it starts {listed}; give more characters"
+        )
 
     def iter_all(
         self, *, only_unindexed: bool = False, batch: int = 500
@@ -204,12 +531,16 @@ class Store:
                 yield self._article(row), facts_from_json(row["facts"])
             last = rows[-1]["id"]
 
-    def iter_facts(self) -> Iterator[tuple[str, str | None, str | None, str, list[Fact]]]:
-        """(id, date, source, title, facts) for every article, without bodies."""
+    def iter_facts(self) -> Iterator[ArticleFacts]:
+        """Every article's facts and metadata, without bodies, in id order."""
         for row in self.db.execute(
             "SELECT id, date, source, title, facts FROM articles ORDER BY id"
         ):
-            yield row[0], row[1], row[2], row[3], facts_from_json(row[4])
+            yield ArticleFacts(row[0], row[1], row[2], row[3], facts_from_json(row[4]))
+
+    def ids_added_after(self, seq: int) -> set[str]:
+        rows = self.db.execute("SELECT id FROM articles WHERE added_seq > ?", (seq,))
+        return {r[0] for r in rows}
 
     def unindexed_count(self) -> int:
         row = self.db.execute(
@@ -222,12 +553,12 @@ class Store:
         return [r[0] for r in self.db.execute("SELECT id FROM pending_deletes")]
 
     def mark_indexed(self, ids: Iterable[str], deleted: Iterable[str] = ()) -> None:
-        with self.transaction() as db:
+        with self.atomic() as db:
             db.executemany("UPDATE articles SET indexed = 1 WHERE id = ?", [(i,) for i in ids])
             db.executemany("DELETE FROM pending_deletes WHERE id = ?", [(i,) for i in deleted])
 
     def mark_all_unindexed(self) -> None:
-        with self.transaction() as db:
+        with self.atomic() as db:
             db.execute("UPDATE articles SET indexed = 0")
             db.execute("DELETE FROM pending_deletes")
 
@@ -240,7 +571,7 @@ class Store:
         return [r[0] for r in rows]
 
     def set_tags(self, article_id: str, tags: Iterable[str]) -> None:
-        with self.transaction() as db:
+        with self.atomic() as db:
             db.execute("DELETE FROM tags WHERE article_id = ?", (article_id,))
             db.executemany(
                 "INSERT OR IGNORE INTO tags(article_id, tag) VALUES (?, ?)",
@@ -253,3 +584,58 @@ class Store:
             "SELECT count(*), min(date), max(date), count(date) FROM articles"
         ).fetchone()
         return {"articles": row[0], "first_date": row[1], "last_date": row[2], "dated": row[3]}
+
+
+# --- re-anchoring pins on an edited article ---------------------------------------
+
+
+def _nearest(positions: Iterable[int], target: int | None) -> int | None:
+    best = None
+    for position in positions:
+        if best is None or abs(position - (target or 0)) < abs(best - (target or 0)):
+            best = position
+    return best
+
+
+def _occurrences(body: str, text: str) -> Iterator[int]:
+    at = body.find(text)
+    while at >= 0:
+        yield at
+        at = body.find(text, at + 1)
+
+
+def reanchor(
+    kind: str,
+    quote: str,
+    start: int | None,
+    fact: dict[str, Any] | None,
+    body: str,
+    facts: list[Fact],
+) -> tuple[int | None, int | None, dict[str, Any] | None, bool]:
+    """Where a pin on an earlier version of an article points in ``body``.
+
+    Returns ``(start, end, fact, stale)``. A passage is found again by its text
+    (the occurrence nearest its old place); a fact by a fact of the same kind,
+    text and value (nearest first). What is no longer there keeps its old
+    offsets and quote, flagged ``stale``, so the briefing still shows what was
+    chosen and says it is not in the current version.
+    """
+    if kind == "article":
+        return None, None, None, False
+    if kind == "fact" and fact is not None:
+        same = [
+            f
+            for f in facts
+            if f.kind == fact.get("kind")
+            and f.text == fact.get("text")
+            and f.value == fact.get("value")
+        ]
+        nearest = _nearest((f.start for f in same), start)
+        if nearest is not None:
+            match = next(f for f in same if f.start == nearest)
+            return match.start, match.end, match.to_json(), False
+        return start, start + len(quote) if start is not None else None, fact, True
+    at = _nearest(_occurrences(body, quote), start) if quote else None
+    if at is None:
+        return start, start + len(quote) if start is not None else None, fact, True
+    return at, at + len(quote), fact, False

@@ -164,14 +164,20 @@ def test_saved_search_reports_new_articles_since_last_open(lib_path: Path) -> No
     with open_library(lib_path) as library:
         saved = SavedSearches(library)
         saved.save("niger", "Niger", "date")
-        assert saved.open("niger") == ("Niger", "date", [])
+        # Straight after saving: nothing is new, and the opening says what
+        # "new" is counted from and how many match in all.
+        first = saved.open("niger")
+        assert (first.query, first.sort, first.new_ids) == ("Niger", "date", [])
+        assert first.first_open and first.total == 4
+        assert first.since == saved.get("niger").created_at
         library.add_articles([make_article(5), make_article(6, body="Nothing relevant here.")])
     with open_library(lib_path) as library:
         saved = SavedSearches(library)
         assert [s.name for s in saved.list()] == ["niger"]
         assert saved.new_since("niger") == ["art0005aaaaaaaaaa"]
-        query, sort, new_ids = saved.open("niger")
-        assert (query, sort, new_ids) == ("Niger", "date", ["art0005aaaaaaaaaa"])
+        opened = saved.open("niger")
+        assert opened.new_ids == ["art0005aaaaaaaaaa"] and not opened.first_open
+        assert opened.total == 5
         # Opening marks them seen.
         assert saved.open("niger").new_ids == []
         saved.delete("niger")

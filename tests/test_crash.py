@@ -54,6 +54,15 @@ def command(library: Path, *args: str) -> list[str]:
     return [sys.executable, "-m", "fieldbrief", "--library", str(library), *args]
 
 
+def new_library(library: Path, env: dict[str, str]) -> None:
+    """A seeded, indexed library at ``library``, as a first run of the app makes one.
+
+    Not a read command: on a --library path that holds no library they refuse.
+    """
+    make = "import sys; from fieldbrief.search.library import Library; Library.open(sys.argv[1]).close()"
+    subprocess.run([sys.executable, "-c", make, str(library)], env=env, check=True)
+
+
 def child_env(home: Path) -> dict[str, str]:
     env = dict(os.environ, FIELDBRIEF_HOME=str(home), FIELDBRIEF_WORKERS="1")
     return env
@@ -85,7 +94,7 @@ def test_kill_during_add_then_resume(tmp_path: Path, delay: float) -> None:
     home, lib = tmp_path / "home", tmp_path / "lib"
     data = corpus(tmp_path / "c.jsonl", 800)
     env = child_env(home)
-    subprocess.run(command(lib, "index"), env=env, check=True, capture_output=True)
+    new_library(lib, env)
     kill_after(command(lib, "add", str(data)), env, delay)
     # The next run opens a consistent library, says what it resumed, and a
     # repeated add completes the job without duplicates.
@@ -140,7 +149,7 @@ def test_kill_during_rebuild_keeps_old_index(tmp_path: Path, delay: float) -> No
 def test_damaged_segment_is_reported_and_rebuilt_from_store(tmp_path: Path) -> None:
     home, lib = tmp_path / "home", tmp_path / "lib"
     env = child_env(home)
-    subprocess.run(command(lib, "search", "agadez"), env=env, check=True, capture_output=True)
+    new_library(lib, env)
     folder = lib / "indexes" / (lib / "CURRENT").read_text().strip()
     segment = max(
         (p for p in folder.iterdir() if p.suffix == ".seg"), key=lambda p: p.stat().st_size
@@ -157,12 +166,7 @@ def test_damaged_segment_is_reported_and_rebuilt_from_store(tmp_path: Path) -> N
 
 def test_foreign_index_is_refused_until_rebuilt(tmp_path: Path) -> None:
     lib = tmp_path / "lib"
-    subprocess.run(
-        command(lib, "search", "agadez"),
-        env=child_env(tmp_path / "alice"),
-        check=True,
-        capture_output=True,
-    )
+    new_library(lib, child_env(tmp_path / "alice"))
     bob = child_env(tmp_path / "bob")
     done = subprocess.run(command(lib, "search", "agadez"), env=bob, capture_output=True, text=True)
     assert done.returncode == 3

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -16,10 +18,12 @@ from mdit_py_plugins.footnote import footnote_plugin
 
 from fieldbrief.search.briefing import Briefings
 from fieldbrief.search.export import (
+    NothingToExport,
     build_briefing_markdown,
     build_query_briefing,
     escape_inline,
     quote_block,
+    save_markdown,
 )
 from fieldbrief.search.library import Library
 from fieldbrief.search.model import Article, Fact
@@ -200,8 +204,9 @@ def footnotes(markdown: str) -> tuple[set[str], set[str]]:
 def test_briefing_from_pins_structure(small_library: Library) -> None:
     briefings = Briefings(small_library)
     briefings.create("Week 19 | *draft*")
-    briefings.set_summary("Summary with <b>html</b>\n\nand a second paragraph.")
-    briefings.pin_passage("hostile0000000000", 0, 17, note="note # with [link](x)")
+    # The analyst's own words are Markdown as written; only article text is escaped.
+    briefings.set_summary("About ~1,000 troops, *two* bases.\n\nAnd a second paragraph.")
+    briefings.pin_passage("hostile0000000000", 0, 17, note="see [the memo](memo.md)")
     briefings.pin_article("calm00000000000000")
     briefings.pin_passage("hostile0000000000", 19, 34)
     text = build_briefing_markdown(small_library, today=date(2025, 1, 2))
@@ -216,13 +221,15 @@ def test_briefing_from_pins_structure(small_library: Library) -> None:
     assert headings[0] == "Week 19 | *draft*"
     assert headings[1:] == ["Summary", "Timeline", "Pinned", "Sources"]
     assert "*Generated 2025-01-02. 3 pins from 2 articles.*" in text
-    assert not {"link_open", "html_inline", "html_block", "image", "hr"} & set(kinds)
+    assert not {"html_inline", "html_block", "image", "hr"} & set(kinds)
+    assert kinds.count("link_open") == 1  # the note's, none from the article
+    assert "About ~1,000 troops, *two* bases.\n\nAnd a second paragraph." in text
     assert kinds.count("blockquote_open") == 2
     refs, defined = footnotes(text)
     assert refs == defined == {":1", ":2"}
     assert "[^1]: Evil \\| Source, 2024-05-01," in text
     assert '[^2]: Unknown source, undated, "Calm title", id calm00000000000000' in text
-    assert "*Note:* note # with \\[link\\](x)" in text
+    assert "*Note:* see [the memo](memo.md)" in text
     assert text.index("Para one is here.") < text.index("Calm title")
 
 
@@ -330,5 +337,34 @@ def test_seed_briefing_from_pins(seeds: Library) -> None:
     assert "> " in pinned and "*Note:* the coup" in pinned
     assert "**Fact (figure):**" in pinned
     assert "2023-07-26" in _section(text, "Timeline")
+    # The pinned figure conflicts with other articles (the app's ⚠): the
+    # conflict comes along, its other sources cited.
+    conflicts = _section(text, "Figures with conflicts")
+    assert "US troops in Niger" in conflicts
+    rows = [r for r in conflicts.splitlines() if r.startswith("| ") and "[^" in r]
+    assert len({r.split("|")[5].strip() for r in rows}) >= 2
     refs, defined = footnotes(text)
-    assert refs == defined == {":1"}
+    assert refs == defined and ":1" in refs and len(refs) >= 2
+
+
+def test_saved_file_honours_the_umask(tmp_path: Path) -> None:
+    old = os.umask(0o027)
+    try:
+        fresh = save_markdown(tmp_path / "new.md", "# A\n")
+        forced = save_markdown(tmp_path / "forced.md", "# B\n", force=True)
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(fresh.stat().st_mode) == 0o640
+    assert stat.S_IMODE(forced.stat().st_mode) == 0o640
+    # Replacing a file keeps the permissions the analyst gave it.
+    private = tmp_path / "private.md"
+    private.write_text("old", "utf-8")
+    private.chmod(0o600)
+    save_markdown(private, "# C\n", force=True)
+    assert stat.S_IMODE(private.stat().st_mode) == 0o600 and private.read_text() == "# C\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["forced.md", "new.md", "private.md"]
+
+
+def test_a_query_with_no_hits_is_not_exported(small_library: Library) -> None:
+    with pytest.raises(NothingToExport, match="matches no articles"):
+        build_query_briefing(small_library, "zzyzx")

@@ -625,7 +625,7 @@ class FieldbriefApp(App[None]):
         doc_count = None
         if self.library is not None:
             try:
-                doc_count = self.library.store.count()
+                doc_count = self.library.article_count()
             except Exception:
                 doc_count = None
         self.query_one(FactList).show_overview(self.overview, doc_count)

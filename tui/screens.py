@@ -224,7 +224,7 @@ class TimelineScreen(Screen[DatedFact | None]):
     def _load(self) -> None:
         days: list[date] = []
         dated: list[DatedFact] = []
-        for article_id, day, _source, title, facts in self.library.store.iter_facts():
+        for article_id, day, _source, title, facts in self.library.article_facts():
             if day:
                 with contextlib.suppress(ValueError):
                     days.append(date.fromisoformat(day[:10]))
