@@ -268,7 +268,6 @@ def test_concurrent_adds_give_the_same_library_as_sequential_ones(tmp_path: Path
     expected_ids, expected_total = _ids_and_total(sequential, env, "troops")
 
     together = tmp_path / "together"
-    subprocess.run(command(together, "index"), env=env, check=True, capture_output=True)
     one = subprocess.Popen(
         command(together, "add", str(first)), env=env, stderr=subprocess.PIPE, text=True
     )

@@ -28,13 +28,17 @@ QUERIES = [
 
 def whoosh_docs(library: Library, text: str) -> set[int]:
     searcher = library.searcher()
-    parsed, _ = query_module._parse(query_module._parser_for(searcher.schema), text, None)
+    parsed, _ = query_module._parse(
+        query_module._parser_for(searcher.schema), text, None, searcher.reader()
+    )
     return set(searcher.docs_for_query(parsed))
 
 
 def set_docs(library: Library, text: str) -> set[int] | None:
     searcher = library.searcher()
-    parsed, _ = query_module._parse(query_module._parser_for(searcher.schema), text, None)
+    parsed, _ = query_module._parse(
+        query_module._parser_for(searcher.schema), text, None, searcher.reader()
+    )
     segments = docsets.match_sets(searcher, parsed)
     if segments is None:
         return None
