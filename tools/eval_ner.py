@@ -167,9 +167,7 @@ def score_pipeline(
     results = [extract_facts(text, None, tagger=tagger) for text, _ in texts]
     elapsed = time.process_time() - t0
     for (_, gold), facts in zip(texts, results, strict=True):
-        pred = {
-            (_KIND_LABEL[f.kind], f.start, f.end) for f in facts if f.kind in _KIND_LABEL
-        }
+        pred = {(_KIND_LABEL[f.kind], f.start, f.end) for f in facts if f.kind in _KIND_LABEL}
         for t, _, _ in gold:
             n_gold[t] += 1
         for t, _, _ in pred:
@@ -192,9 +190,7 @@ def main(argv: list[str] | None = None) -> int:
         help=f"any of {sorted(DEFAULT_SETS) + sorted(OPTIONAL_SETS)}",
     )
     ap.add_argument("--no-speed", action="store_true")
-    ap.add_argument(
-        "--pipeline", action="store_true", help="score extract_facts (what users get)"
-    )
+    ap.add_argument("--pipeline", action="store_true", help="score extract_facts (what users get)")
     args = ap.parse_args(argv)
 
     tagger = EntityTagger.load(args.model)

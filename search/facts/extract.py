@@ -4,8 +4,10 @@ The NER tagger proposes PER/ORG/LOC spans; everything after that is rules:
 
 * names lose their titles (the title becomes the role), possessives and quotes;
 * named bases ("Air Base 201") are places, whatever the tagger said;
-* spans that are page furniture or kicker labels ("Why it matters:", "Previous
-  Story", "Plan C", a crosshead like "Coup label") are dropped;
+* spans on page furniture (menus, share bars, credits, link lists, repeated
+  widgets: see ``furniture``) or kicker labels ("Why it matters:") are dropped,
+  and so are label-like spans ("Previous Story", "Plan C", a crosshead like
+  "Coup label"); headlines, bylines and short lines in general are kept;
 * a gazetteer pass adds countries, capitals and regions the tagger missed, and a
   surname pass adds later short mentions of people already named in full;
 * within the article a short name ("Bazoum") takes the full name ("Mohamed
@@ -27,6 +29,7 @@ from ..model import Fact
 from . import gazetteer as gz
 from .dates import find_dates
 from .figures import FigureMatch, find_figures
+from .furniture import furniture_spans, kicker_spans
 from .people import ROLE_HEADS, ROLE_MODIFIERS, clean_name, role_for, split_title, titled_names
 from .tokenize import sentences
 
@@ -65,12 +68,13 @@ _NAME_GLUE = frozenset(
         "of the and for de del della du des la le el al bin ibn van von der da wal on in au y e et"
     )
 )
-_BASE = re.compile(r"\b(?:Air|Naval|Army|Military|Drone|Airbase|Nigerien Air)\s+Base\s+\d+\b")
-_KICKER = re.compile(r"^[ \t]*(?P<label>[A-Z][\w’' -]{0,40}?):[ \t]", re.MULTILINE)
-_CREDIT = re.compile(
-    r"^[^\n]*(?:caption|/AP\b|/Reuters\b|Getty Images|/AFP\b|Photo:|Image:)[^\n]*$",
-    re.MULTILINE | re.IGNORECASE,
+# Words that end a title, not an organisation: "Pentagon Press" cut out of
+# "Pentagon Press Secretary". An org before a role ("Security Council President",
+# "Cofinec CEO") is a real org.
+_TITLE_TAIL = frozenset(
+    _words("press deputy vice acting former interim assistant associate senior junior chief")
 )
+_BASE = re.compile(r"\b(?:Air|Naval|Army|Military|Drone|Airbase|Nigerien Air)\s+Base\s+\d+\b")
 _CAPRUN = re.compile(
     r"(?=[A-Z])\b(?:U\.S\.|U\.K\.|[A-Z][\w’'-]*)(?:\s+(?:of\s+(?:the\s+)?)?(?:[A-Z][\w’'-]*))*"
 )
@@ -84,19 +88,6 @@ def _sentence_of(starts: list[int], spans: list[tuple[int, int]], pos: int) -> t
     if i < 0:
         return spans[0] if spans else (0, 0)
     return spans[i]
-
-
-def _heading_lines(text: str) -> list[tuple[int, int]]:
-    """Short lines without sentence punctuation: crossheads and page furniture."""
-    out = []
-    pos = 0
-    for line in text.split("\n"):
-        stripped = line.strip()
-        end = pos + len(line)
-        if stripped and len(stripped.split()) <= 7 and stripped[-1] not in '.!?”"’:;,':
-            out.append((pos, end))
-        pos = end + 1
-    return out
 
 
 class _Mask:
@@ -135,15 +126,52 @@ def _is_junk(surface: str, label: str) -> bool:
     # "Plan C": a word plus a lone capital letter is a label, not a name.
     if len(words) >= 2 and re.fullmatch(r"[A-Z]", words[-1]):
         return True
-    if not re.search(r"[A-Za-z]{2}", surface):
+    # A name has two letters in a row or is a dotted abbreviation ("U.N.", "N.Y.").
+    if not re.search(r"[A-Za-z]{2}|(?:[A-Za-z]\.){2}", surface):
         return True
-    if label == "PER":
-        if any(w.lower().rstrip(".") in ("said", "says", "told") for w in words):
-            return True
-        # A dateline ("WASHINGTON American troops ...") glued to a word is not a name.
-        if any(w.isupper() and len(w) > 3 for w in words):
-            return True
-    return False
+    return label == "PER" and any(w.lower().rstrip(".") in ("said", "says", "told") for w in words)
+
+
+# A dateline: the all-caps place that opens a story's first line ("WASHINGTON –",
+# "NIAMEY, Niger (AP) —", "WASHINGTON American troops ..." when the dash was lost
+# in scraping). Only on a line that is not all caps itself (a headline).
+_DATELINE = re.compile(
+    r"^[ \t]*(?P<place>[A-Z]{2}[A-Z.’'-]*(?:[ \t]+[A-Z]{2}[A-Z.’'-]*){0,3})"
+    r"(?=[ \t]*(?:,|\(|[-–—]|[ \t][A-Z][a-z]))",
+    re.MULTILINE,
+)
+
+
+def _split_datelines(
+    text: str, entities: list[tuple[str, int, int, str]]
+) -> list[tuple[str, int, int, str]]:
+    """Cut tagger spans that run from a dateline into the story ("WASHINGTON American").
+
+    The dateline part becomes a place candidate; the rest keeps the tagger's
+    label and goes through the same filters (a lone "American" is dropped).
+    """
+    cuts = []
+    for m in _DATELINE.finditer(text):
+        line_end = text.find("\n", m.end())
+        rest = text[m.end() : line_end if line_end >= 0 else len(text)]
+        if re.search(r"[a-z]", rest):
+            cuts.append((m.start("place"), m.end("place")))
+    if not cuts:
+        return entities
+    out = []
+    for label, s, e, surface in entities:
+        for cs, ce in cuts:
+            if cs <= s < ce < e:
+                out.append(("LOC", s, ce, text[s:ce]))
+                r = ce
+                while r < e and text[r] in " \t,":
+                    r += 1
+                if r < e:
+                    out.append((label, r, e, text[r:e]))
+                break
+        else:
+            out.append((label, s, e, surface))
+    return out
 
 
 def _clean_surface(text: str, s: int, e: int) -> tuple[int, int]:
@@ -187,10 +215,9 @@ def extract_facts(
     spans = sentences(text)
     starts = [s for s, _ in spans]
     n = len(text)
-    headings = _Mask(n, _heading_lines(text))
-    furniture = _Mask(n, [(m.start("label"), m.end("label")) for m in _KICKER.finditer(text)])
-    for m in _CREDIT.finditer(text):
-        furniture.add(m.start(), m.end())
+    furniture = _Mask(n, furniture_spans(text))
+    for s, e in kicker_spans(text):
+        furniture.add(s, e)
     facts: list[Fact] = []
     covered = _Mask(n)
 
@@ -200,7 +227,7 @@ def extract_facts(
         facts.append(Fact("place", m.group(0), m.start(), m.end(), value=m.group(0), sentence=sent))
         covered.add(m.start(), m.end())
 
-    entities = tagger.entities(text, spans)
+    entities = _split_datelines(text, tagger.entities(text, spans))
     for label, s0, e0, _surface in entities:
         kind = _LABEL_KIND.get(label)
         if kind is None:
@@ -223,8 +250,6 @@ def extract_facts(
             kind = "place"
         elif gz.is_demonym_phrase(surface):
             continue
-        if headings.holds(s, e) and kind != "place":
-            continue
         if _is_junk(surface, "PER" if kind == "person" else kind):
             continue
         sent = _sentence_of(starts, spans, s)
@@ -245,6 +270,7 @@ def extract_facts(
                 nxt
                 and nxt.group(1)[:1].isupper()
                 and nxt.group(1).lower() in ROLE_HEADS
+                and surface.split()[-1].lower() in _TITLE_TAIL
                 and gz.org_key(surface) not in gz.ORG_ALIASES
             ):
                 continue
@@ -255,15 +281,15 @@ def extract_facts(
     # Safety net: people right after a title, even if the tagger missed them.
     for ss, se in spans:
         for ns, ne, _name in titled_names(text, ss, se):
-            if covered.hits(ns, ne) or furniture.holds(ns, ne) or headings.holds(ns, ne):
+            if covered.hits(ns, ne) or furniture.holds(ns, ne):
                 continue
             fact = _person(text, ns, ne, (ss, se))
             if fact:
                 facts.append(fact)
                 covered.add(ns, ne)
 
-    _gazetteer_places(text, spans, starts, facts, covered, headings, furniture)
-    _resolve_people(text, spans, starts, facts, covered, headings, furniture)
+    _gazetteer_places(text, spans, starts, facts, covered, furniture)
+    _resolve_people(text, spans, starts, facts, covered, furniture)
 
     for ss, se in spans:
         for d in find_dates(text, published, ss, se):
@@ -318,7 +344,6 @@ def _gazetteer_places(
     starts: list[int],
     facts: list[Fact],
     covered: _Mask,
-    headings: _Mask,
     furniture: _Mask,
 ) -> None:
     """Countries, capitals and regions (and cities after "in/near/to") the tagger missed."""
@@ -355,7 +380,7 @@ def _gazetteer_places(
                 continue
             s, e, j = hit
             i = j
-            if covered.hits(s, e) or furniture.holds(s, e) or headings.holds(s, e):
+            if covered.hits(s, e) or furniture.holds(s, e):
                 continue
             surface = text[s:e]
             facts.append(
@@ -377,7 +402,6 @@ def _resolve_people(
     starts: list[int],
     facts: list[Fact],
     covered: _Mask,
-    headings: _Mask,
     furniture: _Mask,
 ) -> None:
     """Short names take the full name they refer to; later surname mentions are added."""
@@ -406,7 +430,7 @@ def _resolve_people(
         canonical = next(iter(names))
         for m in re.finditer(rf"\b{re.escape(surname)}\b", text):
             s, e = m.start(), m.end()
-            if covered.hits(s, e) or furniture.holds(s, e) or headings.holds(s, e):
+            if covered.hits(s, e) or furniture.holds(s, e):
                 continue
             sent = _sentence_of(starts, spans, s)
             facts.append(Fact("person", surname, s, e, value=canonical, sentence=sent))
