@@ -139,3 +139,17 @@ def test_a_city_stays_a_place_where_the_tagger_says_so() -> None:
     tagger = NthTagger([("ORG", "Hove", 0), ("ORG", "Kent", 0), ("LOC", "Hove", 1)])
     got = [(f.kind, f.text) for f in extract_facts(text, None, tagger=tagger)]
     assert got == [("organization", "Hove"), ("organization", "Kent"), ("place", "Hove")]
+
+
+def test_team_names_do_not_turn_their_city_into_an_org() -> None:
+    text = "NEW YORK 1996-08-29\nNEW YORK 5 BOSTON 3\nRain fell on NEW YORK all day."
+    tagger = NthTagger([("LOC", "NEW YORK", 0), ("ORG", "NEW YORK", 1), ("LOC", "NEW YORK", 2)])
+    got = [f.kind for f in extract_facts(text, None, tagger=tagger) if f.text == "NEW YORK"]
+    assert got == ["place", "organization", "place"]
+
+
+def test_saint_is_not_a_title() -> None:
+    text = "The ship sailed from St. Petersburg to St. Louis."
+    tagger = StubTagger([("LOC", "St. Petersburg"), ("LOC", "St. Louis")])
+    got = kinds(extract_facts(text, None, tagger=tagger))
+    assert got["St. Petersburg"][0] == got["St. Louis"][0] == "place"

@@ -383,13 +383,6 @@ def _initials(name: str) -> str:
     return "".join(w[0] for w in words) if len(words) >= 3 else ""
 
 
-def _place_name(name: str) -> bool:
-    return (
-        gz.is_known_place(name)
-        or gz.city_country(name.title() if name.isupper() else name) is not None
-    )
-
-
 def _consistent_names(
     text: str,
     starts: list[int],
@@ -425,7 +418,10 @@ def _consistent_names(
             f.kind in ("place", "organization")
             and names
             and len(names) == 1
-            and (f.text in tagged_person or not (_place_name(f.text) or _known_org(f.text, "PER")))
+            and (
+                f.text in tagged_person
+                or not (gz.is_place_name(f.text) or _known_org(f.text, "PER"))
+            )
         ):
             f.kind, f.value = "person", next(iter(names))
             continue
@@ -444,13 +440,13 @@ def _consistent_names(
         if f.kind in ("organization", "person") and f.text in acronyms and f.text.isupper():
             # The tagger may call an acronym anything; spelled out it is the org.
             f.kind, f.value, f.role = "organization", acronyms[f.text], None
-        elif f.kind == "place" and f.text in acronyms | org_names and not _place_name(f.text):
+        elif f.kind == "place" and f.text in acronyms | org_names and not gz.is_place_name(f.text):
             f.kind, f.value = "organization", (acronyms | org_names)[f.text]
     for acr, value in acronyms.items():
         org_names.setdefault(acr, value)
     for name, value in org_names.items():
         # A city or country is a team in a results table, a place elsewhere.
-        if len(name) < 2 or not name[0].isupper() or _place_name(name):
+        if len(name) < 2 or not name[0].isupper() or gz.is_place_name(name):
             continue
         for m in re.finditer(rf"(?<![\w.’'-]){re.escape(name)}(?![\w-]|\.\w)", text):
             s, e = m.span()

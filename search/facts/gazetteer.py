@@ -312,6 +312,28 @@ def is_known_place(name: str) -> bool:
     return n in REGIONS or canonical_country(n) is not None or is_capital(n)
 
 
+@cache
+def _us_states() -> frozenset[str]:
+    return frozenset(fold(str(st["name"])) for st in geonames().get_us_states().values())
+
+
+@lru_cache(maxsize=1 << 14)
+def is_place_name(name: str) -> bool:
+    """Whether ``name`` is any place GeoNames knows: a country, capital, region,
+    US state or city of 15,000 people ("NEW YORK", "St Louis", "Kent" is not)."""
+    n = " ".join(name.split())
+    if n.isupper() and len(n) > 3:
+        n = n.title()
+    key = fold(n).replace("st ", "st. ", 1) if fold(n).startswith("st ") else fold(n)
+    return (
+        is_known_place(n)
+        or key in _us_states()
+        or key in _cities()
+        or fold(n) in _cities()
+        or fold(n) + " city" in _cities()
+    )
+
+
 def known_place_names() -> list[str]:
     """Names worth matching in raw text: countries, aliases, capitals, regions."""
     names = {str(c["name"]) for c in _countries().values()}
