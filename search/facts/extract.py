@@ -335,9 +335,17 @@ def extract_facts(
             )
 
     context = _ArticleContext(text, facts)
+    # Places by position, so each figure finds its sentence's places by bisection
+    # (an article with thousands of figures must not rescan every fact for each).
+    places = sorted((f for f in facts if f.kind == "place"), key=lambda f: f.start)
+    place_starts = [f.start for f in places]
     for ss, se in spans:
-        for fig in find_figures(text, ss, se):
-            facts.append(_figure_fact(text, fig, (ss, se), facts, context, starts, spans))
+        figures = find_figures(text, ss, se)
+        if not figures:
+            continue
+        here = places[bisect.bisect_left(place_starts, ss) : bisect.bisect_left(place_starts, se)]
+        for fig in figures:
+            facts.append(_figure_fact(text, fig, (ss, se), here, context, starts, spans))
 
     facts.sort(key=lambda f: (f.start, f.end))
     return facts
@@ -444,17 +452,18 @@ def _consistent_names(
             f.kind, f.value = "organization", (acronyms | org_names)[f.text]
     for acr, value in acronyms.items():
         org_names.setdefault(acr, value)
-    for name, value in org_names.items():
-        # A city or country is a team in a results table, a place elsewhere.
-        if len(name) < 2 or not name[0].isupper() or gz.is_place_name(name):
+    # A city or country is a team in a results table, a place elsewhere.
+    wanted = [
+        name
+        for name in org_names
+        if len(name) >= 2 and name[0].isupper() and not gz.is_place_name(name)
+    ]
+    for s, e, name in orgs.scan_names(text, wanted):
+        if covered.hits(s, e) or furniture.holds(s, e):
             continue
-        for m in re.finditer(rf"(?<![\w.’'-]){re.escape(name)}(?![\w-]|\.\w)", text):
-            s, e = m.span()
-            if covered.hits(s, e) or furniture.holds(s, e):
-                continue
-            sent = _sentence_of(starts, spans, s)
-            facts.append(Fact("organization", name, s, e, value=value, sentence=sent))
-            covered.add(s, e)
+        sent = _sentence_of(starts, spans, s)
+        facts.append(Fact("organization", name, s, e, value=org_names[name], sentence=sent))
+        covered.add(s, e)
 
 
 _RANKS = frozenset(
@@ -639,11 +648,12 @@ def _figure_fact(
     text: str,
     fig: FigureMatch,
     sent: tuple[int, int],
-    facts: list[Fact],
+    places: list[Fact],
     ctx: _ArticleContext,
     starts: list[int],
     spans: list[tuple[int, int]],
 ) -> Fact:
+    """A figure as a fact; ``places`` are the place facts of its sentence."""
     fact = Fact(
         "figure",
         fig.text,
@@ -662,8 +672,6 @@ def _figure_fact(
     fact.orig_unit = fig.orig_unit
     if fig.note:
         fact.resolution = fig.note
-    ss, se = sent
-    places = [f for f in facts if f.kind == "place" and ss <= f.start < se]
     if fig.category in ("troops", "count"):
         explicit = gz.nationality_cues(text, fig.start, fig.noun_end)
         if explicit:

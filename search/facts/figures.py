@@ -50,6 +50,7 @@ Normalisation:
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -596,7 +597,9 @@ def find_figures(text: str, start: int = 0, end: int | None = None) -> list[Figu
     taken: list[tuple[int, int]] = []
 
     def free(s: int, e: int) -> bool:
-        return all(e <= a or s >= b for a, b in taken)
+        # ``taken`` is sorted and its spans do not overlap: only neighbours can clash.
+        i = bisect.bisect_left(taken, (s, s))
+        return all(e <= a or s >= b for a, b in taken[max(0, i - 1) : i + 1])
 
     for m in _VAGUE.finditer(text, start, end) if has_vague else ():
         base = _VAGUE_BASE[m.group("v").lower()]
@@ -641,6 +644,10 @@ def find_figures(text: str, start: int = 0, end: int | None = None) -> list[Figu
         _finish(text, fig, out, None, None, end)
         taken.append((s, m.end("age")))
 
+    taken.sort()
+    # Where the sentence's first change verb ends: "reduce ... to 500" makes 500 a target.
+    change = _CHANGE_VERB.search(text, start, end)
+    change_end = change.end() if change else end + 1
     number_of = _NUMBER_OF.search(text, start, end)
     prev_end = start
     numbers: list[re.Match[str]] = []
@@ -792,7 +799,7 @@ def find_figures(text: str, start: int = 0, end: int | None = None) -> list[Figu
                 fig.subject = (number_of.group("mods") + noun).strip()
                 fig.noun_start, fig.noun_end = number_of.start("noun"), number_of.end("noun")
                 if _TARGET_BEFORE.search(text, max(start, fig_start - 30), fig_start) and (
-                    _CHANGE_VERB.search(text, start, s)
+                    change_end <= s
                 ):
                     fig.aspect = "target"
                 _finish(text, fig, out, low, high, end)
@@ -840,7 +847,7 @@ def find_figures(text: str, start: int = 0, end: int | None = None) -> list[Figu
         if (
             category in ("troops", "count")
             and _TARGET_BEFORE.search(text, max(start, fig_start - 30), fig_start)
-            and _CHANGE_VERB.search(text, start, s)
+            and change_end <= s
         ):
             fig.aspect = "target"
         _finish(text, fig, out, low, high, end)

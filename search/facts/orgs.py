@@ -29,11 +29,13 @@ that are also ordinary words or other kinds of entity:
 
 from __future__ import annotations
 
+import bisect
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
-__all__ = ["OrgName", "entity_of", "find_orgs", "lookup", "org_names"]
+__all__ = ["OrgName", "entity_of", "find_orgs", "lookup", "org_names", "scan_names"]
 
 _TABLE = """
 United Nations | UN | U.N. | the United Nations
@@ -417,13 +419,64 @@ def _by_first_word() -> dict[str, tuple[OrgName, ...]]:
     return {k: tuple(sorted(v, key=lambda n: -len(n.text))) for k, v in groups.items()}
 
 
-def _caps_line(text: str, pos: int) -> bool:
-    a = text.rfind("\n", 0, pos) + 1
-    b = text.find("\n", pos)
-    line = text[a : b if b >= 0 else len(text)]
-    upper = sum(1 for c in line if c.isupper())
-    lower = sum(1 for c in line if c.islower())
-    return upper > 8 and upper > 2 * lower
+class _CapsLines:
+    """Which lines of a text are all caps, each line looked at once.
+
+    Article text is hostile input: a megabyte on one line must not be rescanned
+    for every candidate name on it.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.breaks: list[int] | None = None
+        self.seen: dict[int, bool] = {}
+
+    def __call__(self, pos: int) -> bool:
+        if self.breaks is None:
+            self.breaks = [m.start() for m in re.finditer("\n", self.text)]
+        i = bisect.bisect_left(self.breaks, pos)
+        a = self.breaks[i - 1] + 1 if i else 0
+        hit = self.seen.get(a)
+        if hit is None:
+            b = self.breaks[i] if i < len(self.breaks) else len(self.text)
+            line = self.text[a:b]
+            upper = sum(1 for c in line if c.isupper())
+            lower = sum(1 for c in line if c.islower())
+            hit = self.seen[a] = upper > 8 and upper > 2 * lower
+        return hit
+
+
+def scan_names(
+    text: str, names: Iterable[str], start: int = 0, end: int | None = None
+) -> list[tuple[int, int, str]]:
+    """Non-overlapping whole-word occurrences of ``names`` (exact case) in one pass,
+    longest name first where several start at the same word."""
+    if end is None:
+        end = len(text)
+    table: dict[str, list[str]] = {}
+    for n in names:
+        first = _FIRST.match(n)
+        if first:
+            table.setdefault(first.group(), []).append(n)
+    for group in table.values():
+        group.sort(key=len, reverse=True)
+    out: list[tuple[int, int, str]] = []
+    pos = start
+    for m in _STARTS.finditer(text, start, end):
+        s = m.start()
+        if s < pos:
+            continue
+        cands = table.get(m.group()) or table.get(m.group().rstrip(",.;:!?)’'\"”"))
+        for n in cands or ():
+            e = s + len(n)
+            if e <= end and text.startswith(n, s) and not _WORD_GOES_ON.match(text, e):
+                out.append((s, e, n))
+                pos = e
+                break
+    return out
+
+
+_WORD_GOES_ON = re.compile(r"[\w-]|\.\w")
 
 
 _FIRST = re.compile(r"[^\s-]+")
@@ -442,6 +495,7 @@ def find_orgs(text: str, start: int = 0, end: int | None = None) -> list[tuple[i
     if end is None:
         end = len(text)
     table = _by_first_word()
+    caps_line = _CapsLines(text)
     out: list[tuple[int, int, OrgName]] = []
     pos = start
     for m in _STARTS.finditer(text, start, end):
@@ -452,7 +506,7 @@ def find_orgs(text: str, start: int = 0, end: int | None = None) -> list[tuple[i
         cands = table.get(word.rstrip(",.;:!?)’'\"”")) or table.get(
             word[:1].lower() + word[1:].rstrip(",.;:!?)’'\"”")
         )
-        if not cands or _caps_line(text, s):
+        if not cands or caps_line(s):
             continue
         for n in cands:
             e = s + len(n.text)
