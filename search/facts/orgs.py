@@ -31,9 +31,10 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
+from typing import TypeVar
 
 __all__ = ["OrgName", "entity_of", "find_orgs", "lookup", "org_names", "scan_names"]
 
@@ -446,13 +447,39 @@ class _CapsLines:
         return hit
 
 
+_T = TypeVar("_T")
+
+
+def _scan(
+    text: str,
+    start: int,
+    end: int,
+    candidates: Callable[[int, str], Iterable[_T]],
+    match: Callable[[int, _T], int | None],
+) -> list[tuple[int, int, _T]]:
+    """Non-overlapping matches starting at words: for each word not inside an
+    earlier match, the first of its ``candidates`` that ``match`` ends."""
+    out: list[tuple[int, int, _T]] = []
+    pos = start
+    for m in _STARTS.finditer(text, start, end):
+        s = m.start()
+        if s < pos:
+            continue
+        for cand in candidates(s, m.group()):
+            e = match(s, cand)
+            if e is not None:
+                out.append((s, e, cand))
+                pos = e
+                break
+    return out
+
+
 def scan_names(
     text: str, names: Iterable[str], start: int = 0, end: int | None = None
 ) -> list[tuple[int, int, str]]:
     """Non-overlapping whole-word occurrences of ``names`` (exact case) in one pass,
     longest name first where several start at the same word."""
-    if end is None:
-        end = len(text)
+    stop = len(text) if end is None else end
     table: dict[str, list[str]] = {}
     for n in names:
         first = _FIRST.match(n)
@@ -460,22 +487,19 @@ def scan_names(
             table.setdefault(first.group(), []).append(n)
     for group in table.values():
         group.sort(key=len, reverse=True)
-    out: list[tuple[int, int, str]] = []
-    pos = start
-    for m in _STARTS.finditer(text, start, end):
-        s = m.start()
-        if s < pos:
-            continue
-        cands = table.get(m.group()) or table.get(m.group().rstrip(",.;:!?)’'\"”"))
-        for n in cands or ():
-            e = s + len(n)
-            if e <= end and text.startswith(n, s) and not _WORD_GOES_ON.match(text, e):
-                out.append((s, e, n))
-                pos = e
-                break
-    return out
+
+    def candidates(_s: int, word: str) -> Iterable[str]:
+        return table.get(word) or table.get(word.rstrip(_TRAIL)) or ()
+
+    def match(s: int, n: str) -> int | None:
+        e = s + len(n)
+        ok = e <= stop and text.startswith(n, s) and not _WORD_GOES_ON.match(text, e)
+        return e if ok else None
+
+    return _scan(text, start, stop, candidates, match)
 
 
+_TRAIL = ",.;:!?)’'\"”"
 _WORD_GOES_ON = re.compile(r"[\w-]|\.\w")
 
 
@@ -492,34 +516,26 @@ def find_orgs(text: str, start: int = 0, end: int | None = None) -> list[tuple[i
     Nothing is matched on an all-caps line (a headline): there "WHO" and "IS"
     are words.
     """
-    if end is None:
-        end = len(text)
+    stop = len(text) if end is None else end
     table = _by_first_word()
     caps_line = _CapsLines(text)
-    out: list[tuple[int, int, OrgName]] = []
-    pos = start
-    for m in _STARTS.finditer(text, start, end):
-        s = m.start()
-        if s < pos:
-            continue
-        word = m.group()
-        cands = table.get(word.rstrip(",.;:!?)’'\"”")) or table.get(
-            word[:1].lower() + word[1:].rstrip(",.;:!?)’'\"”")
-        )
-        if not cands or caps_line(s):
-            continue
-        for n in cands:
-            e = s + len(n.text)
-            if e > end:
-                continue
-            got = text[s:e]
-            if got != n.text and got != n.text[:1].upper() + n.text[1:]:
-                continue
-            if e < len(text) and (text[e].isalnum() or (text[e] in "-&" and e + 1 < end)):
-                continue
-            if n.after_the and not _THE_BEFORE.search(text, max(0, s - 5), s):
-                continue
-            out.append((s, e, n))
-            pos = e
-            break
-    return out
+
+    def candidates(s: int, word: str) -> Iterable[OrgName]:
+        word = word.rstrip(_TRAIL)
+        cands = table.get(word) or table.get(word[:1].lower() + word[1:])
+        return cands if cands and not caps_line(s) else ()
+
+    def match(s: int, n: OrgName) -> int | None:
+        e = s + len(n.text)
+        if e > stop:
+            return None
+        got = text[s:e]
+        if got != n.text and got != n.text[:1].upper() + n.text[1:]:
+            return None
+        if e < len(text) and (text[e].isalnum() or (text[e] in "-&" and e + 1 < stop)):
+            return None
+        if n.after_the and not _THE_BEFORE.search(text, max(0, s - 5), s):
+            return None
+        return e
+
+    return _scan(text, start, stop, candidates, match)
