@@ -51,7 +51,7 @@ def test_furniture_lines_give_no_entities() -> None:
         "© 2024 Reuters. All rights reserved.\n"
         "Sahel Monitor\n"
         "The Pentagon said troops would leave Niger.\n"
-        "Sahel Monitor\n"
+        "Top stories | Niger | Mali | Chad\n"
     )
     names = ["Reuters", "Trump", "Modi", "Gaza", "Getty Images", "Sahel Monitor", "Africa"]
     tagger = StubTagger([("ORG", n) for n in names] + [("ORG", "Pentagon"), ("LOC", "Niger")])
@@ -64,6 +64,9 @@ def test_furniture_line_kinds() -> None:
     assert is_furniture_line("  Next story »")
     assert is_furniture_line("Follow us on Twitter")
     assert is_furniture_line("Related: Mali junta expels French ambassador")
+    assert is_furniture_line("Sahel Monitor")
+    assert is_furniture_line("West Africa Briefing ")
+    assert not is_furniture_line("The Sahel Monitor reported that 12 people died.")
     assert not is_furniture_line("Pentagon confirms Niger pullout")
     assert not is_furniture_line("By Sabrina Singh")
     assert not is_furniture_line("The share of troops fell.")

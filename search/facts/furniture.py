@@ -1,6 +1,7 @@
 """Page furniture: the lines of a scraped page that are not the article.
 
 Navigation ("Previous Story", "Go to top"), menus ("World | Africa | Business"),
+newsletter and section titles ("Sahel Monitor", "Africa Briefing"),
 share bars ("Share Facebook Twitter WhatsApp"), photo credits, copyright
 notices, link lists ("Also read: ...", "Latest from ...") and lines a page
 repeats (a menu at the top and the bottom). Names on such lines belong to other
@@ -75,6 +76,12 @@ _SOCIAL = _phrases(
     """.replace(" ", "|")
 )
 # Menu separators: three or more short items between them make a menu line.
+# A newsletter, section or masthead title on its own line ("Sahel Monitor",
+# "Africa Briefing", "Morning Digest").
+_MASTHEAD = re.compile(
+    r"^[ \t]*(?:[A-Z][\w’'&-]*[ \t]+){1,3}(?:Monitor|Briefing|Digest|Newsletter|Daily|Weekly|"
+    r"Tracker|Roundup|Round-up|Wrap|Dispatch|Bulletin|Live|Podcast)[ \t]*$"
+)
 _MENU_SEP = re.compile(r"\s+[|•·»›]\s+|\s*\|\s*")
 _KICKER = re.compile(r"^[ \t]*(?P<label>[A-Z][\w’' -]{0,40}?):[ \t]", re.MULTILINE)
 _FOLD_STRIP = " \t.:;,!?|•·»›>→←<«-–—*#()[]\"'“”‘’"
@@ -90,7 +97,7 @@ def is_furniture_line(line: str) -> bool:
     folded = _fold(line)
     if not folded:
         return False
-    if folded in NAV_LINES or _LINK_LABELS.match(line):
+    if folded in NAV_LINES or _LINK_LABELS.match(line) or _MASTHEAD.match(line):
         return True
     words = _WORD.findall(folded)
     # Credits and notices are short; a paragraph about a copyright lawsuit is text.
