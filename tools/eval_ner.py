@@ -170,6 +170,8 @@ def score_pipeline(
     n_pred = dict.fromkeys(LABELS, 0)
     n_gold = dict.fromkeys(LABELS, 0)
     texts = [document_text(d) for d in docs]
+    # Warm up (model, gazetteers, GeoNames tables load once per process).
+    extract_facts(texts[0][0] if texts else "", None, tagger=tagger)
     t0 = time.process_time()
     results = [extract_facts(text, None, tagger=tagger) for text, _ in texts]
     elapsed = time.process_time() - t0
