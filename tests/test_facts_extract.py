@@ -58,7 +58,7 @@ def test_roles_from_titles_and_appositions() -> None:
     assert roles["Sabrina Singh"] == "Pentagon spokeswoman"
     assert roles["Kurt Campbell"] == "Deputy Secretary of State"
     assert roles["Ali Lamine Zeine"] == "junta-appointed prime minister"
-    assert roles["Patrick Ryder"] == "Pentagon press secretary Maj. Gen."
+    assert roles["Patrick Ryder"] == "Maj. Gen., Pentagon press secretary"
     assert roles["Mohamed Bazoum"] == "President"
     assert roles["Matthew Miller"] == "department spokesman"
     assert roles["Nicolas Normand"] == "former French ambassador to Mali and Senegal"

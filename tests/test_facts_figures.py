@@ -97,9 +97,96 @@ def test_range_and_target() -> None:
     assert target.text == "between 500 and 1,000"
 
 
-def test_fraction() -> None:
-    f = one("plans to cut their number “nearly in half” over the next several weeks")
-    assert (f.value, f.unit, f.qualifier, f.aspect) == (0.5, "fraction", "nearly", "change")
+def test_proportions_in_words_are_not_figures() -> None:
+    # No number is stated: "nearly half", "cut in half", "a third of".
+    assert find_figures("plans to cut their number “nearly in half” over the next weeks") == []
+    assert find_figures("nearly half of the troops left and a third of them stayed") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "value", "unit", "subject"),
+    [
+        (
+            "Organisers sold 500,000 tickets for the final.",
+            "500,000 tickets",
+            5e5,
+            "tickets",
+            "tickets",
+        ),
+        ("The Dow fell 801 points on Monday.", "801 points", 801, "points", "points"),
+        (
+            "It hired 3 million new subscribers.",
+            "3 million new subscribers",
+            3e6,
+            "subscribers",
+            "new subscribers",
+        ),
+        ("Police said 12 armed men attacked.", "12 armed men", 12, "men", "armed men"),
+    ],
+)
+def test_counted_plural_nouns(text: str, span: str, value: float, unit: str, subject: str) -> None:
+    f = one(text)
+    assert (f.text, f.value, f.unit, f.subject) == (span, value, unit, subject)
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "value", "unit"),
+    [
+        ("net profit rose to dlrs 220 million in 1996.", "dlrs 220 million", 220e6, "USD"),
+        ("profit was 220 million dlrs.", "220 million dlrs", 220e6, "USD"),
+        ("The dollar was at 135.42 yen.", "135.42 yen", 135.42, "JPY"),
+        ("a fine of RM50,000 was imposed", "RM50,000", 50000, "MYR"),
+        ("a stamp costs 2 kroner now", "2 kroner", 2, "kroner"),
+        ("shares fell 28 cents.", "28 cents", 28, "cents"),
+        ("He paid 5 Swiss francs.", "5 Swiss francs", 5, "CHF"),
+        ("a loan of EUR 3 billion", "EUR 3 billion", 3e9, "EUR"),
+        ("the Bundesbank spent 1.5 billion marks", "1.5 billion marks", 1.5e9, "DEM"),
+        ("about HK$2 billion in debt", "about HK$2 billion", 2e9, "HKD"),
+    ],
+)
+def test_currencies(text: str, span: str, value: float, unit: str) -> None:
+    f = one(text)
+    assert (f.text, f.value, f.unit, f.category) == (span, value, unit, "money")
+
+
+def test_percent_after_a_name_and_basis_points() -> None:
+    f = one("Barisan won Johor with 41.77 per cent of the vote")
+    assert (f.text, f.value, f.unit, f.subject) == ("41.77 per cent", 41.77, "%", "vote")
+    f = one("The Fed raised rates by 25 basis points.")
+    assert (f.text, f.value, f.unit) == ("25 basis points", 25, "bp")
+    # A capitalised word before a bare number still names a thing.
+    assert find_figures("Article 5 guarantees and Chapter 11 protection") == []
+
+
+def test_hyphenated_measures_ages_and_rates() -> None:
+    a, b = find_figures("the 3,000-meter steeplechase next to a 14-story building")
+    assert (a.text, a.value, a.unit, a.orig_value, a.orig_unit) == (
+        "3,000-meter",
+        3,
+        "km",
+        3000,
+        "m",
+    )
+    assert (b.text, b.value, b.unit, b.subject) == ("14-story", 14, "stories", "building")
+    f = one("Zoran Savic, 65, said he would retire.")
+    assert (f.text, f.value, f.unit, f.category, f.subject) == ("65", 65, "years", "age", "Savic")
+    ages = find_figures("a 65-year-old man, aged 70, was 40 years old")
+    assert [(f.text, f.value, f.category) for f in ages] == [
+        ("65-year-old", 65, "age"),
+        ("aged 70", 70, "age"),
+        ("40 years old", 40, "age"),
+    ]
+    f = one("the office receives 2,000 letters a day")
+    assert (f.text, f.value, f.unit, f.category) == (
+        "2,000 letters a day",
+        2000,
+        "letters/day",
+        "rate",
+    )
+    # Dates with commas are not ages.
+    assert find_figures("On Aug. 8, 1996, he spoke; on September 7, 12 people died.")[0].text == (
+        "12 people"
+    )
 
 
 def test_durations() -> None:
@@ -124,3 +211,5 @@ def test_not_figures() -> None:
     assert find_figures("after the 2011 NATO regime-change intervention") == []
     # A definite reference is not a count claim.
     assert find_figures("the two officials said.") == []
+    # Years before a plural noun, and numbers before prepositions, count nothing.
+    assert find_figures("in 2013 protests erupted; 5 in attacks; 10 times more") == []

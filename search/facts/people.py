@@ -55,10 +55,9 @@ ROLE_MODIFIERS = frozenset(
 )
 
 # Abbreviated ranks and honorifics; they end with a period that is not a sentence end.
+# ("St." is left out: "St. Petersburg" and "St. Louis" are places, not titled people.)
 _ABBREV_TITLES = frozenset(
-    _words(
-        "gen. maj. lt. col. capt. sgt. adm. brig. sen. rep. gov. mr. mrs. ms. dr. prof. rev. st."
-    )
+    _words("gen. maj. lt. col. capt. sgt. adm. brig. sen. rep. gov. mr. mrs. ms. dr. prof. rev.")
 )
 
 # Words that never start a role run even when capitalised (sentence openers, verbs).

@@ -49,6 +49,7 @@ from typing import Any
 
 from ..model import Article, Fact
 from . import gazetteer as gz
+from . import orgs
 from .extract import facts_json
 
 __all__ = [
@@ -238,7 +239,7 @@ def _surname_close(a: str, b: str) -> bool:
 def _entity_key(fact: Fact) -> str:
     value = str(fact.value or fact.text)
     if fact.kind == "organization":
-        key = gz.org_key(value).replace("defence", "defense")
+        key = gz.org_key(orgs.entity_of(value)).replace("defence", "defense")
         return re.sub(r"[^\w ]", "", key)
     return gz.fold(value)
 
