@@ -47,8 +47,8 @@ def sentence_around(body: str, start: int, end: int) -> Span:
         left = m.end()
     para_break = body.rfind("\n\n", 0, start)
     left = max(left, para_break + 2 if para_break >= 0 else 0)
-    m = _SENTENCE_END.search(body, end)
-    right = m.end() if m else len(body)
+    after = _SENTENCE_END.search(body, end)
+    right = after.end() if after else len(body)
     next_break = body.find("\n\n", end)
     if next_break >= 0:
         right = min(right, next_break)
@@ -119,7 +119,7 @@ class ArticleBody(VerticalScroll, can_focus=True):
             show=False,
             id="fieldbrief.article.previous_paragraph",
         ),
-        Binding("c", "app.copy_passage", "Copy passage", id="fieldbrief.article.copy_passage"),
+        Binding("c", "screen.copy_passage", "Copy passage", id="fieldbrief.article.copy_passage"),
         Binding(
             "m", "toggle_markdown", "Markdown/source", show=False, id="fieldbrief.article.markdown"
         ),
@@ -167,6 +167,8 @@ class FindInput(Input):
 class ArticlePane(Vertical):
     """Shows one article. All highlight state lives here; paragraphs are re-rendered
     from it, so highlights never drift from the body text they point into."""
+
+    ALLOW_MAXIMIZE = True
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
@@ -350,7 +352,7 @@ class ArticlePane(Vertical):
         self.cursor_paragraph = self._paragraph_at(start)
         self._rerender()
         self._scroll_to_offset(start)
-        self.app.post_message(MatchMoved(self.current + 1, len(matches)))
+        self.post_message(MatchMoved(self.current + 1, len(matches)))
 
     def step_paragraph(self, direction: int) -> None:
         if not self._paragraphs:

@@ -45,7 +45,7 @@ class ResultsList(OptionList):
         Binding("pageup,ctrl+u", "page_up", "Page up", show=False, id="fieldbrief.results.page_up"),
         Binding("enter,l", "select", "Open article", id="fieldbrief.results.open"),
         Binding("space", "toggle_story", "Expand story", id="fieldbrief.results.expand"),
-        Binding("s", "app.toggle_sort", "Sort", id="fieldbrief.results.sort"),
+        Binding("s", "screen.toggle_sort", "Sort", id="fieldbrief.results.sort"),
     ]
 
     class Opened(Message):
