@@ -11,10 +11,11 @@ from textual.pilot import Pilot
 from textual.widgets import Static
 
 from fieldbrief.tui.app import FieldbriefApp, create_app
-from fieldbrief.tui.article import ArticleBody
+from fieldbrief.tui.article import ArticleBody, FindInput
 from fieldbrief.tui.facts import FactList
 from fieldbrief.tui.query_bar import QueryInput
 from fieldbrief.tui.results import ResultsList
+from fieldbrief.tui.screens import HelpScreen
 from tests.test_tui_support import run, search, settle
 
 
@@ -165,3 +166,51 @@ def test_state_restored_across_runs(library_path: Path, tmp_path: Path) -> None:
         assert app.query_one(QueryInput).value == "troops"
 
     run(library_path, second, state_path=state)
+
+
+def test_first_screen_lists_the_library_newest_first(library_path: Path) -> None:
+    """Issue 13.1: the empty query is the whole library, newest first, counted."""
+
+    async def scenario(app: FieldbriefApp, pilot: Pilot) -> None:
+        listing = app.query_one(ResultsList)
+        assert listing.results is not None and listing.results.total == 7
+        dates = [h.date for h in listing.hits]
+        dated = [d for d in dates if d is not None]
+        assert dated == sorted(dated, reverse=True) and dates[0] == max(dated)
+        assert "7 articles · newest first" in str(app.query_one("#results-status", Static).render())
+        assert app.main.article is not None and app.main.article.id == listing.hits[0].id
+        await search(pilot, "Agadez")
+        app.query_one(QueryInput).value = ""
+        await settle(pilot)
+        assert listing.results is not None and listing.results.total == 7
+
+    run(library_path, scenario)
+
+
+def test_focus_starts_in_results_and_every_hint_key_works_there(
+    library_path: Path, tmp_path: Path
+) -> None:
+    """Issue 13.5: 1/2/3, ? and q used to type into the search box ("2q" was
+    saved as the query); / always means search, f finds in the article."""
+    state = tmp_path / "state.json"
+
+    async def scenario(app: FieldbriefApp, pilot: Pilot) -> None:
+        assert isinstance(app.focused, ResultsList)
+        hint = app.query_one("#hint", Static)
+        assert "/: search" in str(hint.render())
+        await pilot.press("2")
+        assert isinstance(app.focused, ArticleBody)
+        await pilot.press("slash")
+        assert isinstance(app.focused, QueryInput)
+        assert "esc" in str(hint.render())
+        await pilot.press("escape")
+        assert isinstance(app.focused, ResultsList)
+        await pilot.press("2", "f")
+        assert isinstance(app.focused, FindInput)
+        await pilot.press("escape", "question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape", "q")
+        assert not app.is_running
+
+    run(library_path, scenario, state_path=state)
+    assert json.loads(state.read_text())["query"] == ""

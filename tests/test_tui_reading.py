@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import Static
 
@@ -63,7 +64,7 @@ def test_find_in_article(library_path: Path) -> None:
         await search(pilot, "troops")
         await pilot.press("enter", "enter")
         await settle(pilot)
-        await pilot.press("slash")
+        await pilot.press("f")
         assert isinstance(app.focused, FindInput)
         await pilot.press(*"niger")
         pane = app.query_one(ArticlePane)
@@ -238,3 +239,61 @@ def test_a_failing_worker_is_reported_and_the_app_keeps_running(library_path: Pa
         assert app.is_running and app.return_code is None
 
     run(library_path, scenario)
+
+
+def test_highlights_and_n_follow_the_current_query(library_path: Path) -> None:
+    """Issue 13.2: a second search re-highlights the open article; words whose stem
+    is not their prefix (Niamey) and entity-field queries highlight too; the n/N
+    counter is in the article pane."""
+
+    async def scenario(app: FieldbriefApp, pilot: Pilot) -> None:
+        main = app.main
+        await search(pilot, "Singh")
+        await pilot.press("enter", "enter")
+        await settle(pilot)
+        pane = app.query_one(ArticlePane)
+
+        def highlighted() -> set[str]:
+            body = pane.article.body  # type: ignore[union-attr]
+            return {body[s:e] for s, e in pane.term_spans}
+
+        assert highlighted() == {"Singh"}
+        main.search_for("Politico")
+        await settle(pilot)
+        assert highlighted() == {"Politico"}
+        app.query_one(ArticleBody).focus()
+        await pilot.press("n")
+        counter = str(app.query_one("#article-matches", Static).render())
+        assert f"match 1 of {len(pane.term_spans)}" in counter
+        assert "match" not in str(app.query_one("#results-status", Static).render())
+        main.search_for("Niamey")
+        await settle(pilot)
+        assert highlighted() == {"Niamey"}
+        main.search_for('person:"Sabrina Singh"')
+        await settle(pilot)
+        assert highlighted() == {"Sabrina", "Singh"}
+
+    run(library_path, scenario)
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24), (60, 24)])
+def test_article_text_always_wraps_to_its_pane(library_path: Path, size: tuple[int, int]) -> None:
+    """Issue 13.3: z made each paragraph one clipped line (358 columns wide on a
+    120-column screen), and below ~70 columns paragraphs ran off the screen."""
+
+    async def scenario(app: FieldbriefApp, pilot: Pilot) -> None:
+        def check() -> None:
+            paragraphs = list(app.query(Paragraph))
+            assert paragraphs
+            for paragraph in paragraphs:
+                region = paragraph.region
+                assert region.right <= size[0], region
+                assert region.height >= -(-len(paragraph.render().plain) // region.width)
+
+        check()
+        await pilot.press("2", "z")
+        await settle(pilot)
+        assert app.screen.maximized is app.query_one(ArticlePane)
+        check()
+
+    run(library_path, scenario, size=size)

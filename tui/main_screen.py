@@ -29,7 +29,7 @@ from textual.worker import Worker, WorkerState
 from fieldbrief.search.model import Article
 
 from . import overview as ov
-from .article import ArticleBody, ArticlePane, FindInput, MatchMoved
+from .article import ArticleBody, ArticlePane, FindInput
 from .briefing import BriefingActions
 from .facts import FactList
 from .messages import (
@@ -46,7 +46,7 @@ from .reading import ArticleController, citation
 from .results import ResultsList
 from .safe import one_line
 from .screens import ConflictScreen, DatedFact, HelpScreen, TimelineScreen, help_rows
-from .searching import EMPTY_STATUS, SearchController
+from .searching import SearchController
 from .sidebar import FactsController
 from .state import UIState
 
@@ -155,7 +155,9 @@ class MainScreen(Screen[None]):
     def on_mount(self) -> None:
         self._apply_layout(self.size.width)
         self.query_one(ResultsList).loading = True
-        self.query_one(QueryInput).focus()
+        # Focus starts in the results, so the keys in the hint line work at
+        # once; / goes to the search box.
+        self.query_one(ResultsList).focus()
         if self.library is None:
             self.run_in_thread(partial(open_library, self.fb.library_path, self), "library")
         else:
@@ -237,15 +239,10 @@ class MainScreen(Screen[None]):
         self.query_one(ResultsList).loading = False
         self.facts.show_overview()
         self.facts.load_overview()
-        query = self.state.query
-        if query:
-            self.query_bar.set_text(query)
-            self.search.run(query)
-            return
-        self.search.set_status(EMPTY_STATUS)
-        self.restored = True
-        if self.state.article_id:
-            self.articles.open(self.state.article_id, scroll_y=self.state.scroll_y)
+        # The last session's search, or the whole library; its first page
+        # reopens the last article (see _search_page).
+        self.query_bar.set_text(self.state.query)
+        self.search.run(self.state.query)
 
     @on(OverviewReady)
     def _overview_ready(self, message: OverviewReady) -> None:
@@ -264,7 +261,10 @@ class MainScreen(Screen[None]):
                 self.query_one(ResultsList).select_article(self.state.article_id)
                 self.articles.open(self.state.article_id, scroll_y=self.state.scroll_y)
                 return
-        if message.request.page == 1 and results.hits and self.article is None:
+        if message.request.page == 1 and self.article is not None:
+            # The open article now highlights (and n/N walks) this query's words.
+            self.query_one(ArticlePane).set_terms(self.search.terms)
+        elif message.request.page == 1 and results.hits:
             self.articles.open(results.hits[0].id)
         self.fb.save_state_soon()
 
@@ -370,10 +370,6 @@ class MainScreen(Screen[None]):
 
         self.app.push_screen(ConflictScreen(conflict), opened)
 
-    @on(MatchMoved)
-    def _match_moved(self, event: MatchMoved) -> None:
-        self.search.set_status(f"match {event.index} of {event.total}")
-
     # --- actions --------------------------------------------------------------
 
     def action_focus_search(self) -> None:
@@ -407,6 +403,8 @@ class MainScreen(Screen[None]):
             self.query_one(ResultsList).focus()
         elif isinstance(focused, ResultsList):
             self.query_one(QueryInput).focus()
+        elif isinstance(focused, QueryInput):
+            self.query_one(ResultsList).focus()
 
     def action_toggle_sidebar(self) -> None:
         self._set_sidebar(not self.sidebar_visible)

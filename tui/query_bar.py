@@ -20,7 +20,8 @@ from .safe import one_line
 
 DEBOUNCE_SECONDS = 0.15
 PLACEHOLDER = "Search (person: org: place: date:[a to b] title: source: tag:)"
-KEYS_HINT = "enter: results · 1/2/3: panes · t: timeline · b: sidebar · ?: keys"
+KEYS_HINT = "/: search · 1/2/3: panes · t: timeline · b: sidebar · z: maximise · ?: keys"
+TYPING_HINT = "enter or esc: back to the results · ↑/↓: earlier searches"
 
 
 class QueryInput(Input):
@@ -61,6 +62,7 @@ class QueryBar(Vertical):
         self._history_pos: int | None = None
         self._debounce: Timer | None = None
         self._suppress_change = False
+        self._results: SearchResults | None = None
 
     def compose(self) -> ComposeResult:
         yield QueryInput(placeholder=PLACEHOLDER, id="query")
@@ -129,7 +131,18 @@ class QueryBar(Vertical):
         self.set_text(text)
         self._search_soon(text)
 
+    def on_mount(self) -> None:
+        self.show_hint(None)
+
+    def on_descendant_focus(self) -> None:
+        self.show_hint(self._results)
+
+    def on_descendant_blur(self) -> None:
+        self.show_hint(self._results)
+
     def show_hint(self, results: SearchResults | None) -> None:
+        """The query's suggestion or fallback, else the keys that work where focus is."""
+        self._results = results
         hint = self.query_one("#hint", Static)
         if results is not None and results.suggestion:
             hint.update(
@@ -142,4 +155,5 @@ class QueryBar(Vertical):
         elif results is not None and results.fallback:
             hint.update(Content.styled("⚠ " + one_line(results.fallback, 200), "$text-warning"))
         else:
-            hint.update(Content.styled(KEYS_HINT, "$text-muted"))
+            typing = self.input.has_focus
+            hint.update(Content.styled(TYPING_HINT if typing else KEYS_HINT, "$text-muted"))

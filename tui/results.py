@@ -67,6 +67,11 @@ class ResultsList(OptionList):
         self.expanded: set[int] = set()
         self.loading_more = False
 
+    def watch_show_vertical_scrollbar(self) -> None:
+        # The content width changes with the scrollbar, but OptionList's caches
+        # are keyed by option, not width: rows kept a stale wrap (blank lines).
+        self._clear_caches()
+
     @property
     def loaded_pages(self) -> int:
         return (len(self.hits) + PAGE_SIZE - 1) // PAGE_SIZE

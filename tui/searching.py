@@ -8,6 +8,7 @@ own; only answers for the newest request reach the screen.
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import replace
 from functools import partial
@@ -29,15 +30,51 @@ if TYPE_CHECKING:
 
     from .main_screen import MainScreen
 
-EMPTY_STATUS = "Type to search. Enter commits, ↑/↓ history, ? keys."
+LIBRARY_QUERY = "*"
+"""What the empty query searches for: every article (a Whoosh ``Every``), newest first."""
+
+
+_FIELD = re.compile(r'(\w+):("[^"]*"|\[[^\]]*\]|\S+)')
+_WORD = re.compile(r"\w[\w'’-]*")
+_NEGATED = re.compile(r"(?:(?<=\s)|^)-\S+|\bNOT\s+\S+")
+_OPERATORS = {"AND", "OR", "NOT", "TO"}
+_TEXT_FIELDS = {"person", "org", "place", "title", "body"}
+"""Fields whose words can appear in an article's text (not source:, tag:, date:)."""
+
+
+def query_words(query: str) -> list[str]:
+    """The words of ``query`` as typed, to highlight alongside the engine's stems.
+
+    A stem is not always a prefix of the word it came from ("Niamey" is indexed
+    as "niamei"), and the engine's stems leave out entity fields, so a search
+    like ``person:"Mohamed Bazoum"`` would highlight nothing without these.
+    Excluded words (``-word``, ``NOT word``) are left out.
+    """
+    words: list[str] = []
+
+    def field(match: re.Match[str]) -> str:
+        if match.group(1).lower() in _TEXT_FIELDS:
+            words.extend(_WORD.findall(match.group(2)))
+        return " "
+
+    rest = _NEGATED.sub(" ", _FIELD.sub(field, query))
+    words += [w for w in _WORD.findall(rest) if w not in _OPERATORS]
+    return [w for w in dict.fromkeys(words) if len(w) >= 2]
+
+
+def is_library_view(query: str) -> bool:
+    return not query.strip()
 
 
 def fetch_page(library: Library, request: SearchRequest, listing: ResultsList) -> None:
     """Worker body: the page, then (unless cancelled meanwhile) the exact total."""
     started = time.perf_counter()
+    query = request.query.strip() or LIBRARY_QUERY
     results = library.search(
-        request.query, limit=PAGE_SIZE, sort=request.sort, page=request.page, count=False
+        query, limit=PAGE_SIZE, sort=request.sort, page=request.page, count=False
     )
+    # The results answer what the analyst typed, even when that was nothing.
+    results = replace(results, query=request.query)
     elapsed = (time.perf_counter() - started) * 1000
     worker = get_current_worker()
     if worker.is_cancelled:
@@ -46,7 +83,7 @@ def fetch_page(library: Library, request: SearchRequest, listing: ResultsList) -
     if results.total_exact or not request.count:
         return
     try:
-        total = library.count(request.query)
+        total = library.count(query)
     except Exception:
         return  # the page is shown; the total stays "N+"
     if not worker.is_cancelled:
@@ -77,24 +114,26 @@ class SearchController:
     @property
     def terms(self) -> list[str]:
         """The current query's words, for highlighting them in the article."""
-        return self.results.terms if self.results is not None else []
+        if self.results is None:
+            return []
+        return [*self.results.terms, *query_words(self.results.query)]
 
     @property
     def listing(self) -> ResultsList:
         return self.screen.query_one(ResultsList)
 
+    def sort_for(self, query: str) -> str:
+        """The whole library reads newest first; a search, as the analyst sorts it."""
+        return "date" if is_library_view(query) else self.screen.sort
+
     def run(self, query: str, page: int = 1) -> None:
+        """Search for ``query``; the empty query lists the whole library."""
         self.generation += 1
         if self.screen.library is None:
             return
-        if not query.strip():
-            self.results = None
-            self.listing.clear_results()
-            self.set_status(EMPTY_STATUS)
-            self.screen.query_bar.show_hint(None)
-            self.screen.fb.save_state_soon()
-            return
-        self._start(SearchRequest(query, self.screen.sort, page, self.generation))
+        if is_library_view(query):
+            query = ""
+        self._start(SearchRequest(query, self.sort_for(query), page, self.generation))
 
     def more(self) -> None:
         listing = self.listing
@@ -104,7 +143,7 @@ class SearchController:
         self._start(
             SearchRequest(
                 self.results.query,
-                self.screen.sort,
+                self.sort_for(self.results.query),
                 listing.loaded_pages + 1,
                 self.generation,
                 count=not self.results.total_exact,
@@ -161,7 +200,9 @@ class SearchController:
         self.update_status()
 
     def stories_found(self, message: StoriesFound) -> None:
-        if self.is_current(message.request):
+        # The library-wide stories, if they arrived meanwhile, take precedence:
+        # a page's own clusters must not replace them (a race at startup).
+        if self.is_current(message.request) and not ov.stories(self.screen.facts.overview):
             self.listing.set_story_index(message.story_of)
 
     def failed(self, error: BaseException | None) -> None:
@@ -171,15 +212,19 @@ class SearchController:
         results = self.results
         if results is None:
             return
-        sort = self.screen.sort
+        library = is_library_view(results.query)
+        order = "newest first · / to search" if library else f"by {self.screen.sort} (s)"
         total = results.total
         if not results.total_exact:
-            self.set_status(f"{total:,}+ hits · counting… · by {sort} (s)")
+            self.set_status(f"{total:,}+ {'articles' if library else 'hits'} · counting… · {order}")
             return
-        noun = "hit" if total == 1 else "hits"
+        if library:
+            noun = "article" if total == 1 else "articles"
+        else:
+            noun = "hit" if total == 1 else "hits"
         loaded = len(self.listing.hits)
         shown = f" · showing {loaded}" if total > loaded else ""
-        self.set_status(f"{total:,} {noun}{shown} · by {sort} (s)")
+        self.set_status(f"{total:,} {noun}{shown} · {order}")
 
     def set_status(self, text: str) -> None:
         self.screen.query_one("#results-status", Static).update(Content.styled(text, "$text-muted"))
