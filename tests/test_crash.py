@@ -210,7 +210,7 @@ def test_app_picks_up_articles_added_by_another_process(tmp_path: Path) -> None:
     env = child_env(Path(os.environ["FIELDBRIEF_HOME"]))
 
     async def wait_for_query(app, pilot, query: str) -> int:  # type: ignore[no-untyped-def]
-        app.search_for(query)
+        app.main.search_for(query)
         for _ in range(100):
             await pilot.pause(0.1)
             results = app.query_one(ResultsList).results

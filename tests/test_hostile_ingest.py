@@ -188,7 +188,7 @@ def test_export_and_app_work_with_network_blocked(
                 if app.screen.query(ResultsList):
                     break
                 await pilot.pause(0.1)
-            app.search_for("agadez")
+            app.main.search_for("agadez")
             results = None
             for _ in range(100):
                 await pilot.pause(0.1)

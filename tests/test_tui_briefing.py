@@ -15,14 +15,9 @@ from textual.widgets import Input, Markdown, OptionList, TextArea
 from fieldbrief.search.briefing import Briefings
 from fieldbrief.search.library import Library
 from fieldbrief.search.model import Article, Fact
-from fieldbrief.tui.briefing import (
-    BriefingScreen,
-    ConfirmOverwrite,
-    NoteEditor,
-    PreviewScreen,
-    SaveDialog,
-    pin_article,
-)
+from fieldbrief.tui.briefing import BriefingScreen, pin_article
+from fieldbrief.tui.briefing_dialogs import ConfirmOverwrite, NoteEditor, PreviewScreen, SaveDialog
+from tests.test_tui_support import settle
 
 HOSTILE = "[bold]Loud[/bold] [link=http://evil.example]click[/link] $var"
 
@@ -83,11 +78,6 @@ def order(library: Library) -> list[str]:
     return [p.article_id[:4] for p in Briefings(library).pins()]
 
 
-async def settle(host: Host, pilot: Pilot[None]) -> None:
-    await host.workers.wait_for_complete()
-    await pilot.pause()
-
-
 def test_reorder_remove_and_notes(library: Library) -> None:
     async def script(host: Host, pilot: Pilot[None]) -> None:
         screen = host.screen
@@ -141,7 +131,7 @@ def test_export_preview_and_save_with_overwrite_confirmation(
 
     async def script(host: Host, pilot: Pilot[None]) -> None:
         await pilot.press("x")
-        await settle(host, pilot)
+        await settle(pilot)
         preview = host.screen
         assert isinstance(preview, PreviewScreen)
         assert preview.markdown.startswith("# Pilot briefing")
@@ -187,7 +177,7 @@ def test_export_preview_and_save_with_overwrite_confirmation(
 def test_bare_name_saves_next_to_default_not_cwd(library: Library, tmp_path: Path) -> None:
     async def script(host: Host, pilot: Pilot[None]) -> None:
         await pilot.press("x")
-        await settle(host, pilot)
+        await settle(pilot)
         await pilot.press("s")
         await pilot.pause()
         host.screen.query_one(Input).value = "mine.md"
@@ -266,16 +256,9 @@ def test_pinning_from_the_real_app(tmp_path: Path, monkeypatch: pytest.MonkeyPat
 
     async def main() -> None:
         async with app.run_test(size=(130, 40)) as pilot:
-
-            async def settle() -> None:
-                for _ in range(3):
-                    await pilot.pause(0.1)
-                    await app.workers.wait_for_complete()
-                    await pilot.pause()
-
-            await settle()
-            app.open_article("app1aaaaaaaaaaaaa", focus=True)
-            await settle()
+            await settle(pilot)
+            app.main.articles.open("app1aaaaaaaaaaaaa", focus=True)
+            await settle(pilot)
             app.query_one(ArticleBody).focus()
             await pilot.press("p")
             await pilot.press("P")
@@ -295,16 +278,16 @@ def test_pinning_from_the_real_app(tmp_path: Path, monkeypatch: pytest.MonkeyPat
             assert pins[2].quote == "Niger"
 
             await pilot.press("B")
-            await settle()
+            await settle(pilot)
             assert isinstance(app.screen, BriefingScreen)
             assert len(app.screen.pin_items) == 3
             await pilot.press("x")
-            await settle()
+            await settle(pilot)
             assert isinstance(app.screen, PreviewScreen)
             assert "**Fact (place):** Niger [^1]" in app.screen.markdown
             await pilot.press("escape")
             await pilot.press("escape")
-            await settle()
+            await settle(pilot)
             assert not isinstance(app.screen, BriefingScreen)
 
     try:
@@ -315,7 +298,7 @@ def test_pinning_from_the_real_app(tmp_path: Path, monkeypatch: pytest.MonkeyPat
 
 def test_saved_searches_dialog(library: Library) -> None:
     from fieldbrief.search.briefing import SavedSearches
-    from fieldbrief.tui.briefing import SavedSearchesScreen, TitlePrompt
+    from fieldbrief.tui.briefing_dialogs import SavedSearchesScreen, TitlePrompt
 
     SavedSearches(library).save("sentences", "Sentence")
     library.add_articles(

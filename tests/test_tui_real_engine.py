@@ -7,18 +7,18 @@ model changes; these check what an analyst actually sees on first run.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from textual.worker import WorkerCancelled
 
 from fieldbrief.search.library import Library
-from fieldbrief.tui.app import QueryInput, create_app
+from fieldbrief.tui.app import create_app
 from fieldbrief.tui.facts import FactList
+from fieldbrief.tui.query_bar import QueryInput
 from fieldbrief.tui.results import ResultsList
 from fieldbrief.tui.screens import ClaimCard, ConflictScreen
+from tests.test_tui_support import settle
 
 
 @pytest.fixture
@@ -26,14 +26,6 @@ def seeds_library(tmp_path: Path) -> Iterator[Library]:
     library = Library.open(tmp_path / "lib")
     yield library
     library.close()
-
-
-async def settle(pilot, rounds: int = 3) -> None:  # type: ignore[no-untyped-def]
-    for _ in range(rounds):
-        await pilot.pause(0.2)
-        with contextlib.suppress(WorkerCancelled):
-            await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
 
 
 def test_real_facts_conflicts_and_story_grouping(seeds_library: Library, tmp_path: Path) -> None:
@@ -49,7 +41,7 @@ def test_real_facts_conflicts_and_story_grouping(seeds_library: Library, tmp_pat
             listing = app.query_one(ResultsList)
             # The three reports of 8 September 2023 are one story.
             assert sorted(len(v) for v in _stories(listing.story_of).values()) == [3]
-            app.open_article(reuters.id)
+            app.main.articles.open(reuters.id)
             await settle(pilot)
             facts = app.query_one(FactList)
             names = {e.name for e in facts.entries.values()}

@@ -1,4 +1,3 @@
-# ruff: noqa: F811  (pytest fixtures imported from test_tui_support are redefined as arguments)
 """Snapshot tests of the main screen, overlays and the timeline.
 
 Deterministic by construction: a copied test library with rule-based facts, a
@@ -9,32 +8,17 @@ intended visual change, and look at the report before committing.
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from textual.pilot import Pilot
-from textual.worker import WorkerCancelled
 
 from fieldbrief.search.library import Library
-from fieldbrief.tui.app import FieldbriefApp, QueryInput, create_app
+from fieldbrief.tui.app import FieldbriefApp, create_app
 from fieldbrief.tui.facts import FactList
-from tests.test_tui_support import (  # noqa: F401  (fixtures)
-    fb_home,
-    home_template,
-    library_path,
-    open_library,
-)
+from fieldbrief.tui.query_bar import QueryInput
+from tests.test_tui_support import settle
 
 KEYMAP = Path("/nonexistent/fieldbrief/keymap.toml")
-
-
-@pytest.fixture
-def library(library_path: Path) -> Iterator[Library]:
-    opened = open_library(library_path)
-    yield opened
-    opened.close()
 
 
 def make_app(library: Library, tmp_path: Path, theme: str | None = None) -> FieldbriefApp:
@@ -42,15 +26,6 @@ def make_app(library: Library, tmp_path: Path, theme: str | None = None) -> Fiel
     if theme:
         app.state.theme = theme
     return app
-
-
-async def settle(pilot: Pilot, rounds: int = 3) -> None:
-    for _ in range(rounds):
-        await pilot.pause(0.2)
-        # A worker replaced by a newer exclusive one reports itself cancelled.
-        with contextlib.suppress(WorkerCancelled):
-            await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
 
 
 async def open_pentagon_article(pilot: Pilot) -> None:
@@ -61,40 +36,40 @@ async def open_pentagon_article(pilot: Pilot) -> None:
     await pilot.press("enter", "enter")
     await settle(pilot)
     await pilot.press("n")
-    await settle(pilot, 1)
+    await settle(pilot)
 
 
-def test_main_screen_80x24(snap_compare, library: Library, tmp_path: Path) -> None:
-    app = make_app(library, tmp_path)
+def test_main_screen_80x24(snap_compare, tui_library: Library, tmp_path: Path) -> None:
+    app = make_app(tui_library, tmp_path)
     assert snap_compare(app, terminal_size=(80, 24), run_before=open_pentagon_article)
 
 
-def test_main_screen_160x48(snap_compare, library: Library, tmp_path: Path) -> None:
-    app = make_app(library, tmp_path)
+def test_main_screen_160x48(snap_compare, tui_library: Library, tmp_path: Path) -> None:
+    app = make_app(tui_library, tmp_path)
     assert snap_compare(app, terminal_size=(160, 48), run_before=open_pentagon_article)
 
 
-def test_main_screen_ansi_theme(snap_compare, library: Library, tmp_path: Path) -> None:
-    app = make_app(library, tmp_path, theme="ansi-dark")
+def test_main_screen_ansi_theme(snap_compare, tui_library: Library, tmp_path: Path) -> None:
+    app = make_app(tui_library, tmp_path, theme="ansi-dark")
     assert snap_compare(app, terminal_size=(120, 36), run_before=open_pentagon_article)
 
 
-def test_main_screen_contrast_theme(snap_compare, library: Library, tmp_path: Path) -> None:
-    app = make_app(library, tmp_path, theme="fieldbrief-contrast")
+def test_main_screen_contrast_theme(snap_compare, tui_library: Library, tmp_path: Path) -> None:
+    app = make_app(tui_library, tmp_path, theme="fieldbrief-contrast")
     assert snap_compare(app, terminal_size=(120, 36), run_before=open_pentagon_article)
 
 
-def test_help_overlay(snap_compare, library: Library, tmp_path: Path) -> None:
+def test_help_overlay(snap_compare, tui_library: Library, tmp_path: Path) -> None:
     async def before(pilot: Pilot) -> None:
         await open_pentagon_article(pilot)
         await pilot.press("1", "question_mark")
-        await settle(pilot, 1)
+        await settle(pilot)
 
-    app = make_app(library, tmp_path)
+    app = make_app(tui_library, tmp_path)
     assert snap_compare(app, terminal_size=(100, 36), run_before=before)
 
 
-def test_conflict_view(snap_compare, library: Library, tmp_path: Path) -> None:
+def test_conflict_view(snap_compare, tui_library: Library, tmp_path: Path) -> None:
     async def before(pilot: Pilot) -> None:
         await open_pentagon_article(pilot)
         await pilot.press("o")
@@ -102,17 +77,17 @@ def test_conflict_view(snap_compare, library: Library, tmp_path: Path) -> None:
         facts = pilot.app.query_one(FactList)
         facts.highlighted = facts.get_option_index(next(iter(facts.conflict_rows)))
         await pilot.press("enter")
-        await settle(pilot, 1)
+        await settle(pilot)
 
-    app = make_app(library, tmp_path)
+    app = make_app(tui_library, tmp_path)
     assert snap_compare(app, terminal_size=(140, 36), run_before=before)
 
 
-def test_timeline(snap_compare, library: Library, tmp_path: Path) -> None:
+def test_timeline(snap_compare, tui_library: Library, tmp_path: Path) -> None:
     async def before(pilot: Pilot) -> None:
         await open_pentagon_article(pilot)
         await pilot.press("t")
         await settle(pilot)
 
-    app = make_app(library, tmp_path)
+    app = make_app(tui_library, tmp_path)
     assert snap_compare(app, terminal_size=(120, 30), run_before=before)

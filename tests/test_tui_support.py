@@ -1,25 +1,36 @@
-"""Shared helpers for the TUI tests: a small deterministic library.
+"""Shared helpers for the TUI tests: a small deterministic library and the
+helpers that drive the app (``run``, ``settle``, ``search``); the fixtures that
+use them are in conftest.py.
 
 The library holds the five bundled seed articles plus hostile articles, with
 facts from a tiny rule-based extractor instead of the trained model, so the
-tests and snapshots do not move when the fact engine improves. A fake
-``overview()`` supplies stories and one conflicting figure.
+tests and snapshots do not move when the fact engine improves; ``overview()``
+is built from the same stub facts (real engine ``Overview`` objects) with
+stories and one conflicting figure.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import os
 import re
-import shutil
-from dataclasses import dataclass, field
+import time
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-import pytest
+from textual.app import App
+from textual.pilot import Pilot
+from textual.worker import WorkerCancelled, WorkerState
 
+from fieldbrief.search.facts.resolve import Claim, Conflict, Entity, Overview
 from fieldbrief.search.library import Library, bundled_seed_files
 from fieldbrief.search.model import Article, Fact
+from fieldbrief.tui.app import FieldbriefApp, create_app
+from fieldbrief.tui.main_screen import MainScreen
+from fieldbrief.tui.query_bar import QueryInput
 
 PEOPLE = {"Sabrina Singh": "Pentagon spokeswoman", "Mohamed Bazoum": "President"}
 ORGS = ["Pentagon", "Defense Department", "Politico", "Reuters"]
@@ -93,33 +104,11 @@ def stub_extractor(article: Article) -> list[Fact]:
     return facts
 
 
-@dataclass
-class FakeEntity:
-    kind: str
-    name: str
-    aliases: list[str] = field(default_factory=list)
-    article_ids: list[str] = field(default_factory=list)
-    mentions: int = 0
-    roles: list[str] = field(default_factory=list)
-
-
-@dataclass
-class FakeConflict:
-    subject: str
-    unit: str
-    claims: list[dict[str, Any]]
-
-
-@dataclass
-class FakeOverview:
-    entities: list[FakeEntity]
-    conflicts: list[FakeConflict]
-    stories: list[list[str]]
-
-
-def fake_overview(library: Library) -> FakeOverview:
-    entities: dict[tuple[str, str], FakeEntity] = {}
-    claims: list[dict[str, Any]] = []
+def stub_overview(library: Library) -> Overview:
+    """The overview the engine would give, built from the stub facts: every entity,
+    the troop figures as one conflict and same-day articles as stories."""
+    entities: dict[tuple[str, str], Entity] = {}
+    claims: list[Claim] = []
     dated: dict[str, list[str]] = {}
     for article, facts in library.articles():
         if article.date:
@@ -127,7 +116,7 @@ def fake_overview(library: Library) -> FakeOverview:
         for fact in facts:
             if fact.kind in ("person", "organization", "place"):
                 entity = entities.setdefault(
-                    (fact.kind, str(fact.value)), FakeEntity(fact.kind, str(fact.value))
+                    (fact.kind, str(fact.value)), Entity(fact.kind, str(fact.value))
                 )
                 entity.mentions += 1
                 if article.id not in entity.article_ids:
@@ -136,27 +125,26 @@ def fake_overview(library: Library) -> FakeOverview:
                     entity.roles.append(fact.role)
             elif fact.kind == "figure" and fact.unit == "troops":
                 claims.append(
-                    {
-                        "value": fact.value,
-                        "low": None,
-                        "high": None,
-                        "qualifier": None,
-                        "article_id": article.id,
-                        "source": article.source,
-                        "date": article.date,
-                        "text": body_sentence(article, fact),
-                        "start": fact.start,
-                        "end": fact.end,
-                    }
+                    Claim(
+                        value=fact.value,  # type: ignore[arg-type]
+                        low=None,
+                        high=None,
+                        qualifier=None,
+                        article_id=article.id,
+                        source=article.source,
+                        date=article.date.isoformat() if article.date else None,
+                        text=body_sentence(article, fact),
+                        start=fact.start,
+                        end=fact.end,
+                        title=article.title,
+                    )
                 )
     conflicts = []
-    if len({c["value"] for c in claims}) > 1:
-        claims.sort(key=lambda c: (c["value"], c["article_id"]))
-        conflicts.append(FakeConflict("troops", "troops", claims[:4]))
+    if len({c.value for c in claims}) > 1:
+        claims.sort(key=lambda c: (c.value or 0, c.article_id))
+        conflicts.append(Conflict("troops", "troops", claims[:4]))
     stories = [sorted(ids) for _, ids in sorted(dated.items()) if len(ids) > 1]
-    return FakeOverview(
-        sorted(entities.values(), key=lambda e: (e.kind, e.name)), conflicts, stories
-    )
+    return Overview(sorted(entities.values(), key=lambda e: (e.kind, e.name)), conflicts, stories)
 
 
 def body_sentence(article: Article, fact: Fact) -> str:
@@ -203,26 +191,87 @@ def build_home(root: Path) -> Path:
 
 def open_library(path: Path) -> Library:
     library = Library.open(path, seed=False, fact_extractor=stub_extractor)
-    library.overview = lambda: fake_overview(library)  # type: ignore[attr-defined]
+    library.overview = lambda: stub_overview(library)  # type: ignore[method-assign]
     return library
 
 
-@pytest.fixture(scope="session")
-def home_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_home(tmp_path_factory.mktemp("tui-template"))
+# --- driving the app ---------------------------------------------------------------
 
 
-@pytest.fixture
-def fb_home(home_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    home = tmp_path / "home"
-    shutil.copytree(home_template, home)
-    monkeypatch.setenv("FIELDBRIEF_HOME", str(home))
-    return home
+def _idle(app: App[object]) -> bool:
+    """No worker pending or running, and no search waiting for typing to pause."""
+    if any(w.state in (WorkerState.PENDING, WorkerState.RUNNING) for w in app.workers):
+        return False
+    main = app.screen_stack[0] if app.screen_stack else None
+    return not (isinstance(main, MainScreen) and main.query_bar.pending)
 
 
-@pytest.fixture
-def library_path(fb_home: Path) -> Path:
-    return fb_home / "library"
+async def wait_for(pilot: Pilot[Any], condition: Callable[[], object], timeout: float = 15) -> None:
+    """Let the app run until ``condition()`` holds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout}s waiting for {condition}")
+        await pilot.pause()
+        await asyncio.sleep(0.01)
+
+
+async def settle(
+    pilot: Pilot[Any], until: Callable[[], object] | None = None, timeout: float = 15
+) -> None:
+    """Wait until every worker has finished and posted back (twice in a row, since
+    an answer may start the next worker) and, if given, ``until()`` holds."""
+    app = pilot.app
+    calm = 0
+    deadline = time.monotonic() + timeout
+    while calm < 2:
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the app did not settle within {timeout}s")
+        # A worker replaced by a newer exclusive one reports itself cancelled.
+        with contextlib.suppress(WorkerCancelled):
+            await app.workers.wait_for_complete()
+        await pilot.pause()
+        calm = calm + 1 if _idle(app) and (until is None or until()) else 0
+        if calm == 0:
+            await asyncio.sleep(0.01)
+
+
+Scenario = Callable[[FieldbriefApp, Pilot[None]], Awaitable[None]]
+
+
+def run(
+    library_path: Path,
+    scenario: Scenario,
+    *,
+    size: tuple[int, int] = (120, 40),
+    state_path: Path | None = None,
+    keymap_file: Path | None = None,
+) -> FieldbriefApp:
+    """Run ``scenario`` against the test library once the app has settled."""
+
+    async def main() -> FieldbriefApp:
+        library = open_library(library_path)
+        app = create_app(
+            library=library,
+            state_path=state_path or library_path.parent / "state" / "tui.json",
+            keymap_file=keymap_file,
+        )
+        try:
+            async with app.run_test(size=size) as pilot:
+                await settle(pilot)
+                await scenario(app, pilot)
+        finally:
+            library.close()
+        return app
+
+    return asyncio.run(main())
+
+
+async def search(pilot: Pilot[Any], text: str) -> None:
+    """Type ``text`` into the search box and wait for its results."""
+    pilot.app.screen_stack[0].query_one(QueryInput).focus()
+    await pilot.press(*text)
+    await settle(pilot)
 
 
 def test_stub_library_has_hostile_and_markdown_articles(library_path: Path) -> None:

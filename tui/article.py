@@ -11,7 +11,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
-from textual.message import Message
 from textual.widgets import Input, Markdown, Static
 
 from fieldbrief.search.model import Article, Fact
@@ -47,23 +46,14 @@ def sentence_around(body: str, start: int, end: int) -> Span:
         left = m.end()
     para_break = body.rfind("\n\n", 0, start)
     left = max(left, para_break + 2 if para_break >= 0 else 0)
-    m = _SENTENCE_END.search(body, end)
-    right = m.end() if m else len(body)
+    after = _SENTENCE_END.search(body, end)
+    right = after.end() if after else len(body)
     next_break = body.find("\n\n", end)
     if next_break >= 0:
         right = min(right, next_break)
     while left < right and body[left].isspace():
         left += 1
     return left, right
-
-
-class MatchMoved(Message):
-    """n/N moved to match ``index`` of ``total`` (for the status line)."""
-
-    def __init__(self, index: int, total: int) -> None:
-        self.index = index
-        self.total = total
-        super().__init__()
 
 
 class Paragraph(Static):
@@ -104,7 +94,7 @@ class ArticleBody(VerticalScroll, can_focus=True):
         Binding("pageup,ctrl+u", "page_up", "Page up", show=False, id="fieldbrief.article.page_up"),
         Binding("n", "next_match", "Next hit", id="fieldbrief.article.next"),
         Binding("N", "previous_match", "Prev hit", id="fieldbrief.article.previous"),
-        Binding("slash", "find", "Find in article", id="fieldbrief.article.find"),
+        Binding("f,ctrl+f", "find", "Find in article", id="fieldbrief.article.find"),
         Binding(
             "right_square_bracket",
             "next_paragraph",
@@ -119,7 +109,7 @@ class ArticleBody(VerticalScroll, can_focus=True):
             show=False,
             id="fieldbrief.article.previous_paragraph",
         ),
-        Binding("c", "app.copy_passage", "Copy passage", id="fieldbrief.article.copy_passage"),
+        Binding("c", "screen.copy_passage", "Copy passage", id="fieldbrief.article.copy_passage"),
         Binding(
             "m", "toggle_markdown", "Markdown/source", show=False, id="fieldbrief.article.markdown"
         ),
@@ -168,6 +158,8 @@ class ArticlePane(Vertical):
     """Shows one article. All highlight state lives here; paragraphs are re-rendered
     from it, so highlights never drift from the body text they point into."""
 
+    ALLOW_MAXIMIZE = True
+
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.article: Article | None = None
@@ -184,6 +176,7 @@ class ArticlePane(Vertical):
     def compose(self) -> ComposeResult:
         yield Static(Content.styled("No article open", "$text-muted"), id="article-header")
         yield ArticleBody(id="article-body")
+        yield Static(Content(""), id="article-matches")
         yield FindInput(placeholder="Find in article (enter: next, esc: close)", id="find")
 
     @property
@@ -209,9 +202,9 @@ class ArticlePane(Vertical):
     ) -> None:
         self.article = article
         self.facts = facts
-        pattern = term_pattern(terms)
         body = article.body
-        self.term_spans = [(m.start(), m.end()) for m in pattern.finditer(body)] if pattern else []
+        self.term_spans = self._term_spans(terms)
+        self._show_matches(None)
         finder = self.query_one(FindInput)
         self.find_spans = find_all(body, finder.value) if finder.display else []
         self.fact_spans = []
@@ -228,6 +221,30 @@ class ArticlePane(Vertical):
             self.call_after_refresh(self._restore_scroll, scroll_y, 40)
         else:
             body_widget.scroll_home(animate=False)
+
+    def _term_spans(self, terms: Iterable[str]) -> list[Span]:
+        pattern = term_pattern(terms)
+        if pattern is None or self.article is None:
+            return []
+        return [(m.start(), m.end()) for m in pattern.finditer(self.article.body)]
+
+    def set_terms(self, terms: Iterable[str]) -> None:
+        """Highlight (and let n/N walk) a new query's words in the open article."""
+        if self.article is None:
+            return
+        self.term_spans = self._term_spans(terms)
+        if not self.find_spans:
+            self.current = -1
+            self._show_matches(None)
+        if self.term_spans:
+            self._source_view()
+        self._rerender()
+
+    def _show_matches(self, text: str | None) -> None:
+        """The n/N counter under the article ("match 2 of 5"); hidden without one."""
+        status = self.query_one("#article-matches", Static)
+        status.update(Content.styled(text or "", "$text-muted"))
+        status.set_class(text is not None, "-shown")
 
     def _restore_scroll(self, y: float, attempts: int) -> None:
         """Scroll to ``y`` once the paragraphs are laid out tall enough for it.
@@ -350,7 +367,8 @@ class ArticlePane(Vertical):
         self.cursor_paragraph = self._paragraph_at(start)
         self._rerender()
         self._scroll_to_offset(start)
-        self.app.post_message(MatchMoved(self.current + 1, len(matches)))
+        what = "find" if self.find_spans else "query" if self.term_spans else "fact"
+        self._show_matches(f"{what} match {self.current + 1} of {len(matches)} · n/N")
 
     def step_paragraph(self, direction: int) -> None:
         if not self._paragraphs:
@@ -396,6 +414,7 @@ class ArticlePane(Vertical):
         finder = self.query_one(FindInput)
         finder.value = ""
         finder.display = False
+        self._show_matches(None)
         self.find_spans = []
         self.current = -1
         self._rerender()

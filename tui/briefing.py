@@ -1,87 +1,80 @@
-"""The briefing in the browser: pins in order, notes, preview and save.
+"""The briefing in the browser: pinning from the reader and the pins screen.
 
 Presentation only: every change goes through ``fieldbrief.search.briefing``
 (one committed transaction per action) and the document comes from
 ``fieldbrief.search.export``. Titles, quotes and notes are untrusted text, so
-they reach widgets as literal ``Content`` or with ``markup=False``; the
-preview renders Markdown whose article text was escaped by the exporter.
+they reach widgets as literal ``Content`` or with ``markup=False``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, Footer, Input, Markdown, OptionList, Static, TextArea
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from fieldbrief.search.briefing import (
-    Briefing,
-    BriefingError,
-    Briefings,
-    Pin,
-    SavedSearch,
-    SavedSearches,
-)
-from fieldbrief.search.export import (
-    build_briefing_markdown,
-    default_export_path,
-    plain_citation,
-    save_markdown,
-)
+from fieldbrief.search.briefing import Briefing, BriefingError, Briefings, Pin
+from fieldbrief.search.export import build_briefing_markdown, plain_citation
 
+from .article import ArticlePane
+from .briefing_dialogs import (
+    STYLESHEET,
+    NoteEditor,
+    PreviewScreen,
+    SavedSearchesScreen,
+    TitlePrompt,
+)
+from .facts import FactEntry, FactList
 from .safe import one_line
-from .theming import stylesheet
 
 if TYPE_CHECKING:
     from fieldbrief.search.library import Library
     from fieldbrief.search.model import Fact
 
-    from .article import ArticlePane
-
-STYLESHEET = stylesheet("briefing.tcss")
+    from .main_screen import MainScreen
 
 _KIND_LABEL = {"article": "article", "passage": "passage", "fact": "fact"}
 
 
-def _home_relative(path: Path) -> str:
-    try:
-        return "~/" + str(path.relative_to(Path.home()))
-    except ValueError:
-        return str(path)
+# --- pinning -----------------------------------------------------------------------
+# ``node`` is whatever shows the confirmation (the app, or a screen's widget).
+
+Notifier = App[Any] | Widget
 
 
-# --- actions the main app can call -------------------------------------------------
+def pin_article(node: Notifier, library: Library, article_id: str) -> Pin | None:
+    return _pin(node, lambda b: b.pin_article(article_id), library, "Article")
 
 
-def pin_article(app: Any, library: Library, article_id: str) -> Pin | None:
-    return _pin(app, lambda b: b.pin_article(article_id), library, "Article")
+def pin_passage(
+    node: Notifier, library: Library, article_id: str, start: int, end: int
+) -> Pin | None:
+    return _pin(node, lambda b: b.pin_passage(article_id, start, end), library, "Passage")
 
 
-def pin_passage(app: Any, library: Library, article_id: str, start: int, end: int) -> Pin | None:
-    return _pin(app, lambda b: b.pin_passage(article_id, start, end), library, "Passage")
+def pin_fact(node: Notifier, library: Library, article_id: str, fact: Fact) -> Pin | None:
+    return _pin(node, lambda b: b.pin_fact(article_id, fact), library, "Fact")
 
 
-def pin_fact(app: Any, library: Library, article_id: str, fact: Fact) -> Pin | None:
-    return _pin(app, lambda b: b.pin_fact(article_id, fact), library, "Fact")
-
-
-def _pin(app: Any, action: Callable[[Briefings], Pin], library: Library, what: str) -> Pin | None:
+def _pin(
+    node: Notifier, action: Callable[[Briefings], Pin], library: Library, what: str
+) -> Pin | None:
     briefings = Briefings(library)
     try:
         pin = action(briefings)
     except BriefingError as exc:
-        app.notify(str(exc), severity="warning", markup=False)
+        node.notify(str(exc), severity="warning", markup=False)
         return None
     briefing = briefings.get(pin.briefing_id)
-    app.notify(
+    node.notify(
         f"{what} pinned to “{one_line(briefing.title, 40)}” ({briefing.pin_count} pins) · B opens it",
         timeout=3,
         markup=False,
@@ -89,224 +82,15 @@ def _pin(app: Any, action: Callable[[Briefings], Pin], library: Library, what: s
     return pin
 
 
-def passage_span(pane: ArticlePane) -> tuple[int, int] | None:
-    """Body offsets of the passage the article pane would copy."""
-    return pane.current_passage_span()
-
-
-# --- dialogs --------------------------------------------------------------------------
-
-
-class NoteEditor(ModalScreen[str | None]):
-    """Edit a note; ctrl+s keeps it, escape leaves it as it was."""
-
-    CSS_PATH = STYLESHEET
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", "Keep note", id="fieldbrief.briefing.note.save"),
-        Binding("escape", "cancel", "Cancel", id="fieldbrief.briefing.note.cancel"),
-    ]
-
-    def __init__(self, heading: str, text: str) -> None:
-        super().__init__()
-        self.heading = heading
-        self.text = text
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="briefing-note-dialog", classes="briefing-dialog"):
-            yield Static(Content.styled(one_line(self.heading, 80), "bold"), classes="dialog-title")
-            yield TextArea(self.text, id="briefing-note-text", soft_wrap=True)
-            yield Static(
-                Content.styled("ctrl+s keep · esc cancel", "$text-muted"), classes="dialog-foot"
-            )
-
-    def on_mount(self) -> None:
-        self.query_one(TextArea).focus()
-
-    def action_save(self) -> None:
-        self.dismiss(self.query_one(TextArea).text)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-
-class TitlePrompt(ModalScreen[str | None]):
-    """One line of text (a new briefing's title)."""
-
-    CSS_PATH = STYLESHEET
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="fieldbrief.briefing.prompt.cancel"),
-    ]
-
-    def __init__(self, heading: str, value: str = "") -> None:
-        super().__init__()
-        self.heading = heading
-        self.value = value
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="briefing-dialog"):
-            yield Static(Content.styled(self.heading, "bold"), classes="dialog-title")
-            yield Input(self.value, id="briefing-prompt-input")
-
-    @on(Input.Submitted)
-    def _submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.dismiss(event.value)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-
-class ConfirmOverwrite(ModalScreen[bool]):
-    CSS_PATH = STYLESHEET
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y", "answer(True)", "Overwrite", id="fieldbrief.briefing.overwrite.yes"),
-        Binding("n,escape", "answer(False)", "Keep file", id="fieldbrief.briefing.overwrite.no"),
-    ]
-
-    def __init__(self, path: Path) -> None:
-        super().__init__()
-        self.path = path
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="briefing-confirm", classes="briefing-dialog"):
-            yield Static(
-                Content.assemble(
-                    ("Overwrite ", "bold"), (_home_relative(self.path), "bold $text-warning"), "?"
-                ),
-                classes="dialog-title",
-            )
-            yield Static(Content("The file exists. y overwrites it, n keeps it."))
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("Overwrite", variant="warning", id="overwrite-yes")
-                yield Button("Keep file", id="overwrite-no")
-
-    def action_answer(self, yes: bool) -> None:
-        self.dismiss(yes)
-
-    @on(Button.Pressed)
-    def _pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id == "overwrite-yes")
-
-
-class SaveDialog(ModalScreen[Path | None]):
-    """Ask where to save; confirm before replacing a file. Dismisses with the path written."""
-
-    CSS_PATH = STYLESHEET
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="fieldbrief.briefing.save.cancel"),
-    ]
-
-    def __init__(self, markdown: str, default: Path | None = None) -> None:
-        super().__init__()
-        self.markdown = markdown
-        self.default = default or default_export_path()
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="briefing-save", classes="briefing-dialog"):
-            yield Static(Content.styled("Save briefing as", "bold"), classes="dialog-title")
-            yield Input(_home_relative(self.default), id="briefing-save-path")
-            yield Static(Content(""), id="briefing-save-error")
-            yield Static(
-                Content.styled("enter save · esc cancel", "$text-muted"), classes="dialog-foot"
-            )
-
-    def on_mount(self) -> None:
-        self.query_one(Input).focus()
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-    @on(Input.Submitted, "#briefing-save-path")
-    def _submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        raw = event.value.strip()
-        if not raw:
-            self._error("Give a file name")
-            return
-        path = Path(raw).expanduser()
-        if not path.is_absolute():
-            # A bare name goes next to the default, not into whatever directory
-            # the app happened to be started from.
-            path = self.default.parent / path
-        if path.is_dir():
-            self._error("That is a folder; add a file name")
-            return
-        if path.exists():
-
-            def answered(yes: bool | None) -> None:
-                if yes:
-                    self._write(path, force=True)
-
-            self.app.push_screen(ConfirmOverwrite(path), answered)
-            return
-        self._write(path, force=False)
-
-    def _write(self, path: Path, *, force: bool) -> None:
-        try:
-            written = save_markdown(path, self.markdown, force=force)
-        except FileExistsError:
-            self._error("The file appeared meanwhile; press enter again to decide")
-            return
-        except OSError as exc:
-            self._error(f"Cannot write: {exc.strerror or exc}")
-            return
-        self.dismiss(written)
-
-    def _error(self, message: str) -> None:
-        self.query_one("#briefing-save-error", Static).update(
-            Content.styled(message, "$text-error")
-        )
-
-
-# --- preview ------------------------------------------------------------------------
-
-
-class BriefingPreview(Markdown):
-    """The exported Markdown, rendered; links never open from here."""
-
-    def __init__(self, markdown: str, **kwargs: Any) -> None:
-        super().__init__(markdown, open_links=False, **kwargs)
-
-
-class PreviewScreen(Screen[None]):
-    CSS_PATH = STYLESHEET
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "app.pop_screen", "Back", id="fieldbrief.briefing.preview.back"),
-        Binding("s,ctrl+s", "save", "Save as…", id="fieldbrief.briefing.preview.save"),
-        Binding("y", "copy", "Copy Markdown", id="fieldbrief.briefing.preview.copy"),
-        Binding("down,j", "scroll(1)", "Down", show=False, id="fieldbrief.briefing.preview.down"),
-        Binding("up,k", "scroll(-1)", "Up", show=False, id="fieldbrief.briefing.preview.up"),
-    ]
-
-    def __init__(self, markdown: str) -> None:
-        super().__init__()
-        self.markdown = markdown
-        self.saved_to: Path | None = None
-
-    def compose(self) -> ComposeResult:
-        yield Static(Content.styled("Briefing preview", "bold"), id="briefing-preview-title")
-        with VerticalScroll(id="briefing-preview-scroll"):
-            yield BriefingPreview(self.markdown, id="briefing-preview")
-        yield Footer()
-
-    def on_mount(self) -> None:
-        self.query_one("#briefing-preview-scroll").focus()
-
-    def action_scroll(self, step: int) -> None:
-        scroll = self.query_one("#briefing-preview-scroll", VerticalScroll)
-        scroll.scroll_relative(y=step * 3)
-
-    def action_copy(self) -> None:
-        self.app.copy_to_clipboard(self.markdown)
-        self.notify("Briefing copied as Markdown", timeout=2)
-
-    def action_save(self) -> None:
-        def saved(path: Path | None) -> None:
-            if path is not None:
-                self.saved_to = path
-                self.notify(f"Saved {_home_relative(path)}", timeout=4, markup=False)
-
-        self.app.push_screen(SaveDialog(self.markdown), saved)
+def fact_for_entry(facts: list[Fact], entry: FactEntry | None) -> Fact | None:
+    """The article fact a sidebar entry stands for (its first mention)."""
+    if entry is None:
+        return None
+    spans = set(entry.spans)
+    for fact in facts:
+        if fact.kind == entry.kind and (fact.start, fact.end) in spans:
+            return fact
+    return None
 
 
 # --- the briefing ------------------------------------------------------------------
@@ -556,220 +340,84 @@ class BriefingScreen(Screen[str | None]):
         self.app.call_from_thread(self.app.push_screen, PreviewScreen(markdown))
 
 
-# --- saved searches --------------------------------------------------------------------
+class BriefingActions:
+    """The main screen's briefing keys: pin what is open, open the briefing,
+    export it, saved searches."""
 
+    def __init__(self, screen: MainScreen) -> None:
+        self.screen = screen
 
-class SavedSearchesScreen(ModalScreen[tuple[str, str, list[str]] | None]):
-    """Saved searches with how many new matches each has; enter reopens one.
-
-    Dismisses with ``(query, sort, new_ids)`` for the one opened, or None.
-    """
-
-    CSS_PATH = STYLESHEET
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", "Close", id="fieldbrief.saved.close"),
-        Binding("a", "save_current", "Save current search", id="fieldbrief.saved.save"),
-        Binding("d,delete", "delete", "Delete", id="fieldbrief.saved.delete"),
-        Binding("down,j", "cursor(1)", "Next", show=False, id="fieldbrief.saved.down"),
-        Binding("up,k", "cursor(-1)", "Previous", show=False, id="fieldbrief.saved.up"),
-    ]
-
-    def __init__(self, library: Library, query: str = "", sort: str = "relevance") -> None:
-        super().__init__()
-        self.library = library
-        self.saved = SavedSearches(library)
-        self.current_query = query
-        self.current_sort = sort
-        self.items: list[SavedSearch] = []
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="saved-dialog", classes="briefing-dialog"):
-            yield Static(Content.styled("Saved searches", "bold"), classes="dialog-title")
-            yield OptionList(id="saved-list")
-            yield Static(
-                Content.styled(
-                    "enter open · a save the current search · d delete · esc close", "$text-muted"
-                ),
-                classes="dialog-foot",
-            )
-
-    def on_mount(self) -> None:
-        self.refresh_items()
-        self.query_one(OptionList).focus()
-
-    def refresh_items(self) -> None:
-        self.items = self.saved.list()
-        options = self.query_one(OptionList)
-        options.clear_options()
-        if not self.items:
-            options.add_option(
-                Option(Content.styled("None yet: a saves the current search", "$text-muted"))
-            )
-            return
-        for item in self.items:
-            try:
-                fresh = len(self.saved.new_since(item.name))
-            except Exception:  # a query the index cannot run still lists
-                fresh = 0
-            options.add_option(
-                Option(
-                    Content.assemble(
-                        (one_line(item.name, 40), "bold"),
-                        "  ",
-                        Content(one_line(item.query, 80)),
-                        (f"  [{item.sort}]", "$text-muted"),
-                        (f"  {fresh} new", "bold $text-success") if fresh else "",
-                    ),
-                    id=f"saved-{len(options.options)}",
-                )
-            )
-        options.highlighted = 0
-
-    def _selected_item(self) -> SavedSearch | None:
-        index = self.query_one(OptionList).highlighted
-        if index is None or not self.items or not 0 <= index < len(self.items):
+    def _library(self, need_article: bool = True) -> Library | None:
+        screen = self.screen
+        if screen.library is None:
+            screen.notify("The library is still opening", severity="warning")
             return None
-        return self.items[index]
+        if need_article and screen.article is None:
+            screen.notify("Open an article first", severity="warning")
+            return None
+        return screen.library
 
-    def action_cursor(self, step: int) -> None:
-        options = self.query_one(OptionList)
-        if step > 0:
-            options.action_cursor_down()
-        else:
-            options.action_cursor_up()
+    def pin_article(self) -> None:
+        library, article = self._library(), self.screen.article
+        if library is not None and article is not None:
+            pin_article(self.screen.app, library, article.id)
 
-    def action_close(self) -> None:
-        self.dismiss(None)
+    def pin_passage(self) -> None:
+        library, article = self._library(), self.screen.article
+        if library is None or article is None:
+            return
+        span = self.screen.query_one(ArticlePane).current_passage_span()
+        if span is None or span[1] <= span[0]:
+            self.screen.notify("No passage under the cursor", severity="warning")
+            return
+        pin_passage(self.screen.app, library, article.id, span[0], span[1])
 
-    @on(OptionList.OptionSelected, "#saved-list")
-    def _chosen(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        item = self._selected_item()
-        if item is not None:
-            opened = self.saved.open(item.name)
-            self.dismiss((opened.query, opened.sort, opened.new_ids))
+    def pin_fact(self) -> None:
+        library, article = self._library(), self.screen.article
+        if library is None or article is None:
+            return
+        entry = self.screen.query_one(FactList).current_entry
+        fact = fact_for_entry(self.screen.articles.facts, entry)
+        if fact is None:
+            self.screen.notify(
+                "Highlight one of this article's facts in the sidebar first", severity="warning"
+            )
+            return
+        pin_fact(self.screen.app, library, article.id, fact)
 
-    def action_delete(self) -> None:
-        item = self._selected_item()
-        if item is not None:
-            self.saved.delete(item.name)
-            self.refresh_items()
-
-    def action_save_current(self) -> None:
-        if not self.current_query.strip():
-            self.notify("Search for something first", severity="warning")
+    def open_briefing(self) -> None:
+        library = self._library(need_article=False)
+        if library is None:
             return
 
-        def named(name: str | None) -> None:
-            if name and name.strip():
-                try:
-                    self.saved.save(name, self.current_query, self.current_sort)
-                except BriefingError as exc:
-                    self.notify(str(exc), severity="warning", markup=False)
-                self.refresh_items()
+        def closed(article_id: str | None) -> None:
+            if article_id:
+                self.screen.articles.open(article_id, focus=True)
 
-        self.app.push_screen(
-            TitlePrompt("Name for this search", one_line(self.current_query)), named
-        )
+        self.screen.app.push_screen(BriefingScreen(library), closed)
 
+    def export_briefing(self) -> None:
+        library = self._library(need_article=False)
+        if library is not None:
+            self.screen.app.push_screen(PreviewScreen(build_briefing_markdown(library)))
 
-# --- wiring into the main app ---------------------------------------------------------
-#
-# The main app calls these from its actions; they only use what it exposes:
-# ``library``, ``article``, ``facts``, ``results``, ``sort``, ``open_article``,
-# ``search_for``, and the ``ArticlePane`` / ``FactList`` widgets.
-
-
-def _ready(app: Any, need_article: bool = True) -> Library | None:
-    library = getattr(app, "library", None)
-    if library is None:
-        app.notify("The library is still opening", severity="warning")
-        return None
-    if need_article and getattr(app, "article", None) is None:
-        app.notify("Open an article first", severity="warning")
-        return None
-    return library
-
-
-def app_pin_article(app: Any) -> Pin | None:
-    library = _ready(app)
-    return pin_article(app, library, app.article.id) if library else None
-
-
-def app_pin_passage(app: Any) -> Pin | None:
-    library = _ready(app)
-    if library is None:
-        return None
-    from .article import ArticlePane
-
-    span = passage_span(app.query_one(ArticlePane))
-    if span is None or span[1] <= span[0]:
-        app.notify("No passage under the cursor", severity="warning")
-        return None
-    return pin_passage(app, library, app.article.id, span[0], span[1])
-
-
-def fact_for_entry(facts: list[Fact], entry: Any) -> Fact | None:
-    """The article fact a sidebar entry stands for (its first mention)."""
-    if entry is None:
-        return None
-    spans = [tuple(s) for s in getattr(entry, "spans", [])]
-    kind = getattr(entry, "kind", None)
-    for fact in facts:
-        if fact.kind == kind and (fact.start, fact.end) in spans:
-            return fact
-    return None
-
-
-def app_pin_fact(app: Any) -> Pin | None:
-    library = _ready(app)
-    if library is None:
-        return None
-    from .facts import FactList
-
-    fact = fact_for_entry(app.facts, app.query_one(FactList).current_entry)
-    if fact is None:
-        app.notify("Highlight one of this article's facts in the sidebar first", severity="warning")
-        return None
-    return pin_fact(app, library, app.article.id, fact)
-
-
-def app_open_briefing(app: Any) -> None:
-    library = _ready(app, need_article=False)
-    if library is None:
-        return
-
-    def closed(article_id: str | None) -> None:
-        if article_id:
-            app.open_article(article_id, focus=True)
-
-    app.push_screen(BriefingScreen(library), closed)
-
-
-def app_export_briefing(app: Any) -> None:
-    library = _ready(app, need_article=False)
-    if library is None:
-        return
-    app.push_screen(PreviewScreen(build_briefing_markdown(library)))
-
-
-def app_saved_searches(app: Any) -> None:
-    library = _ready(app, need_article=False)
-    if library is None:
-        return
-    results = getattr(app, "results", None)
-    query = results.query if results is not None else ""
-
-    def chosen(opened: tuple[str, str, list[str]] | None) -> None:
-        if opened is None:
+    def saved_searches(self) -> None:
+        library = self._library(need_article=False)
+        if library is None:
             return
-        query, sort, new_ids = opened
-        if getattr(app, "sort", sort) != sort:
-            app.sort = sort
-        app.search_for(query)
-        app.notify(
-            f"{len(new_ids)} new since you last opened it" if new_ids else "Nothing new",
-            timeout=4,
-        )
+        screen = self.screen
+        results = screen.search.results
+        current = results.query if results is not None else ""
 
-    app.push_screen(SavedSearchesScreen(library, query, getattr(app, "sort", "relevance")), chosen)
+        def chosen(opened: tuple[str, str, list[str]] | None) -> None:
+            if opened is None:
+                return
+            query, sort, new_ids = opened
+            screen.sort = sort
+            screen.search_for(query)
+            screen.notify(
+                f"{len(new_ids)} new since you last opened it" if new_ids else "Nothing new",
+                timeout=4,
+            )
+
+        screen.app.push_screen(SavedSearchesScreen(library, current, screen.sort), chosen)

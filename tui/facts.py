@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.binding import Binding, BindingType
 from textual.content import Content
@@ -16,6 +16,9 @@ from fieldbrief.search.model import Fact
 
 from . import overview as ov
 from .safe import one_line
+
+if TYPE_CHECKING:
+    from fieldbrief.search.facts.resolve import Conflict, Entity, Overview
 
 SECTIONS = [
     ("person", "People"),
@@ -35,7 +38,7 @@ class FactEntry:
     roles: list[str] = field(default_factory=list)
     detail: str = ""
     count: int | None = None
-    conflicts: list[Any] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
     sentence: tuple[int, int] | None = None
     article_ids: list[str] = field(default_factory=list)
 
@@ -100,7 +103,7 @@ def _date_detail(said: str, name: str, resolution: str | None) -> str:
 
 
 def group_facts(
-    article_id: str, facts: Iterable[Fact], conflicts: Iterable[Any] = ()
+    article_id: str, facts: Iterable[Fact], conflicts: Iterable[Conflict] = ()
 ) -> dict[str, list[FactEntry]]:
     """Facts by kind, one entry per distinct entity/date/figure, in reading order."""
     conflicts = list(conflicts)
@@ -155,7 +158,7 @@ class FactList(OptionList):
             super().__init__()
 
     class Chosen(Message):
-        def __init__(self, entry: FactEntry | None, conflict: Any = None) -> None:
+        def __init__(self, entry: FactEntry | None, conflict: Conflict | None = None) -> None:
             self.entry = entry
             self.conflict = conflict
             super().__init__()
@@ -163,7 +166,7 @@ class FactList(OptionList):
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.entries: dict[str, FactEntry] = {}
-        self.conflict_rows: dict[str, Any] = {}
+        self.conflict_rows: dict[str, Conflict] = {}
         self.mode = "empty"
 
     # --- filling --------------------------------------------------------------
@@ -186,7 +189,7 @@ class FactList(OptionList):
                 options.append(Option(self._prompt(entry), id=option_id))
         self.set_options(options)
 
-    def show_overview(self, overview: Any, doc_count: int | None = None) -> None:
+    def show_overview(self, overview: Overview | None, doc_count: int | None = None) -> None:
         self.mode = "overview"
         self.entries = {}
         self.conflict_rows = {}
@@ -198,43 +201,36 @@ class FactList(OptionList):
             options.append(Option(Content.styled(text, "italic $text-muted"), disabled=True))
             self.set_options(options)
             return
-        by_kind: dict[str, list[Any]] = {}
-        for entity in ov.entities(overview):
-            by_kind.setdefault(str(ov.field(entity, "kind", "")), []).append(entity)
+        by_kind: dict[str, list[Entity]] = {}
+        for entity in overview.entities:
+            by_kind.setdefault(entity.kind, []).append(entity)
         for kind, label in SECTIONS[:3]:
-            ranked = sorted(
-                by_kind.get(kind, []),
-                key=lambda e: (
-                    -len(ov.field(e, "article_ids", []) or []),
-                    str(ov.field(e, "name")),
-                ),
-            )[:TOP_ENTITIES]
+            ranked = sorted(by_kind.get(kind, []), key=lambda e: (-e.articles, e.name))
             options.append(self._header(f"Top {label.lower()}"))
             if not ranked:
                 options.append(
                     Option(Content.styled("  none", "italic $text-muted"), disabled=True)
                 )
-            for entity in ranked:
-                ids = [str(i) for i in ov.field(entity, "article_ids", []) or []]
-                roles = [one_line(r, 60) for r in (ov.field(entity, "roles", []) or [])][:2]
+            for entity in ranked[:TOP_ENTITIES]:
+                roles = [one_line(r, 60) for r in entity.roles][:2]
                 entry = FactEntry(
                     kind=kind,
-                    name=one_line(ov.field(entity, "name", "")),
+                    name=one_line(entity.name),
                     roles=[r for r in roles if r],
-                    count=len(ids),
-                    article_ids=ids,
+                    count=entity.articles,
+                    article_ids=list(entity.article_ids),
                 )
                 option_id = f"fact:{len(self.entries)}"
                 self.entries[option_id] = entry
                 options.append(Option(self._prompt(entry), id=option_id))
-        found = ov.conflicts(overview)
+        found = overview.conflicts
         options.append(self._header(f"Conflicting figures ({len(found)})"))
         if not found:
             options.append(Option(Content.styled("  none", "italic $text-muted"), disabled=True))
         for conflict in found:
             option_id = f"conflict:{len(self.conflict_rows)}"
             self.conflict_rows[option_id] = conflict
-            values = " vs ".join(dict.fromkeys(ov.claim_value(c) for c in ov.claims(conflict)))
+            values = " vs ".join(dict.fromkeys(ov.claim_value(c) for c in conflict.claims))
             prompt = Content.assemble(
                 ("⚠ ", "bold $text-warning"),
                 (one_line(ov.conflict_label(conflict), 40), "bold"),

@@ -45,7 +45,7 @@ class ResultsList(OptionList):
         Binding("pageup,ctrl+u", "page_up", "Page up", show=False, id="fieldbrief.results.page_up"),
         Binding("enter,l", "select", "Open article", id="fieldbrief.results.open"),
         Binding("space", "toggle_story", "Expand story", id="fieldbrief.results.expand"),
-        Binding("s", "app.toggle_sort", "Sort", id="fieldbrief.results.sort"),
+        Binding("s", "screen.toggle_sort", "Sort", id="fieldbrief.results.sort"),
     ]
 
     class Opened(Message):
@@ -66,6 +66,11 @@ class ResultsList(OptionList):
         self.story_of: dict[str, int] = {}
         self.expanded: set[int] = set()
         self.loading_more = False
+
+    def watch_show_vertical_scrollbar(self) -> None:
+        # The content width changes with the scrollbar, but OptionList's caches
+        # are keyed by option, not width: rows kept a stale wrap (blank lines).
+        self._clear_caches()
 
     @property
     def loaded_pages(self) -> int:

@@ -6,19 +6,28 @@ import contextlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, HorizontalScroll, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen, Screen
+from textual.widget import Widget
 from textual.widgets import Footer, OptionList, Sparkline, Static
 from textual.widgets.option_list import Option
 
 from . import overview as ov
+from .article import ArticleBody, FindInput
+from .facts import FactList
+from .query_bar import QueryInput
+from .results import ResultsList
 from .safe import one_line
+
+if TYPE_CHECKING:
+    from fieldbrief.search.facts.resolve import Claim, Conflict
+    from fieldbrief.search.library import Library
 
 
 @dataclass
@@ -84,6 +93,64 @@ class HelpScreen(ModalScreen[None]):
         self.query_one("#help-body", VerticalScroll).scroll_up()
 
 
+_CONTEXT_ORDER = ["Search box", "Find in article", "Results", "Article", "Facts", "Everywhere"]
+
+
+def help_rows(screen: Screen[Any]) -> list[HelpRow]:
+    """The bindings active where focus is now, most specific context first."""
+    rows: list[tuple[int, HelpRow]] = []
+    seen: set[tuple[str, str]] = set()
+    active = screen.active_bindings
+    app = screen.app
+    for entry in active.values():
+        binding = entry.binding
+        if not binding.description:
+            continue
+        node = entry.node
+        context = _context_name(node, binding.id)
+        ident = binding.id or binding.action
+        if (context, ident) in seen:
+            continue  # one row per binding: its keys are joined below
+        seen.add((context, ident))
+        keys = [
+            app.get_key_display(other.binding)
+            for other in active.values()
+            if other.node is node and (other.binding.id or other.binding.action) == ident
+        ]
+        # Within "Everywhere", Textual's quit key leads and its palette key
+        # closes, with fieldbrief's own between, in the order they are declared.
+        rank = 1
+        if isinstance(node, App):
+            rank = 2 if binding.action == "command_palette" else 0
+        rows.append(
+            (rank, HelpRow(context, ", ".join(dict.fromkeys(keys)), binding.description, ident))
+        )
+    order = {name: n for n, name in enumerate(_CONTEXT_ORDER)}
+    rows.sort(key=lambda r: (order.get(r[1].context, len(order)), r[0]))
+    return [row for _, row in rows]
+
+
+_CONTEXTS: list[tuple[type, str]] = [
+    (QueryInput, "Search box"),
+    (FindInput, "Find in article"),
+    (ResultsList, "Results"),
+    (ArticleBody, "Article"),
+    (FactList, "Facts"),
+    (App, "Everywhere"),
+]
+
+
+def _context_name(node: object, binding_id: str | None) -> str:
+    for cls, name in _CONTEXTS:
+        if isinstance(node, cls):
+            return name
+    if isinstance(node, Screen):
+        # fieldbrief's screen-wide keys work everywhere on it; Textual's own
+        # (tab, shift+tab) are listed apart, under the screen.
+        return "Everywhere" if (binding_id or "").startswith("fieldbrief.") else "Screen"
+    return type(node).__name__ if isinstance(node, Widget) else "Screen"
+
+
 class ClaimCard(Static, can_focus=True):
     """One source's claim; enter opens the article at the claim."""
 
@@ -91,21 +158,19 @@ class ClaimCard(Static, can_focus=True):
         Binding("enter", "open", "Open at claim", id="fieldbrief.conflict.open")
     ]
 
-    def __init__(self, claim: Any) -> None:
+    def __init__(self, claim: Claim) -> None:
         self.claim = claim
         super().__init__(self._content(), markup=False, classes="claim")
 
     def _content(self) -> Content:
         claim = self.claim
-        when = ov.field(claim, "date")
-        when_text = when.isoformat() if isinstance(when, date) else one_line(when) or "undated"
         return Content("\n").join(
             [
                 Content.styled(ov.claim_value(claim), "bold $text-warning"),
-                Content.styled(one_line(ov.field(claim, "source"), 40) or "unknown source", "bold"),
-                Content.styled(when_text, "$text-muted"),
+                Content.styled(one_line(claim.source, 40) or "unknown source", "bold"),
+                Content.styled(one_line(claim.date) or "undated", "$text-muted"),
                 Content(""),
-                Content("“" + one_line(ov.field(claim, "text"), 400) + "”"),
+                Content("“" + one_line(claim.text, 400) + "”"),
             ]
         )
 
@@ -115,7 +180,7 @@ class ClaimCard(Static, can_focus=True):
             screen.dismiss(self.claim)
 
 
-class ConflictScreen(ModalScreen[Any]):
+class ConflictScreen(ModalScreen["Claim | None"]):
     """Side-by-side claims for one conflicting figure. Dismisses with the chosen claim."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -132,12 +197,12 @@ class ConflictScreen(ModalScreen[Any]):
         ),
     ]
 
-    def __init__(self, conflict: Any) -> None:
+    def __init__(self, conflict: Conflict) -> None:
         super().__init__()
         self.conflict = conflict
 
     def compose(self) -> ComposeResult:
-        claims = ov.claims(self.conflict)
+        claims = self.conflict.claims
         with Vertical(id="conflict-dialog"):
             yield Static(
                 Content.assemble(
@@ -203,7 +268,7 @@ class TimelineScreen(Screen[DatedFact | None]):
     ]
     MAX_FACTS = 2000
 
-    def __init__(self, library: Any) -> None:
+    def __init__(self, library: Library) -> None:
         super().__init__()
         self.library = library
         self.dated: dict[str, DatedFact] = {}

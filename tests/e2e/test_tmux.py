@@ -86,6 +86,10 @@ def test_search_open_article_and_quit(tmp_path: Path) -> None:
         # The first start ingests the seeds; the search box is usable at once.
         tmux.wait_for(lambda s: "Search (" in s, timeout=60)
         tmux.wait_for(lambda s: "library overview" in s.lower(), timeout=120)
+        # Issue 13.1: the first screen lists the library, newest first.
+        tmux.wait_for(lambda s: "5 articles · newest first" in s, timeout=60)
+        # Issue 13.5: focus starts in the results; / goes to the search box.
+        tmux.keys("/")
         tmux.keys("Agadez Singh")
         tmux.wait_for(lambda s: " hits · " in s or " hit · " in s, timeout=30)
         tmux.keys("Enter")

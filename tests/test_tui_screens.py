@@ -1,0 +1,190 @@
+"""Pilot tests for keys, help, the command palette and the secondary screens."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.binding import Binding
+from textual.command import CommandPalette
+from textual.pilot import Pilot
+from textual.widgets import OptionList
+
+from fieldbrief.tui.app import FieldbriefApp
+from fieldbrief.tui.article import ArticleBody, ArticlePane
+from fieldbrief.tui.facts import FactList
+from fieldbrief.tui.query_bar import QueryInput
+from fieldbrief.tui.results import ResultsList
+from fieldbrief.tui.screens import ClaimCard, ConflictScreen, HelpScreen, TimelineScreen
+from tests.test_tui_support import HOSTILE_TITLE, run, search, settle
+
+
+def test_focusing_panes_by_number_and_function_key(library_path: Path) -> None:
+    async def scenario(app: FieldbriefApp, pilot: Pilot) -> None:
+        await search(pilot, "Agadez")
+        await pilot.press("enter")
+        await pilot.press("2")
+        assert isinstance(app.focused, ArticleBody)
+        await pilot.press("3")
+        assert isinstance(app.focused, FactList)
+        await pilot.press("1")
+        assert isinstance(app.focused, ResultsList)
+        await pilot.press("f3")
+        assert isinstance(app.focused, ArticleBody)
+        await pilot.press("escape")
+        assert isinstance(app.focused, ResultsList)
+        await pilot.press("slash")
+        assert isinstance(app.focused, QueryInput)
+        await pilot.press("tab")
+        assert not isinstance(app.focused, QueryInput)
+
+    run(library_path, scenario)
+
+
+def test_help_overlay_lists_bindings_of_focused_context(library_path: Path) -> None:
+    async def scenario(app: FieldbriefApp, pilot: Pilot) -> None:
+        await search(pilot, "Agadez")
+        await pilot.press("enter")
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        ids = {row.binding_id for row in app.screen.rows}
+        assert {"fieldbrief.results.open", "fieldbrief.quit", "fieldbrief.timeline"} <= ids
+        assert "fieldbrief.article.next" not in ids
+        contexts = [row.context for row in app.screen.rows]
+        assert contexts[0] == "Results"
+        await pilot.press("escape")
+        await pilot.press("2", "f1")
+        assert isinstance(app.screen, HelpScreen)
+        assert "fieldbrief.article.next" in {row.binding_id for row in app.screen.rows}
+
+    run(library_path, scenario)
+
+
+def test_every_fieldbrief_binding_has_id_and_description() -> None:
+    from fieldbrief.tui import (
+        article,
+        briefing,
+        briefing_dialogs,
+        facts,
+        main_screen,
+        query_bar,
+        results,
+        screens,
+    )
+
+    modules = [article, briefing, briefing_dialogs, facts, main_screen, query_bar, results, screens]
+    classes = [
+        cls
+        for module in modules
+        for cls in vars(module).values()
+        if isinstance(cls, type) and cls.__module__ == module.__name__ and "BINDINGS" in vars(cls)
+    ]
+    assert main_screen.MainScreen in classes and screens.TimelineList in classes
+    for cls in classes:
+        for binding in cls.BINDINGS:
+            assert isinstance(binding, Binding), (cls, binding)
+            assert binding.id and binding.id.startswith("fieldbrief."), (cls, binding)
+            assert binding.description, (cls, binding)
+
+
+def test_command_palette_has_fieldbrief_commands(library_path: Path) -> None:
+    async def scenario(app: FieldbriefApp, pilot: Pilot) -> None:
+        await search(pilot, "Agadez")
+        await pilot.press("enter")
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        assert isinstance(app.screen, CommandPalette)
+        await pilot.press(*"timeline")
+        await settle(pilot)
+        prompts = [str(o.prompt) for o in app.screen.query_one(OptionList).options]
+        assert any("Timeline" in p for p in prompts)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, TimelineScreen)
+
+    run(library_path, scenario)
+
+
+def test_command_palette_opens_articles_by_title_literally(library_path: Path) -> None:
+    async def scenario(app: FieldbriefApp, pilot: Pilot) -> None:
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        await pilot.press(*"boom")
+        await settle(pilot)
+        prompts = [o.prompt for o in app.screen.query_one(OptionList).options]
+        plains = [getattr(p, "plain", str(p)) for p in prompts]
+        assert any("[@click=app.quit]boom[/]" in p for p in plains), plains
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.is_running
+        assert app.main.article is not None and app.main.article.title == HOSTILE_TITLE
+
+    run(library_path, scenario)
+
+
+def test_user_keymap_overrides_bindings(library_path: Path, tmp_path: Path) -> None:
+    keymap = tmp_path / "keymap.toml"
+    keymap.write_text('[keymap]\n"fieldbrief.timeline" = "ctrl+t"\n', "utf-8")
+
+    async def scenario(app: FieldbriefApp, pilot: Pilot) -> None:
+        await search(pilot, "Agadez")
+        await pilot.press("enter", "t")
+        assert not isinstance(app.screen, TimelineScreen)
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+        assert isinstance(app.screen, TimelineScreen)
+
+    run(library_path, scenario, keymap_file=keymap)
+
+
+def test_timeline_opens_and_jumps_to_sentence(library_path: Path) -> None:
+    async def scenario(app: FieldbriefApp, pilot: Pilot) -> None:
+        await search(pilot, "Agadez")
+        await pilot.press("enter", "t")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, TimelineScreen)
+        assert screen.dated and max(screen.query_one("Sparkline").data) >= 1  # type: ignore[attr-defined]
+        values = [d.value for d in screen.dated.values()]
+        assert values == sorted(values)
+        first = screen.dated["d0"]
+        await pilot.press("enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, TimelineScreen)
+        pane = app.query_one(ArticlePane)
+        assert pane.article is not None and pane.article.id == first.article_id
+        assert pane.focus_span == (first.sentence or first.span)
+
+    run(library_path, scenario)
+
+
+def test_conflict_screen_opens_from_overview_and_figures(library_path: Path) -> None:
+    async def scenario(app: FieldbriefApp, pilot: Pilot) -> None:
+        await search(pilot, "Agadez")
+        await pilot.press("enter", "o")
+        await settle(pilot)
+        facts = app.query_one(FactList)
+        assert facts.mode == "overview" and facts.conflict_rows
+        conflict_id = next(iter(facts.conflict_rows))
+        facts.highlighted = facts.get_option_index(conflict_id)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ConflictScreen)
+        cards = list(app.screen.query(ClaimCard))
+        assert len(cards) >= 2
+        chosen = cards[0].claim
+        await pilot.press("enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, ConflictScreen)
+        assert app.main.article is not None and app.main.article.id == chosen.article_id
+        # The figure in the article carries the ⚠ marker and x opens the same view.
+        flagged = [e for e in facts.entries.values() if e.conflicts]
+        assert flagged
+        facts.focus()
+        facts.highlighted = facts.get_option_index(
+            next(k for k, e in facts.entries.items() if e.conflicts)
+        )
+        await pilot.press("x")
+        await settle(pilot)
+        assert isinstance(app.screen, ConflictScreen)
+
+    run(library_path, scenario)

@@ -1,0 +1,112 @@
+"""Pilot tests for searching: typing, paging, counting, sorting, stale answers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Static
+
+from fieldbrief.search.results import SearchResults
+from fieldbrief.tui.app import FieldbriefApp
+from fieldbrief.tui.messages import SearchPage, SearchRequest
+from fieldbrief.tui.query_bar import QueryInput
+from fieldbrief.tui.results import ResultsList
+from tests.test_tui_support import run, search, settle
+
+
+def test_typing_a_query_shows_results(library_path: Path) -> None:
+    async def scenario(app: FieldbriefApp, pilot: Pilot) -> None:
+        await search(pilot, "Agadez")
+        results = app.query_one(ResultsList)
+        assert results.results is not None and results.results.total == 7
+        assert results.option_count >= 5
+        status = app.query_one("#results-status", Static).render()
+        assert "7 hits" in str(status)
+        # Results arrive while typing, without pressing enter.
+        assert app.focused is app.query_one(QueryInput)
+
+    run(library_path, scenario)
+
+
+def test_page_shows_before_the_total_is_counted(
+    library_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A page full of hits is shown at once; the exact total follows."""
+    from fieldbrief.tui import results as results_module
+    from fieldbrief.tui import searching
+
+    monkeypatch.setattr(searching, "PAGE_SIZE", 3)
+    monkeypatch.setattr(results_module, "PAGE_SIZE", 3)
+    shown: list[tuple[int, bool]] = []
+
+    async def scenario(app: FieldbriefApp, pilot: Pilot) -> None:
+        controller = app.main.search
+        original = controller.page_arrived
+
+        def record(message: SearchPage) -> bool:
+            shown.append((message.results.total, message.results.total_exact))
+            return original(message)
+
+        controller.page_arrived = record  # type: ignore[method-assign]
+        library = app.library
+        assert library is not None
+        real_count = library.count
+        counts: list[str] = []
+
+        def count(query: str) -> int:
+            counts.append(query)
+            return real_count(query)
+
+        library.count = count  # type: ignore[method-assign]
+        await search(pilot, "Agadez")
+        listing = app.query_one(ResultsList)
+        assert shown[-1] == (3, False)  # the page came before the count
+        assert listing.results is not None and listing.results.total == 7
+        assert listing.results.total_exact and listing.has_more
+        assert "7 hits · showing 3" in str(app.query_one("#results-status", Static).render())
+        await pilot.press("tab")  # the results list
+        await pilot.press("end")
+        await settle(pilot)
+        assert len(listing.hits) == 7 and not listing.has_more
+        assert counts == ["Agadez"]  # later pages reuse the count
+
+    run(library_path, scenario)
+
+
+def test_stale_results_are_dropped(library_path: Path) -> None:
+    async def scenario(app: FieldbriefApp, pilot: Pilot) -> None:
+        controller = app.main.search
+        controller.run("Niamey")
+        stale_request = SearchRequest("Niamey", "relevance", 1, controller.generation)
+        controller.run("Agadez")
+        await settle(pilot)
+        stale = SearchResults(query="Niamey", hits=[], total=0)
+        listing = app.query_one(ResultsList)
+        listing.post_message(SearchPage(listing, stale_request, stale, 0.0))
+        await settle(pilot)
+        assert controller.results is not None and controller.results.query == "Agadez"
+        assert listing.results is not None and listing.results.query == "Agadez"
+
+    run(library_path, scenario)
+
+
+def test_sort_toggle(library_path: Path) -> None:
+    async def scenario(app: FieldbriefApp, pilot: Pilot) -> None:
+        await search(pilot, "Agadez")
+        await pilot.press("enter")
+        await pilot.press("s")
+        await settle(pilot)
+        assert (
+            app.main.sort == "date"
+            and app.main.search.results is not None
+            and app.main.search.results.sort == "date"
+        )
+        dates = [h.date for h in app.main.search.results.hits if h.date]
+        assert dates == sorted(dates, reverse=True)
+        await pilot.press("s")
+        await settle(pilot)
+        assert app.main.search.results.sort == "relevance"
+
+    run(library_path, scenario)

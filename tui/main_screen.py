@@ -1,0 +1,487 @@
+"""The main screen: search bar, results, article and fact sidebar.
+
+The screen lays the panes out and routes between them. Searching, reading and
+the fact sidebar each have a controller (``searching``, ``reading``,
+``sidebar``) whose workers this screen hosts: they post typed messages (see
+``messages``) that the handlers here pass back to the controller, which drops
+any answer to an older request. Worker errors all arrive in
+``on_worker_state_changed``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from functools import partial
+from typing import TYPE_CHECKING, ClassVar, cast
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.events import Resize
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+from textual.worker import Worker, WorkerState
+
+from fieldbrief.search.model import Article
+
+from . import overview as ov
+from .article import ArticleBody, ArticlePane, FindInput
+from .briefing import BriefingActions
+from .facts import FactList
+from .messages import (
+    ArticleLoaded,
+    EntitiesCounted,
+    LibraryOpened,
+    OverviewReady,
+    SearchCounted,
+    SearchPage,
+    StoriesFound,
+)
+from .query_bar import QueryBar, QueryInput
+from .reading import ArticleController, citation
+from .results import ResultsList
+from .safe import one_line
+from .screens import ConflictScreen, DatedFact, HelpScreen, TimelineScreen, help_rows
+from .searching import SearchController
+from .sidebar import FactsController
+from .state import UIState
+
+if TYPE_CHECKING:
+    from fieldbrief.search.facts.resolve import Claim, Conflict
+    from fieldbrief.search.library import Library
+
+    from .app import FieldbriefApp
+
+NARROW_WIDTH = 110
+"""Below this many columns the sidebar collapses to a toggle."""
+
+
+def open_library(path: str | os.PathLike[str] | None, screen: MainScreen) -> None:
+    """Worker body. Imported here, not at the top: loading Whoosh must not
+    delay the first frame."""
+    from fieldbrief.search.library import Library
+
+    screen.post_message(LibraryOpened(screen, Library.open(path)))
+
+
+class Pane(Vertical):
+    ALLOW_MAXIMIZE = True
+
+
+class MainScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "app.quit", "Quit", id="fieldbrief.quit"),
+        Binding("slash", "focus_search", "Search", id="fieldbrief.search"),
+        Binding("escape", "back", "Back", show=False, id="fieldbrief.back"),
+        Binding(
+            "1,f2", "focus_pane('results')", "Results", show=False, id="fieldbrief.focus.results"
+        ),
+        Binding(
+            "2,f3", "focus_pane('article')", "Article", show=False, id="fieldbrief.focus.article"
+        ),
+        Binding("3,f4", "focus_pane('facts')", "Facts", show=False, id="fieldbrief.focus.facts"),
+        Binding("question_mark,f1", "help", "Keys", id="fieldbrief.help"),
+        Binding("t", "timeline", "Timeline", id="fieldbrief.timeline"),
+        Binding("s", "toggle_sort", "Sort", id="fieldbrief.sort"),
+        Binding("b,ctrl+b", "toggle_sidebar", "Sidebar", id="fieldbrief.sidebar"),
+        Binding("z", "maximize", "Maximise", show=False, id="fieldbrief.maximize"),
+        Binding("y", "copy_citation", "Cite", id="fieldbrief.copy_citation"),
+        Binding("o", "overview", "Overview", show=False, id="fieldbrief.overview"),
+        Binding("p", "pin_article", "Pin", id="fieldbrief.pin.article"),
+        Binding("P", "pin_passage", "Pin passage", show=False, id="fieldbrief.pin.passage"),
+        Binding("F", "pin_fact", "Pin fact", show=False, id="fieldbrief.pin.fact"),
+        Binding("B", "briefing", "Briefing", id="fieldbrief.briefing.open"),
+        Binding(
+            "ctrl+y",
+            "accept_suggestion",
+            "Accept suggestion",
+            show=False,
+            id="fieldbrief.accept_suggestion",
+        ),
+    ]
+
+    sort: reactive[str] = reactive("relevance", init=False)
+    show_sidebar: reactive[bool] = reactive(True, init=False)
+    """The wide-screen sidebar setting (remembered)."""
+    sidebar_peek: reactive[bool] = reactive(False, init=False)
+    """The narrow-screen sidebar, sliding over the article (not remembered)."""
+
+    def __init__(self, state: UIState) -> None:
+        super().__init__()
+        self.state = state
+        self.set_reactive(MainScreen.sort, state.sort)
+        self.set_reactive(MainScreen.show_sidebar, state.sidebar)
+        self.search = SearchController(self)
+        self.articles = ArticleController(self)
+        self.facts = FactsController(self)
+        self.pins = BriefingActions(self)
+        self.restored = False
+        """Whether the last session's article has been reopened (or there was none)."""
+
+    @property
+    def fb(self) -> FieldbriefApp:
+        return cast("FieldbriefApp", self.app)
+
+    @property
+    def library(self) -> Library | None:
+        return self.fb.library
+
+    @property
+    def article(self) -> Article | None:
+        return self.articles.article
+
+    @property
+    def query_bar(self) -> QueryBar:
+        return self.query_one(QueryBar)
+
+    # --- layout ---------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield QueryBar(self.state.history, id="top")
+        with Horizontal(id="main"):
+            with Pane(id="results-pane"):
+                yield Static(Content.styled("Opening library…", "$text-muted"), id="results-status")
+                yield ResultsList(id="results")
+            yield ArticlePane(id="article-pane")
+            with Pane(id="sidebar"):
+                yield Static(Content.styled("Facts", "bold"), id="sidebar-title")
+                yield FactList(id="facts")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._apply_layout(self.size.width)
+        self.query_one(ResultsList).loading = True
+        # Focus starts in the results, so the keys in the hint line work at
+        # once; / goes to the search box.
+        self.query_one(ResultsList).focus()
+        if self.library is None:
+            self.run_in_thread(partial(open_library, self.fb.library_path, self), "library")
+        else:
+            self._library_ready()
+
+    def on_resize(self, event: Resize) -> None:
+        self._apply_layout(event.size.width)
+
+    def _apply_layout(self, width: int) -> None:
+        main = self.query_one("#main")
+        narrow = width < NARROW_WIDTH
+        main.set_class(narrow, "-narrow")
+        main.set_class(not narrow and not self.show_sidebar, "-hide-sidebar")
+        main.set_class(narrow and self.sidebar_peek, "-peek")
+
+    @property
+    def narrow(self) -> bool:
+        return self.size.width < NARROW_WIDTH
+
+    @property
+    def sidebar_visible(self) -> bool:
+        return self.sidebar_peek if self.narrow else self.show_sidebar
+
+    def watch_sort(self, sort: str) -> None:
+        self.state.sort = sort
+        if self.search.results is not None:
+            self.search.run(self.search.results.query)
+        self.fb.save_state_soon()
+
+    def watch_show_sidebar(self, visible: bool) -> None:
+        self.state.sidebar = visible
+        self._apply_layout(self.size.width)
+        self.fb.save_state_soon()
+
+    def watch_sidebar_peek(self) -> None:
+        self._apply_layout(self.size.width)
+
+    def _set_sidebar(self, visible: bool) -> None:
+        if self.narrow:
+            self.sidebar_peek = visible
+        else:
+            self.show_sidebar = visible
+        if not visible and isinstance(self.focused, FactList):
+            self.query_one(ArticleBody).focus()
+
+    # --- workers --------------------------------------------------------------
+
+    def run_in_thread(self, work: Callable[[], None], group: str) -> None:
+        """Start a view worker: a thread, the newest of its group replacing older
+        ones, errors reported by ``on_worker_state_changed``."""
+        self.run_worker(work, thread=True, exclusive=True, group=group, exit_on_error=False)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The one place worker errors surface (every worker runs with
+        ``exit_on_error=False``): the analyst gets a message, not a traceback."""
+        worker = event.worker
+        if event.state != WorkerState.ERROR or worker.is_cancelled:
+            return
+        error = worker.error
+        if worker.group == "library":
+            self.query_one(ResultsList).loading = False
+            self.search.set_status(f"Could not open the library: {one_line(error, 200)}")
+            self.notify(
+                one_line(error, 300), title="library", severity="error", markup=False, timeout=30
+            )
+        elif worker.group == "search":
+            self.search.failed(error)
+        else:
+            self.notify(
+                f"{worker.group} failed: {one_line(error, 200)}", severity="warning", markup=False
+            )
+
+    @on(LibraryOpened)
+    def _library_opened(self, message: LibraryOpened) -> None:
+        self.fb.library = message.library
+        self._library_ready()
+
+    def _library_ready(self) -> None:
+        self.query_one(ResultsList).loading = False
+        self.facts.show_overview()
+        self.facts.load_overview()
+        # The last session's search, or the whole library; its first page
+        # reopens the last article (see _search_page).
+        self.query_bar.set_text(self.state.query)
+        self.search.run(self.state.query)
+
+    @on(OverviewReady)
+    def _overview_ready(self, message: OverviewReady) -> None:
+        self.facts.overview_ready(message.overview)
+        self.query_one(ResultsList).set_story_index(ov.story_index(message.overview))
+        self._show_facts()
+
+    @on(SearchPage)
+    def _search_page(self, message: SearchPage) -> None:
+        if not self.search.page_arrived(message):
+            return
+        results = message.results
+        if not self.restored:
+            self.restored = True
+            if self.state.article_id:
+                self.query_one(ResultsList).select_article(self.state.article_id)
+                self.articles.open(self.state.article_id, scroll_y=self.state.scroll_y)
+                return
+        if message.request.page == 1 and self.article is not None:
+            # The open article now highlights (and n/N walks) this query's words.
+            self.query_one(ArticlePane).set_terms(self.search.terms)
+        elif message.request.page == 1 and results.hits:
+            self.articles.open(results.hits[0].id)
+        self.fb.save_state_soon()
+
+    @on(SearchCounted)
+    def _search_counted(self, message: SearchCounted) -> None:
+        self.search.counted(message)
+
+    @on(StoriesFound)
+    def _stories_found(self, message: StoriesFound) -> None:
+        self.search.stories_found(message)
+
+    @on(ArticleLoaded)
+    def _article_loaded(self, message: ArticleLoaded) -> None:
+        if message.request.generation == self.articles.generation:
+            self.facts.counts.update(message.counts)
+        if self.articles.loaded(message):
+            self._show_facts()
+            self.fb.save_state_soon()
+
+    @on(EntitiesCounted)
+    def _entities_counted(self, message: EntitiesCounted) -> None:
+        self.facts.counted(message)
+
+    def _show_facts(self) -> None:
+        article = self.article
+        if article is None:
+            self.facts.show_overview()
+        else:
+            self.facts.show_article(article, self.articles.facts, self.articles.conflicts)
+
+    # --- the query box ----------------------------------------------------------
+
+    @on(QueryBar.Typed)
+    def _query_typed(self, message: QueryBar.Typed) -> None:
+        self.search.run(message.text)
+
+    @on(QueryBar.Committed)
+    def _query_committed(self, message: QueryBar.Committed) -> None:
+        self.state.remember(message.text)
+        results = self.search.results
+        if results is None or results.query != message.text:
+            self.search.run(message.text)
+        self.query_one(ResultsList).focus()
+        self.fb.save_state_soon()
+
+    def search_for(self, query: str) -> None:
+        """Run ``query`` as if typed and committed (fact filters, palette, suggestions)."""
+        self.query_bar.set_text(query)
+        self.state.remember(query)
+        self.search.run(query)
+        self.query_one(ResultsList).focus()
+
+    # --- results, facts and article -------------------------------------------------
+
+    @on(ResultsList.MoreWanted)
+    def _more_wanted(self) -> None:
+        self.search.more()
+
+    @on(ResultsList.OptionHighlighted, "#results")
+    def _result_highlighted(self, event: ResultsList.OptionHighlighted) -> None:
+        listing = self.query_one(ResultsList)
+        if event.option_index != listing.highlighted:
+            return  # the cursor has moved on (or a restore re-selected) since this was sent
+        hit = listing.hit_for(event.option.id)
+        # Not when that article is already shown or on its way: re-opening it
+        # would drop a pending restore of its scroll position or focus span.
+        if hit is not None and hit.id not in (self.articles.opening, self.articles.shown_id):
+            self.articles.open(hit.id)
+
+    @on(ResultsList.Opened)
+    def _result_opened(self, event: ResultsList.Opened) -> None:
+        if self.articles.shown_id == event.article_id:
+            self.query_one(ArticleBody).focus()
+            return
+        self.articles.open(event.article_id, focus=True)
+
+    @on(FactList.Highlighted)
+    def _fact_highlighted(self, event: FactList.Highlighted) -> None:
+        if self.query_one(FactList).mode != "article" or self.article is None:
+            return
+        spans = event.entry.spans if event.entry else []
+        self.query_one(ArticlePane).highlight_fact(spans)
+
+    @on(FactList.Chosen)
+    def _fact_chosen(self, event: FactList.Chosen) -> None:
+        if event.conflict is not None:
+            self.show_conflict(event.conflict)
+            return
+        entry = event.entry
+        if entry is None:
+            return
+        if entry.is_entity:
+            self.search_for(ov.entity_query(entry.kind, entry.name))
+        elif entry.spans:
+            self.articles.show_span(entry.sentence or entry.spans[0])
+
+    def show_conflict(self, conflict: Conflict) -> None:
+        def opened(claim: Claim | None) -> None:
+            if claim is not None:
+                self.articles.open(
+                    claim.article_id, focus=True, focus_span=(claim.start, claim.end)
+                )
+
+        self.app.push_screen(ConflictScreen(conflict), opened)
+
+    # --- actions --------------------------------------------------------------
+
+    def action_focus_search(self) -> None:
+        self.minimize()
+        self.query_one(QueryInput).focus()
+
+    def action_focus_pane(self, pane: str) -> None:
+        if self.maximized is not None:
+            self.minimize()
+        if pane == "results":
+            self.query_one(ResultsList).focus()
+        elif pane == "article":
+            self.query_one(ArticleBody).focus()
+        else:
+            if not self.sidebar_visible:
+                self._set_sidebar(True)
+            self.query_one(FactList).focus()
+
+    def action_back(self) -> None:
+        if self.maximized is not None:
+            self.minimize()
+            return
+        focused = self.focused
+        if isinstance(focused, FindInput):
+            focused.action_close()
+        elif isinstance(focused, FactList):
+            if self.narrow and self.sidebar_peek:
+                self._set_sidebar(False)
+            self.query_one(ArticleBody).focus()
+        elif isinstance(focused, ArticleBody):
+            self.query_one(ResultsList).focus()
+        elif isinstance(focused, ResultsList):
+            self.query_one(QueryInput).focus()
+        elif isinstance(focused, QueryInput):
+            self.query_one(ResultsList).focus()
+
+    def action_toggle_sidebar(self) -> None:
+        self._set_sidebar(not self.sidebar_visible)
+
+    def action_toggle_sort(self) -> None:
+        self.sort = "date" if self.sort == "relevance" else "relevance"
+        self.notify(f"Sorted by {self.sort}", timeout=2)
+
+    def action_accept_suggestion(self) -> None:
+        results = self.search.results
+        if results is None or not results.suggestion:
+            self.app.bell()
+            return
+        self.search_for(results.suggestion)
+
+    def action_overview(self) -> None:
+        self.articles.close()
+        self.query_one(ArticlePane).show_empty("No article open — library overview in the sidebar")
+        self.facts.show_overview()
+        if not self.sidebar_visible:
+            self._set_sidebar(True)
+        self.query_one(FactList).focus()
+
+    def action_maximize(self) -> None:
+        if self.maximized is not None:
+            self.minimize()
+        elif self.focused is not None:
+            for node in (self.focused, *self.focused.ancestors):
+                if isinstance(node, (Pane, ArticlePane)):
+                    self.maximize(node, container=False)
+                    break
+
+    def action_timeline(self) -> None:
+        if self.library is None:
+            self.app.bell()
+            return
+
+        def chosen(item: DatedFact | None) -> None:
+            if item is not None:
+                self.articles.open(
+                    item.article_id, focus=True, focus_span=item.sentence or item.span
+                )
+
+        self.app.push_screen(TimelineScreen(self.library), chosen)
+
+    def action_help(self) -> None:
+        self.app.push_screen(HelpScreen(help_rows(self), str(self.fb.keymap_file)))
+
+    def _copy(self, text: str | None, what: str) -> None:
+        if not text:
+            self.notify("Open an article first", severity="warning")
+            return
+        self.app.copy_to_clipboard(text)
+        self.notify(f"{what} copied", timeout=2)
+
+    def action_copy_citation(self) -> None:
+        self._copy(citation(self.article) if self.article else None, "Citation")
+
+    def action_copy_passage(self) -> None:
+        self._copy(self.query_one(ArticlePane).current_passage(), "Passage")
+
+    # --- briefing (see briefing.BriefingActions) ---------------------------------
+
+    def action_pin_article(self) -> None:
+        self.pins.pin_article()
+
+    def action_pin_passage(self) -> None:
+        self.pins.pin_passage()
+
+    def action_pin_fact(self) -> None:
+        self.pins.pin_fact()
+
+    def action_briefing(self) -> None:
+        self.pins.open_briefing()
+
+    def action_export_briefing(self) -> None:
+        self.pins.export_briefing()
+
+    def action_saved_searches(self) -> None:
+        self.pins.saved_searches()

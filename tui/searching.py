@@ -1,0 +1,230 @@
+"""Running searches for the results pane.
+
+A page of hits comes first and the exact total follows from the same worker:
+counting every match can take as long again on a large library. Loading more
+pages, re-sorting and the same-story grouping of a page are requests of their
+own; only answers for the newest request reach the screen.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import replace
+from functools import partial
+from typing import TYPE_CHECKING
+
+from textual.content import Content
+from textual.widgets import Static
+from textual.worker import get_current_worker
+
+from fieldbrief.search.results import SearchResults
+
+from . import overview as ov
+from .messages import SearchCounted, SearchPage, SearchRequest, StoriesFound
+from .results import PAGE_SIZE, ResultsList
+from .safe import one_line
+
+if TYPE_CHECKING:
+    from fieldbrief.search.library import Library
+
+    from .main_screen import MainScreen
+
+LIBRARY_QUERY = "*"
+"""What the empty query searches for: every article (a Whoosh ``Every``), newest first."""
+
+
+_FIELD = re.compile(r'(\w+):("[^"]*"|\[[^\]]*\]|\S+)')
+_WORD = re.compile(r"\w[\w'’-]*")
+_NEGATED = re.compile(r"(?:(?<=\s)|^)-\S+|\bNOT\s+\S+")
+_OPERATORS = {"AND", "OR", "NOT", "TO"}
+_TEXT_FIELDS = {"person", "org", "place", "title", "body"}
+"""Fields whose words can appear in an article's text (not source:, tag:, date:)."""
+
+
+def query_words(query: str) -> list[str]:
+    """The words of ``query`` as typed, to highlight alongside the engine's stems.
+
+    A stem is not always a prefix of the word it came from ("Niamey" is indexed
+    as "niamei"), and the engine's stems leave out entity fields, so a search
+    like ``person:"Mohamed Bazoum"`` would highlight nothing without these.
+    Excluded words (``-word``, ``NOT word``) are left out.
+    """
+    words: list[str] = []
+
+    def field(match: re.Match[str]) -> str:
+        if match.group(1).lower() in _TEXT_FIELDS:
+            words.extend(_WORD.findall(match.group(2)))
+        return " "
+
+    rest = _NEGATED.sub(" ", _FIELD.sub(field, query))
+    words += [w for w in _WORD.findall(rest) if w not in _OPERATORS]
+    return [w for w in dict.fromkeys(words) if len(w) >= 2]
+
+
+def is_library_view(query: str) -> bool:
+    return not query.strip()
+
+
+def fetch_page(library: Library, request: SearchRequest, listing: ResultsList) -> None:
+    """Worker body: the page, then (unless cancelled meanwhile) the exact total."""
+    started = time.perf_counter()
+    query = request.query.strip() or LIBRARY_QUERY
+    results = library.search(
+        query, limit=PAGE_SIZE, sort=request.sort, page=request.page, count=False
+    )
+    # The results answer what the analyst typed, even when that was nothing.
+    results = replace(results, query=request.query)
+    elapsed = (time.perf_counter() - started) * 1000
+    worker = get_current_worker()
+    if worker.is_cancelled:
+        return
+    listing.post_message(SearchPage(listing, request, results, elapsed))
+    if results.total_exact or not request.count:
+        return
+    try:
+        total = library.count(query)
+    except Exception:
+        return  # the page is shown; the total stays "N+"
+    if not worker.is_cancelled:
+        listing.post_message(SearchCounted(listing, request, total))
+
+
+def group_stories(
+    library: Library, request: SearchRequest, ids: list[str], listing: ResultsList
+) -> None:
+    """Worker body: same-story clusters among the loaded hits, for libraries too
+    large to cluster as a whole (the overview then has no stories)."""
+    try:
+        stories = library.stories_among(ids)
+    except Exception:
+        return  # grouping is a convenience; the hits are shown ungrouped
+    index = {aid: n for n, story in enumerate(stories) for aid in story}
+    if index:
+        listing.post_message(StoriesFound(listing, request, index))
+
+
+class SearchController:
+    def __init__(self, screen: MainScreen) -> None:
+        self.screen = screen
+        self.generation = 0
+        self.results: SearchResults | None = None
+        self.last_search_ms = 0.0
+
+    @property
+    def terms(self) -> list[str]:
+        """The current query's words, for highlighting them in the article."""
+        if self.results is None:
+            return []
+        return [*self.results.terms, *query_words(self.results.query)]
+
+    @property
+    def listing(self) -> ResultsList:
+        return self.screen.query_one(ResultsList)
+
+    def sort_for(self, query: str) -> str:
+        """The whole library reads newest first; a search, as the analyst sorts it."""
+        return "date" if is_library_view(query) else self.screen.sort
+
+    def run(self, query: str, page: int = 1) -> None:
+        """Search for ``query``; the empty query lists the whole library."""
+        self.generation += 1
+        if self.screen.library is None:
+            return
+        if is_library_view(query):
+            query = ""
+        self._start(SearchRequest(query, self.sort_for(query), page, self.generation))
+
+    def more(self) -> None:
+        listing = self.listing
+        if self.results is None or not listing.has_more:
+            return
+        self.generation += 1
+        self._start(
+            SearchRequest(
+                self.results.query,
+                self.sort_for(self.results.query),
+                listing.loaded_pages + 1,
+                self.generation,
+                count=not self.results.total_exact,
+            )
+        )
+
+    def _start(self, request: SearchRequest) -> None:
+        library = self.screen.library
+        assert library is not None
+        self.screen.run_in_thread(partial(fetch_page, library, request, self.listing), "search")
+
+    def is_current(self, request: SearchRequest) -> bool:
+        return request.generation == self.generation
+
+    def page_arrived(self, message: SearchPage) -> bool:
+        """Show the page; False when it answers an older request."""
+        request = message.request
+        if not self.is_current(request):
+            return False
+        self.last_search_ms = message.elapsed_ms
+        results = message.results
+        append = request.page > 1
+        previous = self.results
+        if (
+            append
+            and previous is not None
+            and previous.total_exact
+            and previous.query == results.query
+        ):
+            results = replace(results, total=previous.total, total_exact=True)
+        self.results = results
+        listing = self.listing
+        overview = self.screen.facts.overview
+        listing.show_results(results, ov.story_index(overview), append=append)
+        ids = [hit.id for hit in listing.hits]
+        if not ov.stories(overview) and len(ids) > 1 and self.screen.library is not None:
+            self.screen.run_in_thread(
+                partial(group_stories, self.screen.library, request, ids, listing), "stories"
+            )
+        self.update_status()
+        self.screen.query_bar.show_hint(results)
+        return True
+
+    def counted(self, message: SearchCounted) -> None:
+        results = self.results
+        if (
+            not self.is_current(message.request)
+            or results is None
+            or results.query != message.request.query
+        ):
+            return
+        self.results = replace(results, total=message.total, total_exact=True)
+        self.listing.set_total(message.total)
+        self.update_status()
+
+    def stories_found(self, message: StoriesFound) -> None:
+        # The library-wide stories, if they arrived meanwhile, take precedence:
+        # a page's own clusters must not replace them (a race at startup).
+        if self.is_current(message.request) and not ov.stories(self.screen.facts.overview):
+            self.listing.set_story_index(message.story_of)
+
+    def failed(self, error: BaseException | None) -> None:
+        self.set_status(f"Search failed: {one_line(error, 200)}")
+
+    def update_status(self) -> None:
+        results = self.results
+        if results is None:
+            return
+        library = is_library_view(results.query)
+        order = "newest first · / to search" if library else f"by {self.screen.sort} (s)"
+        total = results.total
+        if not results.total_exact:
+            self.set_status(f"{total:,}+ {'articles' if library else 'hits'} · counting… · {order}")
+            return
+        if library:
+            noun = "article" if total == 1 else "articles"
+        else:
+            noun = "hit" if total == 1 else "hits"
+        loaded = len(self.listing.hits)
+        shown = f" · showing {loaded}" if total > loaded else ""
+        self.set_status(f"{total:,} {noun}{shown} · {order}")
+
+    def set_status(self, text: str) -> None:
+        self.screen.query_one("#results-status", Static).update(Content.styled(text, "$text-muted"))
