@@ -12,6 +12,7 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from fieldbrief.search.export import conflicts_for_fact
 from fieldbrief.search.model import Fact
 
 from . import overview as ov
@@ -127,7 +128,7 @@ def group_facts(
                 entry.detail = _date_detail(one_line(fact.text, 40), name, fact.resolution)
             elif fact.kind == "figure":
                 entry.detail = one_line(fact.subject or "", 40)
-                entry.conflicts = ov.conflicts_for_fact(article_id, fact, conflicts)
+                entry.conflicts = conflicts_for_fact(article_id, fact, conflicts)
             grouped[fact.kind][key] = entry
         entry.spans.append((fact.start, fact.end))
         if fact.role:

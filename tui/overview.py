@@ -6,10 +6,7 @@ worker), so every helper accepts ``None`` for "not known yet".
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import TYPE_CHECKING
-
-from fieldbrief.search.model import Fact
 
 if TYPE_CHECKING:
     # The resolver loads the gazetteer; the app only needs the types.
@@ -66,23 +63,6 @@ def claim_value(claim: Claim) -> str:
         shown = format_number(claim.value)
     qualifier = claim.qualifier
     return f"{qualifier} {shown}" if qualifier and qualifier != "between" else shown
-
-
-def conflicts_for_fact(
-    article_id: str, fact: Fact, all_conflicts: Iterable[Conflict]
-) -> list[Conflict]:
-    """Conflicts this figure takes part in: same span, or same subject and unit."""
-    found = []
-    for conflict in all_conflicts:
-        for claim in conflict.claims:
-            if claim.article_id != article_id:
-                continue
-            same_span = (claim.start, claim.end) == (fact.start, fact.end)
-            same_measure = conflict.unit == fact.unit and conflict.subject in (None, fact.subject)
-            if same_span or same_measure:
-                found.append(conflict)
-                break
-    return found
 
 
 def entity_counts(overview: Overview | None) -> dict[tuple[str, str], int]:
