@@ -252,7 +252,9 @@ def _wait_for_lock_holder(lib: Path, pid: int, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     lock = lib / "write.lock"
     while time.monotonic() < deadline:
-        if lock.exists() and f"pid {pid} " in lock.read_text("utf-8", "replace"):
+        # "(adding articles": the add itself, not the first run's seeding,
+        # which takes and releases the lock just before.
+        if lock.exists() and f"pid {pid} (adding articles," in lock.read_text("utf-8", "replace"):
             return
         time.sleep(0.02)
     raise AssertionError("the first writer never took the library lock")
