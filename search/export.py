@@ -24,8 +24,6 @@ from __future__ import annotations
 
 import os
 import re
-import secrets
-import stat
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -33,6 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .briefing import Briefing, Briefings, Pin
+from .fsutil import atomic_write
 from .model import Article, Fact
 from .textsafety import strip_unsafe
 
@@ -543,30 +542,7 @@ def save_markdown(path: str | os.PathLike[str], text: str, *, force: bool = Fals
         with open(target, "x", encoding="utf-8") as handle:
             handle.write(text)
         return target
-    try:
-        mode: int | None = stat.S_IMODE(target.stat().st_mode)
-    except FileNotFoundError:
-        mode = None
-    for _attempt in range(100):
-        tmp = target.parent / f".{target.name}.{secrets.token_hex(4)}.tmp"
-        try:
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-            break
-        except FileExistsError:
-            continue
-    else:
-        raise FileExistsError(f"cannot make a temporary file beside {target}")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            if mode is not None:
-                os.fchmod(handle.fileno(), mode)
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    atomic_write(target, text)
     return target
 
 
