@@ -49,6 +49,7 @@ class SearchResults:
     suggestion: str | None = None
     terms: list[str] = field(default_factory=list)
     elapsed_ms: float = 0.0
+    """Engine time for the search (``took_ms`` in JSON, like Elasticsearch's ``took``)."""
     total_exact: bool = True
     """False when ``total`` only counts the hits collected so far (``count=False``)."""
 
@@ -60,5 +61,6 @@ class SearchResults:
             "page": self.page,
             "fallback": self.fallback,
             "suggestion": self.suggestion,
+            "took_ms": round(self.elapsed_ms, 2),
             "hits": [h.to_json() for h in self.hits],
         }

@@ -39,6 +39,36 @@ def test_search_json_shape(capsys: pytest.CaptureFixture[str], lib_dir: str) -> 
     assert [h["rank"] for h in data["hits"]] == [1, 2, 3]
 
 
+def test_search_json_reports_engine_time(
+    capsys: pytest.CaptureFixture[str], lib_dir: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``took_ms`` is the engine's own time: it grows with the work the engine does
+    (here a snippet builder slowed by 40 ms), on every path, the no-hit one too."""
+    import time
+
+    from fieldbrief.search import query
+
+    code, out, _ = run(capsys, "--library", lib_dir, "search", "Agadez", "--json")
+    quick = json.loads(out)["took_ms"]
+    assert code == EXIT_OK and isinstance(quick, float) and quick > 0
+
+    real_snippet = query.make_snippet
+
+    def slow_snippet(*args: object, **kwargs: object) -> object:
+        time.sleep(0.01)
+        return real_snippet(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(query, "make_snippet", slow_snippet)
+    started = time.perf_counter()
+    code, out, _ = run(capsys, "--library", lib_dir, "search", "Agadez", "--json", "--limit", "4")
+    wall_ms = (time.perf_counter() - started) * 1000
+    slow = json.loads(out)["took_ms"]
+    assert code == EXIT_OK and 40 <= slow <= wall_ms
+
+    code, out, _ = run(capsys, "--library", lib_dir, "search", "zzyzx", "--json")
+    assert code == EXIT_NOTHING and json.loads(out)["took_ms"] > 0
+
+
 def test_search_text_and_no_hits(capsys: pytest.CaptureFixture[str], lib_dir: str) -> None:
     code, out, _ = run(capsys, "--library", lib_dir, "search", "agadez", "--sort", "date")
     assert code == EXIT_OK and out.startswith("5 hits") and "\x1b" not in out
