@@ -258,22 +258,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    from fieldbrief.search.briefing import BriefingError
-    from fieldbrief.search.export import NothingToExport
-    from fieldbrief.search.indexfmt import UntrustedIndexError
-    from fieldbrief.search.library import LibraryError, storage_problem
-    from fieldbrief.search.store import ArticleNotFound, StoreError
-
     try:
         return int(args.func(args))
-    except ArticleNotFound as exc:
-        return error(str(exc), EXIT_NOT_FOUND)
-    except BriefingError as exc:
-        return error(str(exc), EXIT_USAGE)
-    except NothingToExport as exc:
-        return error(str(exc), EXIT_NOTHING)
-    except (UntrustedIndexError, LibraryError, StoreError) as exc:
-        return error(str(exc), EXIT_LIBRARY)
     except KeyboardInterrupt:
         print("fieldbrief: interrupted", file=sys.stderr)
         return 130
@@ -282,11 +268,35 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
     except Exception as exc:
-        problem = storage_problem(exc)
-        if problem is None:
-            raise
-        print(f"fieldbrief: {problem}", file=sys.stderr)
-        return EXIT_LIBRARY
+        return _failed(exc)
+
+
+def _failed(exc: Exception) -> int:
+    """The exit code for an error the user can act on; anything else is re-raised.
+
+    The engine's error classes are imported only here, once something went
+    wrong: importing them up front would load the briefing and export modules
+    into every `search` (a cold start is mostly imports).
+    """
+    from fieldbrief.search.briefing import BriefingError
+    from fieldbrief.search.export import NothingToExport
+    from fieldbrief.search.indexfmt import UntrustedIndexError
+    from fieldbrief.search.library import LibraryError, storage_problem
+    from fieldbrief.search.store import ArticleNotFound, StoreError
+
+    if isinstance(exc, ArticleNotFound):
+        return error(str(exc), EXIT_NOT_FOUND)
+    if isinstance(exc, BriefingError):
+        return error(str(exc), EXIT_USAGE)
+    if isinstance(exc, NothingToExport):
+        return error(str(exc), EXIT_NOTHING)
+    if isinstance(exc, UntrustedIndexError | LibraryError | StoreError):
+        return error(str(exc), EXIT_LIBRARY)
+    problem = storage_problem(exc)
+    if problem is None:
+        raise exc
+    print(f"fieldbrief: {problem}", file=sys.stderr)
+    return EXIT_LIBRARY
 
 
 if __name__ == "__main__":

@@ -20,8 +20,6 @@ import threading
 import weakref
 from typing import Any
 
-from rapidfuzz import process
-from rapidfuzz.distance import OSA
 from whoosh import query
 
 MAX_EXPANSIONS = 40
@@ -66,6 +64,10 @@ def nearest_words(
 
     Ties go to the word in more documents.
     """
+    # Imported when a fuzzy term or a suggestion needs it, not by every search.
+    from rapidfuzz import process
+    from rapidfuzz.distance import OSA
+
     forms = {word, _stem(reader.schema, fieldname, word)}
     best: dict[str, int] = {}
     for form in forms:
@@ -135,6 +137,8 @@ _ENDINGS = ("", "e", "s", "es", "y", "ion", "ions", "ation", "ing", "ed", "er", 
 
 def _surface(typed: str, typed_stem: str, suggested_stem: str, stem: Any) -> str:
     """A word for a suggested stem: the stem with the ending nearest to what was typed."""
+    from rapidfuzz.distance import OSA
+
     endings = list(_ENDINGS)
     if typed.startswith(typed_stem):
         endings.insert(0, typed[len(typed_stem) :])

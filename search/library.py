@@ -27,26 +27,30 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import datetime
-from importlib import resources
 from itertools import chain, islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from whoosh.index import LockError
-from whoosh.writing import IndexWriter
 
 from . import indexfmt
 from .fsutil import atomic_write, is_real_dir, read_small
-from .ingest import Problem, iter_input_files, iter_read
 from .locations import LibraryPaths, library_at
 from .model import Article, Fact
-from .parallel import extract_stream
 from .query import SearchResults, count_matches, run_search
 from .store import ArticleFacts, ArticleNotFound, Store
 from .textsafety import printable, strip_unsafe
 
 if TYPE_CHECKING:
+    from whoosh.writing import IndexWriter
+
     from .facts.resolve import Conflict, Overview
+    from .ingest import Problem
+
+# Reading files (ingest: dateutil, feed and HTML parsing) and the extraction
+# pool (multiprocessing) are imported where an add needs them, not here: a
+# `fieldbrief search` or `show` starts a new process each time, and most of
+# its cold start was importing what it never used.
 
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _CLOEXEC = getattr(os, "O_CLOEXEC", 0)
@@ -289,6 +293,8 @@ def default_fact_extractor() -> FactExtractor:
 
 
 def bundled_seed_files() -> list[Path]:
+    from importlib import resources
+
     seeds = resources.files("fieldbrief.seeds")
     return sorted(Path(str(entry)) for entry in seeds.iterdir() if entry.name.endswith(".txt"))
 
@@ -299,6 +305,8 @@ def bundled_seed_articles() -> list[Article]:
     A site-packages path means nothing to the reader of an exported briefing,
     and it changes with every install.
     """
+    from .ingest import iter_read
+
     articles = []
     for path in bundled_seed_files():
         for piece in iter_read(path):
@@ -584,6 +592,8 @@ class Library:
     def _add_paths(
         self, paths: Iterable[str | os.PathLike[str]], progress: Progress | None
     ) -> AddReport:
+        from .ingest import iter_input_files, iter_read
+
         started = time.perf_counter()
         report = AddReport()
         files = list(iter_input_files(paths))
@@ -666,6 +676,8 @@ class Library:
         fresh = self._fresh(articles, report, replaced)
         # Whether the stream is big enough for several writer processes is
         # known once enough of it has been read.
+        from .parallel import extract_stream
+
         head = list(islice(fresh, indexfmt.BIG_BATCH))
         expected = len(head)
         outcomes = extract_stream(
