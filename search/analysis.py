@@ -16,6 +16,7 @@ import functools
 from collections.abc import Iterator
 from typing import Any
 
+from . import whooshload  # noqa: F401  # isort: skip (before any Whoosh import)
 from whoosh.analysis import STOP_WORDS, Tokenizer
 from whoosh.analysis.acore import Token
 from whoosh.analysis.tokenizers import default_pattern

@@ -18,6 +18,7 @@ from collections import OrderedDict
 from datetime import date, datetime
 from typing import Any
 
+from . import whooshload  # noqa: F401  # isort: skip (before any Whoosh import)
 from whoosh import query
 
 EPOCH = date(1970, 1, 1)

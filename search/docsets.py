@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from . import whooshload  # noqa: F401  # isort: skip (before any Whoosh import)
 from whoosh import query
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.reading import TermNotFound

@@ -20,6 +20,7 @@ import threading
 import weakref
 from typing import Any
 
+from . import whooshload  # noqa: F401  # isort: skip (before any Whoosh import)
 from whoosh import query
 
 MAX_EXPANSIONS = 40

@@ -21,6 +21,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from . import whooshload  # noqa: F401  # isort: skip (before any Whoosh import)
 from whoosh import fields, index
 from whoosh.analysis import StandardAnalyzer
 from whoosh.codec.whoosh3 import W3Codec

@@ -31,6 +31,7 @@ from itertools import chain, islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from . import whooshload  # noqa: F401  # isort: skip (before any Whoosh import)
 from whoosh.index import LockError
 
 from . import indexfmt

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from . import whooshload  # noqa: F401  # isort: skip (before any Whoosh import)
 from whoosh.multiproc import MpWriter, SubWriterTask
 
 from .indexfmt import QuickFlushWriter
