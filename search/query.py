@@ -259,6 +259,9 @@ def _filtered(searcher: Any, parsed: Any) -> tuple[Any, set[int] | None]:
     if allowed is not None and not allowed:
         # Whoosh reads an empty filter as no filter at all.
         return query.NullQuery, None
+    # Phrases found once, from positions read for candidates only, serve both
+    # the ranked page and the exact total (docsets.known_phrases).
+    searched = docsets.known_phrases(searcher, searched)
     return searched, None if allowed is None else set(allowed)
 
 

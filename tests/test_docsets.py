@@ -39,7 +39,7 @@ def set_docs(library: Library, text: str) -> set[int] | None:
     parsed, _ = query_module._parse(
         query_module._parser_for(searcher.schema), text, None, searcher.reader()
     )
-    segments = docsets.match_sets(searcher, parsed)
+    segments = docsets.match_sets(searcher, docsets.known_phrases(searcher, parsed))
     if segments is None:
         return None
     offsets = [offset for _, offset in searcher.leaf_searchers()]
@@ -54,10 +54,62 @@ def test_sets_match_whoosh_on_the_seeds(
     assert set_docs(bare_library, text) == whoosh_docs(bare_library, text)
 
 
-def test_phrases_are_left_to_whoosh(bare_library: Library, seed_paths: list[Path]) -> None:
+PHRASES = [
+    '"air base 201"',
+    '"us troops"',
+    '"troops" "niger"',
+    '"air base"~3',
+    '"the base"',
+    'title:"niger"',
+    '"us troops" NOT agadez',
+    '"us troops" OR pentagon',
+    '"us troops" AND date:>2023',
+    '"nothing like this"',
+]
+
+
+def ranked(library: Library, text: str, limit: int = 10) -> tuple[int, list[tuple[str, float]]]:
+    results = library.search(text, limit=limit)
+    return results.total, [(hit.id, round(hit.score, 9)) for hit in results.hits]
+
+
+def whoosh_ranked(
+    library: Library, text: str, monkeypatch: pytest.MonkeyPatch, limit: int = 10
+) -> tuple[int, list[tuple[str, float]]]:
+    """The same search with Whoosh's own phrase matcher."""
+    with monkeypatch.context() as patch:
+        patch.setattr(docsets, "known_phrases", lambda _searcher, q: q)
+        return ranked(library, text, limit)
+
+
+@pytest.mark.parametrize("text", PHRASES)
+def test_phrases_rank_and_count_as_whoosh_does(
+    bare_library: Library, seed_paths: list[Path], text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     bare_library.add_paths(seed_paths)
-    assert set_docs(bare_library, '"air base 201"') is None
-    assert bare_library.search('"air base 201"').total == 2  # counted by Whoosh instead
+    mine = ranked(bare_library, text)
+    assert mine == whoosh_ranked(bare_library, text, monkeypatch)
+    if "date:" not in text:  # the search takes date ranges out as a filter first
+        assert set_docs(bare_library, text) == whoosh_docs(bare_library, text)
+
+
+def test_phrase_totals_take_one_pass_without_whoosh_positions(
+    bare_library: Library, seed_paths: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Neither Whoosh's span matcher nor its second, counting run of the query is used."""
+    from whoosh.query import SpanNear2
+
+    bare_library.add_paths(seed_paths)
+    expected = whoosh_ranked(bare_library, '"us troops"', monkeypatch, limit=1)
+
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("Whoosh was asked to match the phrase itself")
+
+    monkeypatch.setattr(SpanNear2, "matcher", refuse)
+    searcher = bare_library.searcher()
+    monkeypatch.setattr(type(searcher), "docs_for_query", refuse)
+    got = ranked(bare_library, '"us troops"', limit=1)
+    assert got == expected and got[0] > 1  # exact total, more than the one hit shown
 
 
 def test_sets_skip_deleted_documents_across_segments(
@@ -90,4 +142,14 @@ def test_sets_skip_deleted_documents_across_segments(
     for text in ("troops", "troops AND stayed", "soldiers OR stayed", "base NOT left", "troops"):
         assert set_docs(library, text) == whoosh_docs(library, text)
     assert library.search("troops", limit=5).total == 600
+    for text in ('"troops stayed"', '"soldiers left base"', '"stayed base"~2', '"report 1"'):
+        assert set_docs(library, text) == whoosh_docs(library, text)
+        with monkeypatch.context() as patch:
+            patch.setattr(docsets, "known_phrases", lambda _searcher, q: q)
+            expected = ranked(library, text, limit=20)
+        assert ranked(library, text, limit=20) == expected and expected[0] > 0
+    # One word apart, or the wrong way round: both words in every article, no phrase.
+    for text in ('"troops base"', '"base stayed"', '"stayed troops"'):
+        assert library.search(text).total == 0
+        assert set_docs(library, text) == whoosh_docs(library, text) == set()
     library.close()
