@@ -27,10 +27,12 @@ set. 22k articles: phrase p50 39 -> see bench/README.md.
 
 from __future__ import annotations
 
+import pickle
+from itertools import accumulate
 from typing import Any
 
 from . import whooshload  # noqa: F401  # isort: skip (before any Whoosh import)
-from whoosh import matching, query
+from whoosh import formats, matching, query, scoring
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching import ListMatcher
 from whoosh.reading import TermNotFound
@@ -224,9 +226,20 @@ class KnownPhrase(query.Phrase):
         scores = [0.0] * len(found.ids)
         bound = 0.0
         at = _At()
+        lengths: list[int] | None = None
         for text, weights in zip(found.texts, found.weights, strict=True):
             scorer = weighting.scorer(searcher, self.fieldname, text)
             bound += scorer.max_quality()
+            if type(scorer).score is scoring.WeightLengthScorer.score:
+                # BM25F and its kin score from (weight, field length): each
+                # document's length is looked up once for all the words.
+                if lengths is None:
+                    length = searcher.doc_field_length
+                    lengths = [length(docnum, self.fieldname, 1) for docnum in found.ids]
+                score = scorer._score
+                for i, (tf, dl) in enumerate(zip(weights, lengths, strict=True)):
+                    scores[i] += score(tf, dl)
+                continue
             for i, (docnum, tf) in enumerate(zip(found.ids, weights, strict=True)):
                 at.docnum, at.tf = docnum, tf
                 scores[i] += scorer.score(at)
@@ -249,69 +262,73 @@ def _follows(
     return sorted(out)
 
 
-def _postings_at(
-    reader: Any, fieldname: str, text: bytes, docs: list[int]
-) -> dict[int, tuple[float, Any]]:
-    """The word's weight and positions in each of ``docs`` (sorted) that has it.
+def _postings(reader: Any, fieldname: str, text: bytes) -> dict[int, tuple[float, Any]]:
+    """Every live document with the word: its weight and its (still encoded) positions.
 
-    Block by block: a block whose last document comes before the next one
-    wanted is passed over without being decoded, and a block that holds some
-    is decoded once for all of them (Whoosh's ``skip_to`` steps one posting
-    at a time in Python).
+    Read a whole block at a time, each block's data unpickled once; positions
+    are decoded later, and only for the documents that have every word.
     """
-    decode = reader.schema[fieldname].format.decoder("positions")
+    try:
+        m = reader.postings(fieldname, text)
+    except TermNotFound:
+        return {}
+    deleted = reader.deleted_docs_set if reader.has_deletions() else None
+    leaf = getattr(m, "child", m) if deleted else m
     out: dict[int, tuple[float, Any]] = {}
-    m = reader.postings(fieldname, text)
-    leaf = getattr(m, "child", m) if reader.has_deletions() else m
-    if not isinstance(leaf, W3LeafMatcher):  # a short list stored inline
-        for doc in docs:
-            if not m.is_active():
-                break
-            m.skip_to(doc)
-            if m.is_active() and m.id() == doc:
-                out[doc] = (m.weight(), m.value_as("positions"))
-        return out
-    j, wanted = 0, len(docs)
-    while j < wanted and leaf.is_active():
-        if leaf.block_max_id() < docs[j]:
+    if isinstance(leaf, W3LeafMatcher):
+        while leaf.is_active():
+            leaf.id(), leaf.weight(), leaf.value()  # decode the block's three parts
+            out.update(zip(leaf._ids, zip(leaf._weights, leaf._values, strict=True), strict=True))
             leaf._next_block()
-            continue
-        leaf.id(), leaf.weight(), leaf.value()  # decode the block's three parts
-        ids, weights, values = leaf._ids, leaf._weights, leaf._values
-        index = {doc: i for i, doc in enumerate(ids)}
-        last = ids[-1]
-        while j < wanted and docs[j] <= last:
-            i = index.get(docs[j])
-            if i is not None:
-                out[docs[j]] = (weights[i], decode(values[i]))
-            j += 1
-        leaf._next_block()
+    else:  # a short list stored inline
+        while m.is_active():
+            out[m.id()] = (m.weight(), m.value())
+            m.next()
+    if deleted:
+        for doc in deleted.intersection(out):
+            del out[doc]
     return out
+
+
+def _positions_decoder(fmt: Any) -> Any:
+    """``fmt``'s positions decoder; for Whoosh's ``Positions``, the same decoding
+    with the running sum done by ``itertools.accumulate`` (C) rather than a
+    Python loop: decoding is most of what finding a phrase costs."""
+    if type(fmt) is not formats.Positions:
+        return fmt.decoder("positions")
+    skip = formats._INT_SIZE
+
+    def decode(value: bytes) -> list[int]:
+        if not value.endswith(b"."):
+            value += b"."
+        return list(accumulate(pickle.loads(value[skip:])))
+
+    return decode
 
 
 def _find_in_segment(reader: Any, fieldname: str, texts: list[bytes], slop: int) -> _Found:
     if any((fieldname, text) not in reader for text in texts):
         return _NOTHING
-    sets = sorted((_posting_ids(reader, fieldname, text) for text in texts), key=len)
-    docs = sorted(sets[0].intersection(*sets[1:]))
-    spans: dict[int, list[tuple[int, int]]] = {}
-    weights: list[dict[int, float]] = []
-    for i, text in enumerate(texts):
+    postings = [_postings(reader, fieldname, text) for text in texts]
+    rarest = min(postings, key=lambda word: len(word))
+    common = set(rarest).intersection(*postings)
+    if not common:
+        return _NOTHING
+    decode = _positions_decoder(reader.schema[fieldname].format)
+    docs = sorted(common)
+    first = postings[0]
+    spans = {doc: [(p, p) for p in decode(first[doc][1])] for doc in docs}
+    for word in postings[1:]:
+        for doc in docs:
+            extended = _follows(spans[doc], decode(word[doc][1]), slop)
+            if extended:
+                spans[doc] = extended
+            else:
+                del spans[doc]
+        docs = sorted(spans)
         if not docs:
             return _NOTHING
-        found = _postings_at(reader, fieldname, text, docs)
-        if i == 0:
-            spans = {doc: [(p, p) for p in found[doc][1]] for doc in docs if doc in found}
-        else:
-            for doc in docs:
-                extended = _follows(spans[doc], found[doc][1], slop) if doc in found else []
-                if extended:
-                    spans[doc] = extended
-                else:
-                    del spans[doc]
-        weights.append({doc: weight for doc, (weight, _) in found.items()})
-        docs = sorted(spans)
-    return _Found(docs, texts, [[mine[doc] for doc in docs] for mine in weights])
+    return _Found(docs, texts, [[word[doc][0] for doc in docs] for word in postings])
 
 
 def known_phrases(searcher: Any, q: Any) -> Any:
