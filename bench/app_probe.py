@@ -1,147 +1,235 @@
-"""Times the TUI through Textual's Pilot: cold start, keystroke-to-results, open article.
+"""The app in a real terminal: tmux runs ``fieldbrief``, this reads its screen.
 
-Run by ``bench/steps.py app`` in a fresh process (so imports are cold too).
+    python bench/app_probe.py --library /tmp/lib22k [--runs 3] [--out F.json]
+
+(``bench/run.py`` runs it as its ``app`` step.) Not Textual's Pilot: Pilot
+drives the app inside the test process, without a terminal, and its own
+key handling took about 90 ms per key.
+
+Times, from outside the app, as a user sees them (the screen polled with
+``tmux capture-pane`` every few milliseconds, so each figure is good to about
+10 ms):
+
+- ``interactive_ms``: launch (``tmux new-session``) to the library listed
+  ("N articles · showing 50 · newest first");
+- ``first_search_ms``: "/" and a query typed (one burst, as a paste) to its
+  first hit's title in the results, right after the app became interactive;
+  ``later_search_ms`` the same query again after two other searches;
+  both include the app's typing debounce (``debounce_ms``, given separately);
+- ``counted_ms``: from the same keystroke to the exact total ("N hits");
+- ``next_article_ms``: Enter (results focused, first hit open), then each
+  ↓ to the next hit's title at the top of the article pane.
+
+Each run is a fresh process with a fresh tmux server; the first run is a
+warm-up (page cache, bytecode) and is not counted. Prints JSON with each
+run and min/median/max per figure. Needs tmux; the library must exist.
 """
 
 from __future__ import annotations
 
+import argparse
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-
-async def _wait(pilot: Any, ready: Callable[[], bool], timeout: float = 120.0) -> bool:
-    deadline = time.perf_counter() + timeout
-    while not ready():
-        if time.perf_counter() > deadline:
-            return False
-        await pilot.pause(0.002)
-    return True
+WIDTH, HEIGHT = 160, 48
+POLL_S = 0.004
 
 
-def _ms(seconds: float) -> float:
-    return round(seconds * 1000, 1)
+class Screen:
+    def __init__(self, socket: str) -> None:
+        self.socket = socket
+        tmux = shutil.which("tmux")
+        if tmux is None:
+            raise SystemExit("tmux is not installed")
+        self.tmux = tmux
+
+    def run(self, *args: str) -> str:
+        done = subprocess.run(
+            [self.tmux, "-L", self.socket, *args], capture_output=True, text=True, timeout=20
+        )
+        return done.stdout
+
+    def text(self) -> str:
+        return self.run("capture-pane", "-p", "-t", "fb")
+
+    def keys(self, *keys: str, literal: bool = False) -> None:
+        self.run("send-keys", "-t", "fb", *(["-l"] if literal else []), *keys)
+
+    def wait(self, check: Callable[[str], bool], timeout: float = 30.0) -> float | None:
+        """Seconds (perf_counter) at which ``check(screen)`` first held, or None."""
+        deadline = time.perf_counter() + timeout
+        while time.perf_counter() < deadline:
+            if check(self.text()):
+                return time.perf_counter()
+            time.sleep(POLL_S)
+        return None
 
 
-def _rss_mb() -> float:
+def article_pane(screen: str) -> str:
+    """The middle pane's text: what lies between the first ▕ and the next ▏ on each line."""
+    out = []
+    for line in screen.splitlines():
+        start = line.find("▕")
+        end = line.find("▏", start + 1)
+        if start >= 0 and end > start:
+            out.append(line[start + 1 : end])
+    return "\n".join(out)
+
+
+def results_pane(screen: str) -> str:
+    return "\n".join(line.split("▕", 1)[0] for line in screen.splitlines())
+
+
+def head(title: str, n: int = 24) -> str:
+    return " ".join(title.split())[:n].strip()
+
+
+def expected(library: Path, queries: list[str]) -> dict[str, dict[str, Any]]:
+    """Each query's total and first hits, from the engine (what the app must show)."""
+    from fieldbrief.search.library import Library
+
+    lib = Library.open(library, create=False)
     try:
-        with open("/proc/self/status") as handle:
-            for line in handle:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return 0.0
+        out = {}
+        for q in queries:
+            r = lib.search(q, limit=5)
+            out[q] = {"total": r.total, "titles": [h.title for h in r.hits]}
+        return out
+    finally:
+        lib.close()
 
 
-async def probe_app(
-    library_path: Path,
-    query: str = "oil",
-    *,
-    stub_overview: bool = False,
-    overview_timeout: float = 60.0,
-    rss_limit_mb: float = 4096.0,
-) -> dict[str, Any]:
-    """``stub_overview`` replaces ``Library.overview`` with an empty one, to time the rest
-    of the app when the overview is too slow to finish."""
-    started = time.perf_counter()
-    from fieldbrief.tui import app as app_module
+def one_run(library: Path, queries: list[str], want: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    socket = f"fb-probe-{os.getpid()}-{time.monotonic_ns()}"
+    screen = Screen(socket)
+    from fieldbrief.search.locations import config_dir
 
-    if stub_overview:
-        from fieldbrief.search.facts.resolve import build_overview
-        from fieldbrief.search.library import Library
-
-        empty = build_overview([])
-        Library.overview = lambda self: empty  # type: ignore[method-assign]
-
-    imported = time.perf_counter() - started
-    scratch = Path(tempfile.mkdtemp(prefix="fb-app-"))
-    app = app_module.create_app(
-        library_path=library_path,
-        state_path=scratch / "state.json",
-        keymap_file=scratch / "keymap.toml",
+    scratch = Path(tempfile.mkdtemp(prefix="fb-probe-"))
+    # A fresh home: no query or article restored from an earlier run; the same
+    # config (the key the library's index was sealed with).
+    if config_dir().is_dir():
+        shutil.copytree(config_dir(), scratch / "config")
+    exe = shutil.which("fieldbrief", path=str(Path(sys.executable).parent)) or "fieldbrief"
+    env = (
+        f"-u COLUMNS -u LINES -u PYTHONDONTWRITEBYTECODE TERM=xterm-256color "
+        f"FIELDBRIEF_HOME='{scratch}'"
     )
-    out: dict[str, Any] = {"import_ms": _ms(imported), "overview_stubbed": stub_overview}
-    debounce = getattr(app_module, "DEBOUNCE_SECONDS", 0.0)
-    out["debounce_ms"] = _ms(debounce)
-    async with app.run_test(size=(160, 50)) as pilot:
-        out["first_frame_ms"] = _ms(time.perf_counter() - started)
-        results_list = app.query_one("#results")
-        ok = await _wait(pilot, lambda: app.library is not None and not results_list.loading)
-        out["interactive_ms"] = _ms(time.perf_counter() - started) if ok else None
+    out: dict[str, Any] = {}
+    try:
+        t0 = time.perf_counter()
+        screen.run(
+            "new-session", "-d", "-s", "fb", "-x", str(WIDTH), "-y", str(HEIGHT),
+            f"env {env} '{exe}' --library '{library}'; sleep 60",
+        )  # fmt: skip
+        screen.run("resize-window", "-t", "fb", "-x", str(WIDTH), "-y", str(HEIGHT))
+        listed = re.compile(r"[\d,]+ articles · showing \d+ · newest first")
+        t = screen.wait(lambda s: bool(listed.search(s)), 60)
+        out["interactive_ms"] = round((t - t0) * 1000, 1) if t else None
 
-        async def type_and_wait(text: str) -> dict[str, Any]:
-            for ch in text[:-1]:
-                await pilot.press(ch if ch != " " else "space")
-            t = time.perf_counter()
-            last = text[-1]
-            await pilot.press(last if last != " " else "space")
-            want = app.query_one("#query").value
-            ok = await _wait(
-                pilot, lambda: app.results is not None and app.results.query == want, 30
-            )
-            await pilot.pause()
-            total = time.perf_counter() - t
+        def search(q: str) -> dict[str, Any]:
+            title = head(want[q]["titles"][0])
+            total = f"{want[q]['total']:,} hit"
+            screen.keys("/")
+            screen.keys("C-u")  # clear the box (Textual: delete to the start)
+            time.sleep(0.3)  # let the cleared box's own search settle
+            t_key = time.perf_counter()
+            screen.keys(q, literal=True)
+            shown = screen.wait(lambda s: title in results_pane(s), 30)
+            counted = screen.wait(lambda s: total in s, 30)
             return {
-                "query": want,
-                "ok": ok,
-                "keystroke_to_results_ms": _ms(total),
-                "minus_debounce_ms": _ms(total - debounce),
-                "search_ms_in_app": round(getattr(app, "last_search_ms", 0.0), 1),
-                "hits_total": app.results.total if app.results else None,
+                "query": q,
+                "results_ms": round((shown - t_key) * 1000, 1) if shown else None,
+                "counted_ms": round((counted - t_key) * 1000, 1) if counted else None,
             }
 
-        overview_pending = getattr(app, "overview", None) is None
-        out["first_search_while_overview_loads"] = overview_pending
-        out["first_search"] = await type_and_wait(query)
+        first, *others = queries
+        out["first_search"] = search(first)
+        out["other_searches"] = [search(q) for q in others]
+        out["later_search"] = search(first)
+        # Enter: results focused, the highlighted (first) hit open.
+        titles = want[first]["titles"]
         t = time.perf_counter()
-        peak = [0.0]
-
-        def overview_done() -> bool:
-            peak[0] = max(peak[0], _rss_mb())
-            return getattr(app, "overview", None) is not None or peak[0] > rss_limit_mb
-
-        ok = await _wait(pilot, overview_done, overview_timeout)
-        ok = ok and getattr(app, "overview", None) is not None
-        out["overview_ready_ms"] = _ms(time.perf_counter() - started) if ok else None
-        out["overview_wait_after_first_search_ms"] = _ms(time.perf_counter() - t)
-        if not ok:
-            out["overview_gave_up"] = (
-                f"RSS reached {peak[0]:.0f} MB"
-                if peak[0] > rss_limit_mb
-                else f"not ready after {overview_timeout:.0f} s"
-            )
-        out["refine_search"] = await type_and_wait(" price")
-        # Enter commits the query and focuses the results; the app previews the
-        # highlighted hit. Then each cursor move opens the next hit with its facts.
-        before = app.article
-        t = time.perf_counter()
-        await pilot.press("enter")
-        ok = await _wait(pilot, lambda: app.article is not None and app.article is not before, 5)
-        await pilot.pause()
-        out["enter_opens_first_hit_ms"] = _ms(time.perf_counter() - t) if ok else None
-        out["article_already_open_before_enter"] = before is not None
+        screen.keys("Enter")
+        done = screen.wait(lambda s: head(titles[0]) in article_pane(s), 10)
+        out["enter_opens_first_hit_ms"] = round((done - t) * 1000, 1) if done else None
         moves = []
-        for _ in range(3):
-            before = app.article
+        for title in titles[1:4]:
+            wanted = head(title)
             t = time.perf_counter()
-            await pilot.press("down")
-            ok = await _wait(pilot, lambda b=before: app.article is not b, 30)
-            await pilot.pause()
-            if not ok:
-                break
-            moves.append(time.perf_counter() - t)
-        out["open_article_ms"] = [_ms(m) for m in moves]
-        out["article_facts"] = len(getattr(app, "facts", []) or [])
-        out["rss_now_mb"] = round(_rss_mb(), 1)
-        await pilot.press("q")
-        if getattr(app, "overview", None) is None:
-            # The overview thread cannot be interrupted; leave without waiting for it.
-
-            out["total_ms"] = _ms(time.perf_counter() - started)
-            out["exited_early"] = True
-            return out
-    out["total_ms"] = _ms(time.perf_counter() - started)
+            screen.keys("Down")
+            done = screen.wait(lambda s, h=wanted: h in article_pane(s), 10)
+            moves.append(round((done - t) * 1000, 1) if done else None)
+        out["next_article_ms"] = moves
+        screen.keys("q")
+    finally:
+        screen.run("kill-server")
+        shutil.rmtree(scratch, ignore_errors=True)
     return out
+
+
+def spread(values: list[float | None]) -> dict[str, float] | None:
+    got = [v for v in values if v is not None]
+    if not got:
+        return None
+    return {"min": min(got), "median": round(statistics.median(got), 1), "max": max(got)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--library", type=Path, required=True)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument(
+        "--queries", default="oil,gold,coffee", help="first,other,… (comma-separated)"
+    )
+    parser.add_argument("--out", type=Path)
+    args = parser.parse_args()
+    report = probe(args.library, args.queries.split(","), args.runs)
+    text = json.dumps(report, indent=2, ensure_ascii=False)
+    if args.out:
+        args.out.write_text(text + "\n", "utf-8")
+    print(text)
+
+
+def probe(library: Path, queries: list[str], runs_wanted: int = 3) -> dict[str, Any]:
+    """A warm-up run, then ``runs_wanted`` counted ones; their figures and min/median/max."""
+    from fieldbrief.tui.query_bar import DEBOUNCE_SECONDS
+
+    want = expected(library, queries)
+    one_run(library, queries, want)  # warm-up
+    runs = [one_run(library, queries, want) for _ in range(runs_wanted)]
+    summary = {
+        "interactive_ms": spread([r["interactive_ms"] for r in runs]),
+        "first_search_ms": spread([r["first_search"]["results_ms"] for r in runs]),
+        "later_search_ms": spread([r["later_search"]["results_ms"] for r in runs]),
+        "first_over_later": spread(
+            [
+                round(r["first_search"]["results_ms"] / r["later_search"]["results_ms"], 2)
+                if r["first_search"]["results_ms"] and r["later_search"]["results_ms"]
+                else None
+                for r in runs
+            ]
+        ),
+        "first_counted_ms": spread([r["first_search"]["counted_ms"] for r in runs]),
+        "next_article_ms": spread([m for r in runs for m in r["next_article_ms"]]),
+    }
+    return {
+        "library": str(library),
+        "terminal": f"tmux {WIDTH}x{HEIGHT}",
+        "debounce_ms": DEBOUNCE_SECONDS * 1000,
+        "summary": summary,
+        "runs": runs,
+    }
+
+
+if __name__ == "__main__":
+    main()

@@ -545,23 +545,16 @@ def step_rebuild(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def step_app(args: argparse.Namespace) -> dict[str, Any]:
+    """The app in a real terminal (tmux): see bench/app_probe.py."""
     import importlib.util
 
     if importlib.util.find_spec("fieldbrief.tui.app") is None:
         return {"skipped": "app not available (fieldbrief.tui.app missing)"}
-    import asyncio
+    if shutil.which("tmux") is None:
+        return {"skipped": "tmux is not installed"}
+    from app_probe import probe
 
-    from app_probe import probe_app
-
-    result = asyncio.run(
-        probe_app(
-            Path(args.library),
-            args.query,
-            stub_overview=args.stub_overview,
-            overview_timeout=args.overview_timeout,
-        )
-    )
-    return result | self_rss_mb()
+    return probe(Path(args.library), [args.query, "gold", "coffee"], args.app_runs)
 
 
 # --- dispatch -------------------------------------------------------------------------
@@ -576,8 +569,7 @@ def main() -> None:
     parser.add_argument("--db")
     parser.add_argument("--no-facts", action="store_true")
     parser.add_argument("--overview", action="store_true")
-    parser.add_argument("--stub-overview", action="store_true")
-    parser.add_argument("--overview-timeout", type=float, default=60.0)
+    parser.add_argument("--app-runs", type=int, default=3)
     parser.add_argument("--reps", type=int, default=3)
     parser.add_argument("--sample", type=int, default=300)
     parser.add_argument("--sample-only", action="store_true")

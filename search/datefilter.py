@@ -50,7 +50,8 @@ def day_span(node: Any) -> tuple[int, int] | None:
     return lo, hi
 
 
-def _day_column(reader: Any) -> array[int]:
+def day_column(reader: Any) -> array[int]:
+    """Each document's day number (0: undated), read once per index reader."""
     with _lock:
         found = _days.get(reader)
     if found is None:
@@ -69,7 +70,7 @@ def docs_in_span(reader: Any, span: tuple[int, int]) -> frozenset[int]:
             cache.move_to_end(span)
             return hit
     lo, hi = span
-    docs = frozenset(n for n, day in enumerate(_day_column(reader)) if lo <= day <= hi)
+    docs = frozenset(n for n, day in enumerate(day_column(reader)) if lo <= day <= hi)
     with _lock:
         cache[span] = docs
         while len(cache) > _RANGES_KEPT:

@@ -31,6 +31,7 @@ from whoosh.index import TOC
 from whoosh.writing import SegmentWriter
 
 from .analysis import StemmingTokenizer
+from .facets import ENTITY_FIELDS, entity_name, keyword
 from .fsutil import atomic_write, is_real_dir, read_small
 from .locations import config_dir, state_dir
 from .model import Article, Fact
@@ -43,8 +44,6 @@ _LOCK_SUFFIXES = ("WRITELOCK", "_LOCK", ".lock")
 
 WRITE_LOCK_WAIT = 30.0
 """Seconds to wait for another process's index write lock."""
-
-ENTITY_FIELDS = {"person": "person", "organization": "org", "place": "place"}
 
 
 class UntrustedIndexError(Exception):
@@ -114,15 +113,6 @@ def document(article: Article, facts: list[Fact]) -> dict[str, Any]:
     if keys:
         doc["figure_k"] = ",".join(keys)
     return doc
-
-
-def entity_name(fact: Fact) -> str:
-    return str(fact.value or fact.text)
-
-
-def keyword(value: str) -> str:
-    """A value as one KEYWORD term: commas separate terms, so none may remain."""
-    return " ".join(value.replace(",", " ").split())
 
 
 _EPOCH = date(1970, 1, 1)

@@ -21,7 +21,7 @@ from whoosh import qparser, query, sorting
 from whoosh.qparser.dateparse import DateParserPlugin
 
 from . import docsets
-from .datefilter import split_date_filter
+from .datefilter import day_column, split_date_filter
 from .fuzzy import quicken, rewrite, suggest
 from .results import Hit, SearchResults
 from .snippets import snippet as make_snippet
@@ -358,6 +358,11 @@ def _run_search(
         sortedby = [sorting.FieldFacet("day", reverse=True), sorting.ScoreFacet()]
     window = page * limit
     searched, allowed = _filtered(searcher, parsed)
+    listed = _newest_first(searcher, searched, allowed, window) if sort == "date" else None
+    if listed is not None:
+        total, ranked = listed
+        return _page(searcher, text, searched, ranked[(page - 1) * limit :], total, True,
+                     sort=sort, page=page, snippets=snippets, fallback=fallback)  # fmt: skip
     try:
         results = searcher.search(searched, limit=window, sortedby=sortedby, filter=allowed)
     except Exception as exc:
@@ -382,7 +387,67 @@ def _run_search(
     else:
         total, exact = collected, False
     page_hits = results[(page - 1) * limit : window]
+    return _page(searcher, text, searched, page_hits, total, exact,
+                 sort=sort, page=page, snippets=snippets, fallback=fallback)  # fmt: skip
 
+
+class _Listed:
+    """A hit of the newest-first listing, shaped like the Whoosh hits it replaces."""
+
+    __slots__ = ("_stored", "rank", "score")
+
+    def __init__(self, stored: dict[str, Any], rank: int) -> None:
+        self._stored = stored
+        self.rank = rank
+        self.score = 0.0
+
+    def fields(self) -> dict[str, Any]:
+        return self._stored
+
+
+def _newest_first(
+    searcher: Any, searched: Any, allowed: set[int] | None, window: int
+) -> tuple[int, list[_Listed]] | None:
+    """Every article (or every one a date range allows), newest first, from the ``day`` column.
+
+    What the app lists on opening. Whoosh sorts such a search by collecting
+    every document, scoring each and sorting them all: 190-340 ms at 22k
+    articles, most of the app's start. Taking the newest ``window`` from the
+    column of days gives the same order: day descending, then document
+    number, as Whoosh breaks ties between equal (constant) scores.
+    """
+    if not _every(searched):
+        return None
+    reader = searcher.reader()
+    days = day_column(reader)
+    docs = allowed if allowed is not None else reader.all_doc_ids()
+    live = [d for d in docs if not reader.is_deleted(d)] if allowed is not None else list(docs)
+    top = heapq.nsmallest(window, live, key=lambda d: (-days[d], d))
+    ranked = [_Listed(searcher.stored_fields(d), rank) for rank, d in enumerate(top)]
+    return len(live), ranked
+
+
+def _every(q: Any) -> bool:
+    """Whether ``q`` matches every document: ``*`` parses as one ``Every`` per field."""
+    if isinstance(q, query.Every):
+        return q.fieldname in (None, "", "*")
+    return isinstance(q, query.Or) and bool(q.subqueries) and all(map(_every, q.subqueries))
+
+
+def _page(
+    searcher: Any,
+    text: str,
+    searched: Any,
+    page_hits: Any,
+    total: int,
+    exact: bool,
+    *,
+    sort: str,
+    page: int,
+    snippets: int,
+    fallback: str | None,
+) -> SearchResults:
+    cleaned = text.strip()
     words = highlight_words(searched, searcher.reader())
     pattern = term_pattern(words)
     hits: list[Hit] = []

@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -27,7 +27,7 @@ from typing import Any, NamedTuple
 
 from .model import Article, Fact
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """The newest schema this code writes; ``meta.schema_version`` says which one a file has."""
 
 MIN_PREFIX = 4
@@ -172,7 +172,50 @@ WHERE path GLOB '*/seeds/[0-9][0-9][0-9]_[0-9a-f]*.txt' AND length(path) > 24
     AND EXISTS (SELECT 1 FROM meta WHERE key = 'seeded');
 """
 
-_MIGRATIONS = (_V1, _V2)
+# Version 3: per-term article counts for the facets (search/facets.py), kept
+# by ``put`` and ``remove``, so the library overview needs no pass over the
+# library; and its last result, so the app starts without computing it.
+_V3 = """
+CREATE TABLE facet_counts (
+    field TEXT NOT NULL,
+    term TEXT NOT NULL,
+    articles INTEGER NOT NULL,
+    -- Bumped on every change to the term's articles (rows are kept at 0 so it
+    -- never restarts): a piece of the overview made from them is current while
+    -- it was made at this version.
+    version INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (field, term)
+) WITHOUT ROWID;
+CREATE INDEX facet_counts_top ON facet_counts(field, articles);
+CREATE TABLE overview_parts (
+    key TEXT PRIMARY KEY,
+    generation INTEGER NOT NULL,
+    data TEXT NOT NULL
+);
+"""
+
+
+def _count_existing_facets(db: sqlite3.Connection) -> None:
+    """Version 3's counts for the articles a library already holds (once, on upgrade)."""
+    from collections import Counter
+
+    from .facets import facet_terms
+
+    counts: Counter[tuple[str, str]] = Counter()
+    for (raw,) in db.execute("SELECT facts FROM articles"):
+        counts.update(facet_terms(facts_from_json(raw)))
+    db.executemany(
+        "INSERT INTO facet_counts(field, term, articles) VALUES (?, ?, ?)",
+        [(field, term, n) for (field, term), n in counts.items()],
+    )
+
+
+_MIGRATIONS: tuple[tuple[str, Callable[[sqlite3.Connection], None] | None], ...] = (
+    (_V1, None),
+    (_V2, None),
+    (_V3, _count_existing_facets),
+)
+"""Each step: its SQL, then the Python that fills what SQL cannot compute."""
 assert len(_MIGRATIONS) == SCHEMA_VERSION
 
 
@@ -277,8 +320,11 @@ class Store:
                 version = self.schema_version()
                 if version != found:
                     continue
-                for statement in _statements(_MIGRATIONS[version]):
+                script, fill = _MIGRATIONS[version]
+                for statement in _statements(script):
                     db.execute(statement)
+                if fill is not None:
+                    fill(db)
                 self.set_meta("schema_version", str(version + 1))
         if found > SCHEMA_VERSION:
             raise StoreError(
@@ -379,6 +425,10 @@ class Store:
                     " DO UPDATE SET value = CAST(value AS INTEGER) + 1 RETURNING value"
                 ).fetchone()[0]
             )
+        previous = db.execute("SELECT facts FROM articles WHERE id = ?", (article.id,)).fetchone()
+        if previous is not None:  # the same id stored again: its old facts no longer count
+            self._count_facets(db, facts_from_json(previous[0]), -1)
+        self._count_facets(db, facts, +1)
         # An upsert, not INSERT OR REPLACE: a replace deletes the row first,
         # and the delete would take the article's tags with it.
         db.execute(
@@ -457,8 +507,58 @@ class Store:
             )
 
     def remove(self, db: sqlite3.Connection, article_id: str) -> None:
+        row = db.execute("SELECT facts FROM articles WHERE id = ?", (article_id,)).fetchone()
+        if row is not None:
+            self._count_facets(db, facts_from_json(row[0]), -1)
         db.execute("DELETE FROM articles WHERE id = ?", (article_id,))
         db.execute("INSERT OR IGNORE INTO pending_deletes(id) VALUES (?)", (article_id,))
+
+    # --- facets and the overview ------------------------------------------------
+
+    @staticmethod
+    def _count_facets(db: sqlite3.Connection, facts: Iterable[Fact], delta: int) -> None:
+        from .facets import facet_terms
+
+        terms = facet_terms(facts)
+        if not terms:
+            return
+        db.executemany(
+            "INSERT INTO facet_counts(field, term, articles) VALUES (?, ?, ?)"
+            " ON CONFLICT(field, term) DO UPDATE SET"
+            " articles = articles + excluded.articles, version = version + 1",
+            [(field, term, delta) for field, term in terms],
+        )
+
+    def top_facets(self, field: str, limit: int) -> list[tuple[str, int]]:
+        """The ``field`` terms (``person_k``, …, ``figure_k``) in the most articles."""
+        rows = self.db.execute(
+            "SELECT term, articles FROM facet_counts WHERE field = ? AND articles > 0"
+            " ORDER BY articles DESC, term DESC LIMIT ?",
+            (field, limit),
+        ).fetchall()
+        return [(str(term), int(n)) for term, n in rows]
+
+    def facet_version(self, field: str, term: str) -> int:
+        row = self.db.execute(
+            "SELECT version FROM facet_counts WHERE field = ? AND term = ?", (field, term)
+        ).fetchone()
+        return int(row[0]) if row else -1
+
+    def overview_part(self, key: str) -> tuple[int, str] | None:
+        """A stored piece of the library overview: (generation it was made at, its JSON)."""
+        row = self.db.execute(
+            "SELECT generation, data FROM overview_parts WHERE key = ?", (key,)
+        ).fetchone()
+        return (int(row[0]), str(row[1])) if row else None
+
+    def set_overview_part(self, key: str, generation: int, data: str) -> None:
+        with self.atomic() as db:
+            db.execute(
+                "INSERT INTO overview_parts(key, generation, data) VALUES (?, ?, ?)"
+                " ON CONFLICT(key) DO UPDATE SET generation = excluded.generation,"
+                " data = excluded.data",
+                (key, generation, data),
+            )
 
     def _article(self, row: sqlite3.Row) -> Article:
         return Article(
