@@ -18,12 +18,14 @@ from textual.widget import Widget
 from textual.widgets import Footer, OptionList, Sparkline, Static
 from textual.widgets.option_list import Option
 
+from fieldbrief.search.facts.dates import date_sort_key
+
 from . import overview as ov
 from .article import ArticleBody, FindInput
 from .facts import FactList
 from .query_bar import QueryInput
 from .results import ResultsList
-from .safe import one_line
+from .safe import one_line, plural
 
 if TYPE_CHECKING:
     from fieldbrief.search.facts.resolve import Claim, Conflict
@@ -305,7 +307,7 @@ class TimelineScreen(Screen[DatedFact | None]):
                             span=(fact.start, fact.end),
                         )
                     )
-        dated.sort(key=lambda d: (d.value, d.title))
+        dated.sort(key=lambda d: (date_sort_key(d.value), d.value, d.title))
         data, first, last = weekly_counts(days)
         self.app.call_from_thread(self._show, data, first, last, len(days), dated)
 
@@ -319,15 +321,15 @@ class TimelineScreen(Screen[DatedFact | None]):
     ) -> None:
         self.query_one(Sparkline).data = data or [0.0]
         if first and last:
-            text = f"{count:,} dated articles, week of {first.isoformat()} to week of {last.isoformat()}"
+            text = f"{plural(count, 'dated article')}, week of {first.isoformat()} to week of {last.isoformat()}"
             text += f" · peak {int(max(data))} a week"
         else:
             text = "No dated articles"
         shown = dated[: self.MAX_FACTS]
         if len(dated) > len(shown):
-            text += f" · first {len(shown):,} of {len(dated):,} dated facts"
+            text += f" · first {len(shown):,} of {plural(len(dated), 'dated fact')}"
         else:
-            text += f" · {len(dated):,} dated facts"
+            text += f" · {plural(len(dated), 'dated fact')}"
         self.query_one("#timeline-range", Static).update(Content.styled(text, "$text-muted"))
         listing = self.query_one(TimelineList)
         options = []
