@@ -72,7 +72,11 @@ def cmd_tui(args: argparse.Namespace) -> int:
         )
     from fieldbrief.tui.app import create_app
 
-    create_app(library_path=args.library).run()
+    create_app(
+        library_path=args.library,
+        ascii_only=True if args.ascii else None,
+        mouse=True if args.mouse else None,
+    ).run()
     return EXIT_OK
 
 
@@ -208,6 +212,17 @@ def build_parser() -> argparse.ArgumentParser:
         "--library",
         metavar="DIR",
         help="library folder to use (default: your data dir, or $FIELDBRIEF_HOME)",
+    )
+    parser.add_argument(
+        "--ascii",
+        action="store_true",
+        help="draw with ASCII only (automatic for TERM=linux/vt100; FIELDBRIEF_ASCII=1)",
+    )
+    parser.add_argument(
+        "--mouse",
+        action="store_true",
+        help="let the app take clicks and the wheel (off by default, so the terminal"
+        " selects text; FIELDBRIEF_MOUSE=1)",
     )
     parser.set_defaults(func=cmd_tui)
     sub = parser.add_subparsers(title="commands", metavar="COMMAND")
