@@ -247,7 +247,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print library statistics as JSON")
     p.set_defaults(func=cmd_index)
 
-    p = sub.add_parser("search", help="search the library")
+    from fieldbrief.search.syntax import QUERY_SYNTAX
+
+    p = sub.add_parser(
+        "search",
+        help="search the library",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="query syntax:\n"
+        + "\n".join(f"  {example:<40} {meaning}" for example, meaning in QUERY_SYNTAX),
+    )
     p.add_argument("query", nargs="+", help="query (Whoosh syntax, field filters, date ranges)")
     p.add_argument("--limit", type=positive_int, default=20, help="hits per page (default 20)")
     p.add_argument("--page", type=positive_int, default=1, help="page of results (default 1)")

@@ -43,6 +43,7 @@ _EXTRA_COMMANDS = [
     ("Copy passage", "Copy the current sentence or paragraph", "copy_passage"),
     ("Export briefing", "Preview the briefing as Markdown and save", "export_briefing"),
     ("Saved searches", "Reopen a named search and see what is new", "saved_searches"),
+    ("Query syntax", "Phrases, fields, dates, fuzzy words: examples", "query_syntax"),
 ]
 _COMMAND_HELP = {
     "fieldbrief.timeline": "Articles per week and every dated fact",
@@ -129,15 +130,27 @@ class FieldbriefApp(App[None]):
         yield from super().get_system_commands(screen)
         if not isinstance(screen, MainScreen):
             return
+        keys = self._keys_by_binding_id(screen)
         for binding in screen.BINDINGS:
             if isinstance(binding, Binding) and binding.id in _COMMAND_HELP:
+                help_text = _COMMAND_HELP[binding.id]
+                if binding.id in keys:
+                    help_text = f"{keys[binding.id]} · {help_text}"
                 yield SystemCommand(
-                    binding.description,
-                    _COMMAND_HELP[binding.id],
-                    partial(screen.run_action, binding.action),
+                    binding.description, help_text, partial(screen.run_action, binding.action)
                 )
         for title, help_text, action in _EXTRA_COMMANDS:
             yield SystemCommand(title, help_text, partial(screen.run_action, action))
+
+    def _keys_by_binding_id(self, screen: Screen[object]) -> dict[str, str]:
+        """The keys each binding answers to now (after the user's keymap), as
+        the footer shows them, so the palette teaches the shortcut."""
+        keys: dict[str, list[str]] = {}
+        for active in screen.active_bindings.values():
+            binding = active.binding
+            if binding.id and active.node is screen:
+                keys.setdefault(binding.id, []).append(self.get_key_display(binding))
+        return {ident: ", ".join(dict.fromkeys(shown)) for ident, shown in keys.items()}
 
     # --- themes ---------------------------------------------------------------
 

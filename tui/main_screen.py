@@ -467,7 +467,16 @@ class MainScreen(Screen[None]):
         self.app.push_screen(TimelineScreen(self.library), chosen)
 
     def action_help(self) -> None:
-        self.app.push_screen(HelpScreen(help_rows(self), str(self.fb.keymap_file)))
+        # From the search box the question is usually "how do I write this query".
+        syntax_first = isinstance(self.focused, QueryInput)
+        self.app.push_screen(
+            HelpScreen(help_rows(self), str(self.fb.keymap_file), syntax_first=syntax_first)
+        )
+
+    def action_query_syntax(self) -> None:
+        self.app.push_screen(
+            HelpScreen(help_rows(self), str(self.fb.keymap_file), syntax_first=True)
+        )
 
     def _copy(self, text: str | None, what: str) -> None:
         if not text:
