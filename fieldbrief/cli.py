@@ -61,10 +61,13 @@ class _ProgressLine:
 
 
 def cmd_tui(args: argparse.Namespace) -> int:
-    from fieldbrief.search.library import LibraryError
     from fieldbrief.search.locations import library_at
 
     if args.library is not None and not library_at(args.library).store.is_file():
+        # Imported only here: the engine (Whoosh) loads in the app's worker, so
+        # the first frame does not wait for it.
+        from fieldbrief.search.library import LibraryError
+
         # The same refusal as the other read commands, before the app starts.
         raise LibraryError(
             f"no fieldbrief library at {library_at(args.library).root}: check the path,"

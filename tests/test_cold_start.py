@@ -114,3 +114,13 @@ def test_whoosh_stand_ins_do_not_outlive_the_import() -> None:
         [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=False
     )
     assert done.returncode == 0, done.stderr[-2000:]
+
+
+def test_the_app_draws_its_first_frame_without_the_engine() -> None:
+    """The app module and the CLI's `fieldbrief` (no command) path load Textual but
+    not Whoosh (the library opens in a worker) nor the Markdown renderer."""
+    names, done = imported(["-c", "import fieldbrief.cli, fieldbrief.tui.app"])
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert loaded(names, "textual.app")
+    never = ("whoosh", "fieldbrief.search.library", "markdown_it", "pycrfsuite", "rapidfuzz")
+    assert [m for m in never if loaded(names, m)] == []

@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
-from textual.widgets import Input, Markdown, Static
+from textual.widgets import Input, Static
 
 from fieldbrief.search.model import Article, Fact
 from fieldbrief.search.snippets import term_pattern
@@ -63,19 +63,6 @@ class Paragraph(Static):
         super().__init__(content, markup=False, classes="paragraph")
         self.start = start
         self.end = end
-
-
-class SafeMarkdown(Markdown):
-    """Rendered Markdown whose links only ever say where they point."""
-
-    def __init__(self, markdown: str) -> None:
-        super().__init__(markdown, open_links=False)
-
-    @on(Markdown.LinkClicked)
-    def _link_clicked(self, event: Markdown.LinkClicked) -> None:
-        event.stop()
-        event.prevent_default()
-        self.notify(f"Link (not opened): {one_line(event.href, 200)}", markup=False)
 
 
 class ArticleBody(VerticalScroll, can_focus=True):
@@ -279,6 +266,9 @@ class ArticlePane(Vertical):
         if article is None:
             return
         if self.rendered_markdown:
+            # Textual's Markdown (and markdown-it) load when first shown, not at start.
+            from .markdown_view import SafeMarkdown
+
             body_widget.mount(SafeMarkdown(plain(article.body)))
             return
         self._paragraphs = [

@@ -25,15 +25,9 @@ from fieldbrief.search.briefing import Briefing, BriefingError, Briefings, Pin
 from fieldbrief.search.export import build_briefing_markdown, plain_citation
 
 from .article import ArticlePane
-from .briefing_dialogs import (
-    STYLESHEET,
-    NoteEditor,
-    PreviewScreen,
-    SavedSearchesScreen,
-    TitlePrompt,
-)
 from .facts import FactEntry, FactList
 from .safe import one_line, plural
+from .theming import stylesheet
 
 if TYPE_CHECKING:
     from fieldbrief.search.library import Library
@@ -106,7 +100,7 @@ class PinList(OptionList):
 class BriefingScreen(Screen[str | None]):
     """The current briefing's pins in order. Dismisses with an article id to open, or None."""
 
-    CSS_PATH = STYLESHEET
+    CSS_PATH = stylesheet("briefing.tcss")
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Back", id="fieldbrief.briefing.close"),
         Binding("K,ctrl+up", "move(-1)", "Move up", id="fieldbrief.briefing.move_up"),
@@ -284,6 +278,8 @@ class BriefingScreen(Screen[str | None]):
                 self.briefings.set_note(pin.id, text)
                 self.refresh_pins(keep=pin.id)
 
+        from .briefing_dialogs import NoteEditor  # Markdown loads on first use
+
         self.app.push_screen(NoteEditor(f"Note on pin {pin.id}", pin.note), done)
 
     def action_edit_summary(self) -> None:
@@ -296,6 +292,8 @@ class BriefingScreen(Screen[str | None]):
                 self.briefings.set_summary(text, briefing.id)
                 self.refresh_pins(keep=self.selected_pin.id if self.selected_pin else None)
 
+        from .briefing_dialogs import NoteEditor  # Markdown loads on first use
+
         self.app.push_screen(NoteEditor("Briefing summary", briefing.summary), done)
 
     def action_new_briefing(self) -> None:
@@ -303,6 +301,8 @@ class BriefingScreen(Screen[str | None]):
             if title is not None:
                 self.briefings.create(title)
                 self.refresh_pins()
+
+        from .briefing_dialogs import TitlePrompt  # Markdown loads on first use
 
         self.app.push_screen(TitlePrompt("New briefing title"), done)
 
@@ -337,6 +337,8 @@ class BriefingScreen(Screen[str | None]):
         # The overview over the briefing's articles can take a moment on a big
         # briefing; keep the screen responsive meanwhile.
         markdown = build_briefing_markdown(self.library, briefing_id)
+        from .briefing_dialogs import PreviewScreen  # Markdown loads on first use
+
         self.app.call_from_thread(self.app.push_screen, PreviewScreen(markdown))
 
 
@@ -399,6 +401,8 @@ class BriefingActions:
     def export_briefing(self) -> None:
         library = self._library(need_article=False)
         if library is not None:
+            from .briefing_dialogs import PreviewScreen  # Markdown loads on first use
+
             self.screen.app.push_screen(PreviewScreen(build_briefing_markdown(library)))
 
     def saved_searches(self) -> None:
@@ -419,5 +423,7 @@ class BriefingActions:
                 f"{len(new_ids)} new since you last opened it" if new_ids else "Nothing new",
                 timeout=4,
             )
+
+        from .briefing_dialogs import SavedSearchesScreen  # Markdown loads on first use
 
         screen.app.push_screen(SavedSearchesScreen(library, current, screen.sort), chosen)
