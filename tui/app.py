@@ -110,9 +110,9 @@ class FieldbriefApp(App[None]):
             return "+".join([*modifiers, key])
         return shown
 
-    def run(self, *args: Any, **kwargs: Any) -> None:
+    def run(self, *args: Any, **kwargs: Any) -> Any:
         kwargs.setdefault("mouse", self.mouse)
-        super().run(*args, **kwargs)
+        return super().run(*args, **kwargs)
 
     def get_default_screen(self) -> MainScreen:
         self.main = MainScreen(self.state)
