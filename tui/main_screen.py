@@ -32,7 +32,6 @@ from fieldbrief.search.model import Article
 from . import overview as ov
 from .article import ArticleBody, ArticlePane, FindInput
 from .briefing import BriefingActions
-from .briefing_dialogs import TitlePrompt
 from .external import ExternalError, edit_source, show_in_pager
 from .facts import FactList
 from .messages import (
@@ -559,6 +558,8 @@ class MainScreen(Screen[None]):
                 self.run_in_thread(partial(save_tags, library, article.id, tags, self), "tags")
 
         current = ", ".join(library.tags_for(article.id))
+        from .briefing_dialogs import TitlePrompt  # Markdown loads on first use
+
         self.app.push_screen(
             TitlePrompt(
                 "Tags for this article, separated by commas (tag:NAME finds them)", current
