@@ -22,7 +22,10 @@ Times, from outside the app, as a user sees them (the screen polled with
   ↓ to the next hit's title at the top of the article pane.
 
 Each run is a fresh process with a fresh tmux server; the first run is a
-warm-up (page cache, bytecode) and is not counted. Prints JSON with each
+warm-up (page cache, bytecode) and is not counted. After each run a bare
+Textual app (one line and a footer) is launched the same way
+(``bare_textual_ms``): on a loaded machine the ratio
+``interactive_over_bare_textual`` says more than the absolute time. Prints JSON with each
 run and min/median/max per figure. Needs tmux; the library must exist.
 """
 
@@ -113,13 +116,19 @@ def expected(library: Path, queries: list[str]) -> dict[str, dict[str, Any]]:
 def one_run(library: Path, queries: list[str], want: dict[str, dict[str, Any]]) -> dict[str, Any]:
     socket = f"fb-probe-{os.getpid()}-{time.monotonic_ns()}"
     screen = Screen(socket)
-    from fieldbrief.search.locations import config_dir
+    from fieldbrief.search.locations import config_dir, state_dir
 
     scratch = Path(tempfile.mkdtemp(prefix="fb-probe-"))
     # A fresh home: no query or article restored from an earlier run; the same
-    # config (the key the library's index was sealed with).
+    # config (the key the library's index was sealed with) and the same record
+    # of index files already verified (else every run would hash the index,
+    # as only the very first start after an add does).
     if config_dir().is_dir():
         shutil.copytree(config_dir(), scratch / "config")
+    verified = state_dir() / "verified-index-files.json"
+    if verified.is_file():
+        (scratch / "state").mkdir()
+        shutil.copy2(verified, scratch / "state" / verified.name)
     exe = shutil.which("fieldbrief", path=str(Path(sys.executable).parent)) or "fieldbrief"
     env = (
         f"-u COLUMNS -u LINES -u PYTHONDONTWRITEBYTECODE TERM=xterm-256color "
@@ -144,7 +153,9 @@ def one_run(library: Path, queries: list[str], want: dict[str, dict[str, Any]]) 
             total = f"{want[q]['total']:,} hit"
             screen.keys("/")
             screen.keys("C-u")  # clear the box (Textual: delete to the start)
-            time.sleep(0.3)  # let the cleared box's own search settle
+            # The cleared box lists the library again: let that settle first.
+            screen.wait(lambda s: bool(listed.search(s)), 30)
+            time.sleep(0.5)
             t_key = time.perf_counter()
             screen.keys(q, literal=True)
             shown = screen.wait(lambda s: title in results_pane(s), 30)
@@ -180,6 +191,35 @@ def one_run(library: Path, queries: list[str], want: dict[str, dict[str, Any]]) 
     return out
 
 
+REFERENCE = """
+from textual.app import App
+from textual.widgets import Footer, Static
+class Bare(App):
+    BINDINGS = [("q", "quit", "Quit")]
+    def compose(self):
+        yield Static("bare textual app ready")
+        yield Footer()
+Bare().run()
+"""
+
+
+def reference_run() -> float | None:
+    """Launch to first frame of a bare Textual app (one line and a footer), the same
+    way: what Python and Textual alone cost on this machine at this moment."""
+    screen = Screen(f"fb-probe-ref-{os.getpid()}-{time.monotonic_ns()}")
+    try:
+        t0 = time.perf_counter()
+        screen.run(
+            "new-session", "-d", "-s", "fb", "-x", str(WIDTH), "-y", str(HEIGHT),
+            f"env -u COLUMNS -u LINES TERM=xterm-256color '{sys.executable}' -c '{REFERENCE}'; sleep 30",
+        )  # fmt: skip
+        t = screen.wait(lambda s: "bare textual app ready" in s and "Quit" in s, 30)
+        screen.keys("q")
+        return round((t - t0) * 1000, 1) if t else None
+    finally:
+        screen.run("kill-server")
+
+
 def spread(values: list[float | None]) -> dict[str, float] | None:
     got = [v for v in values if v is not None]
     if not got:
@@ -209,7 +249,12 @@ def probe(library: Path, queries: list[str], runs_wanted: int = 3) -> dict[str, 
 
     want = expected(library, queries)
     one_run(library, queries, want)  # warm-up
-    runs = [one_run(library, queries, want) for _ in range(runs_wanted)]
+    reference_run()  # warm-up
+    runs = []
+    for _ in range(runs_wanted):
+        run = one_run(library, queries, want)
+        run["bare_textual_ms"] = reference_run()
+        runs.append(run)
     summary = {
         "interactive_ms": spread([r["interactive_ms"] for r in runs]),
         "first_search_ms": spread([r["first_search"]["results_ms"] for r in runs]),
@@ -218,6 +263,15 @@ def probe(library: Path, queries: list[str], runs_wanted: int = 3) -> dict[str, 
             [
                 round(r["first_search"]["results_ms"] / r["later_search"]["results_ms"], 2)
                 if r["first_search"]["results_ms"] and r["later_search"]["results_ms"]
+                else None
+                for r in runs
+            ]
+        ),
+        "bare_textual_ms": spread([r["bare_textual_ms"] for r in runs]),
+        "interactive_over_bare_textual": spread(
+            [
+                round(r["interactive_ms"] / r["bare_textual_ms"], 2)
+                if r["interactive_ms"] and r["bare_textual_ms"]
                 else None
                 for r in runs
             ]
