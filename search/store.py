@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -197,8 +198,6 @@ CREATE TABLE overview_parts (
 
 def _count_existing_facets(db: sqlite3.Connection) -> None:
     """Version 3's counts for the articles a library already holds (once, on upgrade)."""
-    from collections import Counter
-
     from .facets import facet_terms
 
     counts: Counter[tuple[str, str]] = Counter()
@@ -347,16 +346,24 @@ class Store:
         name = f"fb_{depth}"
         db.execute("BEGIN IMMEDIATE" if depth == 0 else f"SAVEPOINT {name}")
         self._local.depth = depth + 1
+        # Facet counts changed inside the transaction, written once at its end.
+        pending = self._pending_facets()
+        saved = Counter(pending) if depth else None
         try:
             yield db
         except BaseException:
             if depth == 0:
+                pending.clear()
                 db.execute("ROLLBACK")
             else:
+                pending.clear()
+                pending.update(saved or {})
                 db.execute(f"ROLLBACK TO {name}")
                 db.execute(f"RELEASE {name}")
             raise
         else:
+            if depth == 0:
+                self._write_facets(db)
             db.execute("COMMIT" if depth == 0 else f"RELEASE {name}")
         finally:
             self._local.depth = depth
@@ -515,19 +522,38 @@ class Store:
 
     # --- facets and the overview ------------------------------------------------
 
-    @staticmethod
-    def _count_facets(db: sqlite3.Connection, facts: Iterable[Fact], delta: int) -> None:
+    def _pending_facets(self) -> Counter[tuple[str, str]]:
+        pending: Counter[tuple[str, str]] | None = getattr(self._local, "facets", None)
+        if pending is None:
+            pending = self._local.facets = Counter()
+        return pending
+
+    def _count_facets(self, db: sqlite3.Connection, facts: Iterable[Fact], delta: int) -> None:
+        """Count the article's facet terms in or out, when its transaction commits.
+
+        Summed over the transaction (a hundred articles while adding) so each
+        term is written once per transaction, not once per article. A term
+        whose articles came and went still gets its version bumped.
+        """
         from .facets import facet_terms
 
-        terms = facet_terms(facts)
-        if not terms:
+        pending = self._pending_facets()
+        for term in facet_terms(facts):
+            pending[term] += delta
+        if getattr(self._local, "depth", 0) == 0:  # not inside a transaction
+            self._write_facets(db)
+
+    def _write_facets(self, db: sqlite3.Connection) -> None:
+        pending = self._pending_facets()
+        if not pending:
             return
         db.executemany(
             "INSERT INTO facet_counts(field, term, articles) VALUES (?, ?, ?)"
             " ON CONFLICT(field, term) DO UPDATE SET"
             " articles = articles + excluded.articles, version = version + 1",
-            [(field, term, delta) for field, term in terms],
+            [(field, term, delta) for (field, term), delta in pending.items()],
         )
+        pending.clear()
 
     def top_facets(self, field: str, limit: int) -> list[tuple[str, int]]:
         """The ``field`` terms (``person_k``, …, ``figure_k``) in the most articles."""

@@ -172,3 +172,24 @@ def test_the_newest_first_listing_is_whoosh_s_order(
                 assert mine == listing(text, page), (text, page)
     assert listing("*", 1)[0] == 82
     library.close()
+
+
+def test_facet_counts_roll_back_with_their_transaction(tmp_path: Path) -> None:
+    from fieldbrief.search.model import Article
+    from fieldbrief.search.store import Store
+
+    store = Store(tmp_path / "s.sqlite3")
+    first = Article(id="a" * 16, title="t", body="Bazoum.")
+    with store.atomic() as db:
+        store.put(db, first, people(["Bazoum"]))
+    with pytest.raises(RuntimeError), store.atomic() as db:
+        store.put(db, Article(id="b" * 16, title="t", body="x"), people(["Bazoum", "Tiani"]))
+        raise RuntimeError("the add failed half-way")
+    assert store.top_facets("person_k", 5) == [("Bazoum", 1)]
+    with store.atomic() as db:
+        with pytest.raises(RuntimeError), store.atomic() as inner:
+            store.put(inner, Article(id="c" * 16, title="t", body="x"), people(["Tiani"]))
+            raise RuntimeError("only this part is undone")
+        store.put(db, Article(id="d" * 16, title="t", body="x"), people(["Bazoum"]))
+    assert store.top_facets("person_k", 5) == [("Bazoum", 2)]
+    store.close()
