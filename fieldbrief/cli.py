@@ -248,9 +248,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=cmd_facts)
 
-    from fieldbrief import cli_briefing
+    from fieldbrief import cli_briefing, cli_events
 
     cli_briefing.register(sub)
+    cli_events.register(sub)
 
     return parser
 

@@ -47,6 +47,7 @@ from .textsafety import printable, strip_unsafe
 
 if TYPE_CHECKING:
     from .facts.resolve import Conflict, Overview
+    from .events import Event
 
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _CLOEXEC = getattr(os, "O_CLOEXEC", 0)
@@ -73,6 +74,10 @@ INDEX_BUSY = (
 
 OVERVIEW_FULL_LIMIT = 3000
 """Libraries up to this size get a full library-wide resolution of facts."""
+
+
+TIMELINE_ARTICLES = 5000
+"""The most hits of a query a timeline is made from (the best-ranked ones)."""
 
 
 class LibraryError(Exception):
@@ -957,6 +962,25 @@ class Library:
             hits = self.searcher().search(wq.Term("figure_k", key), limit=limit)
             ids = [hit["id"] for hit in hits]
         return [found for i in ids if (found := self.store.get(i)) is not None]
+
+    def timeline(
+        self, query: str | None = None, *, articles: int = TIMELINE_ARTICLES
+    ) -> list[Event]:
+        """Events across the library (or the top ``articles`` hits of ``query``), oldest first.
+
+        Built from the event mentions stored at ingest: no article is re-read.
+        """
+        from .events import merge_events
+
+        ids: list[str] | None = None
+        if query is not None and query.strip():
+            results = self.search(query, limit=articles, snippets=0, count=False)
+            ids = [hit.id for hit in results.hits]
+            if not ids:
+                return []
+        mentions = self.store.event_mentions(ids)
+        meta = self.store.article_meta(m.article_id for m in mentions)
+        return merge_events(mentions, meta)
 
     def stories_among(self, article_ids: Iterable[str]) -> list[list[str]]:
         """Same-story clusters among the given articles (e.g. one page of hits)."""
