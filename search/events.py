@@ -22,6 +22,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import pairwise
 from typing import Any
 
 from .model import Article, Fact
@@ -108,7 +109,7 @@ _STOP = frozenset(
     officials official reported report reports early late mid earlier later ago
     january february march april may june july august september october november december
     jan feb mar apr jun jul aug sep sept oct nov dec
-    """.split()
+    """.split()  # noqa: SIM905 -- a word list reads better as prose
 )
 _TERM = re.compile(r"[a-z][a-z'-]{2,}")
 # Words reporters use for the same happening; each maps to one concept term.
@@ -191,9 +192,7 @@ def _clause(body: str, sentence: tuple[int, int], fact: Fact) -> tuple[int, int]
     # A long sentence: the clause around the date, widened to neighbouring
     # clauses until it says enough.
     cuts = [s] + [m.end() for m in _CLAUSE_BREAK.finditer(body, s, e)] + [e]
-    pieces = []
-    for a, b in zip(cuts, cuts[1:], strict=False):
-        pieces.append((a, b))
+    pieces = list(pairwise(cuts))
     i = next((n for n, (a, b) in enumerate(pieces) if a <= fact.start < b), 0)
     lo, hi = pieces[i]
     j, k = i, i
@@ -383,7 +382,7 @@ def events_per_month(events: Iterable[Event]) -> tuple[list[float], str | None, 
     if not counts:
         return [], None, None
     first, last = min(counts), max(counts)
-    data = []
+    data: list[float] = []
     y, m = first
     while (y, m) <= last and len(data) < 1200:
         data.append(counts.get((y, m), 0.0))

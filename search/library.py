@@ -46,8 +46,8 @@ from .store import ArticleFacts, ArticleNotFound, Store
 from .textsafety import printable, strip_unsafe
 
 if TYPE_CHECKING:
-    from .facts.resolve import Conflict, Overview
     from .events import Event
+    from .facts.resolve import Conflict, Overview
 
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _CLOEXEC = getattr(os, "O_CLOEXEC", 0)
