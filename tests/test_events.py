@@ -1,0 +1,150 @@
+"""Events, claims over time, attribution, quotes and entity profiles on the seeds (issue 16)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from datetime import date
+
+import pytest
+
+from fieldbrief.cli import EXIT_NOTHING, EXIT_OK, main
+from fieldbrief.search.events import (
+    EventMention,
+    date_range,
+    event_mentions,
+    merge_events,
+    sort_key,
+)
+from fieldbrief.search.facts.extract import extract_facts
+from fieldbrief.search.library import Library
+from fieldbrief.search.model import Article
+
+REUTERS = "7d09eb08"
+ASIAN_LITE = "ffcaf862"
+
+
+@pytest.fixture(scope="module")
+def seeds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Library, str, str]]:
+    root = tmp_path_factory.mktemp("events")
+    patch = pytest.MonkeyPatch()
+    patch.setenv("FIELDBRIEF_HOME", str(root / "home"))
+    library = Library.open(root / "lib")
+    yield library, str(root / "lib"), str(root / "home")
+    library.close()
+    patch.undo()
+
+
+@pytest.fixture
+def cli(seeds: tuple[Library, str, str], monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.setenv("FIELDBRIEF_HOME", seeds[2])
+    return seeds[1]
+
+
+def _article(body: str, day: date | None = date(2023, 9, 8), ident: str = "a1") -> Article:
+    return Article(id=ident, title="T", body=body, date=day, source="S")
+
+
+# --- events --------------------------------------------------------------------
+
+
+def test_the_coup_is_one_event_citing_every_source(seeds: tuple[Library, str, str]) -> None:
+    events = seeds[0].timeline()
+    coup = [e for e in events if e.date == "2023-07-26"]
+    assert len(coup) == 1
+    ids = {s.article_id[:8] for s in coup[0].sources}
+    assert {REUTERS, ASIAN_LITE} <= ids
+    # Told in its own words, not by an article title.
+    assert "seized power" in coup[0].text and "Bazoum" in coup[0].text
+    titles = {s.title for s in coup[0].sources}
+    assert coup[0].text not in titles
+    # "late July" (a month) joined the day it fits rather than making a second coup.
+    assert not any(e.date == "2023-07" and "Bazoum" in e.text for e in events)
+
+
+def test_event_offsets_point_at_the_clause(seeds: tuple[Library, str, str]) -> None:
+    library = seeds[0]
+    for event in library.timeline():
+        for source in event.sources:
+            found = library.get(source.article_id)
+            assert found is not None
+            body = found[0].body
+            assert 0 <= source.start < source.end <= len(body)
+            assert " ".join(body[source.start : source.end].split()) == source.text
+
+
+def test_events_are_stored_at_ingest(seeds: tuple[Library, str, str]) -> None:
+    rows = seeds[0].store.db.execute("SELECT count(*) FROM events").fetchone()[0]
+    assert rows >= 15
+
+
+def test_timeline_sorts_weeks_by_their_monday() -> None:
+    values = ["2023-10", "2023-W36", "2023-09-08", "2023"]
+    assert sorted(values, key=sort_key) == ["2023", "2023-W36", "2023-09-08", "2023-10"]
+    assert date_range("2023-W36") == (date(2023, 9, 4), date(2023, 9, 10))
+
+
+def test_unrelated_events_of_one_day_stay_apart() -> None:
+    body = (
+        "On July 26 soldiers seized power in Niamey and deposed the president.\n\n"
+        "On July 26 the football league announced its new fixtures for the autumn season."
+    )
+    article = _article(body)
+    mentions = event_mentions(article, extract_facts(body, article.date))
+    assert len(mentions) == 2
+    assert len(merge_events(mentions)) == 2
+
+
+def test_a_when_clause_tells_what_happened() -> None:
+    body = (
+        "The crisis erupted on July 26 when Niger military officers seized power,"
+        " deposed President Mohamed Bazoum and placed him under house arrest."
+    )
+    article = _article(body)
+    (mention,) = event_mentions(article, extract_facts(body, article.date))
+    assert mention.text.startswith("Niger military officers seized power")
+
+
+def test_same_article_twice_is_one_source() -> None:
+    mentions = [
+        EventMention("a", "2023-07-26", "day", "coup one", 0, 5, ["@coup", "niger", "bazoum"]),
+        EventMention("a", "2023-07-26", "day", "coup two", 9, 15, ["@coup", "niger", "bazoum"]),
+        EventMention("b", "2023-07", "month", "coup", 3, 7, ["@coup", "niger", "bazoum"]),
+    ]
+    (event,) = merge_events(mentions)
+    assert [s.article_id for s in event.sources] == ["a", "b"]
+    assert event.precision == "day"
+
+
+def test_timeline_json(cli: str, capsys: pytest.CaptureFixture[str]) -> None:
+    capsys.readouterr()
+    assert main(["--library", cli, "timeline", "--json"]) == EXIT_OK
+    data = json.loads(capsys.readouterr().out)
+    first = data["events"][0]
+    assert set(first) == {"date", "precision", "text", "sources"}
+    assert set(first["sources"][0]) >= {"article_id", "source", "date", "start", "end"}
+    keys = [e["date"] for e in data["events"]]
+    assert keys == sorted(keys, key=sort_key)
+
+
+def test_timeline_of_a_query(cli: str, capsys: pytest.CaptureFixture[str]) -> None:
+    capsys.readouterr()
+    assert main(["--library", cli, "timeline", "Chad", "--json"]) == EXIT_OK
+    data = json.loads(capsys.readouterr().out)
+    ids = {s["article_id"] for e in data["events"] for s in e["sources"]}
+    assert ids and all(i.startswith("b2fc15c3") for i in ids)
+    assert main(["--library", cli, "timeline", "zzzunknownword"]) == EXIT_NOTHING
+
+
+def test_an_upgraded_library_gets_its_events(tmp_path: pytest.TempPathFactory) -> None:
+    library = Library.open(tmp_path / "lib")  # type: ignore[operator]
+    before = len(library.timeline())
+    db = sqlite3.connect(library.paths.store)
+    db.execute("DELETE FROM events")
+    db.execute("INSERT INTO meta(key, value) VALUES ('events_pending', '1')")
+    db.commit()
+    db.close()
+    assert len(library.timeline()) == before
+    assert library.store.get_meta("events_pending") is None
+    library.close()
