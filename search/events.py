@@ -179,6 +179,9 @@ def _clause(body: str, sentence: tuple[int, int], fact: Fact) -> tuple[int, int]
     s, e = sentence
     s = max(0, min(s, fact.start))
     e = min(len(body), max(e, fact.end))
+    # A sentence span that starts inside a word still quotes the whole word.
+    while s > 0 and body[s - 1].isalnum():
+        s -= 1
     while s < e and body[s].isspace():
         s += 1
     while e > s and body[e - 1].isspace():

@@ -221,70 +221,29 @@ def _conflicts(conflicts: Iterable[Conflict], cites: Citations) -> list[str]:
     return lines
 
 
-_WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
+def _timeline(library: Library, sources: Sequence[Source], cites: Citations) -> list[str]:
+    """The events the briefing's articles date, each once, citing every article reporting it."""
+    from .events import merge_events
 
-
-def _date_sort_key(value: str) -> str:
-    """ISO weeks sort by their Monday; everything else is already ISO-ordered."""
-    match = _WEEK.match(value)
-    if match:
-        try:
-            return date.fromisocalendar(int(match[1]), int(match[2]), 1).isoformat()
-        except ValueError:
-            return value
-    return value
-
-
-@dataclass(slots=True, order=True)
-class _Event:
-    key: str
-    when: str
-    order: int
-    text: str = field(compare=False)
-    article_id: str = field(compare=False)
-
-
-def _timeline(sources: Sequence[Source], cites: Citations) -> list[str]:
-    events: list[_Event] = []
-    seen: set[tuple[str, str, str]] = set()
-    for order, source in enumerate(sources):
-        article = source.article
-        if article is not None and article.date is not None:
-            when = article.date.isoformat()
-            events.append(
-                _Event(
-                    _date_sort_key(when),
-                    when,
-                    order,
-                    f'Published: "{escape_inline(article.title)}"'
-                    f" ({escape_inline(article.source or 'unknown source')})",
-                    article.id,
-                )
-            )
-        for fact in source.facts:
-            if fact.kind != "date" or not isinstance(fact.value, str) or not fact.value:
-                continue
-            sentence = _sentence(source, fact)
-            marker = (fact.value, source.article_id, sentence)
-            if marker in seen:
-                continue
-            seen.add(marker)
-            events.append(
-                _Event(
-                    _date_sort_key(fact.value),
-                    fact.value,
-                    order,
-                    escape_inline(sentence),
-                    source.article_id,
-                )
-            )
-    events.sort()
+    present = [s for s in sources if s.article is not None]
+    mentions = library.store.event_mentions([s.article_id for s in present])
+    meta = {
+        s.article_id: (
+            s.article.source,
+            s.article.date.isoformat() if s.article.date else None,
+            s.article.title,
+        )
+        for s in present
+        if s.article is not None
+    }
+    events = merge_events(mentions, meta)
     lines = [
-        f"- **{escape_inline(e.when)}** — {e.text} {cites.cite(e.article_id)}"
+        f"- **{escape_inline(e.date)}** — {escape_inline(_clip(e.text))}"
+        f" {cites.cite_many(e.article_ids)}"
         for e in events[:MAX_TIMELINE]
     ]
     if len(events) > MAX_TIMELINE:
-        lines.append(f"- … and {len(events) - MAX_TIMELINE} more dated mentions")
+        lines.append(f"- … and {len(events) - MAX_TIMELINE} more events")
     return lines
 
 
@@ -380,7 +339,7 @@ def _document(
     conflicts = _conflicts([*overview.conflicts, *extra], cites)
     if conflicts:
         out += ["## Figures with conflicts", "", *conflicts]
-    timeline = _timeline(sources, cites)
+    timeline = _timeline(library, sources, cites)
     if timeline:
         out += ["## Timeline", "", *timeline, ""]
     if pins:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from collections.abc import Iterator
 from datetime import date
@@ -148,3 +149,15 @@ def test_an_upgraded_library_gets_its_events(tmp_path: pytest.TempPathFactory) -
     assert len(library.timeline()) == before
     assert library.store.get_meta("events_pending") is None
     library.close()
+
+
+def test_export_timeline_cites_every_source_of_an_event(seeds: tuple[Library, str, str]) -> None:
+    from fieldbrief.search.export import build_query_briefing
+
+    text = build_query_briefing(seeds[0], "Niger", limit=10, today=date(2025, 1, 2))
+    section = text.split("## Timeline", 1)[1].split("\n## ", 1)[0]
+    coup = [line for line in section.splitlines() if line.startswith("- **2023-07-26**")]
+    assert len(coup) == 1 and "seized power" in coup[0]
+    assert len(re.findall(r"\[\^\d+\]", coup[0])) >= 2
+    # An article title is never an event.
+    assert "Published" not in section

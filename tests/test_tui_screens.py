@@ -9,12 +9,19 @@ from textual.command import CommandPalette
 from textual.pilot import Pilot
 from textual.widgets import OptionList
 
+from fieldbrief.search.events import sort_key
 from fieldbrief.tui.app import FieldbriefApp
 from fieldbrief.tui.article import ArticleBody, ArticlePane
 from fieldbrief.tui.facts import FactList
 from fieldbrief.tui.query_bar import QueryInput
 from fieldbrief.tui.results import ResultsList
-from fieldbrief.tui.screens import ClaimCard, ConflictScreen, HelpScreen, TimelineScreen
+from fieldbrief.tui.screens import (
+    ClaimCard,
+    ConflictScreen,
+    HelpScreen,
+    TimelineList,
+    TimelineScreen,
+)
 from tests.test_tui_support import HOSTILE_TITLE, run, search, settle
 
 
@@ -144,15 +151,39 @@ def test_timeline_opens_and_jumps_to_sentence(library_path: Path) -> None:
         screen = app.screen
         assert isinstance(screen, TimelineScreen)
         assert screen.dated and max(screen.query_one("Sparkline").data) >= 1  # type: ignore[attr-defined]
-        values = [d.value for d in screen.dated.values()]
-        assert values == sorted(values)
-        first = screen.dated["d0"]
+        values = [e.date for e in screen.events]
+        assert values == sorted(values, key=sort_key)
+        first = screen.dated["e0"]
+        # An event told in the article's words, not the article's title.
+        assert first.text != first.title
         await pilot.press("enter")
         await settle(pilot)
         assert not isinstance(app.screen, TimelineScreen)
         pane = app.query_one(ArticlePane)
         assert pane.article is not None and pane.article.id == first.article_id
         assert pane.focus_span == (first.sentence or first.span)
+
+    run(library_path, scenario)
+
+
+def test_timeline_event_lists_its_sources_and_opens_the_chosen_one(library_path: Path) -> None:
+    async def scenario(app: FieldbriefApp, pilot: Pilot) -> None:
+        await pilot.press("t")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, TimelineScreen)
+        shared = next(e for e in screen.events if len(e.sources) >= 2)
+        number = screen.events.index(shared)
+        listing = screen.query_one(TimelineList)
+        second = f"e{number}s1"
+        assert second in screen.dated
+        listing.highlighted = listing.get_option_index(second)
+        await pilot.press("enter")
+        await settle(pilot)
+        pane = app.query_one(ArticlePane)
+        chosen = shared.sources[1]
+        assert pane.article is not None and pane.article.id == chosen.article_id
+        assert pane.focus_span == (chosen.start, chosen.end)
 
     run(library_path, scenario)
 

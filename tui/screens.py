@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
@@ -26,6 +23,7 @@ from .results import ResultsList
 from .safe import one_line
 
 if TYPE_CHECKING:
+    from fieldbrief.search.events import Event, EventSource
     from fieldbrief.search.facts.resolve import Claim, Conflict
     from fieldbrief.search.library import Library
 
@@ -233,6 +231,8 @@ class ConflictScreen(ModalScreen["Claim | None"]):
 
 @dataclass
 class DatedFact:
+    """A timeline row the analyst chose: which article to open, and where."""
+
     value: str
     text: str
     article_id: str
@@ -241,43 +241,30 @@ class DatedFact:
     span: tuple[int, int]
 
 
-def weekly_counts(
-    dates: Iterable[date], max_weeks: int = 520
-) -> tuple[list[float], date | None, date | None]:
-    """Articles per ISO week between the first and last dated article."""
-    weeks: dict[date, int] = {}
-    for day in dates:
-        monday = day - timedelta(days=day.weekday())
-        weeks[monday] = weeks.get(monday, 0) + 1
-    if not weeks:
-        return [], None, None
-    first, last = min(weeks), max(weeks)
-    span = (last - first).days // 7 + 1
-    if span > max_weeks:
-        first = last - timedelta(weeks=max_weeks - 1)
-        span = max_weeks
-    data = [float(weeks.get(first + timedelta(weeks=i), 0)) for i in range(span)]
-    return data, first, last
-
-
 class TimelineScreen(Screen[DatedFact | None]):
-    """Articles per week plus every dated fact, oldest first."""
+    """Events over time (a sparkline by month), then every event with its sources.
+
+    An event reported by several articles is one row, followed by a row per
+    source; enter on the event opens its first source, on a source that one,
+    each at the clause that dates it.
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,t,q", "close", "Back", id="fieldbrief.timeline.close"),
     ]
-    MAX_FACTS = 2000
+    MAX_EVENTS = 2000
 
     def __init__(self, library: Library) -> None:
         super().__init__()
         self.library = library
         self.dated: dict[str, DatedFact] = {}
+        self.events: list[Event] = []
 
     def compose(self) -> ComposeResult:
         yield Static(Content.styled("Timeline", "bold $text-primary"), id="timeline-title")
         with Horizontal(id="timeline-chart"):
             yield Sparkline([], id="timeline-sparkline")
-        yield Static(Content.styled("Counting articles…", "$text-muted"), id="timeline-range")
+        yield Static(Content.styled("Collecting events…", "$text-muted"), id="timeline-range")
         yield TimelineList(id="timeline-facts")
         yield Footer()
 
@@ -287,69 +274,82 @@ class TimelineScreen(Screen[DatedFact | None]):
 
     @work(thread=True, exclusive=True, group="timeline")
     def _load(self) -> None:
-        days: list[date] = []
-        dated: list[DatedFact] = []
-        for article_id, day, _source, title, facts in self.library.article_facts():
-            if day:
-                with contextlib.suppress(ValueError):
-                    days.append(date.fromisoformat(day[:10]))
-            for fact in facts:
-                if fact.kind == "date" and fact.value:
-                    dated.append(
-                        DatedFact(
-                            value=str(fact.value),
-                            text=one_line(fact.text, 60),
-                            article_id=article_id,
-                            title=one_line(title, 80),
-                            sentence=fact.sentence,
-                            span=(fact.start, fact.end),
-                        )
-                    )
-        dated.sort(key=lambda d: (d.value, d.title))
-        data, first, last = weekly_counts(days)
-        self.app.call_from_thread(self._show, data, first, last, len(days), dated)
+        from fieldbrief.search.events import events_per_month
+
+        events = self.library.timeline()
+        data, first, last = events_per_month(events)
+        self.app.call_from_thread(self._show, data, first, last, events)
 
     def _show(
-        self,
-        data: list[float],
-        first: date | None,
-        last: date | None,
-        count: int,
-        dated: list[DatedFact],
+        self, data: list[float], first: str | None, last: str | None, events: list[Event]
     ) -> None:
+        self.events = events
         self.query_one(Sparkline).data = data or [0.0]
         if first and last:
-            text = f"{count:,} dated articles, week of {first.isoformat()} to week of {last.isoformat()}"
-            text += f" · peak {int(max(data))} a week"
+            text = f"Events by month, {first} to {last} · peak {int(max(data))} reports a month"
         else:
-            text = "No dated articles"
-        shown = dated[: self.MAX_FACTS]
-        if len(dated) > len(shown):
-            text += f" · first {len(shown):,} of {len(dated):,} dated facts"
+            text = "No dated events"
+        shown = events[: self.MAX_EVENTS]
+        sources = sum(len(e.sources) for e in events)
+        if len(events) > len(shown):
+            text += f" · first {len(shown):,} of {len(events):,} events"
         else:
-            text += f" · {len(dated):,} dated facts"
+            text += f" · {len(events):,} events from {sources:,} reports"
         self.query_one("#timeline-range", Static).update(Content.styled(text, "$text-muted"))
         listing = self.query_one(TimelineList)
-        options = []
-        for number, item in enumerate(shown):
-            key = f"d{number}"
-            self.dated[key] = item
+        options: list[Option] = []
+        self.dated = {}
+        for number, event in enumerate(shown):
+            key = f"e{number}"
+            first_source = event.sources[0]
+            self.dated[key] = self._target(event, first_source)
+            count = len(event.sources)
+            cited = one_line(first_source.source or "unknown source", 30)
             options.append(
                 Option(
                     Content.assemble(
-                        (f"{item.value:<10}  ", "bold $text-accent"),
-                        (item.text, "bold"),
+                        (f"{one_line(event.date, 10):<10}  ", "bold $text-accent"),
+                        (one_line(event.text, 300), "bold" if count > 1 else ""),
                         ("  — ", "$text-muted"),
-                        (item.title, "$text-muted"),
+                        (
+                            f"{count} sources" if count > 1 else cited,
+                            "$text-secondary" if count > 1 else "$text-muted",
+                        ),
                     ),
                     id=key,
                 )
             )
+            if count > 1:
+                for index, source in enumerate(event.sources):
+                    source_key = f"{key}s{index}"
+                    self.dated[source_key] = self._target(event, source)
+                    options.append(
+                        Option(
+                            Content.assemble(
+                                ("            ↳ ", "$text-muted"),
+                                (one_line(source.source or "unknown source", 30), "bold"),
+                                (f"  {source.date or 'undated'}  ", "$text-muted"),
+                                (one_line(source.text, 200), "italic"),
+                            ),
+                            id=source_key,
+                        )
+                    )
         listing.set_options(options)
         listing.loading = False
         if options:
             listing.highlighted = 0
         listing.focus()
+
+    @staticmethod
+    def _target(event: Event, source: EventSource) -> DatedFact:
+        return DatedFact(
+            value=event.date,
+            text=one_line(source.text, 200),
+            article_id=source.article_id,
+            title=one_line(source.title, 80),
+            sentence=(source.start, source.end),
+            span=(source.start, source.end),
+        )
 
     @on(OptionList.OptionSelected, "#timeline-facts")
     def _chosen(self, event: OptionList.OptionSelected) -> None:
@@ -377,5 +377,5 @@ class TimelineList(OptionList):
         Binding(
             "pageup,ctrl+u", "page_up", "Page up", show=False, id="fieldbrief.timeline.page_up"
         ),
-        Binding("enter", "select", "Open at sentence", id="fieldbrief.timeline.open"),
+        Binding("enter", "select", "Open source at sentence", id="fieldbrief.timeline.open"),
     ]
