@@ -6,7 +6,7 @@ from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import Any, Literal
 
-FactKind = Literal["person", "organization", "place", "date", "figure"]
+FactKind = Literal["person", "organization", "place", "date", "figure", "quote"]
 
 
 @dataclass(slots=True)
@@ -79,6 +79,12 @@ class Fact:
     aspect: str | None = None
     orig_value: float | None = None
     orig_unit: str | None = None
+    # Figures and quotes: who the text says said it, as
+    # ``{"text", "who", "start", "end"}`` ("one official told Politico").
+    # A quote's ``value`` is its speaker's name. ``as_of``: the time a figure
+    # describes when the text names one ("in 2013"); else the article's date.
+    attribution: dict[str, Any] | None = None
+    as_of: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         # Not dataclasses.asdict: it deep-copies every field, and a bulk add

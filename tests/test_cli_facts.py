@@ -55,7 +55,7 @@ def test_facts_for_one_article_and_missing(
     data = json.loads(capsys.readouterr().out)
     (article,) = data["articles"]
     kinds = {f["kind"] for f in article["facts"]}
-    assert kinds == {"person", "organization", "place", "date", "figure"}
+    assert kinds == {"person", "organization", "place", "date", "figure", "quote"}
     assert main(["--library", seeds_dir, "facts", "nope-nope", "--json"]) == EXIT_NOT_FOUND
 
 
