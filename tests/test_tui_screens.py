@@ -16,7 +16,7 @@ from fieldbrief.tui.facts import FactList
 from fieldbrief.tui.query_bar import QueryInput
 from fieldbrief.tui.results import ResultsList
 from fieldbrief.tui.screens import (
-    ClaimCard,
+    ClaimList,
     ConflictScreen,
     HelpScreen,
     TimelineList,
@@ -199,23 +199,62 @@ def test_conflict_screen_opens_from_overview_and_figures(library_path: Path) -> 
         facts.highlighted = facts.get_option_index(conflict_id)
         await pilot.press("enter")
         await settle(pilot)
-        assert isinstance(app.screen, ConflictScreen)
-        cards = list(app.screen.query(ClaimCard))
-        assert len(cards) >= 2
-        chosen = cards[0].claim
+        screen = app.screen
+        assert isinstance(screen, ConflictScreen)
+        assert len(screen.claim_rows) >= 2
+        chosen = screen.current_claim
+        assert chosen is not None
         await pilot.press("enter")
         await settle(pilot)
         assert not isinstance(app.screen, ConflictScreen)
         assert app.main.article is not None and app.main.article.id == chosen.article_id
         # The figure in the article carries the ⚠ marker and x opens the same view.
-        flagged = [e for e in facts.entries.values() if e.conflicts]
+        flagged = [e for e in facts.entries.values() if e.disputed]
         assert flagged
         facts.focus()
         facts.highlighted = facts.get_option_index(
-            next(k for k, e in facts.entries.items() if e.conflicts)
+            next(k for k, e in facts.entries.items() if e.disputed)
         )
         await pilot.press("x")
         await settle(pilot)
         assert isinstance(app.screen, ConflictScreen)
 
     run(library_path, scenario)
+
+
+def test_conflict_popup_at_80x24_lists_every_claim_navigably(library_path: Path) -> None:
+    async def scenario(app: FieldbriefApp, pilot: Pilot) -> None:
+        await search(pilot, "Agadez")
+        await pilot.press("enter", "o")
+        await settle(pilot)
+        facts = app.query_one(FactList)
+        facts.highlighted = facts.get_option_index(next(iter(facts.conflict_rows)))
+        await pilot.press("x")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ConflictScreen)
+        listing = screen.query_one(ClaimList)
+        region = listing.region
+        assert region.y >= 0 and region.bottom <= 24 and region.right <= 80
+        seen = []
+        for _ in range(len(screen.claim_rows) + 2):
+            claim = screen.current_claim
+            assert claim is not None
+            if claim not in seen:
+                seen.append(claim)
+            await pilot.press("down")
+        assert len(seen) == len(screen.claim_rows)
+        # Claims below the fold are scrolled to, not left off-screen.
+        await pilot.press("end")
+        await settle(pilot)
+        assert screen.current_claim is list(screen.claim_rows.values())[-1]
+        if listing.max_scroll_y > 0:
+            assert listing.scroll_offset.y > 0
+        for claim in screen.claim_rows.values():
+            prompt = screen._claim_prompt(claim).plain
+            assert claim.source is None or claim.source in prompt
+            assert (claim.sentence or claim.text)[:20] in prompt
+            # A card as tall as its content: value line, optional attribution, sentence.
+            assert len(prompt.splitlines()) <= 3
+
+    run(library_path, scenario, size=(80, 24))

@@ -42,6 +42,8 @@ class FactEntry:
     conflicts: list[Conflict] = field(default_factory=list)
     sentence: tuple[int, int] | None = None
     article_ids: list[str] = field(default_factory=list)
+    disputed: bool = False
+    """Another source disagrees about the same time (⚠); a change over time is not that."""
 
     @property
     def key(self) -> tuple[str, str]:
@@ -129,6 +131,7 @@ def group_facts(
             elif fact.kind == "figure":
                 entry.detail = one_line(fact.subject or "", 40)
                 entry.conflicts = conflicts_for_fact(article_id, fact, conflicts)
+                entry.disputed = any(c.disputes(article_id, fact.start) for c in entry.conflicts)
             grouped[fact.kind][key] = entry
         entry.spans.append((fact.start, fact.end))
         if fact.role:
@@ -150,7 +153,7 @@ class FactList(OptionList):
         ),
         Binding("pageup,ctrl+u", "page_up", "Page up", show=False, id="fieldbrief.facts.page_up"),
         Binding("enter", "select", "Filter / open", id="fieldbrief.facts.choose"),
-        Binding("x", "conflict", "Show conflict", id="fieldbrief.facts.conflict"),
+        Binding("x", "conflict", "Claims across sources", id="fieldbrief.facts.conflict"),
     ]
 
     class Highlighted(Message):
@@ -231,9 +234,16 @@ class FactList(OptionList):
         for conflict in found:
             option_id = f"conflict:{len(self.conflict_rows)}"
             self.conflict_rows[option_id] = conflict
-            values = " vs ".join(dict.fromkeys(ov.claim_value(c) for c in conflict.claims))
+            if conflict.disagreements:
+                group = conflict.disagreements[0]
+                values = " vs ".join(dict.fromkeys(ov.claim_value(c) for c in group.claims))
+                values += f" ({group.as_of})" if group.as_of else ""
+                mark = ("⚠ ", "bold $text-warning")
+            else:
+                values = ov.trend_text(conflict)
+                mark = ("↗ ", "bold $text-secondary")
             prompt = Content.assemble(
-                ("⚠ ", "bold $text-warning"),
+                mark,
                 (one_line(ov.conflict_label(conflict), 40), "bold"),
                 "\n    ",
                 (one_line(values, 60), "$text-muted"),
@@ -246,8 +256,11 @@ class FactList(OptionList):
 
     def _prompt(self, entry: FactEntry) -> Content:
         parts: list[str | tuple[str, str] | Content] = []
-        if entry.conflicts:
+        if entry.disputed:
             parts.append(("⚠ ", "bold $text-warning"))
+        elif entry.conflicts:
+            # Other sources give other values at other times: a trend, not a dispute.
+            parts.append(("↗ ", "bold $text-secondary"))
         parts.append((entry.name, "bold" if entry.is_entity else ""))
         if entry.detail:
             parts.append(("  " + entry.detail, "$text-muted"))

@@ -351,7 +351,10 @@ class MainScreen(Screen[None]):
     @on(FactList.Chosen)
     def _fact_chosen(self, event: FactList.Chosen) -> None:
         if event.conflict is not None:
-            self.show_conflict(event.conflict)
+            origin = None
+            if event.entry is not None and event.entry.spans and self.article is not None:
+                origin = (self.article.id, event.entry.spans[0][0])
+            self.show_conflict(event.conflict, origin)
             return
         entry = event.entry
         if entry is None:
@@ -361,14 +364,14 @@ class MainScreen(Screen[None]):
         elif entry.spans:
             self.articles.show_span(entry.sentence or entry.spans[0])
 
-    def show_conflict(self, conflict: Conflict) -> None:
+    def show_conflict(self, conflict: Conflict, origin: tuple[str, int] | None = None) -> None:
         def opened(claim: Claim | None) -> None:
             if claim is not None:
                 self.articles.open(
                     claim.article_id, focus=True, focus_span=(claim.start, claim.end)
                 )
 
-        self.app.push_screen(ConflictScreen(conflict), opened)
+        self.app.push_screen(ConflictScreen(conflict, origin), opened)
 
     # --- actions --------------------------------------------------------------
 

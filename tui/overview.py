@@ -75,3 +75,14 @@ def entity_counts(overview: Overview | None) -> dict[tuple[str, str], int]:
             if name:
                 counts.setdefault((entity.kind, name), entity.articles)
     return counts
+
+
+def trend_text(conflict: Conflict) -> str:
+    """The series over time as one line: "≈1,100 (2023-09-08) → 1,000 (2024-05-20)"."""
+    steps = []
+    for point in conflict.trend:
+        shown = format_number(point.value)
+        if point.low is not None and point.high is not None and point.low != point.high:
+            shown += f" [{format_number(point.low)}–{format_number(point.high)}]"
+        steps.append(f"{shown} ({point.as_of})")
+    return " → ".join(steps)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, HorizontalScroll, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
@@ -149,81 +149,168 @@ def _context_name(node: object, binding_id: str | None) -> str:
     return type(node).__name__ if isinstance(node, Widget) else "Screen"
 
 
-class ClaimCard(Static, can_focus=True):
-    """One source's claim; enter opens the article at the claim."""
+class ClaimList(OptionList):
+    """Every claim of a conflict, grouped by the time it describes; enter opens one."""
 
+    inherit_bindings = False
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "open", "Open at claim", id="fieldbrief.conflict.open")
+        Binding("down,j", "cursor_down", "Next claim", show=False, id="fieldbrief.conflict.next"),
+        Binding(
+            "up,k", "cursor_up", "Previous claim", show=False, id="fieldbrief.conflict.previous"
+        ),
+        Binding("home,g", "first", "First claim", show=False, id="fieldbrief.conflict.first"),
+        Binding("end,G", "last", "Last claim", show=False, id="fieldbrief.conflict.last"),
+        Binding(
+            "pagedown,ctrl+d",
+            "page_down",
+            "Page down",
+            show=False,
+            id="fieldbrief.conflict.page_down",
+        ),
+        Binding(
+            "pageup,ctrl+u", "page_up", "Page up", show=False, id="fieldbrief.conflict.page_up"
+        ),
+        Binding("enter", "select", "Open at claim", id="fieldbrief.conflict.open"),
     ]
 
-    def __init__(self, claim: Claim) -> None:
-        self.claim = claim
-        super().__init__(self._content(), markup=False, classes="claim")
 
-    def _content(self) -> Content:
-        claim = self.claim
-        return Content("\n").join(
-            [
-                Content.styled(ov.claim_value(claim), "bold $text-warning"),
-                Content.styled(one_line(claim.source, 40) or "unknown source", "bold"),
-                Content.styled(one_line(claim.date) or "undated", "$text-muted"),
-                Content(""),
-                Content("“" + one_line(claim.text, 400) + "”"),
-            ]
-        )
+def claim_groups(conflict: Conflict) -> list[tuple[str, bool | None, list[Claim]]]:
+    """(label, disputed, claims) per time: disagreements, agreeing times, then undated.
 
-    def action_open(self) -> None:
-        screen = self.screen
-        if isinstance(screen, ConflictScreen):
-            screen.dismiss(self.claim)
+    ``disputed`` is None for claims no time can be given for (an undated article).
+    """
+    placed: set[int] = set()
+    groups: list[tuple[str, bool | None, list[Claim]]] = []
+    for disagreement in conflict.disagreements:
+        label = disagreement.as_of or "any time"
+        groups.append((label, True, list(disagreement.claims)))
+        placed.update(id(c) for c in disagreement.claims)
+    for point in conflict.trend:
+        rest = [c for c in point.claims if id(c) not in placed]
+        if rest:
+            groups.append((point.as_of, False, rest))
+            placed.update(id(c) for c in rest)
+    left = [c for c in conflict.claims if id(c) not in placed]
+    if left:
+        groups.append(("no date", None, left))
+    groups.sort(key=lambda g: (g[2][0].as_of is None, g[2][0].as_of or "", g[1] is not True))
+    return groups
 
 
 class ConflictScreen(ModalScreen["Claim | None"]):
-    """Side-by-side claims for one conflicting figure. Dismisses with the chosen claim."""
+    """Every claim on one figure: value, source, date, as-of time, who said it, the sentence.
+
+    Claims about the same time that do not agree are grouped under a ⚠; a
+    change over time shows as the trend line. Dismisses with the chosen claim.
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "close", "Back", id="fieldbrief.conflict.close"),
-        Binding(
-            "right,l,tab", "focus_next", "Next claim", show=False, id="fieldbrief.conflict.next"
-        ),
-        Binding(
-            "left,h,shift+tab",
-            "focus_previous",
-            "Previous claim",
-            show=False,
-            id="fieldbrief.conflict.previous",
-        ),
     ]
 
-    def __init__(self, conflict: Conflict) -> None:
+    def __init__(self, conflict: Conflict, origin: tuple[str, int] | None = None) -> None:
         super().__init__()
         self.conflict = conflict
+        self.origin = origin
+        self.claim_rows: dict[str, Claim] = {}
 
     def compose(self) -> ComposeResult:
-        claims = self.conflict.claims
+        conflict = self.conflict
+        claims = conflict.claims
+        sources = len({c.article_id for c in claims})
+        if conflict.disagreements:
+            head = ("⚠ Sources disagree: ", "bold $text-warning")
+        else:
+            head = ("↗ Changes over time: ", "bold $text-secondary")
         with Vertical(id="conflict-dialog"):
             yield Static(
                 Content.assemble(
-                    ("⚠ Conflicting figures: ", "bold $text-warning"),
-                    (one_line(ov.conflict_label(self.conflict), 60), "bold"),
-                    (f"  ({len(claims)} claims)", "$text-muted"),
+                    head,
+                    (one_line(ov.conflict_label(conflict), 50), "bold"),
+                    (f"  {len(claims)} claims, {sources} sources", "$text-muted"),
                 ),
                 id="conflict-title",
             )
-            with HorizontalScroll(id="conflict-claims"):
-                for claim in claims:
-                    yield ClaimCard(claim)
+            if conflict.trend:
+                yield Static(
+                    Content.assemble(
+                        ("Trend ", "bold"), (one_line(ov.trend_text(conflict), 200), "$text-muted")
+                    ),
+                    id="conflict-trend",
+                )
+            yield ClaimList(*self._options(), id="conflict-claims")
             yield Static(
                 Content.styled(
-                    "←/→ choose · enter opens the article at the claim · esc back", "$text-muted"
+                    "↑/↓ choose · enter opens the article at the claim · esc back", "$text-muted"
                 ),
                 id="conflict-foot",
             )
 
+    def _options(self) -> list[Option]:
+        options: list[Option] = []
+        for label, disputed, claims in claim_groups(self.conflict):
+            if disputed is True:
+                header = Content.assemble(
+                    ("⚠ ", "bold $text-warning"),
+                    (one_line(label, 20), "bold"),
+                    ("  these do not agree", "$text-warning"),
+                )
+            elif disputed is False:
+                header = Content.assemble(
+                    (one_line(label, 20), "bold"), ("  in agreement", "$text-muted")
+                )
+            else:
+                header = Content.assemble(
+                    ("Undated", "bold"), ("  the time is not known", "$text-muted")
+                )
+            options.append(Option(header, disabled=True))
+            for claim in claims:
+                key = f"claim:{len(self.claim_rows)}"
+                self.claim_rows[key] = claim
+                options.append(Option(self._claim_prompt(claim), id=key))
+        return options
+
+    @staticmethod
+    def _claim_prompt(claim: Claim) -> Content:
+        meta = [one_line(claim.source, 30) or "unknown source", one_line(claim.date) or "undated"]
+        if claim.as_of and claim.as_of != claim.date:
+            meta.append(f"as of {one_line(claim.as_of, 12)}")
+        lines = [
+            Content.assemble(
+                ("  " + ov.claim_value(claim), "bold $text-warning"),
+                ("  " + " · ".join(meta), "bold"),
+            )
+        ]
+        said = claim.attribution.get("text") if claim.attribution else None
+        if said:
+            lines.append(Content.styled("    — " + one_line(str(said), 80), "italic $text-muted"))
+        sentence = claim.sentence or claim.text
+        lines.append(Content("    “" + one_line(sentence, 400) + "”"))
+        return Content("\n").join(lines)
+
     def on_mount(self) -> None:
-        cards = self.query(ClaimCard)
-        if cards:
-            cards.first().focus()
+        listing = self.query_one(ClaimList)
+        start = next(
+            (
+                key
+                for key, claim in self.claim_rows.items()
+                if self.origin is not None and (claim.article_id, claim.start) == self.origin
+            ),
+            next(iter(self.claim_rows), None),
+        )
+        if start is not None:
+            listing.highlighted = listing.get_option_index(start)
+        listing.focus()
+
+    @property
+    def current_claim(self) -> Claim | None:
+        option = self.query_one(ClaimList).highlighted_option
+        return self.claim_rows.get(option.id or "") if option is not None else None
+
+    @on(OptionList.OptionSelected, "#conflict-claims")
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(self.claim_rows.get(event.option.id or ""))
 
     def action_close(self) -> None:
         self.dismiss(None)
