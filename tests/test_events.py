@@ -19,6 +19,7 @@ from fieldbrief.search.events import (
     sort_key,
 )
 from fieldbrief.search.facts.extract import extract_facts
+from fieldbrief.search.facts.resolve import Claim, _disagree, _same_times, find_conflicts
 from fieldbrief.search.library import Library
 from fieldbrief.search.model import Article
 
@@ -161,3 +162,107 @@ def test_export_timeline_cites_every_source_of_an_event(seeds: tuple[Library, st
     assert len(re.findall(r"\[\^\d+\]", coup[0])) >= 2
     # An article title is never an event.
     assert "Published" not in section
+
+
+# --- claims over time -------------------------------------------------------------
+
+
+def _troops(data: dict) -> dict:
+    return next(c for c in data["conflicts"] if c["subject"] == "US troops in Niger")
+
+
+def test_same_day_disagreement_is_told_apart_from_a_change(
+    cli: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    capsys.readouterr()
+    assert main(["--library", cli, "facts", "--json"]) == EXIT_OK
+    troops = _troops(json.loads(capsys.readouterr().out))
+    (disagreement,) = troops["disagreements"]
+    assert disagreement["as_of"] == "2023-09-08"
+    values = {c["value"] for c in disagreement["claims"]}
+    assert {1100.0, 1200.0} <= values and 1000.0 not in values
+    assert set(disagreement["claims"][0]) == set(troops["claims"][0])
+    trend = [(p["as_of"], p["agree"]) for p in troops["trend"]]
+    assert trend == [("2023-09-08", False), ("2024-05-20", True)]
+    assert troops["trend"][1]["value"] == 1000.0
+    # Every claim says what time it describes; undated articles' claims have none.
+    for claim in troops["claims"]:
+        assert claim["as_of"] == claim["date"]
+
+
+def _claim(value: float, qualifier: str | None, article: str, as_of: str = "2023-09-08") -> Claim:
+    return Claim(value, None, None, qualifier, article, None, as_of, "", 0, 1, as_of=as_of)
+
+
+def test_approximately_equal_values_agree() -> None:
+    assert not _disagree([_claim(1100, None, "a"), _claim(1100, "approx", "b")])
+    assert _disagree([_claim(1100, None, "a"), _claim(1200, "approx", "b")])
+    groups = _same_times(
+        [
+            _claim(1100, None, "a"),
+            _claim(1000, None, "b", "2024-05-20"),
+            _claim(1, None, "c", "2013"),
+        ]
+    )
+    assert [[c.article_id for c in g] for g in groups] == [["c"], ["a"], ["b"]]
+
+
+def test_as_of_comes_from_the_text_when_it_gives_one() -> None:
+    body = (
+        "In 2013, about 100 US troops were stationed in Niger.\n\n"
+        "About 1,100 US troops are now in Niger, officials said."
+    )
+    facts = extract_facts(body, date(2023, 9, 8))
+    figures = {f.text: f for f in facts if f.kind == "figure"}
+    assert figures["about 100 US troops"].as_of == "2013"
+    assert figures["About 1,100 US troops"].as_of is None  # the article's date applies
+
+
+def test_an_old_count_is_a_change_not_a_disagreement() -> None:
+    older = _article("In 2013, about 100 US troops were stationed in Niger.", ident="old")
+    newer = _article("About 1,100 US troops are in Niger, the Pentagon said.", ident="new")
+    items = [(a, extract_facts(a.body, a.date)) for a in (older, newer)]
+    (conflict,) = find_conflicts(items)
+    assert conflict.disagreements == []
+    assert [p.as_of for p in conflict.trend] == ["2013", "2023-09-08"]
+
+
+# --- attribution and quotes -------------------------------------------------------
+
+
+def _facts_of(library: Library, prefix: str) -> list:
+    return next(f for a, f in library.articles() if a.id.startswith(prefix))
+
+
+def test_figures_carry_their_attribution(seeds: tuple[Library, str, str]) -> None:
+    facts = _facts_of(seeds[0], "8ab6b586")
+    figures = {f.text: f for f in facts if f.kind == "figure"}
+    around = figures["around 1,200"].attribution
+    assert around is not None
+    assert around["text"] == "one official told Politico" and around["who"] == "one official"
+    distance = figures["about 500 miles (739 km)"].attribution
+    assert distance is not None
+    assert distance["text"] == "Pentagon spokeswoman Sabrina Singh told reporters"
+    assert distance["who"] == "Sabrina Singh"
+    body = next(a.body for a, _ in seeds[0].articles() if a.id.startswith("8ab6b586"))
+    assert body[around["start"] : around["end"]] == around["text"]
+
+
+def test_langleys_quote_is_his(seeds: tuple[Library, str, str]) -> None:
+    quotes = [f for f in _facts_of(seeds[0], "da8e8815") if f.kind == "quote"]
+    nato = next(q for q in quotes if q.text.startswith("That is NATO’s southern flank"))
+    assert nato.value == "Michael Langley"
+    assert nato.attribution["text"] == "Langley told Senate lawmakers"
+    miller = next(q for q in quotes if q.text.startswith("There has been direct contact"))
+    assert miller.value == "Matthew Miller"
+    # Scare quotes are not quotes.
+    assert not any(q.text == "anchor" for q in quotes)
+
+
+def test_claims_json_carries_attribution(cli: str, capsys: pytest.CaptureFixture[str]) -> None:
+    capsys.readouterr()
+    assert main(["--library", cli, "facts", "--json"]) == EXIT_OK
+    troops = _troops(json.loads(capsys.readouterr().out))
+    politico = next(c for c in troops["claims"] if c["text"] == "around 1,200")
+    assert politico["attribution"]["who"] == "one official"
+    assert "Politico" in politico["sentence"]
