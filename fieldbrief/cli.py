@@ -101,14 +101,18 @@ def cmd_index(args: argparse.Namespace) -> int:
                 library.rebuild(progress=progress, procs=args.procs)
             progress.finish()
             count = library.doc_count()
-            print(f"rebuilt index: {count} articles in {time.perf_counter() - started:.1f} s")
+            print(
+                f"rebuilt index: {count} article{'' if count == 1 else 's'} in {time.perf_counter() - started:.1f} s"
+            )
         else:
             synced = library.sync_index()
             stats = library.stats()
             if args.json:
                 dump(stats)
             else:
-                print(f"{stats['articles']} articles; index up to date ({synced} written now)")
+                print(
+                    f"{stats['articles']} article{'' if stats['articles'] == 1 else 's'}; index up to date ({synced} written now)"
+                )
     return EXIT_OK
 
 
@@ -127,7 +131,10 @@ def cmd_search(args: argparse.Namespace) -> int:
     if results.suggestion:
         print(f"did you mean: {_safe(results.suggestion)}", file=sys.stderr)
     shown = len(results.hits)
-    print(f"{results.total} hits" + (f" (showing {shown})" if shown < results.total else ""))
+    print(
+        f"{results.total} hit{'' if results.total == 1 else 's'}"
+        + (f" (showing {shown})" if shown < results.total else "")
+    )
     for hit in results.hits:
         meta = " · ".join(
             x for x in (hit.date.isoformat() if hit.date else "undated", hit.source) if x

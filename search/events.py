@@ -25,6 +25,7 @@ from datetime import date
 from itertools import pairwise
 from typing import Any
 
+from .facts.dates import date_sort_key
 from .model import Article, Fact
 
 PRECISIONS = ("day", "week", "month", "year")
@@ -75,10 +76,8 @@ def date_range(value: str) -> tuple[date, date] | None:
     return None
 
 
-def sort_key(value: str) -> str:
-    """ISO order with weeks at their Monday ("2023-W36" before "2023-10")."""
-    span = date_range(value)
-    return span[0].isoformat() + value[len(span[0].isoformat()) :] if span else value
+# Time order of date values (weeks at their Monday): one helper for the engine.
+sort_key = date_sort_key
 
 
 # --------------------------------------------------------------------- mentions
