@@ -206,18 +206,39 @@ def _key_facts(overview: Overview, cites: Citations) -> list[str]:
 
 
 def _conflicts(conflicts: Iterable[Conflict], cites: Citations) -> list[str]:
+    """Each subject's claims, then where sources disagree about one time, then the trend."""
     lines: list[str] = []
     for conflict in conflicts:
         unit = f" ({escape_inline(conflict.unit)})" if conflict.unit else ""
         lines += [f"### {escape_inline(conflict.subject)}{unit}", ""]
-        lines += ["| Value | As written | Source | Date | Cite |", "|---|---|---|---|---|"]
+        lines += [
+            "| Value | As written | Source | Date | Cite | As of | Said by |",
+            "|---|---|---|---|---|---|---|",
+        ]
         for claim in conflict.claims:
+            said = (claim.attribution or {}).get("text") or ""
             lines.append(
                 f"| {escape_inline(claim_value(claim))} | {escape_inline(claim.text)}"
                 f" | {escape_inline(claim.source or 'Unknown source')}"
-                f" | {claim.date or 'undated'} | {cites.cite(claim.article_id)} |"
+                f" | {claim.date or 'undated'} | {cites.cite(claim.article_id)}"
+                f" | {escape_inline(claim.as_of or 'unknown')} | {escape_inline(said)} |"
             )
         lines.append("")
+        for group in conflict.disagreements:
+            when = f" about {escape_inline(group.as_of)}" if group.as_of else ""
+            said = " vs ".join(
+                f"{escape_inline(claim_value(c))}"
+                f" ({escape_inline(c.source or 'unknown source')}) {cites.cite(c.article_id)}"
+                for c in group.claims
+            )
+            lines += [f"⚠ **Sources disagree{when}:** {said}", ""]
+        if len(conflict.trend) > 1:
+            steps = " → ".join(
+                f"{escape_inline(format_number(p.value))} ({escape_inline(p.as_of)})"
+                f" {cites.cite_many(c.article_id for c in p.claims)}"
+                for p in conflict.trend
+            )
+            lines += [f"**Over time:** {steps}", ""]
     return lines
 
 

@@ -266,3 +266,16 @@ def test_claims_json_carries_attribution(cli: str, capsys: pytest.CaptureFixture
     politico = next(c for c in troops["claims"] if c["text"] == "around 1,200")
     assert politico["attribution"]["who"] == "one official"
     assert "Politico" in politico["sentence"]
+
+
+def test_export_shows_disagreements_with_their_sources(seeds: tuple[Library, str, str]) -> None:
+    from fieldbrief.search.export import build_query_briefing
+
+    text = build_query_briefing(seeds[0], "troops", limit=10, today=date(2025, 1, 2))
+    section = text.split("## Figures with conflicts", 1)[1].split("\n## ", 1)[0]
+    (disputed,) = [line for line in section.splitlines() if "Sources disagree about" in line]
+    assert "2023-09-08" in disputed and "Reuters" in disputed
+    assert len(set(re.findall(r"\[\^\d+\]", disputed))) >= 2
+    assert "1,000" not in disputed
+    (trend,) = [line for line in section.splitlines() if line.startswith("**Over time:**")]
+    assert trend.index("2023-09-08") < trend.index("2024-05-20")
