@@ -453,7 +453,7 @@ class Store:
             'INSERT INTO events(article_id, date, precision, text, start, "end", terms)'
             " VALUES (?, ?, ?, ?, ?, ?, ?)",
             [
-                (m.article_id, m.date, m.precision, m.text, m.start, m.end, " ".join(m.terms))
+                (m.article_id, m.date, m.precision, m.text, m.start, m.end, "|".join(m.terms))
                 for m in event_mentions(article, facts)
             ],
         )
@@ -484,7 +484,10 @@ class Store:
                 part = ids[n : n + 500]
                 marks = ",".join("?" * len(part))
                 rows += self.db.execute(f"{sql} WHERE article_id IN ({marks})", part).fetchall()
-        return [EventMention(r[0], r[1], r[2], r[3], r[4], r[5], r[6].split()) for r in rows]
+        return [
+            EventMention(r[0], r[1], r[2], r[3], r[4], r[5], r[6].split("|") if r[6] else [])
+            for r in rows
+        ]
 
     def article_meta(
         self, article_ids: Iterable[str]

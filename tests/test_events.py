@@ -279,3 +279,57 @@ def test_export_shows_disagreements_with_their_sources(seeds: tuple[Library, str
     assert "1,000" not in disputed
     (trend,) = [line for line in section.splitlines() if line.startswith("**Over time:**")]
     assert trend.index("2023-09-08") < trend.index("2024-05-20")
+
+
+# --- entity profile ---------------------------------------------------------------
+
+
+def test_profile_of_bazoum_knows_his_spellings_roles_and_events(
+    seeds: tuple[Library, str, str],
+) -> None:
+    from fieldbrief.search.profile import entity_profile
+
+    profile = entity_profile(seeds[0], "Barzoum")
+    assert profile is not None
+    assert profile.name == "Mohamed Bazoum" and profile.kind == "person"
+    assert {"Bazoum", "Mohamed Barzoum"} <= set(profile.aliases)
+    assert [r.role for r in profile.roles] == ["President"]
+    assert len(profile.articles) >= 4
+    assert any(e.date == "2023-07-26" and len(e.sources) >= 2 for e in profile.events)
+    names = {name: count for name, _kind, count in profile.co_mentioned}
+    assert names["Niamey"] >= 3 and "Mohamed Bazoum" not in names
+
+
+def test_profile_has_quotes_and_attributed_figures(seeds: tuple[Library, str, str]) -> None:
+    from fieldbrief.search.profile import entity_profile
+
+    langley = entity_profile(seeds[0], "Langley")
+    assert langley is not None
+    assert any(q.text.startswith("That is NATO’s southern flank") for q in langley.quotes)
+    singh = entity_profile(seeds[0], "Sabrina Singh")
+    assert singh is not None
+    assert [f.text for f in singh.figures] == ["about 500 miles (739 km)"]
+    roles = {r.role for r in singh.roles}
+    assert {"Pentagon spokeswoman", "Deputy Pentagon Press Secretary"} <= roles
+
+
+def test_entity_json(cli: str, capsys: pytest.CaptureFixture[str]) -> None:
+    capsys.readouterr()
+    assert main(["--library", cli, "entity", "Pentagon", "--json"]) == EXIT_OK
+    data = json.loads(capsys.readouterr().out)
+    assert data["kind"] == "organization" and "Defense Department" in data["aliases"]
+    assert set(data) >= {
+        "name",
+        "kind",
+        "aliases",
+        "roles",
+        "articles",
+        "co_mentioned",
+        "quotes",
+        "figures",
+        "events",
+    }
+    assert data["articles"] and data["events"]
+    assert main(["--library", cli, "entity", "Nobody", "Atall", "--json"]) == EXIT_NOTHING
+    assert json.loads(capsys.readouterr().out)["found"] is False
+    assert main(["--library", cli, "entity", "Agadez", "--kind", "person"]) == EXIT_NOTHING
