@@ -160,7 +160,7 @@ def entity_profile(library: Library, name: str, kind: str | None = None) -> Prof
     entity = _find(library, name, kind)
     if entity is None:
         return None
-    names = {gz.fold(a) for a in entity.aliases if a}
+    names = {gz.fold(a) for a in [entity.name, *entity.aliases] if a}
     if entity.kind == "person":
         # Quotes and attributions often give only the surname ("Langley told").
         names |= {n.split()[-1] for n in list(names) if len(n.split()) > 1}
@@ -242,7 +242,7 @@ def entity_profile(library: Library, name: str, kind: str | None = None) -> Prof
     return Profile(
         name=entity.name,
         kind=entity.kind,
-        aliases=list(entity.aliases),
+        aliases=list(dict.fromkeys([entity.name, *entity.aliases])),
         roles=ordered_roles,
         articles=articles,
         co_mentioned=[

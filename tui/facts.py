@@ -155,10 +155,18 @@ class FactList(OptionList):
         Binding("pageup,ctrl+u", "page_up", "Page up", show=False, id="fieldbrief.facts.page_up"),
         Binding("enter", "select", "Filter / open", id="fieldbrief.facts.choose"),
         Binding("x", "conflict", "Claims across sources", id="fieldbrief.facts.conflict"),
+        Binding("e", "profile", "Entity profile", id="fieldbrief.facts.profile"),
     ]
 
     class Highlighted(Message):
         def __init__(self, entry: FactEntry | None) -> None:
+            self.entry = entry
+            super().__init__()
+
+    class ProfileWanted(Message):
+        """``e`` on a person, organisation or place: open its profile."""
+
+        def __init__(self, entry: FactEntry) -> None:
             self.entry = entry
             super().__init__()
 
@@ -327,6 +335,13 @@ class FactList(OptionList):
             if not self.get_option_at_index(index).disabled:
                 self.highlighted = index
                 return
+
+    def action_profile(self) -> None:
+        entry = self.current_entry
+        if entry is None or not entry.is_entity:
+            self.app.bell()
+            return
+        self.post_message(self.ProfileWanted(entry))
 
     def action_conflict(self) -> None:
         option = self.highlighted_option

@@ -31,6 +31,7 @@ from fieldbrief.search.model import Article
 from . import overview as ov
 from .article import ArticleBody, ArticlePane, FindInput
 from .briefing import BriefingActions
+from .entity import EntityScreen, ProfileChoice
 from .facts import FactList
 from .messages import (
     ArticleLoaded,
@@ -377,6 +378,27 @@ class MainScreen(Screen[None]):
             self.search_for(ov.entity_query(entry.kind, entry.name))
         elif entry.spans:
             self.articles.show_span(entry.sentence or entry.spans[0])
+
+    @on(FactList.ProfileWanted)
+    def _profile_wanted(self, event: FactList.ProfileWanted) -> None:
+        self.show_profile(event.entry.kind, event.entry.name)
+
+    def show_profile(self, kind: str, name: str) -> None:
+        if self.library is None:
+            self.app.bell()
+            return
+
+        def chosen(choice: ProfileChoice | None) -> None:
+            if choice is None:
+                return
+            if choice.entity is not None:
+                self.show_profile(*choice.entity)
+            elif choice.query is not None:
+                self.search_for(choice.query)
+            elif choice.article_id is not None:
+                self.articles.open(choice.article_id, focus=True, focus_span=choice.span)
+
+        self.app.push_screen(EntityScreen(self.library, kind, name), chosen)
 
     def show_conflict(self, conflict: Conflict, origin: tuple[str, int] | None = None) -> None:
         def opened(claim: Claim | None) -> None:
