@@ -76,7 +76,8 @@ class EntityScreen(Screen[ProfileChoice | None]):
     def compose(self) -> ComposeResult:
         yield Static(
             Content.assemble(
-                (one_line(self.entity_name, 60), "bold $text-primary"), (f"  {self.entity_kind}", "$text-muted")
+                (one_line(self.entity_name, 60), "bold $text-primary"),
+                (f"  {self.entity_kind}", "$text-muted"),
             ),
             id="entity-title",
         )
