@@ -18,7 +18,7 @@ year-precision dates), so the cost follows how busy a month is, not the library.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -34,6 +34,11 @@ SAME_DAY_SHARED = 2
 """Terms two mentions of the very same day must share to be one event."""
 COARSE_SHARED = 3
 """Terms a coarser mention ("late July") must share with an event to join it."""
+OVERLAP = 0.25
+"""…and at least this share of the shorter of the two term sets."""
+COMMON_MIN, COMMON_SHARE = 4, 0.15
+"""A term in more than max(COMMON_MIN, COMMON_SHARE × articles) of a month's articles is
+ignored when comparing that month's mentions."""
 
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
@@ -337,9 +342,17 @@ def merge_events(
                 m.start,
             ),
         )
+        # Words most of a month's mentions use ("Trump", "Washington" in a
+        # month of US politics) say nothing about sameness; left in, they chain
+        # every story of a busy day into one.
+        df: Counter[str] = Counter()
+        for article_terms in _terms_by_article(pending).values():
+            df.update(article_terms)
+        articles = len({m.article_id for m in pending})
+        common = {t for t, n in df.items() if n > max(COMMON_MIN, COMMON_SHARE * articles)}
         here: list[Event] = []
         for m in pending:
-            terms = set(m.terms)
+            terms = set(m.terms) - common
             span = date_range(m.date)
             best: Event | None = None
             best_shared = 0
@@ -349,8 +362,9 @@ def merge_events(
                 espan = date_range(event.date)
                 if span is None or espan is None or espan[0] < span[0] or espan[1] > span[1]:
                     continue
-                shared = len(terms & event.terms)
-                need = SAME_DAY_SHARED if event.date == m.date else COARSE_SHARED
+                shared = len(terms & (event.terms - common))
+                need: float = SAME_DAY_SHARED if event.date == m.date else COARSE_SHARED
+                need = max(need, OVERLAP * min(len(terms), len(event.terms)))
                 if shared >= need and shared > best_shared:
                     best, best_shared = event, shared
             source, published, title = meta.get(m.article_id) or (None, None, "")
@@ -359,14 +373,22 @@ def merge_events(
                 event = Event(m.date, m.precision, m.text, [cited], terms)
                 here.append(event)
                 continue
+            # The event keeps its first mention's words: letting each joiner add
+            # its own would let the event drift from story to story.
             if all(s.article_id != m.article_id for s in best.sources):
                 best.sources.append(cited)
-            best.terms |= terms
         events += here
         if len(bucket) > 4:
             years[bucket[:4]] += here
     events.sort(key=lambda e: (sort_key(e.date), -len(e.sources), e.text))
     return events
+
+
+def _terms_by_article(mentions: Iterable[EventMention]) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = defaultdict(set)
+    for m in mentions:
+        out[m.article_id].update(m.terms)
+    return out
 
 
 def timeline_json(events: Iterable[Event]) -> dict[str, Any]:

@@ -333,3 +333,42 @@ def test_entity_json(cli: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--library", cli, "entity", "Nobody", "Atall", "--json"]) == EXIT_NOTHING
     assert json.loads(capsys.readouterr().out)["found"] is False
     assert main(["--library", cli, "entity", "Agadez", "--kind", "person"]) == EXIT_NOTHING
+
+
+def test_a_busy_day_does_not_chain_into_one_event() -> None:
+    # Twelve different stories of one day that all name Trump in Washington: the
+    # words every story uses say nothing about sameness.
+    topics = [
+        "tax bill corporate rate",
+        "budget shutdown funding",
+        "Alabama election Moore",
+        "Franken resignation harassment",
+        "Jerusalem embassy decision",
+        "Russia investigation Mueller",
+        "biofuel policy ethanol",
+        "nuclear plan Flynn",
+        "FBI director testimony",
+        "healthcare mandate repeal",
+        "immigration visa lottery",
+        "net neutrality vote",
+    ]
+    mentions = [
+        EventMention(
+            f"a{n}",
+            "2017-12-07",
+            "day",
+            f"story {n}",
+            0,
+            5,
+            ["trump", "washington", "president", "@donald trump", *topic.lower().split()],
+        )
+        for n, topic in enumerate(topics)
+    ]
+    assert len(merge_events(mentions)) == len(topics)
+    # The same story in two articles still meets.
+    twin = EventMention(
+        "b0", "2017-12-07", "day", "again", 0, 5, ["trump", "tax", "bill", "corporate", "rate"]
+    )
+    events = merge_events([*mentions, twin])
+    assert len(events) == len(topics)
+    assert any({s.article_id for s in e.sources} == {"a0", "b0"} for e in events)

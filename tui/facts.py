@@ -28,6 +28,7 @@ SECTIONS = [
     ("place", "Places"),
     ("date", "Dates"),
     ("figure", "Figures"),
+    ("quote", "Quotes"),
 ]
 TOP_ENTITIES = 8
 
@@ -121,6 +122,9 @@ def group_facts(
         elif fact.kind == "date":
             name = str(fact.value) if fact.value else one_line(fact.text)
             key = name
+        elif fact.kind == "quote":
+            name = "“" + one_line(fact.text, 60) + "”"
+            key = f"quote@{fact.start}"
         else:
             name = one_line(fact.value if isinstance(fact.value, str) and fact.value else fact.text)
             key = name.casefold()
@@ -133,6 +137,12 @@ def group_facts(
                 entry.detail = one_line(fact.subject or "", 40)
                 entry.conflicts = conflicts_for_fact(article_id, fact, conflicts)
                 entry.disputed = any(c.disputes(article_id, fact.start) for c in entry.conflicts)
+            elif fact.kind == "quote":
+                entry.detail = "— " + (
+                    one_line(str(fact.value), 40) if fact.value else "unattributed"
+                )
+            if fact.kind == "figure" and fact.attribution and fact.attribution.get("text"):
+                entry.roles.append("— " + one_line(str(fact.attribution["text"]), 60))
             grouped[fact.kind][key] = entry
         entry.spans.append((fact.start, fact.end))
         if fact.role:
