@@ -34,7 +34,7 @@ SAME_DAY_SHARED = 2
 """Terms two mentions of the very same day must share to be one event."""
 COARSE_SHARED = 3
 """Terms a coarser mention ("late July") must share with an event to join it."""
-OVERLAP = 0.25
+OVERLAP = 0.2
 """…and at least this share of the shorter of the two term sets."""
 COMMON_MIN, COMMON_SHARE = 4, 0.15
 """A term in more than max(COMMON_MIN, COMMON_SHARE × articles) of a month's articles is
@@ -362,9 +362,13 @@ def merge_events(
                 espan = date_range(event.date)
                 if span is None or espan is None or espan[0] < span[0] or espan[1] > span[1]:
                     continue
-                shared = len(terms & (event.terms - common))
+                # A name or concept in common counts twice: it says more than a word.
+                both = terms & (event.terms - common)
+                shared = len(both) + sum(1 for t in both if t.startswith("@"))
                 need: float = SAME_DAY_SHARED if event.date == m.date else COARSE_SHARED
-                need = max(need, OVERLAP * min(len(terms), len(event.terms)))
+                # "in 2016" is said of many things: a year joins on more in common.
+                share = OVERLAP * (2 if m.precision == "year" else 1)
+                need = max(need, share * min(len(terms), len(event.terms)))
                 if shared >= need and shared > best_shared:
                     best, best_shared = event, shared
             source, published, title = meta.get(m.article_id) or (None, None, "")
