@@ -18,6 +18,7 @@ from textual.widgets.option_list import Option
 from . import overview as ov
 from .article import ArticleBody, FindInput
 from .facts import FactList
+from .hanging import Hanging
 from .query_bar import QueryInput
 from .results import ResultsList
 from .safe import one_line
@@ -271,22 +272,29 @@ class ConflictScreen(ModalScreen["Claim | None"]):
         return options
 
     @staticmethod
-    def _claim_prompt(claim: Claim) -> Content:
+    def _claim_prompt(claim: Claim) -> Hanging:
+        # Wrapped lines hang under their text, so each claim reads as one block.
         meta = [one_line(claim.source, 30) or "unknown source", one_line(claim.date) or "undated"]
         if claim.as_of and claim.as_of != claim.date:
             meta.append(f"as of {one_line(claim.as_of, 12)}")
-        lines = [
-            Content.assemble(
-                ("  " + ov.claim_value(claim), "bold $text-warning"),
-                ("  " + " · ".join(meta), "bold"),
+        pad = Content("    ")
+        lines: list[tuple[Content, Content]] = [
+            (
+                Content("  "),
+                Content.assemble(
+                    (ov.claim_value(claim), "bold $text-warning"),
+                    ("  " + " · ".join(meta), "bold"),
+                ),
             )
         ]
         said = claim.attribution.get("text") if claim.attribution else None
         if said:
-            lines.append(Content.styled("    — " + one_line(str(said), 80), "italic $text-muted"))
+            lines.append(
+                (pad, Content.styled("— " + one_line(str(said), 80), "italic $text-muted"))
+            )
         sentence = claim.sentence or claim.text
-        lines.append(Content("    “" + one_line(sentence, 400) + "”"))
-        return Content("\n").join(lines)
+        lines.append((pad, Content("“" + one_line(sentence, 400) + "”")))
+        return Hanging(lines)
 
     def on_mount(self) -> None:
         listing = self.query_one(ClaimList)
@@ -394,14 +402,22 @@ class TimelineScreen(Screen[DatedFact | None]):
             cited = one_line(first_source.source or "unknown source", 30)
             options.append(
                 Option(
-                    Content.assemble(
-                        (f"{one_line(event.date, 10):<10}  ", "bold $text-accent"),
-                        (one_line(event.text, 300), "bold" if count > 1 else ""),
-                        ("  — ", "$text-muted"),
-                        (
-                            f"{count} sources" if count > 1 else cited,
-                            "$text-secondary" if count > 1 else "$text-muted",
-                        ),
+                    Hanging(
+                        [
+                            (
+                                Content.styled(
+                                    f"{one_line(event.date, 10):<10}  ", "bold $text-accent"
+                                ),
+                                Content.assemble(
+                                    (one_line(event.text, 300), "bold" if count > 1 else ""),
+                                    ("  — ", "$text-muted"),
+                                    (
+                                        f"{count} sources" if count > 1 else cited,
+                                        "$text-secondary" if count > 1 else "$text-muted",
+                                    ),
+                                ),
+                            )
+                        ]
                     ),
                     id=key,
                 )
@@ -412,11 +428,20 @@ class TimelineScreen(Screen[DatedFact | None]):
                     self.dated[source_key] = self._target(event, source)
                     options.append(
                         Option(
-                            Content.assemble(
-                                ("            ↳ ", "$text-muted"),
-                                (one_line(source.source or "unknown source", 30), "bold"),
-                                (f"  {source.date or 'undated'}  ", "$text-muted"),
-                                (one_line(source.text, 200), "italic"),
+                            Hanging(
+                                [
+                                    (
+                                        Content.styled("            ↳ ", "$text-muted"),
+                                        Content.assemble(
+                                            (
+                                                one_line(source.source or "unknown source", 30),
+                                                "bold",
+                                            ),
+                                            (f"  {source.date or 'undated'}  ", "$text-muted"),
+                                            (one_line(source.text, 200), "italic"),
+                                        ),
+                                    )
+                                ]
                             ),
                             id=source_key,
                         )
