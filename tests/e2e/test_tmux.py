@@ -113,3 +113,52 @@ def test_search_open_article_and_quit(tmp_path: Path) -> None:
         assert state.exists() and "Agadez Singh" in state.read_text("utf-8")
     finally:
         tmux.run("kill-server")
+
+
+@pytest.mark.skipif(TMUX is None, reason="tmux is not installed")
+def test_conflict_popup_in_a_small_terminal(tmp_path: Path) -> None:
+    """Issue 13.4 / 16: the claims of a disputed figure, chosen and opened, at 80×24."""
+    home = tmp_path / "home"
+    socket = f"fieldbrief-e2e-conflict-{os.getpid()}"
+    tmux = Tmux(socket)
+    command = " ".join(f"'{part}'" for part in fieldbrief_command())
+    env = f"-u COLUMNS -u LINES FIELDBRIEF_HOME='{home}' TERM=xterm-256color"
+    try:
+        tmux.run(
+            "new-session",
+            "-d",
+            "-s",
+            "fb",
+            "-x",
+            "80",
+            "-y",
+            "24",
+            f"env {env} {command}; echo FIELDBRIEF-EXITED $?; sleep 30",
+        )
+        tmux.run("resize-window", "-t", "fb", "-x", "80", "-y", "24")
+        tmux.wait_for(lambda s: "5 articles · newest first" in s, timeout=180)
+        # The library overview lists the conflicting subjects last: the troop
+        # count comes before the distance.
+        tmux.keys("o")
+        tmux.wait_for(lambda s: "Library overview" in s, timeout=60)
+        tmux.keys("G")
+        tmux.wait_for(lambda s: "US troops in Niger" in s and "Agadez–Niamey" in s, timeout=30)
+        tmux.keys("k", "x")
+        screen = tmux.wait_for(lambda s: "Sources disagree" in s, timeout=20)
+        assert "US troops in Niger" in screen and "these do not agree" in screen, screen
+        assert "Trend" in screen and "2024-05-20" in screen, screen
+        # Every line fits: nothing of the popup is cut at the right edge.
+        assert all(len(line) <= 80 for line in screen.splitlines())
+        # The list moves claim by claim and scrolls to the last one.
+        tmux.keys("G")
+        screen = tmux.wait_for(lambda s: "no date" in s.lower() or "Undated" in s, timeout=10)
+        tmux.keys("Enter")
+        screen = tmux.wait_for(
+            lambda s: "Sources disagree" not in s and "Next hit" in s, timeout=20
+        )
+        # The undated article (the Pentagon talks report) is the one opened.
+        assert "1,100" in screen or "Campbell" in screen, screen
+        tmux.keys("q")
+        tmux.wait_for(lambda s: "FIELDBRIEF-EXITED 0" in s, timeout=15)
+    finally:
+        tmux.run("kill-server")
