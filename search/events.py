@@ -22,6 +22,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from itertools import pairwise
 from typing import Any
 
@@ -59,6 +60,7 @@ def precision_of(value: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=8192)
 def date_range(value: str) -> tuple[date, date] | None:
     """The first and last day a resolved date value covers."""
     try:
@@ -321,8 +323,9 @@ def merge_events(
     """One event per happening: same date at a compatible precision and similar words.
 
     Finer mentions are placed first, so a day-precision event ("July 26") is
-    there for "late July" to join; a coarse mention joins the event it shares
-    most terms with, if it shares ``COARSE_SHARED`` of them, else starts its own.
+    there for "late July" to join; a coarse mention joins the event of its
+    month it shares most terms with, if it shares ``COARSE_SHARED`` of them,
+    else starts its own. Year mentions only meet each other.
     """
     meta = meta or {}
     rank = {p: n for n, p in enumerate(PRECISIONS)}
@@ -330,9 +333,7 @@ def merge_events(
     for m in mentions:
         by_bucket[_bucket(m.date)].append(m)
     events: list[Event] = []
-    years: dict[str, list[Event]] = defaultdict(list)
-    # A year's months before the year itself, so "in 2023" can join them.
-    for bucket in sorted(by_bucket, key=lambda b: (b[:4], len(b) == 4, b)):
+    for bucket in sorted(by_bucket):
         pending = sorted(
             by_bucket[bucket],
             key=lambda m: (
@@ -351,41 +352,66 @@ def merge_events(
         articles = len({m.article_id for m in pending})
         common = {t for t, n in df.items() if n > max(COMMON_MIN, COMMON_SHARE * articles)}
         here: list[Event] = []
+        # Events by the words they hold, so a mention is compared only with
+        # the events it shares a word with (a busy month has thousands).
+        # "in 2016" is said of a campaign, a law, a deal: too loose to join one
+        # day's event, so a year mention meets only other year mentions.
+        pool = _Pool()
         for m in pending:
             terms = set(m.terms) - common
             span = date_range(m.date)
             best: Event | None = None
             best_shared = 0
-            # A year mention may join an event anywhere in that year.
-            pool = [*years.get(bucket, []), *here] if len(bucket) == 4 else here
-            for event in pool:
+            # "in 2016" is said of many things: a year joins on more in common.
+            share = OVERLAP * (2 if m.precision == "year" else 1)
+            for index, shared in pool.overlaps(terms).items():
+                event = pool.events[index]
                 espan = date_range(event.date)
                 if span is None or espan is None or espan[0] < span[0] or espan[1] > span[1]:
                     continue
-                # A name or concept in common counts twice: it says more than a word.
-                both = terms & (event.terms - common)
-                shared = len(both) + sum(1 for t in both if t.startswith("@"))
                 need: float = SAME_DAY_SHARED if event.date == m.date else COARSE_SHARED
-                # "in 2016" is said of many things: a year joins on more in common.
-                share = OVERLAP * (2 if m.precision == "year" else 1)
                 need = max(need, share * min(len(terms), len(event.terms)))
-                if shared >= need and shared > best_shared:
+                if shared >= need and (shared > best_shared or best is None):
                     best, best_shared = event, shared
             source, published, title = meta.get(m.article_id) or (None, None, "")
             cited = EventSource(m.article_id, source, published, m.start, m.end, title, m.text)
             if best is None:
                 event = Event(m.date, m.precision, m.text, [cited], terms)
                 here.append(event)
+                pool.add(event)
                 continue
             # The event keeps its first mention's words: letting each joiner add
             # its own would let the event drift from story to story.
             if all(s.article_id != m.article_id for s in best.sources):
                 best.sources.append(cited)
         events += here
-        if len(bucket) > 4:
-            years[bucket[:4]] += here
     events.sort(key=lambda e: (sort_key(e.date), -len(e.sources), e.text))
     return events
+
+
+class _Pool:
+    """Events with an inverted index from their words."""
+
+    __slots__ = ("events", "postings")
+
+    def __init__(self) -> None:
+        self.events: list[Event] = []
+        self.postings: dict[str, list[int]] = defaultdict(list)
+
+    def add(self, event: Event) -> None:
+        index = len(self.events)
+        self.events.append(event)
+        for term in event.terms:
+            self.postings[term].append(index)
+
+    def overlaps(self, terms: Iterable[str]) -> dict[int, int]:
+        """Event index → terms in common with ``terms`` (a name or concept counts twice)."""
+        scores: dict[int, int] = defaultdict(int)
+        for term in terms:
+            weight = 2 if term.startswith("@") else 1
+            for index in self.postings.get(term, ()):
+                scores[index] += weight
+        return scores
 
 
 def _terms_by_article(mentions: Iterable[EventMention]) -> dict[str, set[str]]:
