@@ -7,7 +7,9 @@ dir) in four set-ups, alternating so machine load hits them alike:
 ``full`` (everything), ``no-events`` (``Store.record_events`` off: no event
 rows), ``no-speech`` (extraction without attribution/quotes/as_of), and
 ``neither``. Then times ``Library.timeline()`` and an entity profile on the
-full library. Prints JSON.
+full library, and in CPU seconds the parts alone: making every article's event
+mentions, and extracting 200 articles with and without attribution/quotes.
+Prints JSON.
 """
 
 from __future__ import annotations
@@ -102,6 +104,30 @@ def main() -> int:
         for f in facts
         if f.kind == "quote"  # type: ignore[attr-defined]
     )
+    # The parts themselves, in CPU seconds (what load on a shared machine moves least).
+    from fieldbrief.search.events import event_mentions
+    from fieldbrief.search.facts import extract
+
+    items = list(lib.articles())  # type: ignore[attr-defined]
+    started = time.process_time()
+    for article, facts in items:
+        event_mentions(article, facts)
+    mentions_cpu = time.process_time() - started
+    sample = items[:200]
+    extract.extract_facts(sample[0][0].body, sample[0][0].date)  # loads the tagger
+    started = time.process_time()
+    for article, _ in sample:
+        extract.extract_facts(article.body, article.date)
+    with_speech = time.process_time() - started
+    saved = extract._speech
+    extract._speech = lambda *a, **k: None  # type: ignore[assignment]
+    try:
+        started = time.process_time()
+        for article, _ in sample:
+            extract.extract_facts(article.body, article.date)
+        without_speech = time.process_time() - started
+    finally:
+        extract._speech = saved
     result = {
         "articles": args.articles,
         "corpus": args.corpus,
@@ -111,6 +137,11 @@ def main() -> int:
         "events_merged": len(events),
         "quotes": quotes,
         "timeline_s": round(timeline_s, 3),
+        "event_mentions_cpu_s": round(mentions_cpu, 3),
+        "extract_200_cpu_s": {
+            "with_speech": round(with_speech, 3),
+            "without_speech": round(without_speech, 3),
+        },
         "profile_entity": top[0][0] if top else None,
         "profile_s": round(profile_s, 3) if profile_s is not None else None,
     }
