@@ -72,7 +72,11 @@ def cmd_tui(args: argparse.Namespace) -> int:
         )
     from fieldbrief.tui.app import create_app
 
-    create_app(library_path=args.library).run()
+    create_app(
+        library_path=args.library,
+        ascii_only=True if args.ascii else None,
+        mouse=True if args.mouse else None,
+    ).run()
     return EXIT_OK
 
 
@@ -209,6 +213,17 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="library folder to use (default: your data dir, or $FIELDBRIEF_HOME)",
     )
+    parser.add_argument(
+        "--ascii",
+        action="store_true",
+        help="draw with ASCII only (automatic for TERM=linux/vt100; FIELDBRIEF_ASCII=1)",
+    )
+    parser.add_argument(
+        "--mouse",
+        action="store_true",
+        help="let the app take clicks and the wheel (off by default, so the terminal"
+        " selects text; FIELDBRIEF_MOUSE=1)",
+    )
     parser.set_defaults(func=cmd_tui)
     sub = parser.add_subparsers(title="commands", metavar="COMMAND")
 
@@ -232,7 +247,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print library statistics as JSON")
     p.set_defaults(func=cmd_index)
 
-    p = sub.add_parser("search", help="search the library")
+    from fieldbrief.search.syntax import QUERY_SYNTAX
+
+    p = sub.add_parser(
+        "search",
+        help="search the library",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="query syntax:\n"
+        + "\n".join(f"  {example:<40} {meaning}" for example, meaning in QUERY_SYNTAX),
+    )
     p.add_argument("query", nargs="+", help="query (Whoosh syntax, field filters, date ranges)")
     p.add_argument("--limit", type=positive_int, default=20, help="hits per page (default 20)")
     p.add_argument("--page", type=positive_int, default=1, help="page of results (default 1)")

@@ -15,6 +15,8 @@ from textual.widget import Widget
 from textual.widgets import Footer, OptionList, Sparkline, Static
 from textual.widgets.option_list import Option
 
+from fieldbrief.search.syntax import QUERY_SYNTAX
+
 from . import overview as ov
 from .article import ArticleBody, FindInput
 from .facts import FactList
@@ -46,16 +48,20 @@ class HelpScreen(ModalScreen[None]):
         Binding("up,k", "scroll_up", "Scroll up", show=False, id="fieldbrief.help.up"),
     ]
 
-    def __init__(self, rows: list[HelpRow], keymap_file: str) -> None:
+    def __init__(
+        self, rows: list[HelpRow], keymap_file: str, *, syntax_first: bool = False
+    ) -> None:
         super().__init__()
         self.rows = rows
         self.keymap_file = keymap_file
+        self.syntax_first = syntax_first
 
     def compose(self) -> ComposeResult:
         with Vertical(id="help-dialog"):
             yield Static(Content.styled("Keys", "bold $text-primary"), id="help-title")
             with VerticalScroll(id="help-body"):
                 yield Static(self._table(), id="help-table")
+                yield Static(self._syntax(), id="help-syntax")
             yield Static(
                 Content.styled(
                     f"Rebind any key by id in {self.keymap_file} · esc closes", "$text-muted"
@@ -81,6 +87,25 @@ class HelpScreen(ModalScreen[None]):
                 )
             )
         return Content("\n").join(lines)
+
+    @staticmethod
+    def _syntax() -> Content:
+        width = max(len(example) for example, _ in QUERY_SYNTAX)
+        lines = [Content(""), Content.styled("Query syntax", "bold underline $text-accent")]
+        for example, meaning in QUERY_SYNTAX:
+            lines.append(
+                Content.assemble((f"  {example:<{width}}  ", "bold"), (meaning, "$text-muted"))
+            )
+        return Content("\n").join(lines)
+
+    def on_mount(self) -> None:
+        if self.syntax_first:
+            self.call_after_refresh(
+                self.query_one("#help-body", VerticalScroll).scroll_to_widget,
+                self.query_one("#help-syntax"),
+                animate=False,
+                top=True,
+            )
 
     def action_dismiss(self, result: None = None) -> None:  # type: ignore[override]
         self.dismiss(None)
