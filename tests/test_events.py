@@ -372,3 +372,47 @@ def test_a_busy_day_does_not_chain_into_one_event() -> None:
     events = merge_events([*mentions, twin])
     assert len(events) == len(topics)
     assert any({s.article_id for s in e.sources} == {"a0", "b0"} for e in events)
+
+
+def test_an_edited_article_leaves_no_stale_events(tmp_path: pytest.TempPathFactory) -> None:
+    library = Library.open(tmp_path / "lib", seed=False)  # type: ignore[operator]
+    first = Article(
+        id="v1aaaaaaaaaaaaaa",
+        title="T",
+        body="On July 26 soldiers seized power in Niamey and deposed the president.",
+        date=date(2023, 9, 8),
+        source="S",
+        origin="feed#1",
+    )
+    library.add_articles([first])
+    assert [e.date for e in library.timeline()] == ["2023-07-26"]
+    second = Article(
+        id="v2bbbbbbbbbbbbbb",
+        title="T",
+        body="On August 3 crowds rallied in Niamey in support of the junta.",
+        date=date(2023, 9, 8),
+        source="S",
+        origin="feed#1",
+    )
+    library.add_articles([second])
+    events = library.timeline()
+    assert [e.date for e in events] == ["2023-08-03"]
+    assert [s.article_id for s in events[0].sources] == [second.id]
+    library.close()
+
+
+def test_hostile_event_text_reaches_the_terminal_inert(
+    tmp_path: pytest.TempPathFactory, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = tmp_path / "lib"  # type: ignore[operator]
+    library = Library.open(root, seed=False)
+    body = "On July 26 \x1b]52;c;ZXZpbA==\x07 soldiers \x1b[2J seized power in Niamey [bold]now[/]."
+    library.add_articles(
+        [Article(id="evil0000000000000", title="T", body=body, date=date(2023, 9, 8))]
+    )
+    library.close()
+    capsys.readouterr()
+    assert main(["--library", str(root), "timeline"]) == EXIT_OK
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\x07" not in out
+    assert "seized power" in out
