@@ -56,13 +56,20 @@ def format_number(value: object) -> str:
     return f"{number:,.2f}".rstrip("0").rstrip(".")
 
 
+_SIGNS = {"approx": "≈", "more than": ">", "fewer than": "<", "at least": "≥", "up to": "≤"}
+
+
 def claim_value(claim: Claim) -> str:
+    """A claim's value as an analyst writes it: "≈1,200", ">1,100", "500–1,000"."""
     if claim.value is None and claim.low is not None and claim.high is not None:
         shown = f"{format_number(claim.low)}–{format_number(claim.high)}"
     else:
         shown = format_number(claim.value)
     qualifier = claim.qualifier
-    return f"{qualifier} {shown}" if qualifier and qualifier != "between" else shown
+    if not qualifier or qualifier == "between":
+        return shown
+    sign = _SIGNS.get(qualifier)
+    return f"{sign}{shown}" if sign else f"{qualifier} {shown}"
 
 
 def entity_counts(overview: Overview | None) -> dict[tuple[str, str], int]:

@@ -257,6 +257,9 @@ class ConflictScreen(ModalScreen["Claim | None"]):
                 ),
                 id="conflict-title",
             )
+            if len(conflict.trend) > 1:
+                # The change over time at a glance: one bar per time, oldest first.
+                yield Sparkline([p.value or 0.0 for p in conflict.trend], id="conflict-sparkline")
             if conflict.trend:
                 yield Static(
                     Content.assemble(
