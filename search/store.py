@@ -489,6 +489,14 @@ class Store:
             for r in rows
         ]
 
+    def newest_ids(self, limit: int) -> list[str]:
+        """The ``limit`` newest articles by publication date (undated ones last)."""
+        rows = self.db.execute(
+            "SELECT id FROM articles ORDER BY date IS NULL, date DESC, added_seq DESC LIMIT ?",
+            (limit,),
+        )
+        return [r[0] for r in rows]
+
     def article_meta(
         self, article_ids: Iterable[str]
     ) -> dict[str, tuple[str | None, str | None, str]]:

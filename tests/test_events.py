@@ -416,3 +416,12 @@ def test_hostile_event_text_reaches_the_terminal_inert(
     out = capsys.readouterr().out
     assert "\x1b" not in out and "\x07" not in out
     assert "seized power" in out
+
+
+def test_a_big_library_times_its_newest_articles(seeds: tuple[Library, str, str]) -> None:
+    library = seeds[0]
+    newest = library.store.newest_ids(1)
+    assert library.store.get_meta("schema_version") == "3"
+    events = library.timeline(articles=1)
+    assert events and {s.article_id for e in events for s in e.sources} == set(newest)
+    assert newest == [next(a.id for a, _ in library.articles() if a.source == "AP")]
