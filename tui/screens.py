@@ -382,6 +382,7 @@ class TimelineScreen(Screen[DatedFact | None]):
         self.library = library
         self.dated: dict[str, DatedFact] = {}
         self.events: list[Event] = []
+        self.newest_only = False
 
     def compose(self) -> ComposeResult:
         yield Static(Content.styled("Timeline", "bold $text-primary"), id="timeline-title")
@@ -398,9 +399,11 @@ class TimelineScreen(Screen[DatedFact | None]):
     @work(thread=True, exclusive=True, group="timeline")
     def _load(self) -> None:
         from fieldbrief.search.events import events_per_month
+        from fieldbrief.search.library import TIMELINE_ARTICLES
 
         events = self.library.timeline()
         data, first, last = events_per_month(events)
+        self.newest_only = self.library.article_count() > TIMELINE_ARTICLES
         self.app.call_from_thread(self._show, data, first, last, events)
 
     def _show(
@@ -418,6 +421,10 @@ class TimelineScreen(Screen[DatedFact | None]):
             text += f" · first {len(shown):,} of {len(events):,} events"
         else:
             text += f" · {len(events):,} events from {sources:,} reports"
+        if self.newest_only:
+            from fieldbrief.search.library import TIMELINE_ARTICLES
+
+            text += f" · newest {TIMELINE_ARTICLES:,} articles"
         self.query_one("#timeline-range", Static).update(Content.styled(text, "$text-muted"))
         listing = self.query_one(TimelineList)
         options: list[Option] = []
