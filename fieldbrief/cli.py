@@ -61,7 +61,7 @@ class _ProgressLine:
 
 
 def cmd_tui(args: argparse.Namespace) -> int:
-    from fieldbrief.search.library import LibraryError
+    from fieldbrief.search.errors import LibraryError
     from fieldbrief.search.locations import library_at
 
     if args.library is not None and not library_at(args.library).store.is_file():
@@ -170,24 +170,6 @@ def cmd_show(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_facts(args: argparse.Namespace) -> int:
-    from fieldbrief.search import factsapi
-
-    if args.jsonl:
-        return factsapi.stream_jsonl(sys.stdin, sys.stdout)
-    with open_library(args) as library:
-        # Each id is looked up first so the message names the one that is wrong.
-        ids = [library.lookup(ref)[0].id for ref in args.ids]
-        data = factsapi.library_facts(library, ids)
-    if data is None:
-        return error("an article went away while its facts were read", EXIT_NOT_FOUND)
-    if args.json:
-        dump(data)
-    else:
-        factsapi.print_facts(data, sys.stdout, _safe)
-    return EXIT_OK
-
-
 # --- parser -------------------------------------------------------------------
 
 
@@ -246,6 +228,8 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help='batch mode: read {"id", "text"} JSON lines on stdin, write facts per line',
     )
+    from fieldbrief.cli_facts import cmd_facts
+
     p.set_defaults(func=cmd_facts)
 
     from fieldbrief import cli_briefing
@@ -259,9 +243,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     from fieldbrief.search.briefing import BriefingError
+    from fieldbrief.search.errors import LibraryError, storage_problem
     from fieldbrief.search.export import NothingToExport
-    from fieldbrief.search.indexfmt import UntrustedIndexError
-    from fieldbrief.search.library import LibraryError, storage_problem
+    from fieldbrief.search.index.trust import UntrustedIndexError
     from fieldbrief.search.store import ArticleNotFound, StoreError
 
     try:

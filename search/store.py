@@ -331,6 +331,17 @@ class Store:
             (key, value),
         )
 
+    def generation(self) -> int:
+        """Bumped on every change to the library's articles or tags."""
+        return int(self.get_meta("generation", "0") or 0)
+
+    def bump_generation(self) -> None:
+        with self.atomic() as db:
+            db.execute(
+                "INSERT INTO meta(key, value) VALUES ('generation', '1') "
+                "ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1"
+            )
+
     # --- articles -------------------------------------------------------------
 
     def count(self) -> int:
