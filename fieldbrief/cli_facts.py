@@ -7,15 +7,10 @@ import sys
 from collections.abc import Callable
 from typing import Any, TextIO
 
-from .cli_common import EXIT_NOT_FOUND, EXIT_NOTHING, EXIT_OK, dump, error, open_library, safe
+from fieldbrief.search.model import SECTIONS
+from fieldbrief.search.wording import figure_value
 
-_GROUPS = (
-    ("person", "People"),
-    ("organization", "Organizations"),
-    ("place", "Places"),
-    ("date", "Dates"),
-    ("figure", "Figures"),
-)
+from .cli_common import EXIT_NOT_FOUND, EXIT_NOTHING, EXIT_OK, dump, error, open_library, safe
 
 
 def cmd_facts(args: argparse.Namespace) -> int:
@@ -40,7 +35,7 @@ def cmd_facts(args: argparse.Namespace) -> int:
 
 
 def print_facts(data: dict[str, Any], out: TextIO, safe: Callable[[str | None], str]) -> None:
-    for entity_kind, heading in _GROUPS[:3]:
+    for entity_kind, heading in SECTIONS[:3]:
         entities = [e for e in data["entities"] if e["kind"] == entity_kind]
         if not entities:
             continue
@@ -58,8 +53,11 @@ def print_facts(data: dict[str, Any], out: TextIO, safe: Callable[[str | None], 
         for conflict in data["conflicts"]:
             out.write(f"  {safe(conflict['subject'])} ({safe(conflict.get('unit') or '')})\n")
             for claim in conflict["claims"]:
+                value = figure_value(
+                    claim.get("value"), claim.get("low"), claim.get("high"), claim.get("qualifier")
+                )
                 out.write(
-                    f"    {safe(claim['text'])!s:40} {safe(claim.get('source') or '?')}"
+                    f"    {value:>12}  {safe(claim['text'])!s:40} {safe(claim.get('source') or '?')}"
                     f" {claim.get('date') or 'undated'} [{claim['article_id']}]\n"
                 )
     if data["stories"]:

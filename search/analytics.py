@@ -12,8 +12,8 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from .current_index import CurrentIndex
-from .index.schema import ENTITY_FIELDS, entity_name, keyword
-from .model import Article, Fact
+from .index.schema import entity_name, keyword
+from .model import ENTITY_FIELD, FIELD_ENTITY, Article, Fact
 from .store import Store
 
 if TYPE_CHECKING:
@@ -72,7 +72,7 @@ class Analytics:
 
         entities = [
             Entity(kind=kind, name=name, aliases=[name], article_count=count)
-            for kind in ENTITY_FIELDS
+            for kind in ENTITY_FIELD
             for name, count in self.top_entities(kind, per_kind)
         ]
         with self.index.reading() as searcher:
@@ -127,8 +127,7 @@ class Analytics:
         if overview is not None:
             from .facts.resolve import aliases_for
 
-            kind = {"person": "person", "org": "organization", "place": "place"}[field_name]
-            aliases += aliases_for(overview, kind, text)
+            aliases += aliases_for(overview, FIELD_ENTITY[field_name], text)
         return aliases
 
     def mention_counts(self, facts: Iterable[Fact]) -> dict[tuple[str, str], int]:
@@ -136,7 +135,7 @@ class Analytics:
         counts: dict[tuple[str, str], int] = {}
         with self.index.reading() as searcher:
             for fact in facts:
-                field_name = ENTITY_FIELDS.get(fact.kind)
+                field_name = ENTITY_FIELD.get(fact.kind)
                 if field_name is None:
                     continue
                 name = entity_name(fact)
@@ -153,7 +152,7 @@ class Analytics:
 
     def top_entities(self, kind: str, limit: int = 15) -> list[tuple[str, int]]:
         """The entities of ``kind`` mentioned in the most articles, with counts."""
-        field_name = ENTITY_FIELDS[kind] + "_k"
+        field_name = ENTITY_FIELD[kind] + "_k"
         with self.index.reading() as searcher:
             top = searcher.reader().most_frequent_terms(field_name, number=limit)
         return [(_text(term), int(freq)) for freq, term in top]

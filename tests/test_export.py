@@ -301,7 +301,7 @@ def test_seed_query_briefing(seeds: Library) -> None:
     assert "US troops in Niger" in conflicts
     rows = [r for r in conflicts.splitlines() if r.startswith("| ") and "[^" in r]
     values = {r.split("|")[1].strip() for r in rows}
-    assert {"1,100", "≈ 1,200", "≈ 1,000"} <= values
+    assert {"1,100", "≈1,200", "≈1,000"} <= values
     for row in rows:
         number = re.search(r"\[\^(\d+)\]", row)[1]  # type: ignore[index]
         source = row.split("|")[3].strip()

@@ -27,6 +27,7 @@ from textual.widgets import Footer, Static
 from textual.worker import Worker, WorkerState
 
 from fieldbrief.search.model import Article
+from fieldbrief.search.wording import citation
 
 from . import overview as ov
 from .article import ArticleBody, ArticlePane, FindInput
@@ -42,7 +43,7 @@ from .messages import (
     StoriesFound,
 )
 from .query_bar import QueryBar, QueryInput
-from .reading import ArticleController, citation
+from .reading import ArticleController
 from .results import ResultsList
 from .safe import one_line
 from .screens import ConflictScreen, DatedFact, HelpScreen, TimelineScreen, help_rows

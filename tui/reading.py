@@ -29,14 +29,6 @@ if TYPE_CHECKING:
     from .main_screen import MainScreen
 
 
-def citation(article: Article) -> str:
-    """One line to paste into a report: title, source, date, id and file."""
-    when = article.date.isoformat() if article.date else "undated"
-    title = one_line(article.title) or "Untitled"
-    source = one_line(article.source) or "Unknown source"
-    return f"{title.rstrip('.')}. {source}, {when}. fieldbrief:{article.id} {one_line(article.path)}".rstrip()
-
-
 def load_article(library: Library, request: ArticleRequest, pane: ArticlePane) -> None:
     """Worker body."""
     found = library.get(request.article_id)

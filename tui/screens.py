@@ -18,6 +18,8 @@ from textual.widget import Widget
 from textual.widgets import Footer, OptionList, Sparkline, Static
 from textual.widgets.option_list import Option
 
+from fieldbrief.search.wording import claim_value
+
 from . import overview as ov
 from .article import ArticleBody, FindInput
 from .facts import FactList
@@ -166,7 +168,7 @@ class ClaimCard(Static, can_focus=True):
         claim = self.claim
         return Content("\n").join(
             [
-                Content.styled(ov.claim_value(claim), "bold $text-warning"),
+                Content.styled(claim_value(claim), "bold $text-warning"),
                 Content.styled(one_line(claim.source, 40) or "unknown source", "bold"),
                 Content.styled(one_line(claim.date) or "undated", "$text-muted"),
                 Content(""),

@@ -47,7 +47,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..model import Article, Fact
+from ..model import ENTITY_FIELD, FIELD_ENTITY, Article, Fact
 from . import gazetteer as gz
 from . import orgs
 from .extract import facts_json
@@ -75,8 +75,6 @@ STORY_THRESHOLD = 0.20
 STORY_MIN_SHARED_ENTITIES = 3
 UNDATED_THRESHOLD = 0.80
 APPROX = 0.05
-
-_KIND_FIELD = {"person": "person", "organization": "org", "place": "place"}
 
 
 @dataclass(slots=True)
@@ -187,7 +185,7 @@ class Overview:
 
     def find(self, kind: str, name: str) -> Entity | None:
         """The entity of ``kind`` called ``name`` or having it as an alias or surname."""
-        kind = _FIELD_KIND.get(kind, kind)
+        kind = FIELD_ENTITY.get(kind, kind)
         want = gz.fold(name)
         fallback = None
         for e in self.entities:
@@ -200,9 +198,6 @@ class Overview:
             if fallback is None and kind == "person" and want in surnames:
                 fallback = e
         return fallback
-
-
-_FIELD_KIND = {"org": "organization", "person": "person", "place": "place"}
 
 
 # ------------------------------------------------------------------- helpers
@@ -285,7 +280,7 @@ def _resolve_entities(items: list[tuple[Article, list[Fact]]]) -> list[Entity]:
     seen_name_in: set[tuple[str, str, str]] = set()
     for article, facts in items:
         for f in facts:
-            if f.kind not in _KIND_FIELD:
+            if f.kind not in ENTITY_FIELD:
                 continue
             key = (f.kind, _entity_key(f))
             g = groups.get(key)
@@ -448,7 +443,7 @@ def _terms(article: Article, facts: list[Fact], canon: dict[tuple[str, str], str
                 break
         terms[w] += 1
     for f in facts:
-        if f.kind in _KIND_FIELD:
+        if f.kind in ENTITY_FIELD:
             name = canon.get((f.kind, str(f.value or f.text)), str(f.value or f.text))
             terms[f"@{f.kind}:{name}"] += 2
     return terms
@@ -543,7 +538,7 @@ def _find_stories(
         return []
     canon = _canon_map(entities)
     ents = [
-        {canon.get((f.kind, str(f.value or f.text))) for f in facts if f.kind in _KIND_FIELD}
+        {canon.get((f.kind, str(f.value or f.text))) for f in facts if f.kind in ENTITY_FIELD}
         - {None}
         for _, facts in items
     ]
@@ -629,7 +624,7 @@ def index_terms(facts: list[Fact]) -> dict[str, list[str]]:
     """Canonical names per Whoosh field (``person``, ``org``, ``place``), first-seen order."""
     out: dict[str, dict[str, None]] = {"person": {}, "org": {}, "place": {}}
     for f in facts:
-        fld = _KIND_FIELD.get(f.kind)
+        fld = ENTITY_FIELD.get(f.kind)
         if fld is None:
             continue
         name = str(f.value or f.text)

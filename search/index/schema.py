@@ -9,12 +9,10 @@ from whoosh import fields
 from whoosh.analysis import StandardAnalyzer
 
 from ..analysis import StemmingTokenizer
-from ..model import Article, Fact
+from ..model import ENTITY_FIELD, Article, Fact
 
 FORMAT_VERSION = 3
 """Bumped whenever ``schema()`` changes; an older index is rebuilt from the store."""
-
-ENTITY_FIELDS = {"person": "person", "organization": "org", "place": "place"}
 
 
 def schema() -> fields.Schema:
@@ -62,7 +60,7 @@ def document(article: Article, facts: list[Fact]) -> dict[str, Any]:
     if article.date is not None:
         doc["date"] = _midnight(article.date)
         doc["day"] = max(1, (article.date - _EPOCH).days)
-    for kind, name in ENTITY_FIELDS.items():
+    for kind, name in ENTITY_FIELD.items():
         values = sorted({entity_name(f) for f in facts if f.kind == kind})
         if values:
             # Newline-separated so a phrase query cannot match across two names.
