@@ -306,3 +306,17 @@ def test_article_text_always_wraps_to_its_pane(library_path: Path, size: tuple[i
         check()
 
     run(library_path, scenario, size=size)
+
+
+def test_passage_fallback_splits_sentences_as_the_fact_engine_does() -> None:
+    from fieldbrief.tui.article import sentence_around
+
+    body = "Maj. Gen. Ryder spoke in Niamey. Troops left.\n\nA new paragraph here."
+    start = body.index("Ryder")
+    assert body[slice(*sentence_around(body, start, start + 5))] == (
+        "Maj. Gen. Ryder spoke in Niamey."
+    )
+    across = sentence_around(body, body.index("Niamey"), body.index("left"))
+    assert body[slice(*across)] == "Maj. Gen. Ryder spoke in Niamey. Troops left."
+    last = body.index("new")
+    assert body[slice(*sentence_around(body, last, last + 3))] == "A new paragraph here."

@@ -54,28 +54,14 @@ import bisect
 import re
 from dataclasses import dataclass
 
+from .tokenize import NUMBER_WORDS
+
 
 def _words(s: str) -> list[str]:
     return s.split()
 
 
-_WORD_VALUES = {
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "fifteen": 15,
-    "twenty": 20,
-    "thirty": 30,
-    "forty": 40,
-    "fifty": 50,
+_WORD_VALUES = {w: n for w, n in NUMBER_WORDS.items() if n >= 2} | {
     "hundred": 100,
     "a hundred": 100,
     "one hundred": 100,
