@@ -47,6 +47,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from rapidfuzz.distance import Levenshtein
+
 from ..model import ENTITY_FIELD, FIELD_ENTITY, Article, Fact
 from . import gazetteer as gz
 from . import orgs
@@ -205,20 +207,7 @@ class Overview:
 
 def edit_distance(a: str, b: str, limit: int = 3) -> int:
     """Levenshtein distance, giving up (returning ``limit + 1``) once it exceeds ``limit``."""
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        best = i
-        for j, cb in enumerate(b, 1):
-            cost = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb))
-            cur.append(cost)
-            best = min(best, cost)
-        if best > limit:
-            return limit + 1
-        prev = cur
-    return prev[-1]
+    return int(Levenshtein.distance(a, b, score_cutoff=limit))
 
 
 def _surname_close(a: str, b: str) -> bool:
