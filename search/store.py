@@ -315,9 +315,6 @@ class Store:
         finally:
             self._local.depth = depth
 
-    # The index code's name for it.
-    transaction = atomic
-
     # --- meta -----------------------------------------------------------------
 
     def get_meta(self, key: str, default: str | None = None) -> str | None:

@@ -431,9 +431,6 @@ class EntityTagger:
             return []
         return list(self._tagger.tag(sentence_features(toks)))
 
-    def tag_many(self, sents: Iterable[list[str]]) -> list[list[str]]:
-        return [self.tag(s) for s in sents]
-
     def entities(
         self, text: str, sentence_spans: Iterable[tuple[int, int]] | None = None
     ) -> list[tuple[str, int, int, str]]:

@@ -466,15 +466,6 @@ def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
     return sum(v * b.get(t, 0.0) for t, v in a.items())
 
 
-def story_similarity(
-    items: list[tuple[Article, list[Fact]]], entities: list[Entity] | None = None
-) -> list[list[float]]:
-    """Pairwise content similarity used for story clustering (exposed for tuning)."""
-    canon = _canon_map(entities or _resolve_entities(items))
-    vecs = _tfidf([_terms(a, f, canon) for a, f in items])
-    return [[_cosine(x, y) for y in vecs] for x in vecs]
-
-
 def _candidate_pairs(
     items: list[tuple[Article, list[Fact]]], ents: list[set[str | None]]
 ) -> tuple[list[tuple[int, int]], dict[int, list[int]]]:
