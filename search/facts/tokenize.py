@@ -199,7 +199,7 @@ MAX_SENTENCE_CHARS = 2000
 News sentences stay far below it; text without punctuation (a scraped table,
 a pasted log, a crafted file) would otherwise make one "sentence" of the
 whole article, and the tagger's lattice and every per-sentence scan grow
-with it (a 200,000-character word took 550 MB).
+with it (bench/README.md, design figures).
 """
 
 

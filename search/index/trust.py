@@ -387,8 +387,8 @@ def open_unchecked(folder: Path) -> Any:
     """Open an index directory just created by us (a rebuild in progress).
 
     Without memory-mapping: mapped index pages count as the process's own
-    memory, and on a 22k-article library that was 210 MB of RSS against 39 MB
-    with plain reads, for about 5% slower searches.
+    memory, several times the resident size of plain reads, for slightly
+    slower searches (bench/README.md, design figures).
     """
     return FileStorage(str(folder), supports_mmap=False).open_index()
 

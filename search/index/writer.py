@@ -14,8 +14,8 @@ WRITE_LOCK_WAIT = 30.0
 
 
 def default_procs() -> int:
-    """Indexing processes: two where there are two cores (measured 1.6x faster
-    on a 2-core machine for a full rebuild, and lower peak memory)."""
+    """Indexing processes: two where there are two cores (faster for a full
+    rebuild, with lower peak memory: bench/README.md, design figures)."""
     return 2 if (os.cpu_count() or 1) >= 2 else 1
 
 
@@ -23,10 +23,10 @@ def writer_for(ix: Any, batch_size: int, *, procs: int | None = None) -> Any:
     """A writer sized for the batch: big batches get more processes.
 
     Each process leaves its own segment (``multisegment=True``). Merging the
-    two into one cost 14 s of a 22k-article add, run on one core after all
-    else was done, for no measurable gain in query speed (p50 23.7 vs 23.4 ms);
-    Whoosh's merge policy folds small segments together on later commits.
-    128 MB per process was as fast as 256 MB and keeps peak memory down.
+    two into one ran on one core after all else was done, for no measurable
+    gain in query speed; Whoosh's merge policy folds small segments together
+    on later commits. 128 MB per process was as fast as 256 MB and keeps peak
+    memory down (figures: bench/README.md, design figures).
     """
     # Wait a while for another process's write lock (e.g. `fieldbrief add` in a
     # second terminal) instead of failing at once; the lock is an flock, so a
@@ -44,10 +44,9 @@ def codec() -> Any:
 
     Whoosh zlib-compresses every block of postings (document numbers, weights
     and positions together) and inflates each block a query touches. Without
-    it, a 22k-article index takes 7% less of the writers' CPU, and at 200k
-    articles queries are 8-16% faster (p95 102 -> 94 ms for the page, 213 -> 186
-    ms with the exact total); the index is twice the size on disk (615 MB ->
-    1.2 GB at 200k), which a derived, rebuildable cache can afford.
+    it, writing takes less CPU and queries are faster; the index is about
+    twice the size on disk, which a derived, rebuildable cache can afford
+    (figures: bench/README.md, design figures).
     """
     return W3Codec(compression=0)
 
@@ -124,7 +123,7 @@ class _QuickSubWriterTask(SubWriterTask):
 
     Whoosh builds the sub-writer inside ``SubWriterTask.run`` with no way to
     choose its class, so this loop replaces that method (same job-file
-    protocol). In a 22k-article rebuild it saved 9% of the writers' CPU.
+    protocol); it saves writer CPU on every rebuild (bench/README.md, design figures).
     Only ``multisegment`` writers are made here: each process finishes its
     own segment.
     """
