@@ -97,3 +97,11 @@ def test_weekday_property(published: dt.date, day: str) -> None:
     when = dt.date.fromisoformat(d.value)
     assert when.weekday() == WEEKDAYS[day]
     assert 0 <= (published - when).days <= 6
+
+
+def test_iso_weeks_sort_inside_their_month() -> None:
+    from fieldbrief.search.facts.dates import date_sort_key
+
+    values = ["2023-10", "2023-W36", "2023-09-08", "2023", "2023-09"]
+    ordered = sorted(values, key=lambda v: (date_sort_key(v), v))
+    assert ordered == ["2023", "2023-09", "2023-W36", "2023-09-08", "2023-10"]

@@ -152,6 +152,22 @@ def _week_str(d: dt.date) -> str:
     return f"{y:04d}-W{w:02d}"
 
 
+_ISO_WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
+
+
+def date_sort_key(value: str) -> str:
+    """A date value's place in time order: an ISO week sorts by its Monday, so
+    "2023-W36" falls inside September, not after "2023-10" as its text would;
+    days, months and years are already ISO-ordered (a period before its days)."""
+    match = _ISO_WEEK.match(value)
+    if match:
+        try:
+            return dt.date.fromisocalendar(int(match[1]), int(match[2]), 1).isoformat()
+        except ValueError:
+            return value
+    return value
+
+
 def _valid(year: int, month: int, day: int) -> bool:
     try:
         dt.date(year, month, day)
