@@ -74,6 +74,8 @@ async def probe_app(
         out["interactive_ms"] = _ms(time.perf_counter() - started) if ok else None
 
         async def type_and_wait(text: str) -> dict[str, Any]:
+            # Focus starts in the results (the library's first screen).
+            app.query_one("#query").focus()
             for ch in text[:-1]:
                 await pilot.press(ch if ch != " " else "space")
             t = time.perf_counter()
