@@ -27,7 +27,6 @@ from textual.widgets import Footer, Static
 from textual.worker import Worker, WorkerState
 
 from fieldbrief.search.model import Article
-from fieldbrief.search.wording import citation
 
 from . import overview as ov
 from .article import ArticleBody, ArticlePane, FindInput
@@ -46,13 +45,13 @@ from .query_bar import QueryBar, QueryInput
 from .reading import ArticleController
 from .results import ResultsList
 from .safe import one_line
-from .screens import ConflictScreen, DatedFact, HelpScreen, TimelineScreen, help_rows
+from .screens import ConflictScreen, HelpScreen, TimelineScreen, help_rows
 from .searching import SearchController
 from .sidebar import FactsController
 from .state import UIState
 
 if TYPE_CHECKING:
-    from fieldbrief.search.facts.resolve import Claim, Conflict
+    from fieldbrief.search.facts.resolve import Conflict
     from fieldbrief.search.library import Library
 
     from .app import FieldbriefApp
@@ -377,13 +376,7 @@ class MainScreen(Screen[None]):
             self.articles.show_span(entry.sentence or entry.spans[0])
 
     def show_conflict(self, conflict: Conflict) -> None:
-        def opened(claim: Claim | None) -> None:
-            if claim is not None:
-                self.articles.open(
-                    claim.article_id, focus=True, focus_span=(claim.start, claim.end)
-                )
-
-        self.app.push_screen(ConflictScreen(conflict), opened)
+        self.app.push_screen(ConflictScreen(conflict), self.articles.open_claim)
 
     # --- actions --------------------------------------------------------------
 
@@ -458,14 +451,7 @@ class MainScreen(Screen[None]):
         if self.library is None:
             self.app.bell()
             return
-
-        def chosen(item: DatedFact | None) -> None:
-            if item is not None:
-                self.articles.open(
-                    item.article_id, focus=True, focus_span=item.sentence or item.span
-                )
-
-        self.app.push_screen(TimelineScreen(self.library), chosen)
+        self.app.push_screen(TimelineScreen(self.library), self.articles.open_dated)
 
     def action_help(self) -> None:
         # From the search box the question is usually "how do I write this query".
@@ -479,18 +465,11 @@ class MainScreen(Screen[None]):
             HelpScreen(help_rows(self), str(self.fb.keymap_file), syntax_first=True)
         )
 
-    def _copy(self, text: str | None, what: str) -> None:
-        if not text:
-            self.notify("Open an article first", severity="warning")
-            return
-        self.app.copy_to_clipboard(text)
-        self.notify(f"{what} copied", timeout=2)
-
     def action_copy_citation(self) -> None:
-        self._copy(citation(self.article) if self.article else None, "Citation")
+        self.articles.copy_citation()
 
     def action_copy_passage(self) -> None:
-        self._copy(self.query_one(ArticlePane).current_passage(), "Passage")
+        self.articles.copy_passage()
 
     # --- briefing (see briefing.BriefingActions) ---------------------------------
 

@@ -17,16 +17,18 @@ from typing import TYPE_CHECKING
 from textual.css.query import NoMatches
 
 from fieldbrief.search.model import Article, Fact
+from fieldbrief.search.wording import citation
 
 from .article import ArticleBody, ArticlePane, Span
 from .messages import ArticleLoaded, ArticleRequest
 from .safe import one_line
 
 if TYPE_CHECKING:
-    from fieldbrief.search.facts.resolve import Conflict
+    from fieldbrief.search.facts.resolve import Claim, Conflict
     from fieldbrief.search.library import Library
 
     from .main_screen import MainScreen
+    from .screens import DatedFact
 
 
 def load_article(library: Library, request: ArticleRequest, pane: ArticlePane) -> None:
@@ -118,3 +120,28 @@ class ArticleController:
             return
         self.pane.show_article(self.article, self.facts, self.screen.search.terms, focus_span=span)
         self.screen.query_one(ArticleBody).focus()
+
+    def open_claim(self, claim: Claim | None) -> None:
+        """Open the article a claim (chosen in the conflict view) comes from, at the claim."""
+        if claim is not None:
+            self.open(claim.article_id, focus=True, focus_span=(claim.start, claim.end))
+
+    def open_dated(self, item: DatedFact | None) -> None:
+        """Open the article a timeline entry comes from, at its sentence."""
+        if item is not None:
+            self.open(item.article_id, focus=True, focus_span=item.sentence or item.span)
+
+    # --- copying ----------------------------------------------------------------
+
+    def _copy(self, text: str | None, what: str) -> None:
+        if not text:
+            self.screen.notify("Open an article first", severity="warning")
+            return
+        self.screen.app.copy_to_clipboard(text)
+        self.screen.notify(f"{what} copied", timeout=2)
+
+    def copy_citation(self) -> None:
+        self._copy(citation(self.article) if self.article else None, "Citation")
+
+    def copy_passage(self) -> None:
+        self._copy(self.pane.current_passage(), "Passage")
