@@ -212,10 +212,17 @@ def test_app_picks_up_articles_added_by_another_process(tmp_path: Path) -> None:
     async def wait_for_query(app, pilot, query: str) -> int:  # type: ignore[no-untyped-def]
         from tests.test_tui_support import wait_for
 
-        app.main.search_for(query)
         listing = app.query_one(ResultsList)
+        before = listing.results
+        app.main.search_for(query)
+        # A new answer, not the page already shown for the same words.
         await wait_for(
-            pilot, lambda: listing.results is not None and listing.results.query == query
+            pilot,
+            lambda: (
+                listing.results is not before
+                and listing.results is not None
+                and listing.results.query == query
+            ),
         )
         return int(listing.results.total)
 
