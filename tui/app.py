@@ -44,6 +44,10 @@ _EXTRA_COMMANDS = [
     ("Export briefing", "Preview the briefing as Markdown and save", "export_briefing"),
     ("Saved searches", "Reopen a named search and see what is new", "saved_searches"),
     ("Query syntax", "Phrases, fields, dates, fuzzy words: examples", "query_syntax"),
+    ("Switch briefing", "Choose the briefing that p, P and F pin into", "switch_briefing"),
+    ("Tag article", "Add or remove the open article's tags", "edit_tags"),
+    ("View in pager", "The open article as text in $PAGER", "pager"),
+    ("Edit source file", "The open article's file in $EDITOR", "edit_source"),
 ]
 _COMMAND_HELP = {
     "fieldbrief.timeline": "Articles per week and every dated fact",
