@@ -8,18 +8,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from fieldbrief.search.model import ENTITY_FIELD
+
 if TYPE_CHECKING:
     # The resolver loads the gazetteer; the app only needs the types.
-    from fieldbrief.search.facts.resolve import Claim, Conflict, Overview
-
-QUERY_FIELD = {"person": "person", "organization": "org", "place": "place"}
+    from fieldbrief.search.facts.resolve import Conflict, Overview
 
 
 def entity_query(kind: str, name: str) -> str:
     """The search an entity stands for (what Enter on a fact runs)."""
     from .safe import quote_value
 
-    return f'{QUERY_FIELD[kind]}:"{quote_value(name)}"'
+    return f'{ENTITY_FIELD[kind]}:"{quote_value(name)}"'
 
 
 def stories(overview: Overview | None) -> list[list[str]]:
@@ -44,34 +44,6 @@ def conflict_label(conflict: Conflict) -> str:
     return str(subject or unit or "figure")
 
 
-def format_number(value: object) -> str:
-    if value is None:
-        return "?"
-    try:
-        number = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return str(value)
-    if number.is_integer():
-        return f"{int(number):,}"
-    return f"{number:,.2f}".rstrip("0").rstrip(".")
-
-
-_SIGNS = {"approx": "≈", "more than": ">", "fewer than": "<", "at least": "≥", "up to": "≤"}
-
-
-def claim_value(claim: Claim) -> str:
-    """A claim's value as an analyst writes it: "≈1,200", ">1,100", "500–1,000"."""
-    if claim.value is None and claim.low is not None and claim.high is not None:
-        shown = f"{format_number(claim.low)}–{format_number(claim.high)}"
-    else:
-        shown = format_number(claim.value)
-    qualifier = claim.qualifier
-    if not qualifier or qualifier == "between":
-        return shown
-    sign = _SIGNS.get(qualifier)
-    return f"{sign}{shown}" if sign else f"{qualifier} {shown}"
-
-
 def entity_counts(overview: Overview | None) -> dict[tuple[str, str], int]:
     """(kind, name) -> number of articles, for every name and alias in the overview."""
     counts: dict[tuple[str, str], int] = {}
@@ -85,7 +57,9 @@ def entity_counts(overview: Overview | None) -> dict[tuple[str, str], int]:
 
 
 def trend_text(conflict: Conflict) -> str:
-    """The series over time as one line: "≈1,100 (2023-09-08) → 1,000 (2024-05-20)"."""
+    """The series over time as one line: "1,100 (2023-09-08) → 1,000 (2024-05-20)"."""
+    from fieldbrief.search.wording import format_number
+
     steps = []
     for point in conflict.trend:
         shown = format_number(point.value)

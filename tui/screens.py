@@ -16,6 +16,7 @@ from textual.widgets import Footer, OptionList, Sparkline, Static
 from textual.widgets.option_list import Option
 
 from fieldbrief.search.syntax import QUERY_SYNTAX
+from fieldbrief.search.wording import claim_value
 
 from . import overview as ov
 from .article import ArticleBody, FindInput
@@ -310,7 +311,7 @@ class ConflictScreen(ModalScreen["Claim | None"]):
             (
                 Content("  "),
                 Content.assemble(
-                    (ov.claim_value(claim), "bold $text-warning"),
+                    (claim_value(claim), "bold $text-warning"),
                     ("  " + " · ".join(meta), "bold"),
                 ),
             )
