@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import sqlite3
 from collections.abc import Iterator
@@ -10,7 +9,6 @@ from datetime import date
 
 import pytest
 
-from fieldbrief.cli import EXIT_NOTHING, EXIT_OK, main
 from fieldbrief.search.events import (
     EventMention,
     date_range,
@@ -119,26 +117,6 @@ def test_same_article_twice_is_one_source() -> None:
     assert event.precision == "day"
 
 
-def test_timeline_json(cli: str, capsys: pytest.CaptureFixture[str]) -> None:
-    capsys.readouterr()
-    assert main(["--library", cli, "timeline", "--json"]) == EXIT_OK
-    data = json.loads(capsys.readouterr().out)
-    first = data["events"][0]
-    assert set(first) == {"date", "precision", "text", "sources"}
-    assert set(first["sources"][0]) >= {"article_id", "source", "date", "start", "end"}
-    keys = [e["date"] for e in data["events"]]
-    assert keys == sorted(keys, key=sort_key)
-
-
-def test_timeline_of_a_query(cli: str, capsys: pytest.CaptureFixture[str]) -> None:
-    capsys.readouterr()
-    assert main(["--library", cli, "timeline", "Chad", "--json"]) == EXIT_OK
-    data = json.loads(capsys.readouterr().out)
-    ids = {s["article_id"] for e in data["events"] for s in e["sources"]}
-    assert ids and all(i.startswith("b2fc15c3") for i in ids)
-    assert main(["--library", cli, "timeline", "zzzunknownword"]) == EXIT_NOTHING
-
-
 def test_an_upgraded_library_gets_its_events(tmp_path: pytest.TempPathFactory) -> None:
     library = Library.open(tmp_path / "lib")  # type: ignore[operator]
     before = len(library.timeline())
@@ -165,29 +143,6 @@ def test_export_timeline_cites_every_source_of_an_event(seeds: tuple[Library, st
 
 
 # --- claims over time -------------------------------------------------------------
-
-
-def _troops(data: dict) -> dict:
-    return next(c for c in data["conflicts"] if c["subject"] == "US troops in Niger")
-
-
-def test_same_day_disagreement_is_told_apart_from_a_change(
-    cli: str, capsys: pytest.CaptureFixture[str]
-) -> None:
-    capsys.readouterr()
-    assert main(["--library", cli, "facts", "--json"]) == EXIT_OK
-    troops = _troops(json.loads(capsys.readouterr().out))
-    (disagreement,) = troops["disagreements"]
-    assert disagreement["as_of"] == "2023-09-08"
-    values = {c["value"] for c in disagreement["claims"]}
-    assert {1100.0, 1200.0} <= values and 1000.0 not in values
-    assert set(disagreement["claims"][0]) == set(troops["claims"][0])
-    trend = [(p["as_of"], p["agree"]) for p in troops["trend"]]
-    assert trend == [("2023-09-08", False), ("2024-05-20", True)]
-    assert troops["trend"][1]["value"] == 1000.0
-    # Every claim says what time it describes; undated articles' claims have none.
-    for claim in troops["claims"]:
-        assert claim["as_of"] == claim["date"]
 
 
 def _claim(value: float, qualifier: str | None, article: str, as_of: str = "2023-09-08") -> Claim:
@@ -259,15 +214,6 @@ def test_langleys_quote_is_his(seeds: tuple[Library, str, str]) -> None:
     assert not any(q.text == "anchor" for q in quotes)
 
 
-def test_claims_json_carries_attribution(cli: str, capsys: pytest.CaptureFixture[str]) -> None:
-    capsys.readouterr()
-    assert main(["--library", cli, "facts", "--json"]) == EXIT_OK
-    troops = _troops(json.loads(capsys.readouterr().out))
-    politico = next(c for c in troops["claims"] if c["text"] == "around 1,200")
-    assert politico["attribution"]["who"] == "one official"
-    assert "Politico" in politico["sentence"]
-
-
 def test_export_shows_disagreements_with_their_sources(seeds: tuple[Library, str, str]) -> None:
     from fieldbrief.search.export import build_query_briefing
 
@@ -311,28 +257,6 @@ def test_profile_has_quotes_and_attributed_figures(seeds: tuple[Library, str, st
     assert [f.text for f in singh.figures] == ["about 500 miles (739 km)"]
     roles = {r.role for r in singh.roles}
     assert {"Pentagon spokeswoman", "Deputy Pentagon Press Secretary"} <= roles
-
-
-def test_entity_json(cli: str, capsys: pytest.CaptureFixture[str]) -> None:
-    capsys.readouterr()
-    assert main(["--library", cli, "entity", "Pentagon", "--json"]) == EXIT_OK
-    data = json.loads(capsys.readouterr().out)
-    assert data["kind"] == "organization" and "Defense Department" in data["aliases"]
-    assert set(data) >= {
-        "name",
-        "kind",
-        "aliases",
-        "roles",
-        "articles",
-        "co_mentioned",
-        "quotes",
-        "figures",
-        "events",
-    }
-    assert data["articles"] and data["events"]
-    assert main(["--library", cli, "entity", "Nobody", "Atall", "--json"]) == EXIT_NOTHING
-    assert json.loads(capsys.readouterr().out)["found"] is False
-    assert main(["--library", cli, "entity", "Agadez", "--kind", "person"]) == EXIT_NOTHING
 
 
 def test_a_busy_day_does_not_chain_into_one_event() -> None:
@@ -399,23 +323,6 @@ def test_an_edited_article_leaves_no_stale_events(tmp_path: pytest.TempPathFacto
     assert [e.date for e in events] == ["2023-08-03"]
     assert [s.article_id for s in events[0].sources] == [second.id]
     library.close()
-
-
-def test_hostile_event_text_reaches_the_terminal_inert(
-    tmp_path: pytest.TempPathFactory, capsys: pytest.CaptureFixture[str]
-) -> None:
-    root = tmp_path / "lib"  # type: ignore[operator]
-    library = Library.open(root, seed=False)
-    body = "On July 26 \x1b]52;c;ZXZpbA==\x07 soldiers \x1b[2J seized power in Niamey [bold]now[/]."
-    library.add_articles(
-        [Article(id="evil0000000000000", title="T", body=body, date=date(2023, 9, 8))]
-    )
-    library.close()
-    capsys.readouterr()
-    assert main(["--library", str(root), "timeline"]) == EXIT_OK
-    out = capsys.readouterr().out
-    assert "\x1b" not in out and "\x07" not in out
-    assert "seized power" in out
 
 
 def test_a_big_library_times_its_newest_articles(seeds: tuple[Library, str, str]) -> None:
