@@ -28,13 +28,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from .briefing import Briefing, Briefings, Pin
-from .facts.dates import date_sort_key
 from .fsutil import atomic_write
-from .model import Article, Fact
+from .model import SECTIONS, Article, Fact
 from .textsafety import strip_unsafe
+from .wording import citation, claim_value, format_number
 
 if TYPE_CHECKING:
     from .facts.resolve import Conflict, Overview
@@ -93,30 +93,6 @@ def _clip(text: str, limit: int = MAX_SENTENCE) -> str:
     return flat[: limit - 1].rsplit(" ", 1)[0] + " …"
 
 
-def format_number(value: float | None) -> str:
-    if value is None:
-        return "?"
-    if float(value).is_integer():
-        return f"{int(value):,}"
-    return f"{value:,.2f}".rstrip("0").rstrip(".")
-
-
-_QUALIFIER = {
-    "approx": "≈ ",
-    "nearly": "nearly ",
-    "more than": "> ",
-    "fewer than": "< ",
-    "at least": "≥ ",
-    "up to": "≤ ",
-}
-
-
-def claim_value(claim: Any) -> str:
-    if claim.qualifier == "between" and claim.low is not None and claim.high is not None:
-        return f"{format_number(claim.low)}–{format_number(claim.high)}"
-    return _QUALIFIER.get(claim.qualifier or "", "") + format_number(claim.value)
-
-
 @dataclass(slots=True)
 class Source:
     """An article as cited; ``article`` is None when it left the library."""
@@ -161,11 +137,7 @@ class Citations:
                     " (no longer in the library)"
                 )
                 continue
-            lines.append(
-                f"[^{number}]: {escape_inline(article.source or 'Unknown source')},"
-                f' {source.date_text}, "{escape_inline(article.title)}",'
-                f" id {escape_inline(article.id)}, {escape_inline(article.path)}"
-            )
+            lines.append(f"[^{number}]: {citation(article, escape_inline)}")
         return lines
 
 
@@ -182,12 +154,9 @@ def _sentence(source: Source, fact: Fact) -> str:
 
 def _key_facts(overview: Overview, cites: Citations) -> list[str]:
     lines: list[str] = []
-    groups = (
-        ("person", "People", KEY_PEOPLE),
-        ("organization", "Organizations", KEY_ORGS),
-        ("place", "Places", KEY_PLACES),
-    )
-    for kind, heading, limit in groups:
+    limits = {"person": KEY_PEOPLE, "organization": KEY_ORGS, "place": KEY_PLACES}
+    for kind, heading in SECTIONS[:3]:
+        limit = limits[kind]
         entities = [e for e in overview.entities if e.kind == kind][:limit]
         if not entities:
             continue
@@ -207,71 +176,65 @@ def _key_facts(overview: Overview, cites: Citations) -> list[str]:
 
 
 def _conflicts(conflicts: Iterable[Conflict], cites: Citations) -> list[str]:
+    """Each subject's claims, then where sources disagree about one time, then the trend."""
     lines: list[str] = []
     for conflict in conflicts:
         unit = f" ({escape_inline(conflict.unit)})" if conflict.unit else ""
         lines += [f"### {escape_inline(conflict.subject)}{unit}", ""]
-        lines += ["| Value | As written | Source | Date | Cite |", "|---|---|---|---|---|"]
+        lines += [
+            "| Value | As written | Source | Date | Cite | As of | Said by |",
+            "|---|---|---|---|---|---|---|",
+        ]
         for claim in conflict.claims:
+            said = (claim.attribution or {}).get("text") or ""
             lines.append(
                 f"| {escape_inline(claim_value(claim))} | {escape_inline(claim.text)}"
                 f" | {escape_inline(claim.source or 'Unknown source')}"
-                f" | {claim.date or 'undated'} | {cites.cite(claim.article_id)} |"
+                f" | {claim.date or 'undated'} | {cites.cite(claim.article_id)}"
+                f" | {escape_inline(claim.as_of or 'unknown')} | {escape_inline(said)} |"
             )
         lines.append("")
+        for group in conflict.disagreements:
+            when = f" about {escape_inline(group.as_of)}" if group.as_of else ""
+            said = " vs ".join(
+                f"{escape_inline(claim_value(c))}"
+                f" ({escape_inline(c.source or 'unknown source')}) {cites.cite(c.article_id)}"
+                for c in group.claims
+            )
+            lines += [f"⚠ **Sources disagree{when}:** {said}", ""]
+        if len(conflict.trend) > 1:
+            steps = " → ".join(
+                f"{escape_inline(format_number(p.value))} ({escape_inline(p.as_of)})"
+                f" {cites.cite_many(c.article_id for c in p.claims)}"
+                for p in conflict.trend
+            )
+            lines += [f"**Over time:** {steps}", ""]
     return lines
 
 
-@dataclass(slots=True, order=True)
-class _Event:
-    key: str
-    when: str
-    order: int
-    text: str = field(compare=False)
-    article_id: str = field(compare=False)
+def _timeline(library: Library, sources: Sequence[Source], cites: Citations) -> list[str]:
+    """The events the briefing's articles date, each once, citing every article reporting it."""
+    from .events import merge_events
 
-
-def _timeline(sources: Sequence[Source], cites: Citations) -> list[str]:
-    events: list[_Event] = []
-    seen: set[tuple[str, str, str]] = set()
-    for order, source in enumerate(sources):
-        article = source.article
-        if article is not None and article.date is not None:
-            when = article.date.isoformat()
-            events.append(
-                _Event(
-                    date_sort_key(when),
-                    when,
-                    order,
-                    f'Published: "{escape_inline(article.title)}"'
-                    f" ({escape_inline(article.source or 'unknown source')})",
-                    article.id,
-                )
-            )
-        for fact in source.facts:
-            if fact.kind != "date" or not isinstance(fact.value, str) or not fact.value:
-                continue
-            sentence = _sentence(source, fact)
-            marker = (fact.value, source.article_id, sentence)
-            if marker in seen:
-                continue
-            seen.add(marker)
-            events.append(
-                _Event(
-                    date_sort_key(fact.value),
-                    fact.value,
-                    order,
-                    escape_inline(sentence),
-                    source.article_id,
-                )
-            )
-    events.sort()
+    present = [s for s in sources if s.article is not None]
+    mentions = library.store.event_mentions([s.article_id for s in present])
+    meta = {
+        s.article_id: (
+            s.article.source,
+            s.article.date.isoformat() if s.article.date else None,
+            s.article.title,
+        )
+        for s in present
+        if s.article is not None
+    }
+    events = merge_events(mentions, meta)
     lines = [
-        f"- **{escape_inline(e.when)}** — {e.text} {cites.cite(e.article_id)}"
+        f"- **{escape_inline(e.date)}** — {escape_inline(_clip(e.text))}"
+        f" {cites.cite_many(e.article_ids)}"
         for e in events[:MAX_TIMELINE]
     ]
     if len(events) > MAX_TIMELINE:
-        lines.append(f"- … and {len(events) - MAX_TIMELINE} more dated mentions")
+        lines.append(f"- … and {len(events) - MAX_TIMELINE} more events")
     return lines
 
 
@@ -367,7 +330,7 @@ def _document(
     conflicts = _conflicts([*overview.conflicts, *extra], cites)
     if conflicts:
         out += ["## Figures with conflicts", "", *conflicts]
-    timeline = _timeline(sources, cites)
+    timeline = _timeline(library, sources, cites)
     if timeline:
         out += ["## Timeline", "", *timeline, ""]
     if pins:
@@ -531,11 +494,3 @@ def save_markdown(path: str | os.PathLike[str], text: str, *, force: bool = Fals
         return target
     atomic_write(target, text)
     return target
-
-
-def plain_citation(article: Article) -> str:
-    """``Source, YYYY-MM-DD, "Title", id …, path`` as plain text (for the clipboard)."""
-    when = article.date.isoformat() if article.date else "undated"
-    title = " ".join(strip_unsafe(article.title).split())
-    source = " ".join(strip_unsafe(article.source or "Unknown source").split())
-    return f'{source}, {when}, "{title}", id {article.id}, {strip_unsafe(article.path)}'

@@ -12,10 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from .model import Fact
-
-ENTITY_FIELDS = {"person": "person", "organization": "org", "place": "place"}
-"""Fact kind -> index field of its names."""
+from .model import ENTITY_FIELD, Fact
 
 
 def entity_name(fact: Fact) -> str:
@@ -31,7 +28,7 @@ def facet_terms(facts: Iterable[Fact]) -> set[tuple[str, str]]:
     """``(field, term)`` for each distinct facet of one article (``person_k``, …, ``figure_k``)."""
     terms: set[tuple[str, str]] = set()
     for fact in facts:
-        field = ENTITY_FIELDS.get(fact.kind)
+        field = ENTITY_FIELD.get(fact.kind)
         if field is not None:
             terms.add((f"{field}_k", keyword(entity_name(fact))))
         elif fact.kind == "figure" and fact.key:

@@ -6,7 +6,23 @@ from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import Any, Literal
 
-FactKind = Literal["person", "organization", "place", "date", "figure"]
+FactKind = Literal["person", "organization", "place", "date", "figure", "quote"]
+
+SECTIONS: tuple[tuple[FactKind, str], ...] = (
+    ("person", "People"),
+    ("organization", "Organizations"),
+    ("place", "Places"),
+    ("date", "Dates"),
+    ("figure", "Figures"),
+    ("quote", "Quotes"),
+)
+"""Every fact kind with its heading, in the order the app, the CLI and the export list them."""
+
+ENTITY_FIELD: dict[str, str] = {"person": "person", "organization": "org", "place": "place"}
+"""An entity kind's field: the query prefix (``org:"IBM"``) and the index field."""
+
+FIELD_ENTITY: dict[str, str] = {name: kind for kind, name in ENTITY_FIELD.items()}
+"""The entity kind a query field names (``org`` -> ``organization``)."""
 
 
 @dataclass(slots=True)
@@ -79,6 +95,12 @@ class Fact:
     aspect: str | None = None
     orig_value: float | None = None
     orig_unit: str | None = None
+    # Figures and quotes: who the text says said it, as
+    # ``{"text", "who", "start", "end"}`` ("one official told Politico").
+    # A quote's ``value`` is its speaker's name. ``as_of``: the time a figure
+    # describes when the text names one ("in 2013"); else the article's date.
+    attribution: dict[str, Any] | None = None
+    as_of: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         # Not dataclasses.asdict: it deep-copies every field, and a bulk add

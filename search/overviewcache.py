@@ -25,12 +25,16 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .facts.resolve import Conflict, Overview
-    from .library import Library
+    from .store import Store
+
+Hold = Callable[[], AbstractContextManager[None]]
+"""Takes the library's write lock without waiting (raises ``LibraryBusyError`` if busy)."""
 
 WHOLE = "overview:{how}"
 
@@ -72,21 +76,21 @@ def loads(text: str) -> Overview:
 
 
 def _save(
-    library: Library, still_current: Callable[[], bool], key: str, version: int, data: str
+    store: Store, hold: Hold, still_current: Callable[[], bool], key: str, version: int, data: str
 ) -> None:
-    from .library import LibraryError
+    from .errors import LibraryError
 
     try:
-        with library.writing("saving the library overview", wait=False):
+        with hold():
             if still_current():
-                library.store.set_overview_part(key, version, data)
+                store.set_overview_part(key, version, data)
     except (LibraryError, OSError, sqlite3.Error):
         pass
 
 
-def stored(library: Library, generation: int, how: str) -> Overview | None:
+def stored(store: Store, generation: int, how: str) -> Overview | None:
     """The overview made ``how`` (``full`` or ``index``) kept for ``generation``, if any."""
-    part = library.store.overview_part(WHOLE.format(how=how))
+    part = store.overview_part(WHOLE.format(how=how))
     if part is None or part[0] != generation:
         return None
     try:
@@ -95,17 +99,18 @@ def stored(library: Library, generation: int, how: str) -> Overview | None:
         return None  # written by another version: computed afresh
 
 
-def save(library: Library, generation: int, how: str, overview: Overview) -> None:
-    key = WHOLE.format(how=how)
-    _save(library, lambda: library.generation() == generation, key, generation, dumps(overview))
+def save(store: Store, hold: Hold, generation: int, how: str, overview: Overview) -> None:
+    def current() -> bool:
+        return store.generation() == generation
+
+    _save(store, hold, current, WHOLE.format(how=how), generation, dumps(overview))
 
 
 def subject_conflicts(
-    library: Library, subject: str, compute: Callable[[], list[Conflict]]
+    store: Store, hold: Hold, subject: str, compute: Callable[[], list[Conflict]]
 ) -> list[Conflict]:
     """The conflicts among ``subject``'s articles: kept ones while its articles are
     unchanged, else ``compute()``'s (and kept)."""
-    store = library.store
     key = f"figure_k:{subject}"
     version = store.facet_version("figure_k", subject)
     part = store.overview_part(key)
@@ -116,5 +121,9 @@ def subject_conflicts(
             pass
     conflicts = compute()
     data = json.dumps([asdict(c) for c in conflicts], ensure_ascii=False, separators=(",", ":"))
-    _save(library, lambda: store.facet_version("figure_k", subject) == version, key, version, data)
+
+    def current() -> bool:
+        return store.facet_version("figure_k", subject) == version
+
+    _save(store, hold, current, key, version, data)
     return conflicts

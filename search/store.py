@@ -24,11 +24,14 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .model import Article, Fact
 
-SCHEMA_VERSION = 3
+if TYPE_CHECKING:
+    from .events import EventMention
+
+SCHEMA_VERSION = 4
 """The newest schema this code writes; ``meta.schema_version`` says which one a file has."""
 
 MIN_PREFIX = 4
@@ -173,10 +176,29 @@ WHERE path GLOB '*/seeds/[0-9][0-9][0-9]_[0-9a-f]*.txt' AND length(path) > 24
     AND EXISTS (SELECT 1 FROM meta WHERE key = 'seeded');
 """
 
-# Version 3: per-term article counts for the facets (search/facets.py), kept
+# Version 3: the events each article dates (``search.events``), made when the
+# article is stored so the timeline never re-reads bodies. A library upgraded
+# from version 2 has articles without rows here: ``events_pending`` makes the
+# first timeline fill them in (``Store.fill_events``).
+_V3 = """
+CREATE TABLE events (
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    date TEXT NOT NULL,
+    precision TEXT NOT NULL,
+    text TEXT NOT NULL,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    terms TEXT NOT NULL
+);
+CREATE INDEX events_by_date ON events(date);
+CREATE INDEX events_by_article ON events(article_id);
+INSERT INTO meta(key, value) SELECT 'events_pending', '1' FROM articles LIMIT 1;
+"""
+
+# Version 4: per-term article counts for the facets (search/facets.py), kept
 # by ``put`` and ``remove``, so the library overview needs no pass over the
 # library; and its last result, so the app starts without computing it.
-_V3 = """
+_V4 = """
 CREATE TABLE facet_counts (
     field TEXT NOT NULL,
     term TEXT NOT NULL,
@@ -197,7 +219,7 @@ CREATE TABLE overview_parts (
 
 
 def _count_existing_facets(db: sqlite3.Connection) -> None:
-    """Version 3's counts for the articles a library already holds (once, on upgrade)."""
+    """Version 4's counts for the articles a library already holds (once, on upgrade)."""
     from .facets import facet_terms
 
     counts: Counter[tuple[str, str]] = Counter()
@@ -212,7 +234,8 @@ def _count_existing_facets(db: sqlite3.Connection) -> None:
 _MIGRATIONS: tuple[tuple[str, Callable[[sqlite3.Connection], None] | None], ...] = (
     (_V1, None),
     (_V2, None),
-    (_V3, _count_existing_facets),
+    (_V3, None),
+    (_V4, _count_existing_facets),
 )
 """Each step: its SQL, then the Python that fills what SQL cannot compute."""
 assert len(_MIGRATIONS) == SCHEMA_VERSION
@@ -265,6 +288,9 @@ class Store:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        # Whether ``put`` records the article's events (off only to measure
+        # what they cost an add: bench/events.py).
+        self.record_events = True
         self._local = threading.local()
         try:
             self._migrate()
@@ -368,9 +394,6 @@ class Store:
         finally:
             self._local.depth = depth
 
-    # The index code's name for it.
-    transaction = atomic
-
     # --- meta -----------------------------------------------------------------
 
     def get_meta(self, key: str, default: str | None = None) -> str | None:
@@ -383,6 +406,17 @@ class Store:
             "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
             (key, value),
         )
+
+    def generation(self) -> int:
+        """Bumped on every change to the library's articles or tags."""
+        return int(self.get_meta("generation", "0") or 0)
+
+    def bump_generation(self) -> None:
+        with self.atomic() as db:
+            db.execute(
+                "INSERT INTO meta(key, value) VALUES ('generation', '1') "
+                "ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1"
+            )
 
     # --- articles -------------------------------------------------------------
 
@@ -459,6 +493,7 @@ class Store:
             ),
         )
         db.execute("DELETE FROM pending_deletes WHERE id = ?", (article.id,))
+        self._put_events(db, article, facts)
         # A file edited back to an earlier text brings back that version's id:
         # a live id is never an alias of another one.
         db.execute("DELETE FROM superseded WHERE old_id = ?", (article.id,))
@@ -473,6 +508,75 @@ class Store:
             # The caller indexes this same object: the index must see the
             # tags the old version handed over.
             article.tags = self.tags_for(article.id)
+
+    def _put_events(self, db: sqlite3.Connection, article: Article, facts: list[Fact]) -> None:
+        if not self.record_events:
+            return
+        from .events import event_mentions
+
+        db.execute("DELETE FROM events WHERE article_id = ?", (article.id,))
+        db.executemany(
+            'INSERT INTO events(article_id, date, precision, text, start, "end", terms)'
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                (m.article_id, m.date, m.precision, m.text, m.start, m.end, "|".join(m.terms))
+                for m in event_mentions(article, facts)
+            ],
+        )
+
+    def fill_events(self) -> None:
+        """Make the event rows of articles stored before version 3 (once)."""
+        if self.get_meta("events_pending") is None:
+            return
+        with self.atomic() as db:
+            if self.get_meta("events_pending") is None:
+                return
+            for article, facts in self.iter_all():
+                self._put_events(db, article, facts)
+            db.execute("DELETE FROM meta WHERE key = 'events_pending'")
+
+    def event_mentions(self, article_ids: Iterable[str] | None = None) -> list[EventMention]:
+        """Stored event mentions, of ``article_ids`` only when given."""
+        from .events import EventMention
+
+        self.fill_events()
+        sql = 'SELECT article_id, date, precision, text, start, "end", terms FROM events'
+        if article_ids is None:
+            rows = self.db.execute(sql + " ORDER BY date").fetchall()
+        else:
+            ids = list(dict.fromkeys(article_ids))
+            rows = []
+            for n in range(0, len(ids), 500):
+                part = ids[n : n + 500]
+                marks = ",".join("?" * len(part))
+                rows += self.db.execute(f"{sql} WHERE article_id IN ({marks})", part).fetchall()
+        return [
+            EventMention(r[0], r[1], r[2], r[3], r[4], r[5], r[6].split("|") if r[6] else [])
+            for r in rows
+        ]
+
+    def newest_ids(self, limit: int) -> list[str]:
+        """The ``limit`` newest articles by publication date (undated ones last)."""
+        rows = self.db.execute(
+            "SELECT id FROM articles ORDER BY date IS NULL, date DESC, added_seq DESC LIMIT ?",
+            (limit,),
+        )
+        return [r[0] for r in rows]
+
+    def article_meta(
+        self, article_ids: Iterable[str]
+    ) -> dict[str, tuple[str | None, str | None, str]]:
+        """(source, date, title) per article id, for citing events."""
+        ids = list(dict.fromkeys(article_ids))
+        out: dict[str, tuple[str | None, str | None, str]] = {}
+        for n in range(0, len(ids), 500):
+            part = ids[n : n + 500]
+            marks = ",".join("?" * len(part))
+            for row in self.db.execute(
+                f"SELECT id, source, date, title FROM articles WHERE id IN ({marks})", part
+            ):
+                out[row[0]] = (row[1], row[2], row[3])
+        return out
 
     def _hand_over(
         self, db: sqlite3.Connection, old: str, article: Article, facts: list[Fact]

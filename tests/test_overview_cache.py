@@ -82,11 +82,11 @@ def test_an_upgraded_library_gets_its_facet_counts(tmp_path: Path) -> None:
                 for n in range(3)
             ]
         )
-    # As a version 2 library: no counts table, the facts in the articles' JSON.
+    # As a version 3 library: no counts table, the facts in the articles' JSON.
     db = sqlite3.connect(root / "library.sqlite3")
     db.executescript(
         "DROP TABLE facet_counts; DROP TABLE overview_parts;"
-        " UPDATE meta SET value = '2' WHERE key = 'schema_version';"
+        " UPDATE meta SET value = '3' WHERE key = 'schema_version';"
     )
     db.execute("UPDATE articles SET facts = ?", (facts_to_json(people(["Bazoum, Mohamed"])),))
     db.commit()

@@ -25,8 +25,9 @@ from textual.app import App
 from textual.pilot import Pilot
 from textual.worker import WorkerCancelled, WorkerState
 
-from fieldbrief.search.facts.resolve import Claim, Conflict, Entity, Overview
-from fieldbrief.search.library import Library, bundled_seed_files
+from fieldbrief.search.adding import bundled_seed_files
+from fieldbrief.search.facts.resolve import Claim, Conflict, Disagreement, Entity, Overview
+from fieldbrief.search.library import Library
 from fieldbrief.search.model import Article, Fact
 from fieldbrief.tui.app import FieldbriefApp, create_app
 from fieldbrief.tui.main_screen import MainScreen
@@ -142,7 +143,8 @@ def stub_overview(library: Library) -> Overview:
     conflicts = []
     if len({c.value for c in claims}) > 1:
         claims.sort(key=lambda c: (c.value or 0, c.article_id))
-        conflicts.append(Conflict("troops", "troops", claims[:4]))
+        # The stub's troop claims are all about one time, and they differ.
+        conflicts.append(Conflict("troops", "troops", claims[:4], [Disagreement(None, claims[:4])]))
     stories = [sorted(ids) for _, ids in sorted(dated.items()) if len(ids) > 1]
     return Overview(sorted(entities.values(), key=lambda e: (e.kind, e.name)), conflicts, stories)
 

@@ -13,7 +13,8 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from fieldbrief.search.export import conflicts_for_fact
-from fieldbrief.search.model import Fact
+from fieldbrief.search.model import ENTITY_FIELD, SECTIONS, Fact
+from fieldbrief.search.wording import claim_value, figure_name
 
 from . import overview as ov
 from .hanging import Hanging, Line
@@ -22,13 +23,6 @@ from .safe import one_line, plural
 if TYPE_CHECKING:
     from fieldbrief.search.facts.resolve import Conflict, Entity, Overview
 
-SECTIONS = [
-    ("person", "People"),
-    ("organization", "Organizations"),
-    ("place", "Places"),
-    ("date", "Dates"),
-    ("figure", "Figures"),
-]
 TOP_ENTITIES = 8
 
 
@@ -43,6 +37,8 @@ class FactEntry:
     conflicts: list[Conflict] = field(default_factory=list)
     sentence: tuple[int, int] | None = None
     article_ids: list[str] = field(default_factory=list)
+    disputed: bool = False
+    """Another source disagrees about the same time (⚠); a change over time is not that."""
 
     @property
     def key(self) -> tuple[str, str]:
@@ -50,48 +46,7 @@ class FactEntry:
 
     @property
     def is_entity(self) -> bool:
-        return self.kind in ov.QUERY_FIELD
-
-
-_QUALIFIER_SIGNS = {
-    "approx": "≈",
-    "more than": ">",
-    "fewer than": "<",
-    "at least": "≥",
-    "up to": "≤",
-}
-_FRACTION_WORDS = {0.5: "half", 0.25: "a quarter", 0.75: "three-quarters"}
-
-
-def _figure_name(fact: Fact) -> str:
-    """A figure as an analyst would write it: "≈1,200 troops", "$100 million"."""
-    if fact.value is None and fact.low is not None and fact.high is not None:
-        number = f"{ov.format_number(fact.low)}–{ov.format_number(fact.high)}"
-    elif isinstance(fact.value, int | float) and fact.unit == "fraction":
-        value = float(fact.value)
-        word = _FRACTION_WORDS.get(round(value, 2))
-        if word is None and abs(value - 1 / 3) < 0.01:
-            word = "a third"
-        elif word is None and abs(value - 2 / 3) < 0.01:
-            word = "two-thirds"
-        number = word or f"{value:.0%}"
-    elif isinstance(fact.value, int | float) and fact.unit == "USD":
-        number = "$" + _large(float(fact.value))
-    else:
-        number = ov.format_number(fact.value) if fact.value is not None else one_line(fact.text)
-    unit = f" {fact.unit}" if fact.unit and fact.unit not in ("fraction", "USD") else ""
-    qualifier = fact.qualifier if fact.qualifier and fact.qualifier != "between" else ""
-    sign = _QUALIFIER_SIGNS.get(qualifier)
-    if sign:
-        return f"{sign}{number}{unit}"
-    return f"{qualifier} {number}{unit}".strip()
-
-
-def _large(value: float) -> str:
-    for size, word in ((1e12, "trillion"), (1e9, "billion"), (1e6, "million")):
-        if abs(value) >= size:
-            return f"{ov.format_number(round(value / size, 2))} {word}"
-    return ov.format_number(value)
+        return self.kind in ENTITY_FIELD
 
 
 def _date_detail(said: str, name: str, resolution: str | None) -> str:
@@ -114,11 +69,14 @@ def group_facts(
         if fact.kind not in grouped:
             continue
         if fact.kind == "figure":
-            name = _figure_name(fact)
+            name = figure_name(fact)
             key = f"{name}@{fact.start}" if fact.subject is None else f"{name}|{fact.subject}"
         elif fact.kind == "date":
             name = str(fact.value) if fact.value else one_line(fact.text)
             key = name
+        elif fact.kind == "quote":
+            name = "“" + one_line(fact.text, 60) + "”"
+            key = f"quote@{fact.start}"
         else:
             name = one_line(fact.value if isinstance(fact.value, str) and fact.value else fact.text)
             key = name.casefold()
@@ -130,6 +88,13 @@ def group_facts(
             elif fact.kind == "figure":
                 entry.detail = one_line(fact.subject or "", 40)
                 entry.conflicts = conflicts_for_fact(article_id, fact, conflicts)
+                entry.disputed = any(c.disputes(article_id, fact.start) for c in entry.conflicts)
+            elif fact.kind == "quote":
+                entry.detail = "— " + (
+                    one_line(str(fact.value), 40) if fact.value else "unattributed"
+                )
+            if fact.kind == "figure" and fact.attribution and fact.attribution.get("text"):
+                entry.roles.append("— " + one_line(str(fact.attribution["text"]), 60))
             grouped[fact.kind][key] = entry
         entry.spans.append((fact.start, fact.end))
         if fact.role:
@@ -151,11 +116,19 @@ class FactList(OptionList):
         ),
         Binding("pageup,ctrl+u", "page_up", "Page up", show=False, id="fieldbrief.facts.page_up"),
         Binding("enter", "select", "Filter / open", id="fieldbrief.facts.choose"),
-        Binding("x", "conflict", "Show conflict", id="fieldbrief.facts.conflict"),
+        Binding("x", "conflict", "Claims across sources", id="fieldbrief.facts.conflict"),
+        Binding("e", "profile", "Entity profile", id="fieldbrief.facts.profile"),
     ]
 
     class Highlighted(Message):
         def __init__(self, entry: FactEntry | None) -> None:
+            self.entry = entry
+            super().__init__()
+
+    class ProfileWanted(Message):
+        """``e`` on a person, organisation or place: open its profile."""
+
+        def __init__(self, entry: FactEntry) -> None:
             self.entry = entry
             super().__init__()
 
@@ -256,13 +229,17 @@ class FactList(OptionList):
         for conflict in found:
             option_id = f"conflict:{len(self.conflict_rows)}"
             self.conflict_rows[option_id] = conflict
-            values = " vs ".join(dict.fromkeys(ov.claim_value(c) for c in conflict.claims))
+            if conflict.disagreements:
+                group = conflict.disagreements[0]
+                values = " vs ".join(dict.fromkeys(claim_value(c) for c in group.claims))
+                values += f" ({group.as_of})" if group.as_of else ""
+                mark = Content.styled("⚠ ", "bold $text-warning")
+            else:
+                values = ov.trend_text(conflict)
+                mark = Content.styled("↗ ", "bold $text-secondary")
             prompt = Hanging(
                 [
-                    (
-                        Content.styled("⚠ ", "bold $text-warning"),
-                        Content.styled(one_line(ov.conflict_label(conflict), 40), "bold"),
-                    ),
+                    (mark, Content.styled(one_line(ov.conflict_label(conflict), 40), "bold")),
                     (Content("    "), Content.styled(one_line(values, 60), "$text-muted")),
                 ]
             )
@@ -273,9 +250,15 @@ class FactList(OptionList):
         return Option(Content.styled(label, "bold $text-primary underline"), disabled=True)
 
     def _prompt(self, entry: FactEntry) -> Hanging:
-        # Names line up after a two-cell leader (the ⚠ mark or blanks); a
-        # wrapped name, count or role continues under its own text.
-        leader = Content.styled("⚠ ", "bold $text-warning") if entry.conflicts else Content("  ")
+        # Names line up after a two-cell leader (the ⚠ or ↗ mark, or blanks); a
+        # wrapped name, count or role continues under its own text. ⚠: another
+        # source disagrees about the same time; ↗: other values at other times.
+        if entry.disputed:
+            leader = Content.styled("⚠ ", "bold $text-warning")
+        elif entry.conflicts:
+            leader = Content.styled("↗ ", "bold $text-secondary")
+        else:
+            leader = Content("  ")
         parts: list[str | tuple[str, str] | Content] = [
             (entry.name, "bold" if entry.is_entity else "")
         ]
@@ -314,6 +297,13 @@ class FactList(OptionList):
             if not self.get_option_at_index(index).disabled:
                 self.highlighted = index
                 return
+
+    def action_profile(self) -> None:
+        entry = self.current_entry
+        if entry is None or not entry.is_entity:
+            self.app.bell()
+            return
+        self.post_message(self.ProfileWanted(entry))
 
     def action_conflict(self) -> None:
         option = self.highlighted_option

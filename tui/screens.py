@@ -2,33 +2,32 @@
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, HorizontalScroll, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
 from textual.widgets import Footer, OptionList, Sparkline, Static
 from textual.widgets.option_list import Option
 
-from fieldbrief.search.facts.dates import date_sort_key
 from fieldbrief.search.syntax import QUERY_SYNTAX
+from fieldbrief.search.wording import claim_value
 
 from . import overview as ov
 from .article import ArticleBody, FindInput
 from .facts import FactList
+from .hanging import Hanging
 from .query_bar import QueryInput
 from .results import ResultsList
-from .safe import one_line, plural
+from .safe import one_line
 
 if TYPE_CHECKING:
+    from fieldbrief.search.events import Event, EventSource
     from fieldbrief.search.facts.resolve import Claim, Conflict
     from fieldbrief.search.library import Library
 
@@ -177,81 +176,178 @@ def _context_name(node: object, binding_id: str | None) -> str:
     return type(node).__name__ if isinstance(node, Widget) else "Screen"
 
 
-class ClaimCard(Static, can_focus=True):
-    """One source's claim; enter opens the article at the claim."""
+class ClaimList(OptionList):
+    """Every claim of a conflict, grouped by the time it describes; enter opens one."""
 
+    inherit_bindings = False
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "open", "Open at claim", id="fieldbrief.conflict.open")
+        Binding("down,j", "cursor_down", "Next claim", show=False, id="fieldbrief.conflict.next"),
+        Binding(
+            "up,k", "cursor_up", "Previous claim", show=False, id="fieldbrief.conflict.previous"
+        ),
+        Binding("home,g", "first", "First claim", show=False, id="fieldbrief.conflict.first"),
+        Binding("end,G", "last", "Last claim", show=False, id="fieldbrief.conflict.last"),
+        Binding(
+            "pagedown,ctrl+d",
+            "page_down",
+            "Page down",
+            show=False,
+            id="fieldbrief.conflict.page_down",
+        ),
+        Binding(
+            "pageup,ctrl+u", "page_up", "Page up", show=False, id="fieldbrief.conflict.page_up"
+        ),
+        Binding("enter", "select", "Open at claim", id="fieldbrief.conflict.open"),
     ]
 
-    def __init__(self, claim: Claim) -> None:
-        self.claim = claim
-        super().__init__(self._content(), markup=False, classes="claim")
 
-    def _content(self) -> Content:
-        claim = self.claim
-        return Content("\n").join(
-            [
-                Content.styled(ov.claim_value(claim), "bold $text-warning"),
-                Content.styled(one_line(claim.source, 40) or "unknown source", "bold"),
-                Content.styled(one_line(claim.date) or "undated", "$text-muted"),
-                Content(""),
-                Content("“" + one_line(claim.text, 400) + "”"),
-            ]
-        )
+def claim_groups(conflict: Conflict) -> list[tuple[str, bool | None, list[Claim]]]:
+    """(label, disputed, claims) per time: disagreements, agreeing times, then undated.
 
-    def action_open(self) -> None:
-        screen = self.screen
-        if isinstance(screen, ConflictScreen):
-            screen.dismiss(self.claim)
+    ``disputed`` is None for claims no time can be given for (an undated article).
+    """
+    placed: set[int] = set()
+    groups: list[tuple[str, bool | None, list[Claim]]] = []
+    for disagreement in conflict.disagreements:
+        label = disagreement.as_of or "any time"
+        groups.append((label, True, list(disagreement.claims)))
+        placed.update(id(c) for c in disagreement.claims)
+    for point in conflict.trend:
+        rest = [c for c in point.claims if id(c) not in placed]
+        if rest:
+            groups.append((point.as_of, False, rest))
+            placed.update(id(c) for c in rest)
+    left = [c for c in conflict.claims if id(c) not in placed]
+    if left:
+        groups.append(("no date", None, left))
+    groups.sort(key=lambda g: (g[2][0].as_of is None, g[2][0].as_of or "", g[1] is not True))
+    return groups
 
 
 class ConflictScreen(ModalScreen["Claim | None"]):
-    """Side-by-side claims for one conflicting figure. Dismisses with the chosen claim."""
+    """Every claim on one figure: value, source, date, as-of time, who said it, the sentence.
+
+    Claims about the same time that do not agree are grouped under a ⚠; a
+    change over time shows as the trend line. Dismisses with the chosen claim.
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "close", "Back", id="fieldbrief.conflict.close"),
-        Binding(
-            "right,l,tab", "focus_next", "Next claim", show=False, id="fieldbrief.conflict.next"
-        ),
-        Binding(
-            "left,h,shift+tab",
-            "focus_previous",
-            "Previous claim",
-            show=False,
-            id="fieldbrief.conflict.previous",
-        ),
     ]
 
-    def __init__(self, conflict: Conflict) -> None:
+    def __init__(self, conflict: Conflict, origin: tuple[str, int] | None = None) -> None:
         super().__init__()
         self.conflict = conflict
+        self.origin = origin
+        self.claim_rows: dict[str, Claim] = {}
 
     def compose(self) -> ComposeResult:
-        claims = self.conflict.claims
+        conflict = self.conflict
+        claims = conflict.claims
+        sources = len({c.article_id for c in claims})
+        if conflict.disagreements:
+            head = ("⚠ Sources disagree: ", "bold $text-warning")
+        else:
+            head = ("↗ Changes over time: ", "bold $text-secondary")
         with Vertical(id="conflict-dialog"):
             yield Static(
                 Content.assemble(
-                    ("⚠ Conflicting figures: ", "bold $text-warning"),
-                    (one_line(ov.conflict_label(self.conflict), 60), "bold"),
-                    (f"  ({len(claims)} claims)", "$text-muted"),
+                    head,
+                    (one_line(ov.conflict_label(conflict), 50), "bold"),
+                    (f"  {len(claims)} claims, {sources} sources", "$text-muted"),
                 ),
                 id="conflict-title",
             )
-            with HorizontalScroll(id="conflict-claims"):
-                for claim in claims:
-                    yield ClaimCard(claim)
+            if len(conflict.trend) > 1:
+                # The change over time at a glance: one bar per time, oldest first.
+                yield Sparkline([p.value or 0.0 for p in conflict.trend], id="conflict-sparkline")
+            if conflict.trend:
+                yield Static(
+                    Content.assemble(
+                        ("Trend ", "bold"), (one_line(ov.trend_text(conflict), 200), "$text-muted")
+                    ),
+                    id="conflict-trend",
+                )
+            yield ClaimList(*self._options(), id="conflict-claims")
             yield Static(
                 Content.styled(
-                    "←/→ choose · enter opens the article at the claim · esc back", "$text-muted"
+                    "↑/↓ choose · enter opens the article at the claim · esc back", "$text-muted"
                 ),
                 id="conflict-foot",
             )
 
+    def _options(self) -> list[Option]:
+        options: list[Option] = []
+        for label, disputed, claims in claim_groups(self.conflict):
+            if disputed is True:
+                header = Content.assemble(
+                    ("⚠ ", "bold $text-warning"),
+                    (one_line(label, 20), "bold"),
+                    ("  these do not agree", "$text-warning"),
+                )
+            elif disputed is False:
+                header = Content.assemble(
+                    (one_line(label, 20), "bold"), ("  in agreement", "$text-muted")
+                )
+            else:
+                header = Content.assemble(
+                    ("Undated", "bold"), ("  the time is not known", "$text-muted")
+                )
+            options.append(Option(header, disabled=True))
+            for claim in claims:
+                key = f"claim:{len(self.claim_rows)}"
+                self.claim_rows[key] = claim
+                options.append(Option(self._claim_prompt(claim), id=key))
+        return options
+
+    @staticmethod
+    def _claim_prompt(claim: Claim) -> Hanging:
+        # Wrapped lines hang under their text, so each claim reads as one block.
+        meta = [one_line(claim.source, 30) or "unknown source", one_line(claim.date) or "undated"]
+        if claim.as_of and claim.as_of != claim.date:
+            meta.append(f"as of {one_line(claim.as_of, 12)}")
+        pad = Content("    ")
+        lines: list[tuple[Content, Content]] = [
+            (
+                Content("  "),
+                Content.assemble(
+                    (claim_value(claim), "bold $text-warning"),
+                    ("  " + " · ".join(meta), "bold"),
+                ),
+            )
+        ]
+        said = claim.attribution.get("text") if claim.attribution else None
+        if said:
+            lines.append(
+                (pad, Content.styled("— " + one_line(str(said), 80), "italic $text-muted"))
+            )
+        sentence = claim.sentence or claim.text
+        lines.append((pad, Content("“" + one_line(sentence, 400) + "”")))
+        return Hanging(lines)
+
     def on_mount(self) -> None:
-        cards = self.query(ClaimCard)
-        if cards:
-            cards.first().focus()
+        listing = self.query_one(ClaimList)
+        start = next(
+            (
+                key
+                for key, claim in self.claim_rows.items()
+                if self.origin is not None and (claim.article_id, claim.start) == self.origin
+            ),
+            next(iter(self.claim_rows), None),
+        )
+        if start is not None:
+            listing.highlighted = listing.get_option_index(start)
+        listing.focus()
+
+    @property
+    def current_claim(self) -> Claim | None:
+        option = self.query_one(ClaimList).highlighted_option
+        return self.claim_rows.get(option.id or "") if option is not None else None
+
+    @on(OptionList.OptionSelected, "#conflict-claims")
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(self.claim_rows.get(event.option.id or ""))
 
     def action_close(self) -> None:
         self.dismiss(None)
@@ -259,6 +355,8 @@ class ConflictScreen(ModalScreen["Claim | None"]):
 
 @dataclass
 class DatedFact:
+    """A timeline row the analyst chose: which article to open, and where."""
+
     value: str
     text: str
     article_id: str
@@ -267,43 +365,31 @@ class DatedFact:
     span: tuple[int, int]
 
 
-def weekly_counts(
-    dates: Iterable[date], max_weeks: int = 520
-) -> tuple[list[float], date | None, date | None]:
-    """Articles per ISO week between the first and last dated article."""
-    weeks: dict[date, int] = {}
-    for day in dates:
-        monday = day - timedelta(days=day.weekday())
-        weeks[monday] = weeks.get(monday, 0) + 1
-    if not weeks:
-        return [], None, None
-    first, last = min(weeks), max(weeks)
-    span = (last - first).days // 7 + 1
-    if span > max_weeks:
-        first = last - timedelta(weeks=max_weeks - 1)
-        span = max_weeks
-    data = [float(weeks.get(first + timedelta(weeks=i), 0)) for i in range(span)]
-    return data, first, last
-
-
 class TimelineScreen(Screen[DatedFact | None]):
-    """Articles per week plus every dated fact, oldest first."""
+    """Events over time (a sparkline by month), then every event with its sources.
+
+    An event reported by several articles is one row, followed by a row per
+    source; enter on the event opens its first source, on a source that one,
+    each at the clause that dates it.
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,t,q", "close", "Back", id="fieldbrief.timeline.close"),
     ]
-    MAX_FACTS = 2000
+    MAX_EVENTS = 2000
 
     def __init__(self, library: Library) -> None:
         super().__init__()
         self.library = library
         self.dated: dict[str, DatedFact] = {}
+        self.events: list[Event] = []
+        self.newest_only = False
 
     def compose(self) -> ComposeResult:
         yield Static(Content.styled("Timeline", "bold $text-primary"), id="timeline-title")
         with Horizontal(id="timeline-chart"):
             yield Sparkline([], id="timeline-sparkline")
-        yield Static(Content.styled("Counting articles…", "$text-muted"), id="timeline-range")
+        yield Static(Content.styled("Collecting events…", "$text-muted"), id="timeline-range")
         yield TimelineList(id="timeline-facts")
         yield Footer()
 
@@ -313,69 +399,105 @@ class TimelineScreen(Screen[DatedFact | None]):
 
     @work(thread=True, exclusive=True, group="timeline")
     def _load(self) -> None:
-        days: list[date] = []
-        dated: list[DatedFact] = []
-        for article_id, day, _source, title, facts in self.library.article_facts():
-            if day:
-                with contextlib.suppress(ValueError):
-                    days.append(date.fromisoformat(day[:10]))
-            for fact in facts:
-                if fact.kind == "date" and fact.value:
-                    dated.append(
-                        DatedFact(
-                            value=str(fact.value),
-                            text=one_line(fact.text, 60),
-                            article_id=article_id,
-                            title=one_line(title, 80),
-                            sentence=fact.sentence,
-                            span=(fact.start, fact.end),
-                        )
-                    )
-        dated.sort(key=lambda d: (date_sort_key(d.value), d.value, d.title))
-        data, first, last = weekly_counts(days)
-        self.app.call_from_thread(self._show, data, first, last, len(days), dated)
+        from fieldbrief.search.events import events_per_month
+        from fieldbrief.search.library import TIMELINE_ARTICLES
+
+        events = self.library.timeline()
+        data, first, last = events_per_month(events)
+        self.newest_only = self.library.article_count() > TIMELINE_ARTICLES
+        self.app.call_from_thread(self._show, data, first, last, events)
 
     def _show(
-        self,
-        data: list[float],
-        first: date | None,
-        last: date | None,
-        count: int,
-        dated: list[DatedFact],
+        self, data: list[float], first: str | None, last: str | None, events: list[Event]
     ) -> None:
+        self.events = events
         self.query_one(Sparkline).data = data or [0.0]
         if first and last:
-            text = f"{plural(count, 'dated article')}, week of {first.isoformat()} to week of {last.isoformat()}"
-            text += f" · peak {int(max(data))} a week"
+            text = f"Events by month, {first} to {last} · peak {int(max(data))} reports a month"
         else:
-            text = "No dated articles"
-        shown = dated[: self.MAX_FACTS]
-        if len(dated) > len(shown):
-            text += f" · first {len(shown):,} of {plural(len(dated), 'dated fact')}"
+            text = "No dated events"
+        shown = events[: self.MAX_EVENTS]
+        sources = sum(len(e.sources) for e in events)
+        if len(events) > len(shown):
+            text += f" · first {len(shown):,} of {len(events):,} events"
         else:
-            text += f" · {plural(len(dated), 'dated fact')}"
+            text += f" · {len(events):,} events from {sources:,} reports"
+        if self.newest_only:
+            from fieldbrief.search.library import TIMELINE_ARTICLES
+
+            text += f" · newest {TIMELINE_ARTICLES:,} articles"
         self.query_one("#timeline-range", Static).update(Content.styled(text, "$text-muted"))
         listing = self.query_one(TimelineList)
-        options = []
-        for number, item in enumerate(shown):
-            key = f"d{number}"
-            self.dated[key] = item
+        options: list[Option] = []
+        self.dated = {}
+        for number, event in enumerate(shown):
+            key = f"e{number}"
+            first_source = event.sources[0]
+            self.dated[key] = self._target(event, first_source)
+            count = len(event.sources)
+            cited = one_line(first_source.source or "unknown source", 30)
             options.append(
                 Option(
-                    Content.assemble(
-                        (f"{item.value:<10}  ", "bold $text-accent"),
-                        (item.text, "bold"),
-                        ("  — ", "$text-muted"),
-                        (item.title, "$text-muted"),
+                    Hanging(
+                        [
+                            (
+                                Content.styled(
+                                    f"{one_line(event.date, 10):<10}  ", "bold $text-accent"
+                                ),
+                                Content.assemble(
+                                    (one_line(event.text, 300), "bold" if count > 1 else ""),
+                                    ("  — ", "$text-muted"),
+                                    (
+                                        f"{count} sources" if count > 1 else cited,
+                                        "$text-secondary" if count > 1 else "$text-muted",
+                                    ),
+                                ),
+                            )
+                        ]
                     ),
                     id=key,
                 )
             )
+            if count > 1:
+                for index, source in enumerate(event.sources):
+                    source_key = f"{key}s{index}"
+                    self.dated[source_key] = self._target(event, source)
+                    options.append(
+                        Option(
+                            Hanging(
+                                [
+                                    (
+                                        Content.styled("            ↳ ", "$text-muted"),
+                                        Content.assemble(
+                                            (
+                                                one_line(source.source or "unknown source", 30),
+                                                "bold",
+                                            ),
+                                            (f"  {source.date or 'undated'}  ", "$text-muted"),
+                                            (one_line(source.text, 200), "italic"),
+                                        ),
+                                    )
+                                ]
+                            ),
+                            id=source_key,
+                        )
+                    )
         listing.set_options(options)
         listing.loading = False
         if options:
             listing.highlighted = 0
         listing.focus()
+
+    @staticmethod
+    def _target(event: Event, source: EventSource) -> DatedFact:
+        return DatedFact(
+            value=event.date,
+            text=one_line(source.text, 200),
+            article_id=source.article_id,
+            title=one_line(source.title, 80),
+            sentence=(source.start, source.end),
+            span=(source.start, source.end),
+        )
 
     @on(OptionList.OptionSelected, "#timeline-facts")
     def _chosen(self, event: OptionList.OptionSelected) -> None:
@@ -403,5 +525,5 @@ class TimelineList(OptionList):
         Binding(
             "pageup,ctrl+u", "page_up", "Page up", show=False, id="fieldbrief.timeline.page_up"
         ),
-        Binding("enter", "select", "Open at sentence", id="fieldbrief.timeline.open"),
+        Binding("enter", "select", "Open source at sentence", id="fieldbrief.timeline.open"),
     ]

@@ -347,8 +347,89 @@ def extract_facts(
         for fig in figures:
             facts.append(_figure_fact(text, fig, (ss, se), here, context, starts, spans))
 
+    _speech(text, spans, facts, furniture, published)
     facts.sort(key=lambda f: (f.start, f.end))
     return facts
+
+
+# "in 2013", "as of May", "by the end of 2022": the time a figure describes.
+_AS_OF_PREP = re.compile(
+    r"\b(?:in|as\s+of|by|at\s+the\s+end\s+of|at\s+the\s+time\s+of|during|at\s+the\s+start\s+of)"
+    r"\s+(?:(?:early|late|mid)[\s-]+)?$",
+    re.IGNORECASE,
+)
+
+
+def _as_of(text: str, figure: Fact, dates: list[Fact], published: dt.date | None) -> str | None:
+    """The date a figure's own clause puts it at, when the text gives one."""
+    from ..events import date_range
+
+    best: tuple[int, str] | None = None
+    for d in dates:
+        if not isinstance(d.value, str) or not d.value:
+            continue
+        span = date_range(d.value)
+        if span is None or (published is not None and span[0] > published):
+            continue  # a future date is a plan, not the time of a count
+        if not _AS_OF_PREP.search(text[max(0, d.start - 24) : d.start]):
+            continue
+        between = (
+            text[figure.end : d.start] if d.start >= figure.end else text[d.end : figure.start]
+        )
+        if ";" in between or re.search(r"\bsince\b", between, re.IGNORECASE):
+            continue
+        distance = abs(d.start - figure.start)
+        if best is None or distance < best[0]:
+            best = (distance, d.value)
+    return best[1] if best else None
+
+
+def _speech(
+    text: str,
+    spans: list[tuple[int, int]],
+    facts: list[Fact],
+    furniture: _Mask,
+    published: dt.date | None,
+) -> None:
+    """Attribution and ``as_of`` on figures, and the article's direct quotes as facts."""
+    from .speech import attribution_for, find_quotes
+
+    people = [f for f in facts if f.kind == "person"]
+    dates: dict[tuple[int, int] | None, list[Fact]] = {}
+    for f in facts:
+        if f.kind == "date":
+            dates.setdefault(f.sentence, []).append(f)
+    for f in facts:
+        if f.kind != "figure" or f.sentence is None:
+            continue
+        found = attribution_for(text, f.sentence, f.start, people)
+        if found is not None:
+            f.attribution = found.to_json()
+        f.as_of = _as_of(text, f, dates.get(f.sentence, []), published)
+    starts = [s for s, _ in spans]
+    for quote in find_quotes(text, spans, people):
+        if furniture.holds(quote.start, quote.end):
+            continue
+        facts.append(
+            Fact(
+                "quote",
+                quote.text,
+                quote.start,
+                quote.end,
+                value=quote.attribution.who if quote.attribution else None,
+                attribution=quote.attribution.to_json() if quote.attribution else None,
+                # A quote may run over several sentences: the span covers them
+                # and the attribution after it.
+                sentence=(
+                    _sentence_of(starts, spans, quote.start)[0],
+                    max(
+                        _sentence_of(starts, spans, quote.end)[1],
+                        quote.attribution.end if quote.attribution else quote.end,
+                        quote.end + 1,
+                    ),
+                ),
+            )
+        )
 
 
 def _table_orgs(

@@ -47,7 +47,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..model import Article, Fact
+from rapidfuzz.distance import Levenshtein
+
+from ..model import ENTITY_FIELD, FIELD_ENTITY, Article, Fact
 from . import gazetteer as gz
 from . import orgs
 from .extract import facts_json
@@ -75,8 +77,6 @@ STORY_THRESHOLD = 0.20
 STORY_MIN_SHARED_ENTITIES = 3
 UNDATED_THRESHOLD = 0.80
 APPROX = 0.05
-
-_KIND_FIELD = {"person": "person", "organization": "org", "place": "place"}
 
 
 @dataclass(slots=True)
@@ -119,9 +119,17 @@ class Claim:
     start: int
     end: int
     title: str = ""
+    as_of: str | None = None
+    """The time the figure describes: the article's date unless the text gives one."""
+    attribution: dict[str, Any] | None = None
+    sentence: str = ""
+    """The sentence the claim is made in (empty when the body was not at hand)."""
 
     def to_json(self) -> dict[str, Any]:
         return {
+            "as_of": self.as_of,
+            "attribution": self.attribution,
+            "sentence": self.sentence,
             "value": self.value,
             "low": self.low,
             "high": self.high,
@@ -159,17 +167,72 @@ class Claim:
 
 
 @dataclass(slots=True)
+class Disagreement:
+    """Claims about the same time (``as_of``) whose values cannot all be true."""
+
+    as_of: str | None
+    """None for a subject that does not change over time (a distance)."""
+    claims: list[Claim]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"as_of": self.as_of, "claims": [c.to_json() for c in self.claims]}
+
+
+@dataclass(slots=True)
+class TrendPoint:
+    """What the sources said at one time: the middle value and the range claimed."""
+
+    as_of: str
+    value: float | None
+    low: float | None
+    high: float | None
+    claims: list[Claim]
+    agree: bool
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "as_of": self.as_of,
+            "value": self.value,
+            "low": self.low,
+            "high": self.high,
+            "claims": len(self.claims),
+            "article_ids": list(dict.fromkeys(c.article_id for c in self.claims)),
+            "agree": self.agree,
+        }
+
+
+@dataclass(slots=True)
 class Conflict:
+    """Claims on one subject that differ: by disagreeing about one time, or by changing.
+
+    ``disagreements`` are the groups of claims about the same time that do not
+    agree (the app's ⚠); ``trend`` is the series over time, one point per time.
+    A subject whose values only change over time has a trend and no
+    disagreements.
+    """
+
     subject: str
     unit: str | None
     claims: list[Claim]
+    disagreements: list[Disagreement] = field(default_factory=list)
+    trend: list[TrendPoint] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {
             "subject": self.subject,
             "unit": self.unit,
             "claims": [c.to_json() for c in self.claims],
+            "disagreements": [d.to_json() for d in self.disagreements],
+            "trend": [t.to_json() for t in self.trend],
         }
+
+    def disputes(self, article_id: str, start: int | None = None) -> bool:
+        """Whether a claim of ``article_id`` (at ``start``, when given) is in a disagreement."""
+        return any(
+            c.article_id == article_id and (start is None or c.start == start)
+            for d in self.disagreements
+            for c in d.claims
+        )
 
 
 @dataclass(slots=True)
@@ -187,7 +250,7 @@ class Overview:
 
     def find(self, kind: str, name: str) -> Entity | None:
         """The entity of ``kind`` called ``name`` or having it as an alias or surname."""
-        kind = _FIELD_KIND.get(kind, kind)
+        kind = FIELD_ENTITY.get(kind, kind)
         want = gz.fold(name)
         fallback = None
         for e in self.entities:
@@ -202,28 +265,12 @@ class Overview:
         return fallback
 
 
-_FIELD_KIND = {"org": "organization", "person": "person", "place": "place"}
-
-
 # ------------------------------------------------------------------- helpers
 
 
 def edit_distance(a: str, b: str, limit: int = 3) -> int:
     """Levenshtein distance, giving up (returning ``limit + 1``) once it exceeds ``limit``."""
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        best = i
-        for j, cb in enumerate(b, 1):
-            cost = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb))
-            cur.append(cost)
-            best = min(best, cost)
-        if best > limit:
-            return limit + 1
-        prev = cur
-    return prev[-1]
+    return int(Levenshtein.distance(a, b, score_cutoff=limit))
 
 
 def _surname_close(a: str, b: str) -> bool:
@@ -285,7 +332,7 @@ def _resolve_entities(items: list[tuple[Article, list[Fact]]]) -> list[Entity]:
     seen_name_in: set[tuple[str, str, str]] = set()
     for article, facts in items:
         for f in facts:
-            if f.kind not in _KIND_FIELD:
+            if f.kind not in ENTITY_FIELD:
                 continue
             key = (f.kind, _entity_key(f))
             g = groups.get(key)
@@ -390,16 +437,97 @@ def _find_conflicts(items: list[tuple[Article, list[Fact]]]) -> list[Conflict]:
                     start=f.start,
                     end=f.end,
                     title=article.title,
+                    as_of=f.as_of or (article.date.isoformat() if article.date else None),
+                    attribution=f.attribution,
+                    sentence=_claim_sentence(article.body, f),
                 )
             )
     out = []
     for (subject, unit), claims in groups.items():
         if len({c.article_id for c in claims}) < 2 or not _disagree(claims):
             continue
-        claims.sort(key=lambda c: (c.date or "9999", c.article_id, c.start))
-        out.append(Conflict(subject, unit, claims))
+        claims.sort(key=lambda c: (_time_key(c.as_of), c.date or "9999", c.article_id, c.start))
+        # A distance between two places does not change with time: every
+        # claim about it is about the same thing.
+        timeless = subject.startswith("distance ")
+        times = [claims] if timeless else _same_times(claims)
+        disagreements = [
+            Disagreement(None if timeless else group[0].as_of, group)
+            for group in times
+            if len({c.article_id for c in group}) >= 2 and _disagree(group)
+        ]
+        trend = [] if timeless else [_trend_point(group) for group in times]
+        out.append(Conflict(subject, unit, claims, disagreements, trend))
     out.sort(key=lambda c: (-len({x.article_id for x in c.claims}), c.subject))
     return out
+
+
+MAX_CLAIM_SENTENCE = 400
+
+
+def _claim_sentence(body: str, fact: Fact) -> str:
+    if not body:
+        return ""
+    s, e = fact.sentence or (fact.start, fact.end)
+    text = " ".join(body[s:e].split())
+    return text if len(text) <= MAX_CLAIM_SENTENCE else text[: MAX_CLAIM_SENTENCE - 1] + "…"
+
+
+SAME_TIME_DAYS = 7
+"""Claims dated within this many days of each other describe the same time."""
+
+
+def _time_key(as_of: str | None) -> str:
+    from ..events import sort_key
+
+    return sort_key(as_of) if as_of else "9999"
+
+
+def _same_times(claims: list[Claim]) -> list[list[Claim]]:
+    """Claims grouped by the time they describe, oldest first; undated claims apart.
+
+    Day- and week-precise times within ``SAME_TIME_DAYS`` of a group's first
+    claim join it; a month or a year is only the same time as itself.
+    """
+    from ..events import date_range, precision_of
+
+    groups: list[list[Claim]] = []
+    fine: list[tuple[Any, Claim]] = []
+    coarse: dict[str, list[Claim]] = {}
+    for claim in claims:
+        span = date_range(claim.as_of) if claim.as_of else None
+        if span is None or claim.as_of is None:
+            continue
+        if precision_of(claim.as_of) in ("day", "week"):
+            fine.append((span[0], claim))
+        else:
+            coarse.setdefault(claim.as_of, []).append(claim)
+    fine.sort(key=lambda pair: pair[0])
+    anchor = None
+    for day, claim in fine:
+        if anchor is None or (day - anchor).days > SAME_TIME_DAYS:
+            groups.append([])
+            anchor = day
+        groups[-1].append(claim)
+    groups += coarse.values()
+    groups.sort(key=lambda g: _time_key(g[0].as_of))
+    return groups
+
+
+def _trend_point(group: list[Claim]) -> TrendPoint:
+    points = sorted(c.value for c in group if c.value is not None)
+    ends = [x for c in group for x in (c.low, c.high, c.value) if x is not None]
+    middle = points[len(points) // 2] if points else None
+    if points and len(points) % 2 == 0:
+        middle = (points[len(points) // 2 - 1] + points[len(points) // 2]) / 2
+    return TrendPoint(
+        as_of=group[0].as_of or "",
+        value=middle,
+        low=min(ends) if ends else None,
+        high=max(ends) if ends else None,
+        claims=group,
+        agree=not _disagree(group),
+    )
 
 
 def _disagree(claims: list[Claim]) -> bool:
@@ -448,7 +576,7 @@ def _terms(article: Article, facts: list[Fact], canon: dict[tuple[str, str], str
                 break
         terms[w] += 1
     for f in facts:
-        if f.kind in _KIND_FIELD:
+        if f.kind in ENTITY_FIELD:
             name = canon.get((f.kind, str(f.value or f.text)), str(f.value or f.text))
             terms[f"@{f.kind}:{name}"] += 2
     return terms
@@ -480,15 +608,6 @@ def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
     if len(a) > len(b):
         a, b = b, a
     return sum(v * b.get(t, 0.0) for t, v in a.items())
-
-
-def story_similarity(
-    items: list[tuple[Article, list[Fact]]], entities: list[Entity] | None = None
-) -> list[list[float]]:
-    """Pairwise content similarity used for story clustering (exposed for tuning)."""
-    canon = _canon_map(entities or _resolve_entities(items))
-    vecs = _tfidf([_terms(a, f, canon) for a, f in items])
-    return [[_cosine(x, y) for y in vecs] for x in vecs]
 
 
 def _candidate_pairs(
@@ -543,7 +662,7 @@ def _find_stories(
         return []
     canon = _canon_map(entities)
     ents = [
-        {canon.get((f.kind, str(f.value or f.text))) for f in facts if f.kind in _KIND_FIELD}
+        {canon.get((f.kind, str(f.value or f.text))) for f in facts if f.kind in ENTITY_FIELD}
         - {None}
         for _, facts in items
     ]
@@ -629,7 +748,7 @@ def index_terms(facts: list[Fact]) -> dict[str, list[str]]:
     """Canonical names per Whoosh field (``person``, ``org``, ``place``), first-seen order."""
     out: dict[str, dict[str, None]] = {"person": {}, "org": {}, "place": {}}
     for f in facts:
-        fld = _KIND_FIELD.get(f.kind)
+        fld = ENTITY_FIELD.get(f.kind)
         if fld is None:
             continue
         name = str(f.value or f.text)

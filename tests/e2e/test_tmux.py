@@ -155,6 +155,9 @@ def test_reading_at_80x24_highlights_maximise_and_pager(tmp_path: Path) -> None:
         tmux.wait_for(lambda s: "Open article" in s, timeout=10)  # results focused
         tmux.keys("/")
         tmux.keys("C-u")
+        # Textual runs a bound key (ctrl+u) after the printable keys that
+        # arrived with it, so wait for the box to clear, as a person would.
+        tmux.wait_for(lambda s: "Search (" in s, timeout=10)
         tmux.keys("Politico")
         tmux.wait_for(lambda s: "1 hit ·" in s and "Politico" in s, timeout=30)
         tmux.keys("Enter")
@@ -182,6 +185,42 @@ def test_reading_at_80x24_highlights_maximise_and_pager(tmp_path: Path) -> None:
         text = pager_out.read_text("utf-8")
         assert "Politico reported on Friday" in text and "\x1b" not in text
         tmux.wait_for(lambda s: "Next hit" in s and "repositioning" in s, timeout=20)
+        tmux.keys("q")
+        tmux.wait_for(lambda s: "FIELDBRIEF-EXITED 0" in s, timeout=15)
+    finally:
+        tmux.run("kill-server")
+
+
+@pytest.mark.skipif(TMUX is None, reason="tmux is not installed")
+def test_conflict_popup_in_a_small_terminal(tmp_path: Path) -> None:
+    """Issue 13.4 / 16: the claims of a disputed figure, chosen and opened, at 80×24."""
+    home = tmp_path / "home"
+    socket = f"fieldbrief-e2e-conflict-{os.getpid()}"
+    tmux = Tmux(socket)
+    try:
+        _start(tmux, home, (80, 24))
+        tmux.wait_for(lambda s: "5 articles · newest first" in s, timeout=180)
+        # The library overview lists the conflicting subjects last: the troop
+        # count comes before the distance.
+        tmux.keys("o")
+        tmux.wait_for(lambda s: "Library overview" in s, timeout=60)
+        tmux.keys("G")
+        tmux.wait_for(lambda s: "US troops in Niger" in s and "Agadez–Niamey" in s, timeout=30)
+        tmux.keys("k", "x")
+        screen = tmux.wait_for(lambda s: "Sources disagree" in s, timeout=20)
+        assert "US troops in Niger" in screen and "these do not agree" in screen, screen
+        assert "Trend" in screen and "2024-05-20" in screen, screen
+        # Every line fits: nothing of the popup is cut at the right edge.
+        assert all(len(line) <= 80 for line in screen.splitlines())
+        # The list moves claim by claim and scrolls to the last one.
+        tmux.keys("G")
+        screen = tmux.wait_for(lambda s: "no date" in s.lower() or "Undated" in s, timeout=10)
+        tmux.keys("Enter")
+        screen = tmux.wait_for(
+            lambda s: "Sources disagree" not in s and "Next hit" in s, timeout=20
+        )
+        # The undated article (the Pentagon talks report) is the one opened.
+        assert "1,100" in screen or "Campbell" in screen, screen
         tmux.keys("q")
         tmux.wait_for(lambda s: "FIELDBRIEF-EXITED 0" in s, timeout=15)
     finally:

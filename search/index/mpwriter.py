@@ -1,6 +1,6 @@
 """Whoosh's multi-process writer with fieldbrief's quicker segment flush.
 
-Apart from :mod:`.indexfmt` so that opening an index to search it does not
+Apart from :mod:`.writer` so that opening an index to search it does not
 import ``multiprocessing`` (a cold ``fieldbrief search`` is mostly imports).
 """
 
@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import whooshload  # noqa: F401  # isort: skip (before any Whoosh import)
+from .. import whooshload  # noqa: F401  # isort: skip (before any Whoosh import)
 from whoosh.multiproc import MpWriter, SubWriterTask
 
-from .indexfmt import QuickFlushWriter
+from .writer import QuickFlushWriter
 
 
 class _QuickSubWriterTask(SubWriterTask):
@@ -19,7 +19,7 @@ class _QuickSubWriterTask(SubWriterTask):
 
     Whoosh builds the sub-writer inside ``SubWriterTask.run`` with no way to
     choose its class, so this loop replaces that method (same job-file
-    protocol). In a 22k-article rebuild it saved 9% of the writers' CPU.
+    protocol); it saves writer CPU on every rebuild (bench/README.md, design figures).
     Only ``multisegment`` writers are made here: each process finishes its
     own segment.
     """
