@@ -22,8 +22,11 @@ keep what it computed.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sqlite3
+import types
+import typing
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import asdict
@@ -39,40 +42,42 @@ Hold = Callable[[], AbstractContextManager[None]]
 WHOLE = "overview:{how}"
 
 
-def _conflicts_from(raw: list[dict[str, Any]]) -> list[Conflict]:
-    from .facts.resolve import Claim, Conflict
+def _build(kind: Any, data: Any) -> Any:
+    """``data`` (from ``asdict`` and JSON) as ``kind`` again, nested dataclasses included.
 
-    return [
-        Conflict(
-            subject=item["subject"],
-            unit=item["unit"],
-            claims=[Claim(**claim) for claim in item["claims"]],
-        )
-        for item in raw
-    ]
+    Read from the dataclasses' own fields and type hints, so a field added to
+    the overview's classes is kept without a change here.
+    """
+    if isinstance(kind, type) and dataclasses.is_dataclass(kind) and isinstance(data, dict):
+        hints = typing.get_type_hints(kind)
+        known = {f.name for f in dataclasses.fields(kind)}
+        return kind(**{k: _build(hints[k], v) for k, v in data.items() if k in known})
+    origin = typing.get_origin(kind)
+    if origin is list and isinstance(data, list):
+        (item,) = typing.get_args(kind)
+        return [_build(item, x) for x in data]
+    if origin in (types.UnionType, typing.Union) and data is not None:
+        for option in typing.get_args(kind):
+            if dataclasses.is_dataclass(option):
+                return _build(option, data)
+    return data
+
+
+def _conflicts_from(raw: list[dict[str, Any]]) -> list[Conflict]:
+    from .facts.resolve import Conflict
+
+    return [_build(Conflict, item) for item in raw]
 
 
 def dumps(overview: Overview) -> str:
-    return json.dumps(
-        {
-            "entities": [asdict(e) for e in overview.entities],
-            "conflicts": [asdict(c) for c in overview.conflicts],
-            "stories": [list(s) for s in overview.stories],
-        },
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
+    return json.dumps(asdict(overview), ensure_ascii=False, separators=(",", ":"))
 
 
 def loads(text: str) -> Overview:
-    from .facts.resolve import Entity, Overview
+    from .facts.resolve import Overview
 
-    data = json.loads(text)
-    return Overview(
-        entities=[Entity(**e) for e in data["entities"]],
-        conflicts=_conflicts_from(data["conflicts"]),
-        stories=[list(s) for s in data["stories"]],
-    )
+    overview: Overview = _build(Overview, json.loads(text))
+    return overview
 
 
 def _save(

@@ -328,7 +328,9 @@ def test_an_edited_article_leaves_no_stale_events(tmp_path: pytest.TempPathFacto
 def test_a_big_library_times_its_newest_articles(seeds: tuple[Library, str, str]) -> None:
     library = seeds[0]
     newest = library.store.newest_ids(1)
-    assert library.store.get_meta("schema_version") == "3"
+    from fieldbrief.search.store import SCHEMA_VERSION
+
+    assert library.store.get_meta("schema_version") == str(SCHEMA_VERSION)
     events = library.timeline(articles=1)
     assert events and {s.article_id for e in events for s in e.sources} == set(newest)
     assert newest == [next(a.id for a, _ in library.articles() if a.source == "AP")]

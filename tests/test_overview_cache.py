@@ -12,11 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from fieldbrief.search import library as library_module
+from fieldbrief.search import analytics as analytics_module
 from fieldbrief.search import query as query_module
+from fieldbrief.search.analytics import Analytics
 from fieldbrief.search.facets import facet_terms
 from fieldbrief.search.library import Library
-from fieldbrief.search.model import Fact
+from fieldbrief.search.model import Article, Fact
 
 
 @pytest.fixture
@@ -77,10 +78,7 @@ def test_an_upgraded_library_gets_its_facet_counts(tmp_path: Path) -> None:
     root = tmp_path / "lib"
     with Library.open(root, seed=False, fact_extractor=lambda a: people(["Mohamed Bazoum"])) as lib:
         lib.add_articles(
-            [
-                library_module.Article(id=f"a{n:015d}", title=f"t{n}", body=f"Bazoum {n}.")
-                for n in range(3)
-            ]
+            [Article(id=f"a{n:015d}", title=f"t{n}", body=f"Bazoum {n}.") for n in range(3)]
         )
     # As a version 3 library: no counts table, the facts in the articles' JSON.
     db = sqlite3.connect(root / "library.sqlite3")
@@ -104,8 +102,8 @@ def test_opening_reads_the_overview_the_add_made(
     def refuse(*_args: object) -> None:
         raise AssertionError("the overview was computed again on opening")
 
-    monkeypatch.setattr(Library, "overview_for", refuse)
-    monkeypatch.setattr(Library, "_overview_from_index", refuse)
+    monkeypatch.setattr(Analytics, "overview_for", refuse)
+    monkeypatch.setattr(Analytics, "_overview_from_index", refuse)
     with Library.open(root, create=False) as again:
         kept = again.overview()
     assert json.dumps(kept.to_json(), sort_keys=True) == json.dumps(made.to_json(), sort_keys=True)
@@ -114,21 +112,21 @@ def test_opening_reads_the_overview_the_add_made(
 def test_a_large_library_works_out_only_the_subjects_an_add_touched(
     tmp_path: Path, seeds_library: Library, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(library_module, "OVERVIEW_FULL_LIMIT", 2)
-    seeds_library._overview = None
+    monkeypatch.setattr(analytics_module, "OVERVIEW_FULL_LIMIT", 2)
+    seeds_library.analytics.forget()
     first = seeds_library.overview()
     troops = next(c for c in first.conflicts if c.subject == "US troops in Niger")
     subjects = [term for term, _ in seeds_library.store.top_facets("figure_k", 40)]
     assert len(subjects) > 1
 
     looked_up: list[str] = []
-    real = Library._articles_reporting
+    real = Analytics._articles_reporting
 
-    def counting(self: Library, key: str, limit: int) -> list:
+    def counting(self: Analytics, key: str, limit: int) -> list:
         looked_up.append(key)
         return real(self, key, limit)
 
-    monkeypatch.setattr(Library, "_articles_reporting", counting)
+    monkeypatch.setattr(Analytics, "_articles_reporting", counting)
     story = tmp_path / "more.txt"
     story.write_text(
         "Drawdown\n\nAbout 1,300 US troops remain in Niger, the Pentagon said.\n", "utf-8"
@@ -175,7 +173,6 @@ def test_the_newest_first_listing_is_whoosh_s_order(
 
 
 def test_facet_counts_roll_back_with_their_transaction(tmp_path: Path) -> None:
-    from fieldbrief.search.model import Article
     from fieldbrief.search.store import Store
 
     store = Store(tmp_path / "s.sqlite3")
