@@ -23,6 +23,7 @@ keep what it computed.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import sqlite3
 import types
@@ -42,6 +43,13 @@ Hold = Callable[[], AbstractContextManager[None]]
 WHOLE = "overview:{how}"
 
 
+@functools.cache
+def _fields(kind: type) -> dict[str, Any]:
+    """A dataclass's fields and their types (resolving the hints is the slow part)."""
+    hints = typing.get_type_hints(kind)
+    return {f.name: hints[f.name] for f in dataclasses.fields(kind)}
+
+
 def _build(kind: Any, data: Any) -> Any:
     """``data`` (from ``asdict`` and JSON) as ``kind`` again, nested dataclasses included.
 
@@ -49,9 +57,8 @@ def _build(kind: Any, data: Any) -> Any:
     the overview's classes is kept without a change here.
     """
     if isinstance(kind, type) and dataclasses.is_dataclass(kind) and isinstance(data, dict):
-        hints = typing.get_type_hints(kind)
-        known = {f.name for f in dataclasses.fields(kind)}
-        return kind(**{k: _build(hints[k], v) for k, v in data.items() if k in known})
+        hints = _fields(kind)
+        return kind(**{k: _build(hints[k], v) for k, v in data.items() if k in hints})
     origin = typing.get_origin(kind)
     if origin is list and isinstance(data, list):
         (item,) = typing.get_args(kind)
