@@ -17,7 +17,9 @@ name or a place cut short counts as a miss and a false alarm. Speed is then end
 to end: sentences per CPU second through ``extract_facts`` (all fact kinds).
 Prints JSON.
 
-``--own`` scores ``tools/eval_data/newswire.txt``, newswire-style text written
+``--own`` also scores ``tools/eval_data/dates.txt`` (dates marked with the value
+each should resolve to against the document's publication date: found by
+overlap, and ``value_accuracy``), and ``tools/eval_data/newswire.txt``, newswire-style text written
 for this project (invented events; organisations and figures marked up by
 hand), through ``extract_facts``: organisations by exact span, figures by
 overlap with the marked span and the same number (``value``, or ``low`` for a
@@ -31,6 +33,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import re
 import sys
@@ -59,6 +62,7 @@ DEFAULT_SETS = {
 OPTIONAL_SETS = {
     "gum-dev": EVAL / "ner-train" / "gum-dev.txt",
 }
+ALL_SETS = {**DEFAULT_SETS, **OPTIONAL_SETS}
 
 
 def _prf(tp: int, n_pred: int, n_gold: int) -> dict[str, float | int]:
@@ -93,6 +97,7 @@ def score(gold: list[list[str]], pred: list[list[str]]) -> dict[str, dict[str, f
 
 
 _KIND_LABEL = {"person": "PER", "organization": "ORG", "place": "LOC"}
+LABEL_KIND = {v: k for k, v in _KIND_LABEL.items()}
 _BLOCK = 20
 
 
@@ -226,6 +231,73 @@ def read_marked(
     return docs
 
 
+DATES = Path(__file__).resolve().parent / "eval_data" / "dates.txt"
+_DATE_MARK = re.compile(r"<<(?P<span>[^|>]+)\|(?P<val>[^>]+)>>")
+
+
+def read_dates(
+    path: Path = DATES,
+) -> list[tuple[str, dt.date | None, list[tuple[int, int, str | None]]]]:
+    """Documents of the dates file: text, publication date, marked dates with the
+    value each should resolve to (``-``: none, as for an undated article)."""
+    docs = []
+    raw = "\n".join(
+        line for line in path.read_text(encoding="utf-8").splitlines() if not line.startswith("#")
+    )
+    for block in raw.split("\n---\n"):
+        block = block.strip("-\n")
+        if not block.strip():
+            continue
+        head, _, body = block.partition("\n")
+        if not head.startswith("@ "):
+            raise ValueError(f"a dates document must start with '@ DATE': {head!r}")
+        stamp = head[2:].strip()
+        published = None if stamp == "none" else dt.date.fromisoformat(stamp)
+        out: list[str] = []
+        gold: list[tuple[int, int, str | None]] = []
+        pos = n = 0
+        for m in _DATE_MARK.finditer(body):
+            out.append(body[pos : m.start()])
+            n += m.start() - pos
+            span = m.group("span")
+            value = m.group("val")
+            gold.append((n, n + len(span), None if value == "-" else value))
+            out.append(span)
+            n += len(span)
+            pos = m.end()
+        out.append(body[pos:])
+        docs.append(("".join(out), published, gold))
+    return docs
+
+
+def score_dates(tagger: EntityTagger) -> dict[str, float | int]:
+    """Dates of ``extract_facts`` against ``dates.txt``: found by overlap (each
+    prediction used once), and how many of the found have the expected value."""
+    found = n_gold = n_pred = good = right = 0
+    for text, published, gold in read_dates():
+        pred = [f for f in extract_facts(text, published, tagger=tagger) if f.kind == "date"]
+        used: set[int] = set()
+        for s, e, want in gold:
+            n_gold += 1
+            hit = next(
+                (i for i, f in enumerate(pred) if i not in used and f.start < e and s < f.end), -1
+            )
+            if hit >= 0:
+                used.add(hit)
+                found += 1
+                right += pred[hit].value == want
+        n_pred += len(pred)
+        good += sum(1 for f in pred if any(f.start < e and s < f.end for s, e, _ in gold))
+    out = _prf(found, n_pred, n_gold)
+    # Precision counts predictions that overlap a marked date.
+    p = good / n_pred if n_pred else 0.0
+    r = out["recall"]
+    out["precision"] = round(p, 4)
+    out["f1"] = round(2 * p * r / (p + r), 4) if p + r else 0.0
+    out["value_accuracy"] = round(right / n_gold, 4) if n_gold else 0.0
+    return out
+
+
 def score_own(tagger: EntityTagger) -> dict[str, dict[str, float | int]]:
     tp_o = n_po = n_go = tp_f = n_pf = n_gf = 0
     # The text was written by the author of the organisation table, so many of its
@@ -285,6 +357,7 @@ def main(argv: list[str] | None = None) -> int:
     result: dict[str, object] = {"model": str(tagger.path), "bytes": tagger.path.stat().st_size}
     if args.own:
         result["newswire-own"] = score_own(tagger)
+        result["dates-own"] = score_dates(tagger)
     all_paths = {**DEFAULT_SETS, **OPTIONAL_SETS}
     if args.pipeline:
         speeds = {}
