@@ -93,7 +93,11 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--per-corpus", type=int, default=1000, help="articles per corpus and pass")
     ap.add_argument("--corpora", type=Path, default=CORPORA)
-    ap.add_argument("--profile", type=Path, help="pyinstrument profile of the warm pass (.html, else text); slows that pass")
+    ap.add_argument(
+        "--profile",
+        type=Path,
+        help="pyinstrument profile of the warm pass (.html, else text); slows that pass",
+    )
     args = ap.parse_args(argv)
 
     cold: list[tuple[str, dt.date | None]] = []
