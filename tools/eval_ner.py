@@ -22,8 +22,9 @@ each should resolve to against the document's publication date: found by
 overlap, and ``value_accuracy``), and ``tools/eval_data/newswire.txt``, newswire-style text written
 for this project (invented events; organisations and figures marked up by
 hand), through ``extract_facts``: organisations by exact span, figures by
-overlap with the marked span and the same number (``value``, or ``low`` for a
-range or a vague figure).
+overlap with the marked span and the same number (``value``, ``low`` for a
+range or a vague figure, or ``orig_value``, the number as written, for a
+converted measure).
 
 Usage::
 
@@ -326,8 +327,10 @@ def score_own(tagger: EntityTagger) -> dict[str, dict[str, float | int]]:
         n_gf += len(figures)
         for s, e, v in figures:
             for f in pred_f:
-                got = f.value if f.value is not None else f.low
-                if f.start < e and f.end > s and got is not None and abs(float(got) - v) < 1e-6:
+                # The stated number: a converted measure ("11,000 feet" is 3.35 km)
+                # keeps it as ``orig_value``.
+                got = [x for x in (f.value, f.low, f.orig_value) if x is not None]
+                if f.start < e and f.end > s and any(abs(float(x) - v) < 1e-6 for x in got):
                     tp_f += 1
                     break
     return {

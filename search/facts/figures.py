@@ -212,6 +212,14 @@ _CURRENCY_WORDS = {
     "ringgit": "MYR",
     "rand": "ZAR",
     "naira": "NGN",
+    "rupiah": "IDR",
+    "zlotys": "PLN",
+    "zloty": "PLN",
+    "forints": "HUF",
+    "forint": "HUF",
+    "reais": "BRL",
+    "shekels": "ILS",
+    "hryvnias": "UAH",
     "baht": "THB",
     "riyals": "SAR",
     "dirhams": "AED",
@@ -244,8 +252,10 @@ _CURRENCY_PHRASES = {
     "deutsche marks": "DEM",
     "egyptian pounds": "EGP",
 }
-# "marks" is money only after a scale word ("1.5 billion marks").
-_SCALED_CURRENCY = {"marks": "DEM"}
+# Words that are money only after a scale word ("1.5 billion marks", "10.4
+# trillion won"): alone they are ordinary words ("marks", "won").
+_SCALED_CURRENCY = {"marks": "DEM", "won": "KRW"}
+_SCALED_CURRENCY_AFTER = re.compile(r"\s+(marks|won)\b")
 
 _QUALIFIERS = {
     "about": "approx",
@@ -780,14 +790,14 @@ def find_figures(text: str, start: int = 0, end: int | None = None) -> list[Figu
         if unit_info is None:
             unit_info = _unit_after(text, p, end)
         if unit_info is None and not word and m.group("scale"):
-            scaled = re.match(r"\s+(marks)\b", text[p:end])
+            scaled = _SCALED_CURRENCY_AFTER.match(text, p, end)
             if scaled:
                 unit_info = (
                     "money",
                     _SCALED_CURRENCY[scaled.group(1)],
                     p,
-                    p + scaled.end(),
-                    "marks",
+                    scaled.end(),
+                    scaled.group(1),
                 )
         if unit_info is None:
             if word or _YEAR.match(raw):
