@@ -17,6 +17,10 @@ name or a place cut short counts as a miss and a false alarm. Speed is then end
 to end: sentences per CPU second through ``extract_facts`` (all fact kinds).
 Prints JSON.
 
+``--pipeline --cli`` runs the same documents through ``fieldbrief facts
+--jsonl`` as a separate process (no speed figure then): the scores must be
+the same.
+
 ``--own`` also scores ``tools/eval_data/dates.txt`` (dates marked with the value
 each should resolve to against the document's publication date: found by
 overlap, and ``value_accuracy``), and ``tools/eval_data/newswire.txt``, newswire-style text written
@@ -28,7 +32,7 @@ converted measure).
 
 Usage::
 
-    python tools/eval_ner.py [--model PATH] [--sets NAME ...] [--pipeline] [--own]
+    python tools/eval_ner.py [--model PATH] [--sets NAME ...] [--pipeline [--cli]] [--own]
 """
 
 from __future__ import annotations
@@ -168,14 +172,52 @@ def document_text(
     return "\n".join(lines), gold
 
 
+def cli_facts(texts: list[str]) -> list[list[tuple[str, int, int]]]:
+    """``(kind, start, end)`` of each text's facts from ``fieldbrief facts --jsonl``
+    run as a separate process (the user's path, JSON and all)."""
+    import os
+    import subprocess
+    import tempfile
+
+    lines = "".join(json.dumps({"id": str(i), "text": t}) + "\n" for i, t in enumerate(texts))
+    with tempfile.TemporaryDirectory() as home:
+        env = {**os.environ, "FIELDBRIEF_HOME": home}
+        out = subprocess.run(
+            [sys.executable, "-m", "fieldbrief", "facts", "--jsonl"],
+            input=lines,
+            capture_output=True,
+            text=True,
+            env=env,
+            check=True,
+        ).stdout
+    got: dict[str, list[tuple[str, int, int]]] = {}
+    for line in out.splitlines():
+        rec = json.loads(line)
+        got[rec["id"]] = [(f["kind"], f["start"], f["end"]) for f in rec["facts"]]
+    return [got[str(i)] for i in range(len(texts))]
+
+
 def score_pipeline(
-    docs: list[list[tuple[list[str], list[str]]]], tagger: EntityTagger
+    docs: list[list[tuple[list[str], list[str]]]], tagger: EntityTagger, cli: bool = False
 ) -> tuple[dict[str, dict[str, float | int]], float]:
-    """Entity P/R/F1 of ``extract_facts`` on ``docs`` and its sentences per CPU second."""
+    """Entity P/R/F1 of ``extract_facts`` on ``docs`` and its sentences per CPU second
+    (with ``cli``, of ``fieldbrief facts --jsonl``; no speed then)."""
     tp = dict.fromkeys(LABELS, 0)
     n_pred = dict.fromkeys(LABELS, 0)
     n_gold = dict.fromkeys(LABELS, 0)
     texts = [document_text(d) for d in docs]
+    if cli:
+        for (_, gold), facts in zip(texts, cli_facts([t for t, _ in texts]), strict=True):
+            pred = {(_KIND_LABEL[k], s, e) for k, s, e in facts if k in _KIND_LABEL}
+            for t, _, _ in gold:
+                n_gold[t] += 1
+            for t, _, _ in pred:
+                n_pred[t] += 1
+            for t, _, _ in gold & pred:
+                tp[t] += 1
+        out = {t: _prf(tp[t], n_pred[t], n_gold[t]) for t in LABELS}
+        out["micro"] = _prf(sum(tp.values()), sum(n_pred.values()), sum(n_gold.values()))
+        return out, 0.0
     # Warm up (model, gazetteers, GeoNames tables load once per process).
     extract_facts(texts[0][0] if texts else "", None, tagger=tagger)
     t0 = time.process_time()
@@ -352,6 +394,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-speed", action="store_true")
     ap.add_argument("--pipeline", action="store_true", help="score extract_facts (what users get)")
     ap.add_argument(
+        "--cli",
+        action="store_true",
+        help="with --pipeline: run the sets through `fieldbrief facts --jsonl` as a process",
+    )
+    ap.add_argument(
         "--own", action="store_true", help="also score tools/eval_data/newswire.txt (pipeline)"
     )
     args = ap.parse_args(argv)
@@ -365,9 +412,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.pipeline:
         speeds = {}
         for name in args.sets:
-            scores, per_s = score_pipeline(read_documents(all_paths[name]), tagger)
+            scores, per_s = score_pipeline(read_documents(all_paths[name]), tagger, cli=args.cli)
             result[name] = scores
             speeds[name] = round(per_s)
+        if args.cli:
+            result["via"] = "fieldbrief facts --jsonl (subprocess)"
+            print(json.dumps(result, indent=2))
+            return 0
         result["speed"] = {
             "extract_facts_sentences_per_s": speeds,
             "clock": "process CPU time, one thread (text -> all facts)",
