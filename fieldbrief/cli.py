@@ -72,7 +72,11 @@ def cmd_tui(args: argparse.Namespace) -> int:
         )
     from fieldbrief.tui.app import create_app
 
-    create_app(library_path=args.library).run()
+    create_app(
+        library_path=args.library,
+        ascii_only=True if args.ascii else None,
+        mouse=True if args.mouse else None,
+    ).run()
     return EXIT_OK
 
 
@@ -101,14 +105,18 @@ def cmd_index(args: argparse.Namespace) -> int:
                 library.rebuild(progress=progress, procs=args.procs)
             progress.finish()
             count = library.doc_count()
-            print(f"rebuilt index: {count} articles in {time.perf_counter() - started:.1f} s")
+            print(
+                f"rebuilt index: {count} article{'' if count == 1 else 's'} in {time.perf_counter() - started:.1f} s"
+            )
         else:
             synced = library.sync_index()
             stats = library.stats()
             if args.json:
                 dump(stats)
             else:
-                print(f"{stats['articles']} articles; index up to date ({synced} written now)")
+                print(
+                    f"{stats['articles']} article{'' if stats['articles'] == 1 else 's'}; index up to date ({synced} written now)"
+                )
     return EXIT_OK
 
 
@@ -127,7 +135,10 @@ def cmd_search(args: argparse.Namespace) -> int:
     if results.suggestion:
         print(f"did you mean: {_safe(results.suggestion)}", file=sys.stderr)
     shown = len(results.hits)
-    print(f"{results.total} hits" + (f" (showing {shown})" if shown < results.total else ""))
+    print(
+        f"{results.total} hit{'' if results.total == 1 else 's'}"
+        + (f" (showing {shown})" if shown < results.total else "")
+    )
     for hit in results.hits:
         meta = " · ".join(
             x for x in (hit.date.isoformat() if hit.date else "undated", hit.source) if x
@@ -202,6 +213,17 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="library folder to use (default: your data dir, or $FIELDBRIEF_HOME)",
     )
+    parser.add_argument(
+        "--ascii",
+        action="store_true",
+        help="draw with ASCII only (automatic for TERM=linux/vt100; FIELDBRIEF_ASCII=1)",
+    )
+    parser.add_argument(
+        "--mouse",
+        action="store_true",
+        help="let the app take clicks and the wheel (off by default, so the terminal"
+        " selects text; FIELDBRIEF_MOUSE=1)",
+    )
     parser.set_defaults(func=cmd_tui)
     sub = parser.add_subparsers(title="commands", metavar="COMMAND")
 
@@ -225,7 +247,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print library statistics as JSON")
     p.set_defaults(func=cmd_index)
 
-    p = sub.add_parser("search", help="search the library")
+    from fieldbrief.search.syntax import QUERY_SYNTAX
+
+    p = sub.add_parser(
+        "search",
+        help="search the library",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="query syntax:\n"
+        + "\n".join(f"  {example:<40} {meaning}" for example, meaning in QUERY_SYNTAX),
+    )
     p.add_argument("query", nargs="+", help="query (Whoosh syntax, field filters, date ranges)")
     p.add_argument("--limit", type=positive_int, default=20, help="hits per page (default 20)")
     p.add_argument("--page", type=positive_int, default=1, help="page of results (default 1)")

@@ -131,7 +131,9 @@ def _b_list(briefings: Briefings, args: argparse.Namespace) -> int:
         print("no briefings yet: `fieldbrief briefing new TITLE`")
     for b in items:
         mark = "*" if b.id == current else " "
-        print(f"{mark} {b.id:>3}  {line(b.title)}  ({b.pin_count} pins, updated {b.updated_at})")
+        print(
+            f"{mark} {b.id:>3}  {line(b.title)}  ({b.pin_count} pin{'' if b.pin_count == 1 else 's'}, updated {b.updated_at})"
+        )
     return EXIT_OK
 
 

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .briefing import Briefing, Briefings, Pin
+from .facts.dates import date_sort_key
 from .fsutil import atomic_write
 from .model import Article, Fact
 from .textsafety import strip_unsafe
@@ -221,20 +222,6 @@ def _conflicts(conflicts: Iterable[Conflict], cites: Citations) -> list[str]:
     return lines
 
 
-_WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
-
-
-def _date_sort_key(value: str) -> str:
-    """ISO weeks sort by their Monday; everything else is already ISO-ordered."""
-    match = _WEEK.match(value)
-    if match:
-        try:
-            return date.fromisocalendar(int(match[1]), int(match[2]), 1).isoformat()
-        except ValueError:
-            return value
-    return value
-
-
 @dataclass(slots=True, order=True)
 class _Event:
     key: str
@@ -253,7 +240,7 @@ def _timeline(sources: Sequence[Source], cites: Citations) -> list[str]:
             when = article.date.isoformat()
             events.append(
                 _Event(
-                    _date_sort_key(when),
+                    date_sort_key(when),
                     when,
                     order,
                     f'Published: "{escape_inline(article.title)}"'
@@ -271,7 +258,7 @@ def _timeline(sources: Sequence[Source], cites: Citations) -> list[str]:
             seen.add(marker)
             events.append(
                 _Event(
-                    _date_sort_key(fact.value),
+                    date_sort_key(fact.value),
                     fact.value,
                     order,
                     escape_inline(sentence),

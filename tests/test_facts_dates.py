@@ -180,3 +180,19 @@ def test_a_yearless_day_is_the_nearest_one_with_a_bias_to_the_past() -> None:
     # "would": a future clause.
     assert value("The measure would take effect on Nov. 1", dt.date(2017, 12, 20)) == "2018-11-01"
     assert find_dates("on February 30", None) == []
+
+
+def test_iso_weeks_sort_inside_their_month() -> None:
+    from fieldbrief.search.facts.dates import date_sort_key
+
+    values = ["2023-10", "2023-W36", "2023-09-08", "2023", "2023-09"]
+    ordered = sorted(values, key=lambda v: (date_sort_key(v), v))
+    assert ordered == ["2023", "2023-09", "2023-W36", "2023-09-08", "2023-10"]
+
+
+def test_quarters_halves_and_decades_sort_by_their_start() -> None:
+    from fieldbrief.search.facts.dates import date_sort_key
+
+    values = ["2023-10", "2023-Q3", "2023-H2", "2023-06-30", "1990s", "1995", "2023-Q4"]
+    ordered = sorted(values, key=lambda v: (date_sort_key(v), v))
+    assert ordered == ["1990s", "1995", "2023-06-30", "2023-H2", "2023-Q3", "2023-10", "2023-Q4"]

@@ -13,11 +13,12 @@ from collections.abc import Iterable
 from contextlib import suppress
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.css.query import NoMatches
+from textual.driver import Driver
 from textual.screen import Screen
 from textual.theme import Theme
 from textual.timer import Timer
@@ -28,6 +29,7 @@ from .keymap import keymap_path, load_keymap
 from .main_screen import MainScreen
 from .query_bar import QueryInput
 from .state import UIState, default_state_path
+from .terminal import ascii_driver, ascii_wanted, mouse_wanted
 from .theming import DEFAULT_THEME, load_themes, stylesheet
 
 if TYPE_CHECKING:
@@ -41,6 +43,7 @@ _EXTRA_COMMANDS = [
     ("Copy passage", "Copy the current sentence or paragraph", "copy_passage"),
     ("Export briefing", "Preview the briefing as Markdown and save", "export_briefing"),
     ("Saved searches", "Reopen a named search and see what is new", "saved_searches"),
+    ("Query syntax", "Phrases, fields, dates, fuzzy words: examples", "query_syntax"),
 ]
 _COMMAND_HELP = {
     "fieldbrief.timeline": "Articles per week and every dated fact",
@@ -71,7 +74,12 @@ class FieldbriefApp(App[None]):
         library: Library | None = None,
         state_path: str | os.PathLike[str] | None = None,
         keymap_file: str | os.PathLike[str] | None = None,
+        ascii_only: bool | None = None,
+        mouse: bool | None = None,
     ) -> None:
+        # Read by get_driver_class, which App.__init__ calls.
+        self.ascii_only = ascii_wanted(os.environ) if ascii_only is None else ascii_only
+        self.mouse = mouse_wanted(os.environ) if mouse is None else mouse
         super().__init__()
         self.library_path = library_path
         self.library: Library | None = library
@@ -85,6 +93,22 @@ class FieldbriefApp(App[None]):
         """The screen with the panes (the bottom of the screen stack)."""
         for theme in load_themes():
             self.register_theme(theme)
+
+    def get_driver_class(self) -> type[Driver]:
+        base = super().get_driver_class()
+        return ascii_driver(base) if self.ascii_only else base
+
+    def get_key_display(self, binding: Binding) -> str:
+        shown = super().get_key_display(binding)
+        if self.ascii_only and not shown.isascii():
+            # "⏎" would become "<": say the key's name instead.
+            modifiers, key = binding.parse_key()
+            return "+".join([*modifiers, key])
+        return shown
+
+    def run(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("mouse", self.mouse)
+        super().run(*args, **kwargs)
 
     def get_default_screen(self) -> MainScreen:
         self.main = MainScreen(self.state)
@@ -106,15 +130,27 @@ class FieldbriefApp(App[None]):
         yield from super().get_system_commands(screen)
         if not isinstance(screen, MainScreen):
             return
+        keys = self._keys_by_binding_id(screen)
         for binding in screen.BINDINGS:
             if isinstance(binding, Binding) and binding.id in _COMMAND_HELP:
+                help_text = _COMMAND_HELP[binding.id]
+                if binding.id in keys:
+                    help_text = f"{keys[binding.id]} · {help_text}"
                 yield SystemCommand(
-                    binding.description,
-                    _COMMAND_HELP[binding.id],
-                    partial(screen.run_action, binding.action),
+                    binding.description, help_text, partial(screen.run_action, binding.action)
                 )
         for title, help_text, action in _EXTRA_COMMANDS:
             yield SystemCommand(title, help_text, partial(screen.run_action, action))
+
+    def _keys_by_binding_id(self, screen: Screen[object]) -> dict[str, str]:
+        """The keys each binding answers to now (after the user's keymap), as
+        the footer shows them, so the palette teaches the shortcut."""
+        keys: dict[str, list[str]] = {}
+        for active in screen.active_bindings.values():
+            binding = active.binding
+            if binding.id and active.node is screen:
+                keys.setdefault(binding.id, []).append(self.get_key_display(binding))
+        return {ident: ", ".join(dict.fromkeys(shown)) for ident, shown in keys.items()}
 
     # --- themes ---------------------------------------------------------------
 
@@ -177,8 +213,16 @@ def create_app(
     library: Library | None = None,
     state_path: str | os.PathLike[str] | None = None,
     keymap_file: str | os.PathLike[str] | None = None,
+    ascii_only: bool | None = None,
+    mouse: bool | None = None,
 ) -> FieldbriefApp:
-    """The one factory used by the CLI and the tests."""
+    """The one factory used by the CLI and the tests. ``ascii_only`` and
+    ``mouse`` default to what the environment says (see ``terminal``)."""
     return FieldbriefApp(
-        library_path, library=library, state_path=state_path, keymap_file=keymap_file
+        library_path,
+        library=library,
+        state_path=state_path,
+        keymap_file=keymap_file,
+        ascii_only=ascii_only,
+        mouse=mouse,
     )

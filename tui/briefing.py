@@ -33,7 +33,7 @@ from .briefing_dialogs import (
     TitlePrompt,
 )
 from .facts import FactEntry, FactList
-from .safe import one_line
+from .safe import one_line, plural
 
 if TYPE_CHECKING:
     from fieldbrief.search.library import Library
@@ -75,7 +75,7 @@ def _pin(
         return None
     briefing = briefings.get(pin.briefing_id)
     node.notify(
-        f"{what} pinned to “{one_line(briefing.title, 40)}” ({briefing.pin_count} pins) · B opens it",
+        f"{what} pinned to “{one_line(briefing.title, 40)}” ({plural(briefing.pin_count, 'pin')}) · B opens it",
         timeout=3,
         markup=False,
     )
@@ -175,7 +175,7 @@ class BriefingScreen(Screen[str | None]):
             Content.assemble(
                 (one_line(self.briefing.title) or "Briefing", "bold $text-primary"),
                 (
-                    f"  {len(self.pin_items)} pins · briefing {self.briefing.id}"
+                    f"  {plural(len(self.pin_items), 'pin')} · briefing {self.briefing.id}"
                     + (f" of {count} ([ ] switch)" if count > 1 else ""),
                     "$text-muted",
                 ),

@@ -16,7 +16,8 @@ from fieldbrief.search.export import conflicts_for_fact
 from fieldbrief.search.model import Fact
 
 from . import overview as ov
-from .safe import one_line
+from .hanging import Hanging, Line
+from .safe import one_line, plural
 
 if TYPE_CHECKING:
     from fieldbrief.search.facts.resolve import Conflict, Entity, Overview
@@ -169,10 +170,12 @@ class FactList(OptionList):
         self.entries: dict[str, FactEntry] = {}
         self.conflict_rows: dict[str, Conflict] = {}
         self.mode = "empty"
+        self._quiet_index: int | None = None
 
     # --- filling --------------------------------------------------------------
 
     def show_article(self, grouped: dict[str, list[FactEntry]]) -> None:
+        was = self.current_entry if self.mode == "article" else None
         self.mode = "article"
         self.entries = {}
         self.conflict_rows = {}
@@ -189,6 +192,28 @@ class FactList(OptionList):
                 self.entries[option_id] = entry
                 options.append(Option(self._prompt(entry), id=option_id))
         self.set_options(options)
+        if was is not None:
+            self._keep_place(was)
+
+    def _keep_place(self, was: FactEntry) -> None:
+        """Stay on the same fact in the next article, or in the same section.
+
+        Reading down the results should not throw the sidebar cursor back to
+        the top each time; the move is quiet (the article is not scrolled to
+        the fact), since the analyst did not move the cursor.
+        """
+        same_kind: str | None = None
+        for option_id, entry in self.entries.items():
+            if entry.key == was.key:
+                same_kind = option_id
+                break
+            if same_kind is None and entry.kind == was.kind:
+                same_kind = option_id
+        if same_kind is None:
+            return
+        index = self.get_option_index(same_kind)
+        self._quiet_index = index
+        self.highlighted = index
 
     def show_overview(self, overview: Overview | None, doc_count: int | None = None) -> None:
         self.mode = "overview"
@@ -198,7 +223,7 @@ class FactList(OptionList):
         if overview is None:
             text = "Library overview not available yet."
             if doc_count is not None:
-                text = f"{doc_count:,} articles. {text}"
+                text = f"{plural(doc_count, 'article')}. {text}"
             options.append(Option(Content.styled(text, "italic $text-muted"), disabled=True))
             self.set_options(options)
             return
@@ -232,11 +257,14 @@ class FactList(OptionList):
             option_id = f"conflict:{len(self.conflict_rows)}"
             self.conflict_rows[option_id] = conflict
             values = " vs ".join(dict.fromkeys(ov.claim_value(c) for c in conflict.claims))
-            prompt = Content.assemble(
-                ("⚠ ", "bold $text-warning"),
-                (one_line(ov.conflict_label(conflict), 40), "bold"),
-                "\n    ",
-                (one_line(values, 60), "$text-muted"),
+            prompt = Hanging(
+                [
+                    (
+                        Content.styled("⚠ ", "bold $text-warning"),
+                        Content.styled(one_line(ov.conflict_label(conflict), 40), "bold"),
+                    ),
+                    (Content("    "), Content.styled(one_line(values, 60), "$text-muted")),
+                ]
             )
             options.append(Option(prompt, id=option_id))
         self.set_options(options)
@@ -244,22 +272,23 @@ class FactList(OptionList):
     def _header(self, label: str) -> Option:
         return Option(Content.styled(label, "bold $text-primary underline"), disabled=True)
 
-    def _prompt(self, entry: FactEntry) -> Content:
-        parts: list[str | tuple[str, str] | Content] = []
-        if entry.conflicts:
-            parts.append(("⚠ ", "bold $text-warning"))
-        parts.append((entry.name, "bold" if entry.is_entity else ""))
+    def _prompt(self, entry: FactEntry) -> Hanging:
+        # Names line up after a two-cell leader (the ⚠ mark or blanks); a
+        # wrapped name, count or role continues under its own text.
+        leader = Content.styled("⚠ ", "bold $text-warning") if entry.conflicts else Content("  ")
+        parts: list[str | tuple[str, str] | Content] = [
+            (entry.name, "bold" if entry.is_entity else "")
+        ]
         if entry.detail:
             parts.append(("  " + entry.detail, "$text-muted"))
         if entry.count is not None:
-            noun = "article" if entry.count == 1 else "articles"
-            parts.append((f"  {entry.count} {noun}", "$text-secondary"))
+            parts.append((f"  {plural(entry.count, 'article')}", "$text-secondary"))
         elif len(entry.spans) > 1:
             parts.append((f"  ×{len(entry.spans)}", "$text-muted"))
-        lines = [Content.assemble(*parts)]
+        lines: list[Line] = [(leader, Content.assemble(*parts))]
         for role in entry.roles[:2]:
-            lines.append(Content.styled("    " + role, "italic $text-muted"))
-        return Content("\n").join(lines)
+            lines.append((Content("    "), Content.styled(role, "italic $text-muted")))
+        return Hanging(lines)
 
     def set_counts(self, counts: dict[tuple[str, str], int]) -> None:
         for option_id, entry in self.entries.items():
@@ -301,6 +330,10 @@ class FactList(OptionList):
 
     def _on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         event.stop()
+        if event.option_index == self._quiet_index:
+            self._quiet_index = None
+            return
+        self._quiet_index = None
         self.post_message(self.Highlighted(self.entries.get(event.option.id or "")))
 
     def _on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:

@@ -73,6 +73,9 @@ class Pane(Vertical):
 
 
 class MainScreen(Screen[None]):
+    AUTO_FOCUS = ""
+    """Not the first focusable widget (the search box): see on_mount."""
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "app.quit", "Quit", id="fieldbrief.quit"),
         Binding("slash", "focus_search", "Search", id="fieldbrief.search"),
@@ -120,6 +123,8 @@ class MainScreen(Screen[None]):
         self.facts = FactsController(self)
         self.pins = BriefingActions(self)
         self.restored = False
+        self.overview_in_sidebar = False
+        """The sidebar shows the library overview although an article is open (o)."""
         """Whether the last session's article has been reopened (or there was none)."""
 
     @property
@@ -156,7 +161,9 @@ class MainScreen(Screen[None]):
         self._apply_layout(self.size.width)
         self.query_one(ResultsList).loading = True
         # Focus starts in the results, so the keys in the hint line work at
-        # once; / goes to the search box.
+        # once; / goes to the search box. A loading widget cannot take focus,
+        # so while the library opens nothing has it (the screen's keys work)
+        # and the results take it once they can (_library_ready).
         self.query_one(ResultsList).focus()
         if self.library is None:
             self.run_in_thread(partial(open_library, self.fb.library_path, self), "library")
@@ -236,7 +243,10 @@ class MainScreen(Screen[None]):
         self._library_ready()
 
     def _library_ready(self) -> None:
-        self.query_one(ResultsList).loading = False
+        results = self.query_one(ResultsList)
+        results.loading = False
+        if self.focused is None:
+            results.focus()
         self.facts.show_overview()
         self.facts.load_overview()
         # The last session's search, or the whole library; its first page
@@ -280,7 +290,11 @@ class MainScreen(Screen[None]):
     def _article_loaded(self, message: ArticleLoaded) -> None:
         if message.request.generation == self.articles.generation:
             self.facts.counts.update(message.counts)
+        shown_before = self.articles.shown_id
         if self.articles.loaded(message):
+            if self.articles.shown_id != shown_before:
+                # o showed the overview beside one article; the next brings its own facts.
+                self.overview_in_sidebar = False
             self._show_facts()
             self.fb.save_state_soon()
 
@@ -290,8 +304,8 @@ class MainScreen(Screen[None]):
 
     def _show_facts(self) -> None:
         article = self.article
-        if article is None:
-            self.facts.show_overview()
+        if article is None or self.overview_in_sidebar:
+            self.facts.show_overview(article_open=article is not None)
         else:
             self.facts.show_article(article, self.articles.facts, self.articles.conflicts)
 
@@ -421,12 +435,14 @@ class MainScreen(Screen[None]):
         self.search_for(results.suggestion)
 
     def action_overview(self) -> None:
-        self.articles.close()
-        self.query_one(ArticlePane).show_empty("No article open — library overview in the sidebar")
-        self.facts.show_overview()
+        """Toggle the sidebar between the open article's facts and the library
+        overview; the article stays open either way."""
+        self.overview_in_sidebar = not self.overview_in_sidebar or self.article is None
+        self._show_facts()
         if not self.sidebar_visible:
             self._set_sidebar(True)
-        self.query_one(FactList).focus()
+        if self.overview_in_sidebar:
+            self.query_one(FactList).focus()
 
     def action_maximize(self) -> None:
         if self.maximized is not None:
@@ -451,7 +467,16 @@ class MainScreen(Screen[None]):
         self.app.push_screen(TimelineScreen(self.library), chosen)
 
     def action_help(self) -> None:
-        self.app.push_screen(HelpScreen(help_rows(self), str(self.fb.keymap_file)))
+        # From the search box the question is usually "how do I write this query".
+        syntax_first = isinstance(self.focused, QueryInput)
+        self.app.push_screen(
+            HelpScreen(help_rows(self), str(self.fb.keymap_file), syntax_first=syntax_first)
+        )
+
+    def action_query_syntax(self) -> None:
+        self.app.push_screen(
+            HelpScreen(help_rows(self), str(self.fb.keymap_file), syntax_first=True)
+        )
 
     def _copy(self, text: str | None, what: str) -> None:
         if not text:

@@ -21,7 +21,7 @@ from .safe import one_line
 DEBOUNCE_SECONDS = 0.15
 PLACEHOLDER = "Search (person: org: place: date:[a to b] title: source: tag:)"
 KEYS_HINT = "/: search · 1/2/3: panes · t: timeline · b: sidebar · z: maximise · ?: keys"
-TYPING_HINT = "enter or esc: back to the results · ↑/↓: earlier searches"
+TYPING_HINT = "enter or esc: back to the results · ↑/↓: earlier searches · f1: query syntax"
 
 
 class QueryInput(Input):

@@ -14,6 +14,7 @@ from textual.widgets.option_list import Option
 
 from fieldbrief.search.results import Hit, SearchResults
 
+from .hanging import Hanging
 from .safe import one_line, plain, spans_content
 
 PAGE_SIZE = 50
@@ -132,19 +133,28 @@ class ResultsList(OptionList):
 
     def _rebuild(self, keep: str | None) -> None:
         options: list[Option] = []
-        for row in self._rows():
-            options.append(Option(self._prompt(row.hit), id=f"hit:{row.hit.id}"))
+        rows = self._rows()
+        # Rows are numbered as shown, so a collapsed story never leaves a gap
+        # (1, 2, 4); the leader width is fixed per page so every row hangs alike.
+        number_width = len(str(len(rows)))
+        for number, row in enumerate(rows, 1):
+            leader = f" {number:>{number_width}}. "
+            options.append(Option(self._prompt(row.hit, leader), id=f"hit:{row.hit.id}"))
             if not row.children:
                 continue
             story = self.story_of[row.hit.id]
+            pad = " " * len(leader)
             if story in self.expanded:
                 for child in row.children:
-                    options.append(Option(self._prompt(child, nested=True), id=f"hit:{child.id}"))
+                    options.append(Option(self._prompt(child, pad + "↳ "), id=f"hit:{child.id}"))
             else:
                 more = len(row.children)
-                label = f"   + {more} more from same story (space to expand)"
+                label = f"+ {more} more from same story (space to expand)"
                 options.append(
-                    Option(Content.styled(label, "italic $text-muted"), id=f"story:{story}")
+                    Option(
+                        Hanging.under(Content(pad), Content.styled(label, "italic $text-muted")),
+                        id=f"story:{story}",
+                    )
                 )
         if self.has_more and self.results is not None:
             remaining = (
@@ -152,8 +162,11 @@ class ResultsList(OptionList):
             )
             options.append(
                 Option(
-                    Content.styled(
-                        f"   ↓ load {min(remaining, PAGE_SIZE)} more", "italic $text-muted"
+                    Hanging.under(
+                        Content("   "),
+                        Content.styled(
+                            f"↓ load {min(remaining, PAGE_SIZE)} more", "italic $text-muted"
+                        ),
                     ),
                     id=LOAD_MORE,
                 )
@@ -169,21 +182,24 @@ class ResultsList(OptionList):
                 index = 0
         self.highlighted = index
 
-    def _prompt(self, hit: Hit, nested: bool = False) -> Content:
-        indent = "   ↳ " if nested else ""
-        rank = f"{hit.rank:>2}. "
-        title = Content.assemble(
-            (indent + rank, "$text-muted"), (one_line(hit.title) or "(untitled)", "bold")
-        )
+    @property
+    def ranked_by_score(self) -> bool:
+        """Whether scores mean anything: not for the library listing or a date sort."""
+        results = self.results
+        return results is not None and results.sort == "relevance" and bool(results.query.strip())
+
+    def _prompt(self, hit: Hit, leader: str) -> Hanging:
+        title = Content.styled(one_line(hit.title) or "(untitled)", "bold")
         meta_parts = [
             hit.date.isoformat() if hit.date else "undated",
             one_line(hit.source, 30) or "unknown source",
-            f"score {hit.score:.2f}",
         ]
-        meta = Content.styled("     " + " · ".join(meta_parts), "$text-muted")
+        if self.ranked_by_score:
+            meta_parts.append(f"score {hit.score:.2f}")
+        meta = Content.styled(" · ".join(meta_parts), "$text-muted")
         snippet, spans = clip_snippet(*flat_snippet(hit.snippet, hit.highlights))
-        body = Content("     ") + spans_content(snippet, spans, "bold underline $text-accent")
-        return Content("\n").join([title, meta, body])
+        body = spans_content(snippet, spans, "bold underline $text-accent")
+        return Hanging.under(Content.styled(leader, "$text-muted"), title, meta, body)
 
     def hit_for(self, option_id: str | None) -> Hit | None:
         if not option_id or not option_id.startswith("hit:"):

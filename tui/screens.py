@@ -18,12 +18,15 @@ from textual.widget import Widget
 from textual.widgets import Footer, OptionList, Sparkline, Static
 from textual.widgets.option_list import Option
 
+from fieldbrief.search.facts.dates import date_sort_key
+from fieldbrief.search.syntax import QUERY_SYNTAX
+
 from . import overview as ov
 from .article import ArticleBody, FindInput
 from .facts import FactList
 from .query_bar import QueryInput
 from .results import ResultsList
-from .safe import one_line
+from .safe import one_line, plural
 
 if TYPE_CHECKING:
     from fieldbrief.search.facts.resolve import Claim, Conflict
@@ -47,16 +50,20 @@ class HelpScreen(ModalScreen[None]):
         Binding("up,k", "scroll_up", "Scroll up", show=False, id="fieldbrief.help.up"),
     ]
 
-    def __init__(self, rows: list[HelpRow], keymap_file: str) -> None:
+    def __init__(
+        self, rows: list[HelpRow], keymap_file: str, *, syntax_first: bool = False
+    ) -> None:
         super().__init__()
         self.rows = rows
         self.keymap_file = keymap_file
+        self.syntax_first = syntax_first
 
     def compose(self) -> ComposeResult:
         with Vertical(id="help-dialog"):
             yield Static(Content.styled("Keys", "bold $text-primary"), id="help-title")
             with VerticalScroll(id="help-body"):
                 yield Static(self._table(), id="help-table")
+                yield Static(self._syntax(), id="help-syntax")
             yield Static(
                 Content.styled(
                     f"Rebind any key by id in {self.keymap_file} · esc closes", "$text-muted"
@@ -82,6 +89,25 @@ class HelpScreen(ModalScreen[None]):
                 )
             )
         return Content("\n").join(lines)
+
+    @staticmethod
+    def _syntax() -> Content:
+        width = max(len(example) for example, _ in QUERY_SYNTAX)
+        lines = [Content(""), Content.styled("Query syntax", "bold underline $text-accent")]
+        for example, meaning in QUERY_SYNTAX:
+            lines.append(
+                Content.assemble((f"  {example:<{width}}  ", "bold"), (meaning, "$text-muted"))
+            )
+        return Content("\n").join(lines)
+
+    def on_mount(self) -> None:
+        if self.syntax_first:
+            self.call_after_refresh(
+                self.query_one("#help-body", VerticalScroll).scroll_to_widget,
+                self.query_one("#help-syntax"),
+                animate=False,
+                top=True,
+            )
 
     def action_dismiss(self, result: None = None) -> None:  # type: ignore[override]
         self.dismiss(None)
@@ -305,7 +331,7 @@ class TimelineScreen(Screen[DatedFact | None]):
                             span=(fact.start, fact.end),
                         )
                     )
-        dated.sort(key=lambda d: (d.value, d.title))
+        dated.sort(key=lambda d: (date_sort_key(d.value), d.value, d.title))
         data, first, last = weekly_counts(days)
         self.app.call_from_thread(self._show, data, first, last, len(days), dated)
 
@@ -319,15 +345,15 @@ class TimelineScreen(Screen[DatedFact | None]):
     ) -> None:
         self.query_one(Sparkline).data = data or [0.0]
         if first and last:
-            text = f"{count:,} dated articles, week of {first.isoformat()} to week of {last.isoformat()}"
+            text = f"{plural(count, 'dated article')}, week of {first.isoformat()} to week of {last.isoformat()}"
             text += f" · peak {int(max(data))} a week"
         else:
             text = "No dated articles"
         shown = dated[: self.MAX_FACTS]
         if len(dated) > len(shown):
-            text += f" · first {len(shown):,} of {len(dated):,} dated facts"
+            text += f" · first {len(shown):,} of {plural(len(dated), 'dated fact')}"
         else:
-            text += f" · {len(dated):,} dated facts"
+            text += f" · {plural(len(dated), 'dated fact')}"
         self.query_one("#timeline-range", Static).update(Content.styled(text, "$text-muted"))
         listing = self.query_one(TimelineList)
         options = []

@@ -23,7 +23,7 @@ from fieldbrief.search.results import SearchResults
 from . import overview as ov
 from .messages import SearchCounted, SearchPage, SearchRequest, StoriesFound
 from .results import PAGE_SIZE, ResultsList
-from .safe import one_line
+from .safe import one_line, plural
 
 if TYPE_CHECKING:
     from fieldbrief.search.library import Library
@@ -218,13 +218,9 @@ class SearchController:
         if not results.total_exact:
             self.set_status(f"{total:,}+ {'articles' if library else 'hits'} · counting… · {order}")
             return
-        if library:
-            noun = "article" if total == 1 else "articles"
-        else:
-            noun = "hit" if total == 1 else "hits"
         loaded = len(self.listing.hits)
         shown = f" · showing {loaded}" if total > loaded else ""
-        self.set_status(f"{total:,} {noun}{shown} · {order}")
+        self.set_status(f"{plural(total, 'article' if library else 'hit')}{shown} · {order}")
 
     def set_status(self, text: str) -> None:
         self.screen.query_one("#results-status", Static).update(Content.styled(text, "$text-muted"))

@@ -75,11 +75,12 @@ class FactsController:
         self.overview = overview
         self.counts.update(ov.entity_counts(overview))
 
-    def show_overview(self) -> None:
+    def show_overview(self, article_open: bool = False) -> None:
         self.generation += 1
-        self.screen.query_one("#sidebar-title", Static).update(
-            Content.styled("Library overview", "bold")
-        )
+        title = Content.styled("Library overview", "bold")
+        if article_open:
+            title += Content.styled("  (o: article facts)", "$text-muted")
+        self.screen.query_one("#sidebar-title", Static).update(title)
         doc_count = None
         library = self.screen.library
         if library is not None:

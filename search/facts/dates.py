@@ -180,6 +180,35 @@ def _week_str(d: dt.date) -> str:
     return f"{y:04d}-W{w:02d}"
 
 
+_ISO_WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
+_PERIOD = re.compile(r"^(\d{4})-([QH])([1-4])$")
+_DECADE = re.compile(r"^(\d{3}0)s$")
+
+
+def date_sort_key(value: str) -> str:
+    """A date value's place in time order: an ISO week sorts by its Monday, so
+    "2023-W36" falls inside September, not after "2023-10" as its text would;
+    a quarter or half by its first month ("2023-Q3" with "2023-07"), a decade
+    by its first year; days, months and years are already ISO-ordered (a
+    period before its days)."""
+    match = _ISO_WEEK.match(value)
+    if match:
+        try:
+            return dt.date.fromisocalendar(int(match[1]), int(match[2]), 1).isoformat()
+        except ValueError:
+            return value
+    period = _PERIOD.match(value)
+    if period:
+        n = int(period[3])
+        month = (n - 1) * 3 + 1 if period[2] == "Q" else (n - 1) * 6 + 1
+        if month <= 12:
+            return f"{period[1]}-{month:02d}"
+    decade = _DECADE.match(value)
+    if decade:
+        return decade[1]
+    return value
+
+
 def _valid(year: int, month: int, day: int) -> bool:
     try:
         dt.date(year, month, day)

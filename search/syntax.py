@@ -1,0 +1,21 @@
+"""The query language in examples: one list for the app's help and the CLI's.
+
+Kept apart from ``query`` (which loads Whoosh) so the help can be drawn
+without loading the search engine.
+"""
+
+from __future__ import annotations
+
+QUERY_SYNTAX: list[tuple[str, str]] = [
+    ("troops Niger", "articles with both words (stemmed: troop, troops)"),
+    ('"US troops"', "the exact phrase"),
+    ("troops OR soldiers", "either word; AND and NOT work too (NOT drone)"),
+    ("withdr*", "any word starting with withdr"),
+    ("bazom~", "one spelling mistake allowed (~2: two)"),
+    ('person:"Mohamed Bazoum"', "articles the fact engine found him in, any spelling"),
+    ("org:Pentagon  place:Agadez", "organisations and places, the same way"),
+    ("title:junta  source:Reuters  tag:niger", "words in the title, the source, a tag"),
+    ("date:[2023-09-01 to 2023-12-31]", "a date range (undated articles never match)"),
+    ("date:>2024  date:<2023-08", "after or before a year, month or day"),
+    ("*", "every article (the app's empty search box: newest first)"),
+]

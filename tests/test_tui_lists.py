@@ -1,0 +1,153 @@
+"""How the results and the fact sidebar lay their rows out, and keep their place."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date
+from pathlib import Path
+
+from textual.app import App, ComposeResult
+from textual.content import Content
+from textual.pilot import Pilot
+
+from fieldbrief.search.results import Hit, SearchResults
+from fieldbrief.tui.app import FieldbriefApp
+from fieldbrief.tui.article import ArticlePane
+from fieldbrief.tui.facts import FactList
+from fieldbrief.tui.hanging import Hanging
+from fieldbrief.tui.results import ResultsList
+from tests.test_tui_support import run, search, settle
+
+
+def test_wrapped_lines_hang_under_their_text() -> None:
+    row = Hanging.under(
+        Content(" 1. "),
+        Content("American troops ordered to leave Niger by the junta"),
+        Content("2024-05-20 · AP"),
+    )
+    lines = [line.plain for line in row._wrapped(20)]
+    assert lines[0].startswith(" 1. American")
+    assert all(line.startswith("    ") and line[4] != " " for line in lines[1:])
+    assert lines[-1] == "    2024-05-20 · AP"
+    assert row.get_height({}, 20) == len(lines)  # type: ignore[arg-type]
+
+
+def _hit(number: int, score: float = 1.5) -> Hit:
+    return Hit(
+        id=f"a{number}",
+        title=f"Story {number} about Niger and the troops leaving it",
+        date=date(2024, 5, number),
+        source="AP",
+        path=f"/x/{number}.txt",
+        score=score,
+        rank=number,
+        snippet="US troops leave Niger",
+    )
+
+
+class _Results(App[None]):
+    def compose(self) -> ComposeResult:
+        yield ResultsList(id="results")
+
+
+def _rows(results: SearchResults, story_of: dict[str, int]) -> list[str]:
+    async def main() -> list[str]:
+        app = _Results()
+        async with app.run_test(size=(40, 30)) as pilot:
+            listing = app.query_one(ResultsList)
+            listing.show_results(results, story_of)
+            await pilot.pause()
+            prompts = []
+            for index in range(listing.option_count):
+                prompt = listing.get_option_at_index(index).prompt
+                assert isinstance(prompt, Hanging)
+                prompts.append(prompt.plain)
+            return prompts
+
+    return asyncio.run(main())
+
+
+def test_results_are_numbered_as_shown_when_a_story_is_collapsed() -> None:
+    hits = [_hit(n) for n in range(1, 6)]
+    # Hits 2, 3 and 4 are one story: it shows as one row plus "+ 2 more".
+    rows = _rows(SearchResults("troops", hits, total=5), {"a2": 7, "a3": 7, "a4": 7})
+    numbers = [row.split(".", 1)[0].strip() for row in rows if not row.strip().startswith("+")]
+    assert numbers == ["1", "2", "3"]
+    assert any("+ 2 more from same story" in row for row in rows)
+
+
+def test_scores_show_only_when_ranked_by_relevance() -> None:
+    hits = [_hit(1, score=2.25)]
+    assert "score 2.25" in _rows(SearchResults("troops", hits, total=1), {})[0]
+    by_date = SearchResults("troops", hits, total=1, sort="date")
+    assert "score" not in _rows(by_date, {})[0]
+    library_listing = SearchResults("", [_hit(1, score=0.0)], total=1, sort="date")
+    assert "score" not in _rows(library_listing, {})[0]
+
+
+def test_sidebar_keeps_its_place_when_the_next_article_opens(library_path: Path) -> None:
+    async def scenario(app: FieldbriefApp, pilot: Pilot) -> None:
+        await search(pilot, "troops")
+        await pilot.press("enter")
+        await settle(pilot)
+        facts = app.query_one(FactList)
+        places = [k for k, e in facts.entries.items() if e.kind == "place"]
+        assert places
+        facts.focus()
+        facts.highlighted = facts.get_option_index(places[-1])
+        await settle(pilot)
+        chosen = facts.current_entry
+        assert chosen is not None
+        first_article = app.main.article
+        await pilot.press("1", "down")
+        await settle(pilot, lambda: app.main.article is not first_article)
+        assert app.main.article is not None and app.main.article is not first_article
+        now = facts.current_entry
+        assert now is not None and now.kind == "place"  # not thrown back to the top
+        if any(e.key == chosen.key for e in facts.entries.values()):
+            assert now.key == chosen.key
+        # The quiet restore does not scroll the new article to that fact.
+        assert app.query_one(ArticlePane).fact_spans == []
+
+    run(library_path, scenario)
+
+
+def test_o_toggles_the_overview_and_keeps_the_article(library_path: Path) -> None:
+    async def scenario(app: FieldbriefApp, pilot: Pilot) -> None:
+        await search(pilot, "troops")
+        await pilot.press("enter")
+        await settle(pilot)
+        article = app.main.article
+        assert article is not None
+        facts = app.query_one(FactList)
+        assert facts.mode == "article"
+        await pilot.press("o")
+        await settle(pilot)
+        assert facts.mode == "overview"
+        assert app.main.article is article  # still open, still shown
+        assert app.query_one(ArticlePane).article is article
+        await pilot.press("o")
+        await settle(pilot)
+        assert facts.mode == "article" and app.main.article is article
+
+    run(library_path, scenario)
+
+
+def test_focus_lands_in_results_when_the_library_opens_in_the_background(
+    library_path: Path,
+) -> None:
+    """In a real terminal the library opens in a worker while the results are
+    loading (and cannot take focus): the search box must not get it instead,
+    or the first 1/2/3/q is typed into the query."""
+    from fieldbrief.tui.app import create_app
+    from fieldbrief.tui.query_bar import QueryInput
+
+    async def main() -> None:
+        app = create_app(library_path, state_path=library_path.parent / "state" / "tui.json")
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot, lambda: app.library is not None)
+            assert isinstance(app.focused, ResultsList)
+            await pilot.press("2")
+            assert app.screen.query_one(QueryInput).value == ""
+
+    asyncio.run(main())
