@@ -158,3 +158,20 @@ def test_figure_keys_from_context() -> None:
 def test_empty_and_plain_text() -> None:
     assert extract_facts("", None, tagger=StubTagger([])) == []
     assert extract_facts("nothing to see here", None, tagger=StubTagger([])) == []
+
+
+def test_a_number_inside_a_date_is_no_figure_and_a_year_that_counts_is_no_date() -> None:
+
+    text = (
+        "The office had 27 attorneys, compared with 11 four years ago. "
+        "They left three weeks ago. The US sent 2000 troops in 2019."
+    )
+    facts = extract_facts(text, dt.date(2017, 12, 20), tagger=StubTagger([]))
+    got = {(f.kind, f.text) for f in facts if f.kind in ("figure", "date")}
+    assert got == {
+        ("figure", "27 attorneys"),
+        ("date", "four years ago"),
+        ("date", "three weeks ago"),
+        ("figure", "2000 troops"),
+        ("date", "2019"),
+    }

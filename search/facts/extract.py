@@ -318,11 +318,12 @@ def extract_facts(
     _gazetteer_places(text, spans, starts, facts, covered, furniture)
     _resolve_people(text, spans, starts, facts, covered, furniture)
 
+    dates: list[Fact] = []
     for ss, se in spans:
         for d in find_dates(text, published, ss, se):
             if furniture.holds(d.start, d.end):
                 continue
-            facts.append(
+            dates.append(
                 Fact(
                     "date",
                     d.text,
@@ -333,6 +334,21 @@ def extract_facts(
                     sentence=(ss, se),
                 )
             )
+    date_starts = [d.start for d in dates]
+    bare_years: set[int] = set()
+
+    def in_date(fig: FigureMatch) -> bool:
+        """Whether a figure's number belongs to a date ("four years ago", "11 four
+        years ago"); a bare year the figure starts with ("2000 troops") is the
+        figure's number instead, and that date goes."""
+        i = bisect.bisect_left(date_starts, fig.end)
+        for d in dates[max(0, i - 2) : i]:
+            if d.start < fig.end and fig.start < d.end:
+                if d.start == fig.start and d.text.isdigit():
+                    bare_years.add(d.start)
+                    return False
+                return True
+        return False
 
     context = _ArticleContext(text, facts)
     # Places by position, so each figure finds its sentence's places by bisection
@@ -345,7 +361,9 @@ def extract_facts(
             continue
         here = places[bisect.bisect_left(place_starts, ss) : bisect.bisect_left(place_starts, se)]
         for fig in figures:
-            facts.append(_figure_fact(text, fig, (ss, se), here, context, starts, spans))
+            if not in_date(fig):
+                facts.append(_figure_fact(text, fig, (ss, se), here, context, starts, spans))
+    facts.extend(d for d in dates if d.start not in bare_years)
 
     facts.sort(key=lambda f: (f.start, f.end))
     return facts

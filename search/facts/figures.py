@@ -448,6 +448,13 @@ _NOT_NAMES = frozenset(
 )
 _DEFINITE_BEFORE = re.compile(r"\b(?:the|these|those|both|all)\s+$", re.IGNORECASE)
 _BASE_NUMBER_BEFORE = re.compile(r"\b[A-Z][\w]*\s+(?:No\.\s*)?$")
+# A day of a month ("on Dec. 8 issued guidelines") and an ordinal ("the 7th
+# district") count nothing.
+_MONTH_BEFORE = re.compile(
+    r"\b(?:January|February|March|April|May|June|July|August|September|October|November|"
+    r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?\s+$"
+)
+_ORDINAL_AFTER = re.compile(r"(?:st|nd|rd|th)\b")
 _YEAR = re.compile(r"^(?:1[89]\d\d|20\d\d)$")
 
 
@@ -687,6 +694,10 @@ def find_figures(text: str, start: int = 0, end: int | None = None) -> list[Figu
                 if prev and prev[-1][:1].isupper() and prev[-1].lower() not in _QUALIFIERS:
                     named = True
             if s > start and (text[s - 1].isalnum() or text[s - 1] in "-/"):
+                continue
+            if _ORDINAL_AFTER.match(text, m.end("num")) or (
+                not cur and _MONTH_BEFORE.search(text, max(start, s - 11), s)
+            ):
                 continue
             value = _num(raw, m.group("scale"))
         qualifier, qs = _qualifier_before(text, s, start)
