@@ -230,3 +230,8 @@ def test_won_and_marks_are_money_only_after_a_scale_word() -> None:
     assert one("It raised 1.5 billion marks").unit == "DEM"
     assert [x.unit for x in find_figures("The team won 3 games")] == ["games"]
     assert one("a 40 billion rupiah loan").unit == "IDR"
+
+
+def test_a_hyphenated_percentage() -> None:
+    f = one("The bill creates a 20-percent business income deduction")
+    assert (f.text, f.value, f.unit) == ("20-percent", 20.0, "%")

@@ -381,7 +381,7 @@ _MONEY_FOR = re.compile(
     r"\s+(?:in|on|for|into)\s+(?P<np>(?=[A-Za-z])(?:[\w’'-]+\s+){0,3}?[\w’'-]+?)"
     r"(?=\s*[,.;:)]|\s+(?:since|while|after|before|when|and|to|over)\b|$)"
 )
-_PERCENT = re.compile(r"\s*(?:%|percent\b|per\s+cent\b)", re.IGNORECASE)
+_PERCENT = re.compile(r"(?:\s*|-)(?:%|percent\b|per[\s-]+cent\b)", re.IGNORECASE)
 _VAGUE = re.compile(
     r"\b(?P<v>dozens|hundreds|thousands|millions|billions|tens of thousands)"
     r"(?:\s+of\s+(?P<v2>thousands|millions|billions))?\s+of\s+"
