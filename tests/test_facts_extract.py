@@ -175,3 +175,40 @@ def test_a_number_inside_a_date_is_no_figure_and_a_year_that_counts_is_no_date()
         ("figure", "2000 troops"),
         ("date", "2019"),
     }
+
+
+def test_a_party_word_before_a_name_is_a_person_with_a_party() -> None:
+    text = "Republican Donald Trump won. The Republican National Committee met."
+    tagger = StubTagger(
+        [("ORG", "Republican Donald Trump"), ("ORG", "Republican National Committee")]
+    )
+    got = {(f.kind, f.text, f.role) for f in extract_facts(text, None, tagger=tagger)}
+    assert ("person", "Donald Trump", "Republican") in got
+    assert ("organization", "Republican National Committee", None) in got
+
+
+def test_two_surnames_joined_by_and_are_two_people() -> None:
+    text = (
+        "Paul Manafort and his associate Rick Gates were charged. "
+        "Manafort and Gates pleaded not guilty."
+    )
+    tagger = StubTagger(
+        [("PER", "Paul Manafort"), ("PER", "Rick Gates"), ("ORG", "Manafort and Gates")]
+    )
+    facts = extract_facts(text, None, tagger=tagger)
+    assert not [f for f in facts if f.kind == "organization"]
+    later = [(f.text, f.value) for f in facts if f.kind == "person" and f.start > 50]
+    assert later == [("Manafort", "Paul Manafort"), ("Gates", "Rick Gates")]
+    for f in facts:
+        assert text[f.start : f.end] == f.text
+
+
+def test_a_month_abbreviation_is_no_entity_and_us_agencies_are_known() -> None:
+    text = "On Jan. 5, the CFPB and HHS said the CBO had scored the bill."
+    facts = extract_facts(text, None, tagger=StubTagger([("ORG", "Jan.")]))
+    orgs = {f.text: f.value for f in facts if f.kind == "organization"}
+    assert orgs == {
+        "CFPB": "Consumer Financial Protection Bureau",
+        "HHS": "Department of Health and Human Services",
+        "CBO": "Congressional Budget Office",
+    }

@@ -63,6 +63,16 @@ _JUNK_WORDS = frozenset(
         "click cookie cookies"
     )
 )
+# Words that make a span an organisation's name, not a person's.
+_ORG_TAIL_WORDS = frozenset(
+    _words("party committee caucus club association council union league group campaign")
+)
+_MONTH_ABBREVIATIONS = frozenset(_words("jan feb mar apr jun jul aug sep sept oct nov dec"))
+# A party word before a name the tagger took into an organisation: "Republican
+# Donald Trump", "Democrat Doug Jones" are people with a party.
+_PARTY_WORDS = frozenset(
+    _words("Republican Democrat Democratic Conservative Labour Liberal Independent Socialist")
+)
 # Lowercase words allowed inside proper names.
 _NAME_GLUE = frozenset(
     _words(
@@ -127,6 +137,9 @@ def _is_junk(surface: str, label: str) -> bool:
             return True
     # "Plan C": a word plus a lone capital letter is a label, not a name.
     if len(words) >= 2 and re.fullmatch(r"[A-Z]", words[-1]):
+        return True
+    # A month's abbreviation ("Jan." of "Jan. 5") is part of a date.
+    if folded in _MONTH_ABBREVIATIONS and surface.endswith("."):
         return True
     # A name has two letters in a row or is a dotted abbreviation ("U.N.", "N.Y.").
     if not re.search(r"[A-Za-z]{2}|(?:[A-Za-z]\.){2}", surface):
@@ -265,6 +278,20 @@ def extract_facts(
             # "Deputy Pentagon Press Secretary Sabrina Singh" tagged as an org.
             if title and name and all(w[:1].isupper() for w in name.split()):
                 kind = "person"
+        party = None
+        if kind == "organization" and not _known_org(surface, label):
+            first, _, rest = surface.partition(" ")
+            names = rest.split()
+            if (
+                first in _PARTY_WORDS
+                and 2 <= len(names) <= 4
+                and all(w[:1].isupper() for w in names)
+                and orgs.lookup(rest) is None
+                and not gz.is_known_place(rest)
+                and not any(w.lower() in _ORG_TAIL_WORDS for w in names)
+            ):
+                kind, party, s = "person", first, s + len(first) + 1
+                surface = rest
         place = gz.canonical_country(surface) if kind != "person" else None
         # Well-known names override the tagger's label: "Pentagon", "White House"
         # and "Vatican" are orgs, "Niger" a place, whatever the context said.
@@ -281,6 +308,8 @@ def extract_facts(
             fact = _person(text, s, e, sent)
             if fact is None:
                 continue
+            if party and not fact.role:
+                fact.role = party
         elif kind == "place":
             value = gz.canonical_place(surface)
             fact = Fact("place", surface, s, e, value=value, sentence=sent)
@@ -437,6 +466,30 @@ def _consistent_names(
             full.setdefault(str(f.value).split()[-1], set()).add(str(f.value))
     # Single words the tagger called a person somewhere in the article.
     tagged_person = {text[s:e] for (s, e), label in labels.items() if label == "PER"}
+    # "Manafort and Gates" tagged as one organisation: two people named in full.
+    pairs = []
+    for f in facts:
+        if f.kind == "organization" and " and " in f.text:
+            a, _, b = f.text.partition(" and ")
+            na, nb = full.get(a, set()), full.get(b, set())
+            if len(na) == 1 and len(nb) == 1 and orgs.lookup(f.text) is None:
+                pairs.append((f, next(iter(na)), next(iter(nb)), len(a)))
+    for f, name_a, name_b, len_a in pairs:
+        facts.remove(f)
+        b_start = f.end - (len(f.text) - len_a - len(" and "))
+        facts.append(
+            Fact(
+                "person",
+                text[f.start : f.start + len_a],
+                f.start,
+                f.start + len_a,
+                value=name_a,
+                sentence=f.sentence,
+            )
+        )
+        facts.append(
+            Fact("person", text[b_start : f.end], b_start, f.end, value=name_b, sentence=f.sentence)
+        )
     org_names: dict[str, str] = {}
     for f in facts:
         names = full.get(f.text)
