@@ -212,3 +212,26 @@ def test_a_month_abbreviation_is_no_entity_and_us_agencies_are_known() -> None:
         "HHS": "Department of Health and Human Services",
         "CBO": "Congressional Budget Office",
     }
+
+
+def test_two_organisations_run_together_are_split_and_an_institution_is_no_place() -> None:
+    text = (
+        "Johnson Controls Inc and Lear Corp agreed a deal. Procter and Gamble rose. "
+        "He studied at Harrow School in Harrow."
+    )
+    tagger = StubTagger(
+        [
+            ("ORG", "Johnson Controls Inc and Lear Corp"),
+            ("ORG", "Procter and Gamble"),
+            ("LOC", "Harrow School"),
+            ("LOC", "Harrow"),
+        ]
+    )
+    got = [(f.kind, f.text) for f in extract_facts(text, None, tagger=tagger) if f.kind != "date"]
+    assert got == [
+        ("organization", "Johnson Controls Inc"),
+        ("organization", "Lear Corp"),
+        ("organization", "Procter and Gamble"),
+        ("organization", "Harrow School"),
+        ("place", "Harrow"),
+    ]

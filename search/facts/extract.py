@@ -189,6 +189,47 @@ def _split_datelines(
     return out
 
 
+# Last words that make a name an organisation's: a company's legal form or an
+# institution ("Johnson Controls Inc", "Collins College", "Harrow School").
+# Not "Bank" (West Bank) or words that also end place names.
+_ORG_HEADS = frozenset(
+    _words(
+        "inc inc. corp corp. corporation co. ltd ltd. llc plc gmbh company holdings group "
+        "university college school institute academy library foundation association "
+        "federation society council committee ministry agency commission party"
+    )
+)
+
+
+def _org_like(name: str) -> bool:
+    words = name.split()
+    return len(words) >= 2 and words[-1].lower() in _ORG_HEADS
+
+
+def _split_conjoined(
+    entities: list[tuple[str, int, int, str]],
+) -> list[tuple[str, int, int, str]]:
+    """Two organisations the tagger ran together ("Johnson Controls Inc and Lear
+    Corp", "British Library and Columbia University"): both halves must look like
+    organisations on their own, so "Procter and Gamble" stays whole."""
+    out = []
+    for label, s, e, surface in entities:
+        a, sep, b = surface.partition(" and ")
+        if (
+            label == "ORG"
+            and sep
+            and " and " not in b
+            and (_org_like(a) or orgs.lookup(a) is not None)
+            and (_org_like(b) or orgs.lookup(b) is not None)
+        ):
+            b_start = s + len(a) + len(sep)
+            out.append((label, s, s + len(a), a))
+            out.append((label, b_start, e, b))
+        else:
+            out.append((label, s, e, surface))
+    return out
+
+
 def _starts_sentence(text: str, pos: int) -> bool:
     before = text[max(0, pos - 3) : pos].rstrip(" \t\"“‘'(")
     return not before or before[-1] in ".!?\n:"
@@ -262,7 +303,7 @@ def extract_facts(
         facts.append(Fact("place", m.group(0), m.start(), m.end(), value=m.group(0), sentence=sent))
         covered.add(m.start(), m.end())
 
-    entities = _split_datelines(text, tagger.entities(text, spans))
+    entities = _split_conjoined(_split_datelines(text, tagger.entities(text, spans)))
     _table_orgs(text, starts, spans, entities, facts, covered, furniture)
     labels: dict[tuple[int, int], str] = {}
     for label, s0, e0, _surface in entities:
@@ -299,6 +340,9 @@ def extract_facts(
             kind = "organization"
         elif place or gz.is_known_place(surface):
             kind = "place"
+        elif kind == "place" and _org_like(surface):
+            # "Harrow School", "King's College": an institution, not the place.
+            kind = "organization"
         elif gz.is_demonym_phrase(surface):
             continue
         if _is_junk(surface, "PER" if kind == "person" else kind):
