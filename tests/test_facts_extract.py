@@ -235,3 +235,14 @@ def test_two_organisations_run_together_are_split_and_an_institution_is_no_place
         ("organization", "Harrow School"),
         ("place", "Harrow"),
     ]
+
+
+def test_later_surnames_are_found_before_a_possessive_in_one_pass() -> None:
+    text = "Nicolas Normand spoke. According to Normand’s source, Normand's view holds."
+    facts = extract_facts(text, None, tagger=StubTagger([("PER", "Nicolas Normand")]))
+    got = [(f.text, f.value) for f in facts if f.kind == "person"]
+    assert got == [
+        ("Nicolas Normand", "Nicolas Normand"),
+        ("Normand", "Nicolas Normand"),
+        ("Normand", "Nicolas Normand"),
+    ]

@@ -720,18 +720,19 @@ def _resolve_people(
         cands = by_part.get(name, set())
         if len(cands) == 1:
             f.value = next(iter(cands))
-    # Surname mentions the tagger missed ("Singh called the situation ...").
-    for surname, names in by_part.items():
-        if len(names) != 1 or len(surname) < 4 or " " in surname:
+    # Surname mentions the tagger missed ("Singh called the situation ..."), all
+    # surnames in one pass over the text.
+    wanted = {
+        surname: next(iter(names))
+        for surname, names in by_part.items()
+        if len(names) == 1 and len(surname) >= 4 and " " not in surname
+    }
+    for s, e, surname in orgs.scan_names(text, wanted):
+        if covered.hits(s, e) or furniture.holds(s, e):
             continue
-        canonical = next(iter(names))
-        for m in re.finditer(rf"\b{re.escape(surname)}\b", text):
-            s, e = m.start(), m.end()
-            if covered.hits(s, e) or furniture.holds(s, e):
-                continue
-            sent = _sentence_of(starts, spans, s)
-            facts.append(Fact("person", surname, s, e, value=canonical, sentence=sent))
-            covered.add(s, e)
+        sent = _sentence_of(starts, spans, s)
+        facts.append(Fact("person", surname, s, e, value=wanted[surname], sentence=sent))
+        covered.add(s, e)
 
 
 class _ArticleContext:

@@ -503,7 +503,10 @@ def scan_names(
         group.sort(key=len, reverse=True)
 
     def candidates(_s: int, word: str) -> Iterable[str]:
-        return table.get(word) or table.get(word.rstrip(_TRAIL)) or ()
+        bare = word.rstrip(_TRAIL)
+        # "Normand’s source": the name before a possessive.
+        owner = bare.removesuffix("’s").removesuffix("'s")
+        return table.get(word) or table.get(bare) or table.get(owner) or ()
 
     def match(s: int, n: str) -> int | None:
         e = s + len(n)
