@@ -246,3 +246,25 @@ def test_later_surnames_are_found_before_a_possessive_in_one_pass() -> None:
         ("Normand", "Nicolas Normand"),
         ("Normand", "Nicolas Normand"),
     ]
+
+
+def test_honorifics_are_titles_and_storms_are_no_people() -> None:
+    text = (
+        "Justice Antonin Scalia wrote it and Lord Diplock agreed. The Justice Ministry "
+        "said Cyclone Phailin and Hurricane Katrina hit."
+    )
+    tagger = StubTagger(
+        [
+            ("PER", "Justice Antonin Scalia"),
+            ("PER", "Lord Diplock"),
+            ("ORG", "Justice Ministry"),
+            ("PER", "Cyclone Phailin"),
+            ("PER", "Katrina"),
+        ]
+    )
+    facts = extract_facts(text, None, tagger=tagger)
+    assert {(f.text, f.role) for f in facts if f.kind == "person"} == {
+        ("Antonin Scalia", "Justice"),
+        ("Diplock", "Lord"),
+    }
+    assert [f.text for f in facts if f.kind == "organization"] == ["Justice Ministry"]

@@ -590,12 +590,34 @@ _RANKS = frozenset(
 )
 
 
+# Honorifics that are not roles elsewhere ("Justice Department", "Lord
+# Chancellor"): only taken off a person's name.
+_HONORIFICS = frozenset(_words("Sir Dame Lord Lady Justice Baroness Baron"))
+# A storm's name is no person ("Cyclone Phailin", "Hurricane Katrina").
+_STORM_WORDS = frozenset(_words("hurricane typhoon cyclone storm"))
+_WORD_BEFORE = re.compile(r"(\w+)\s+$")
+_NON_SPACE = re.compile(r"\S+")
+
+
+def _is_storm(text: str, s: int, e: int) -> bool:
+    first = text[s:e].split(None, 1)[0].lower()
+    before = _WORD_BEFORE.search(text, max(0, s - 20), s)
+    return first in _STORM_WORDS or (before is not None and before.group(1).lower() in _STORM_WORDS)
+
+
 def _person(text: str, s: int, e: int, sent: tuple[int, int]) -> Fact | None:
+    if _is_storm(text, s, e):
+        return None
     surface = text[s:e]
     name, title = split_title(surface)
+    first, _, rest = name.partition(" ")
+    if first in _HONORIFICS and rest[:1].isupper():
+        title = f"{title} {first}" if title else first
+        name = rest
     if title:
-        s = s + surface.index(name, len(title))
-        e = s + len(name)
+        # The name is the span's last words, whatever spaces stand between them.
+        words = [m.start() for m in _NON_SPACE.finditer(surface)]
+        s = s + words[len(words) - len(name.split())]
     name = clean_name(name)
     if not name or not name[0].isupper():
         return None
