@@ -600,7 +600,8 @@ _NON_SPACE = re.compile(r"\S+")
 
 
 def _is_storm(text: str, s: int, e: int) -> bool:
-    first = text[s:e].split(None, 1)[0].lower()
+    words = text[s:e].split(None, 1)
+    first = words[0].lower() if words else ""
     before = _WORD_BEFORE.search(text, max(0, s - 20), s)
     return first in _STORM_WORDS or (before is not None and before.group(1).lower() in _STORM_WORDS)
 
@@ -616,8 +617,8 @@ def _person(text: str, s: int, e: int, sent: tuple[int, int]) -> Fact | None:
         name = rest
     if title:
         # The name is the span's last words, whatever spaces stand between them.
-        words = [m.start() for m in _NON_SPACE.finditer(surface)]
-        s = s + words[len(words) - len(name.split())]
+        word_starts = [m.start() for m in _NON_SPACE.finditer(surface)]
+        s = s + word_starts[len(word_starts) - len(name.split())]
     name = clean_name(name)
     if not name or not name[0].isupper():
         return None
