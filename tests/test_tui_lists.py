@@ -151,3 +151,38 @@ def test_focus_lands_in_results_when_the_library_opens_in_the_background(
             assert app.screen.query_one(QueryInput).value == ""
 
     asyncio.run(main())
+
+
+def _burst(app: FieldbriefApp, keys: str) -> None:
+    """Keys arriving together, as a fast typist or a paste sends them: all are
+    queued before the first is handled (Pilot's press waits between keys)."""
+    from textual import events
+
+    for char in keys:
+        key = "slash" if char == "/" else char
+        app.post_message(events.Key(key, char))
+
+
+def test_typing_straight_after_slash_or_f_lands_in_the_box(library_path: Path) -> None:
+    from fieldbrief.tui.article import FindInput
+    from fieldbrief.tui.query_bar import QueryInput
+    from fieldbrief.tui.screens import TimelineScreen
+
+    async def scenario(app: FieldbriefApp, pilot: Pilot) -> None:
+        assert isinstance(app.focused, ResultsList)
+        # "t" would open the timeline if it reached the results.
+        _burst(app, "/Politico")
+        await settle(pilot)
+        assert not isinstance(app.screen, TimelineScreen)
+        assert app.main.query_one(QueryInput).value == "Politico"
+        await pilot.press("enter", "enter")
+        await settle(pilot)
+        _burst(app, "fniger")
+        await settle(pilot)
+        assert app.main.query_one(FindInput).value == "niger"
+        # In the box, / is a character.
+        _burst(app, "/x")
+        await settle(pilot)
+        assert app.main.query_one(FindInput).value == "niger/x"
+
+    run(library_path, scenario)

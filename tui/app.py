@@ -44,6 +44,10 @@ _EXTRA_COMMANDS = [
     ("Export briefing", "Preview the briefing as Markdown and save", "export_briefing"),
     ("Saved searches", "Reopen a named search and see what is new", "saved_searches"),
     ("Query syntax", "Phrases, fields, dates, fuzzy words: examples", "query_syntax"),
+    ("Switch briefing", "Choose the briefing that p, P and F pin into", "switch_briefing"),
+    ("Tag article", "Add or remove the open article's tags", "edit_tags"),
+    ("View in pager", "The open article as text in $PAGER", "pager"),
+    ("Edit source file", "The open article's file in $EDITOR", "edit_source"),
 ]
 _COMMAND_HELP = {
     "fieldbrief.timeline": "Articles per week and every dated fact",
@@ -106,9 +110,9 @@ class FieldbriefApp(App[None]):
             return "+".join([*modifiers, key])
         return shown
 
-    def run(self, *args: Any, **kwargs: Any) -> None:
+    def run(self, *args: Any, **kwargs: Any) -> Any:
         kwargs.setdefault("mouse", self.mouse)
-        super().run(*args, **kwargs)
+        return super().run(*args, **kwargs)
 
     def get_default_screen(self) -> MainScreen:
         self.main = MainScreen(self.state)
@@ -142,7 +146,7 @@ class FieldbriefApp(App[None]):
         for title, help_text, action in _EXTRA_COMMANDS:
             yield SystemCommand(title, help_text, partial(screen.run_action, action))
 
-    def _keys_by_binding_id(self, screen: Screen[object]) -> dict[str, str]:
+    def _keys_by_binding_id(self, screen: Screen[Any]) -> dict[str, str]:
         """The keys each binding answers to now (after the user's keymap), as
         the footer shows them, so the palette teaches the shortcut."""
         keys: dict[str, list[str]] = {}

@@ -94,7 +94,8 @@ class ArticleBody(VerticalScroll, can_focus=True):
         Binding("pageup,ctrl+u", "page_up", "Page up", show=False, id="fieldbrief.article.page_up"),
         Binding("n", "next_match", "Next hit", id="fieldbrief.article.next"),
         Binding("N", "previous_match", "Prev hit", id="fieldbrief.article.previous"),
-        Binding("f,ctrl+f", "find", "Find in article", id="fieldbrief.article.find"),
+        # Priority, like / for search: the letters typed after f are the find text.
+        Binding("f,ctrl+f", "find", "Find in article", id="fieldbrief.article.find", priority=True),
         Binding(
             "right_square_bracket",
             "next_paragraph",
@@ -258,6 +259,10 @@ class ArticlePane(Vertical):
         else:
             self.set_timer(0.05, lambda: self._restore_scroll(y, attempts - 1))
 
+    def refresh_header(self) -> None:
+        if self.article is not None:
+            self.query_one("#article-header", Static).update(self._header(self.article))
+
     def _header(self, article: Article) -> Content:
         title = Content.styled(one_line(article.title) or "(untitled)", "bold $text-primary")
         meta = [
@@ -408,7 +413,8 @@ class ArticlePane(Vertical):
     def open_find(self) -> None:
         finder = self.query_one(FindInput)
         finder.display = True
-        finder.focus()
+        # At once, not after queued keys: the first letters typed are the find text.
+        self.screen.set_focus(finder)
 
     def close_find(self) -> None:
         finder = self.query_one(FindInput)
@@ -418,7 +424,7 @@ class ArticlePane(Vertical):
         self.find_spans = []
         self.current = -1
         self._rerender()
-        self.body.focus()
+        self.screen.set_focus(self.body)
 
     @on(Input.Changed, "#find")
     def _find_changed(self, event: Input.Changed) -> None:

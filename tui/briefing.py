@@ -27,6 +27,7 @@ from fieldbrief.search.export import build_briefing_markdown, plain_citation
 from .article import ArticlePane
 from .briefing_dialogs import (
     STYLESHEET,
+    BriefingPicker,
     NoteEditor,
     PreviewScreen,
     SavedSearchesScreen,
@@ -131,6 +132,7 @@ class BriefingScreen(Screen[str | None]):
             show=False,
             id="fieldbrief.briefing.previous",
         ),
+        Binding("w", "pick", "Switch briefing", id="fieldbrief.briefing.pick"),
         Binding("enter", "open", "Open article", show=False, id="fieldbrief.briefing.open"),
     ]
 
@@ -315,6 +317,9 @@ class BriefingScreen(Screen[str | None]):
         self.briefings.set_current(ids[(index + step) % len(ids)])
         self.refresh_pins()
 
+    def action_pick(self) -> None:
+        pick_briefing(self.app, self.briefings, self.refresh_pins)
+
     def action_copy_citation(self) -> None:
         pin = self.selected_pin
         if pin is None:
@@ -338,6 +343,27 @@ class BriefingScreen(Screen[str | None]):
         # briefing; keep the screen responsive meanwhile.
         markdown = build_briefing_markdown(self.library, briefing_id)
         self.app.call_from_thread(self.app.push_screen, PreviewScreen(markdown))
+
+
+def pick_briefing(
+    app: App[object], briefings: Briefings, then: Callable[[], None] | None = None
+) -> None:
+    """The briefing picker; the chosen briefing becomes current (pins go there)."""
+    items = briefings.list()
+    if not items:
+        app.notify("No briefings yet: p pins the open article into a new one", timeout=4)
+        return
+    current = briefings.current_id()
+
+    def chosen(briefing_id: int | None) -> None:
+        if briefing_id is None:
+            return
+        briefing = briefings.set_current(briefing_id)
+        app.notify(f"Pins now go to “{one_line(briefing.title, 40)}”", timeout=3, markup=False)
+        if then is not None:
+            then()
+
+    app.push_screen(BriefingPicker(items, current), chosen)
 
 
 class BriefingActions:
@@ -400,6 +426,11 @@ class BriefingActions:
         library = self._library(need_article=False)
         if library is not None:
             self.screen.app.push_screen(PreviewScreen(build_briefing_markdown(library)))
+
+    def switch_briefing(self) -> None:
+        library = self._library(need_article=False)
+        if library is not None:
+            pick_briefing(self.screen.app, Briefings(library))
 
     def saved_searches(self) -> None:
         library = self._library(need_article=False)

@@ -20,10 +20,10 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Footer, Input, Markdown, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
-from fieldbrief.search.briefing import BriefingError, SavedSearch, SavedSearches
+from fieldbrief.search.briefing import Briefing, BriefingError, SavedSearch, SavedSearches
 from fieldbrief.search.export import default_export_path, save_markdown
 
-from .safe import one_line
+from .safe import one_line, plural
 from .theming import stylesheet
 
 if TYPE_CHECKING:
@@ -255,6 +255,69 @@ class PreviewScreen(Screen[None]):
 
 
 # --- saved searches --------------------------------------------------------------------
+
+
+class BriefingPicker(ModalScreen[int | None]):
+    """Every briefing, the current one marked; enter makes the chosen one
+    current (where p/P/F pin from now on). Dismisses with its id, or None."""
+
+    CSS_PATH = STYLESHEET
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close", "Close", id="fieldbrief.briefing.picker.close"),
+        Binding("down,j", "cursor(1)", "Next", show=False, id="fieldbrief.briefing.picker.down"),
+        Binding("up,k", "cursor(-1)", "Previous", show=False, id="fieldbrief.briefing.picker.up"),
+    ]
+
+    def __init__(self, briefings: list[Briefing], current: int | None) -> None:
+        super().__init__()
+        self.briefings = briefings
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="briefing-picker", classes="briefing-dialog"):
+            yield Static(Content.styled("Switch briefing", "bold"), classes="dialog-title")
+            yield OptionList(id="briefing-picker-list")
+            yield Static(
+                Content.styled("enter make current · esc close", "$text-muted"),
+                classes="dialog-foot",
+            )
+
+    def on_mount(self) -> None:
+        options = self.query_one(OptionList)
+        for briefing in self.briefings:
+            mark = "● " if briefing.id == self.current else "  "
+            options.add_option(
+                Option(
+                    Content.assemble(
+                        (mark, "bold $text-accent"),
+                        (one_line(briefing.title, 60) or "Briefing", "bold"),
+                        (
+                            f"  {plural(briefing.pin_count, 'pin')} · updated"
+                            f" {one_line(briefing.updated_at, 20)}",
+                            "$text-muted",
+                        ),
+                    ),
+                    id=f"briefing-{briefing.id}",
+                )
+            )
+        ids = [b.id for b in self.briefings]
+        options.highlighted = ids.index(self.current) if self.current in ids else 0
+        options.focus()
+
+    def action_cursor(self, step: int) -> None:
+        options = self.query_one(OptionList)
+        if step > 0:
+            options.action_cursor_down()
+        else:
+            options.action_cursor_up()
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    @on(OptionList.OptionSelected, "#briefing-picker-list")
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(self.briefings[event.option_index].id)
 
 
 class SavedSearchesScreen(ModalScreen[tuple[str, str, list[str]] | None]):

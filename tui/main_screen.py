@@ -23,7 +23,8 @@ from textual.content import Content
 from textual.events import Resize
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widget import Widget
+from textual.widgets import Footer, Input, Static
 from textual.worker import Worker, WorkerState
 
 from fieldbrief.search.model import Article
@@ -31,6 +32,8 @@ from fieldbrief.search.model import Article
 from . import overview as ov
 from .article import ArticleBody, ArticlePane, FindInput
 from .briefing import BriefingActions
+from .briefing_dialogs import TitlePrompt
+from .external import ExternalError, edit_source, show_in_pager
 from .facts import FactList
 from .messages import (
     ArticleLoaded,
@@ -40,6 +43,7 @@ from .messages import (
     SearchCounted,
     SearchPage,
     StoriesFound,
+    TagsSaved,
 )
 from .query_bar import QueryBar, QueryInput
 from .reading import ArticleController, citation
@@ -60,6 +64,12 @@ NARROW_WIDTH = 110
 """Below this many columns the sidebar collapses to a toggle."""
 
 
+def save_tags(library: Library, article_id: str, tags: list[str], screen: MainScreen) -> None:
+    """Worker body: tagging writes the store and the index under the write lock."""
+    library.set_tags(article_id, tags)
+    screen.post_message(TagsSaved(screen, article_id, library.tags_for(article_id)))
+
+
 def open_library(path: str | os.PathLike[str] | None, screen: MainScreen) -> None:
     """Worker body. Imported here, not at the top: loading Whoosh must not
     delay the first frame."""
@@ -78,7 +88,9 @@ class MainScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "app.quit", "Quit", id="fieldbrief.quit"),
-        Binding("slash", "focus_search", "Search", id="fieldbrief.search"),
+        # Priority: bound keys are routed when they arrive, so the letters typed
+        # straight after / already go to the search box (see check_action).
+        Binding("slash", "focus_search", "Search", id="fieldbrief.search", priority=True),
         Binding("escape", "back", "Back", show=False, id="fieldbrief.back"),
         Binding(
             "1,f2", "focus_pane('results')", "Results", show=False, id="fieldbrief.focus.results"
@@ -98,6 +110,12 @@ class MainScreen(Screen[None]):
         Binding("P", "pin_passage", "Pin passage", show=False, id="fieldbrief.pin.passage"),
         Binding("F", "pin_fact", "Pin fact", show=False, id="fieldbrief.pin.fact"),
         Binding("B", "briefing", "Briefing", id="fieldbrief.briefing.open"),
+        Binding(
+            "W", "switch_briefing", "Switch briefing", show=False, id="fieldbrief.briefing.switch"
+        ),
+        Binding("T", "edit_tags", "Tags", show=False, id="fieldbrief.tags"),
+        Binding("v", "pager", "View in $PAGER", show=False, id="fieldbrief.pager"),
+        Binding("E", "edit_source", "Edit source in $EDITOR", show=False, id="fieldbrief.editor"),
         Binding(
             "ctrl+y",
             "accept_suggestion",
@@ -208,7 +226,20 @@ class MainScreen(Screen[None]):
         else:
             self.show_sidebar = visible
         if not visible and isinstance(self.focused, FactList):
-            self.query_one(ArticleBody).focus()
+            self.move_focus(self.query_one(ArticleBody))
+
+    def move_focus(self, widget: Widget) -> None:
+        """Focus ``widget`` before the next key is handled.
+
+        ``Widget.focus`` waits until the keys already queued are handled, so a
+        quick "/Politico" sent the letters to the results (t opened the
+        timeline): type-ahead must land where the analyst just moved.
+        """
+        self.set_focus(widget)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # In a text box, / is a character (a query or find text may hold one).
+        return not (action == "focus_search" and isinstance(self.focused, Input))
 
     # --- workers --------------------------------------------------------------
 
@@ -246,7 +277,7 @@ class MainScreen(Screen[None]):
         results = self.query_one(ResultsList)
         results.loading = False
         if self.focused is None:
-            results.focus()
+            self.move_focus(results)
         self.facts.show_overview()
         self.facts.load_overview()
         # The last session's search, or the whole library; its first page
@@ -321,7 +352,7 @@ class MainScreen(Screen[None]):
         results = self.search.results
         if results is None or results.query != message.text:
             self.search.run(message.text)
-        self.query_one(ResultsList).focus()
+        self.move_focus(self.query_one(ResultsList))
         self.fb.save_state_soon()
 
     def search_for(self, query: str) -> None:
@@ -329,7 +360,7 @@ class MainScreen(Screen[None]):
         self.query_bar.set_text(query)
         self.state.remember(query)
         self.search.run(query)
-        self.query_one(ResultsList).focus()
+        self.move_focus(self.query_one(ResultsList))
 
     # --- results, facts and article -------------------------------------------------
 
@@ -351,7 +382,7 @@ class MainScreen(Screen[None]):
     @on(ResultsList.Opened)
     def _result_opened(self, event: ResultsList.Opened) -> None:
         if self.articles.shown_id == event.article_id:
-            self.query_one(ArticleBody).focus()
+            self.move_focus(self.query_one(ArticleBody))
             return
         self.articles.open(event.article_id, focus=True)
 
@@ -388,19 +419,19 @@ class MainScreen(Screen[None]):
 
     def action_focus_search(self) -> None:
         self.minimize()
-        self.query_one(QueryInput).focus()
+        self.move_focus(self.query_one(QueryInput))
 
     def action_focus_pane(self, pane: str) -> None:
         if self.maximized is not None:
             self.minimize()
         if pane == "results":
-            self.query_one(ResultsList).focus()
+            self.move_focus(self.query_one(ResultsList))
         elif pane == "article":
-            self.query_one(ArticleBody).focus()
+            self.move_focus(self.query_one(ArticleBody))
         else:
             if not self.sidebar_visible:
                 self._set_sidebar(True)
-            self.query_one(FactList).focus()
+            self.move_focus(self.query_one(FactList))
 
     def action_back(self) -> None:
         if self.maximized is not None:
@@ -412,13 +443,13 @@ class MainScreen(Screen[None]):
         elif isinstance(focused, FactList):
             if self.narrow and self.sidebar_peek:
                 self._set_sidebar(False)
-            self.query_one(ArticleBody).focus()
+            self.move_focus(self.query_one(ArticleBody))
         elif isinstance(focused, ArticleBody):
-            self.query_one(ResultsList).focus()
+            self.move_focus(self.query_one(ResultsList))
         elif isinstance(focused, ResultsList):
-            self.query_one(QueryInput).focus()
+            self.move_focus(self.query_one(QueryInput))
         elif isinstance(focused, QueryInput):
-            self.query_one(ResultsList).focus()
+            self.move_focus(self.query_one(ResultsList))
 
     def action_toggle_sidebar(self) -> None:
         self._set_sidebar(not self.sidebar_visible)
@@ -442,7 +473,7 @@ class MainScreen(Screen[None]):
         if not self.sidebar_visible:
             self._set_sidebar(True)
         if self.overview_in_sidebar:
-            self.query_one(FactList).focus()
+            self.move_focus(self.query_one(FactList))
 
     def action_maximize(self) -> None:
         if self.maximized is not None:
@@ -510,3 +541,59 @@ class MainScreen(Screen[None]):
 
     def action_saved_searches(self) -> None:
         self.pins.saved_searches()
+
+    def action_switch_briefing(self) -> None:
+        self.pins.switch_briefing()
+
+    # --- tags and the analyst's own programs ------------------------------------
+
+    def action_edit_tags(self) -> None:
+        article, library = self.article, self.library
+        if article is None or library is None:
+            self.notify("Open an article first", severity="warning")
+            return
+
+        def entered(text: str | None) -> None:
+            if text is not None:
+                tags = [t.strip() for t in text.split(",") if t.strip()]
+                self.run_in_thread(partial(save_tags, library, article.id, tags, self), "tags")
+
+        current = ", ".join(library.tags_for(article.id))
+        self.app.push_screen(
+            TitlePrompt(
+                "Tags for this article, separated by commas (tag:NAME finds them)", current
+            ),
+            entered,
+        )
+
+    @on(TagsSaved)
+    def _tags_saved(self, message: TagsSaved) -> None:
+        self.articles.retag(message.article_id, message.tags)
+        shown = ", ".join(message.tags) or "none"
+        self.notify(f"Tags: {one_line(shown, 80)}", timeout=3, markup=False)
+
+    def action_pager(self) -> None:
+        article = self.article
+        if article is None:
+            self.notify("Open an article first", severity="warning")
+            return
+        try:
+            show_in_pager(self.app, article, os.environ)
+        except ExternalError as exc:
+            self.notify(str(exc), severity="warning", markup=False)
+
+    def action_edit_source(self) -> None:
+        article = self.article
+        if article is None:
+            self.notify("Open an article first", severity="warning")
+            return
+        try:
+            path = edit_source(self.app, article, os.environ)
+        except ExternalError as exc:
+            self.notify(str(exc), severity="warning", markup=False)
+            return
+        self.notify(
+            f"To take in your edits: fieldbrief add {one_line(path, 120)}",
+            timeout=8,
+            markup=False,
+        )

@@ -96,3 +96,9 @@ class ArticleLoaded(WorkerMessage):
 class EntitiesCounted(WorkerMessage):
     generation: int
     counts: dict[tuple[str, str], int]
+
+
+@dataclass(eq=False)
+class TagsSaved(WorkerMessage):
+    article_id: str
+    tags: list[str]

@@ -120,6 +120,12 @@ class ArticleController:
             self.screen.query_one(ArticleBody).focus()
         return True
 
+    def retag(self, article_id: str, tags: list[str]) -> None:
+        """The open article's tags changed (T): show them without reloading it."""
+        if self.article is not None and self.article.id == article_id:
+            self.article.tags = list(tags)
+            self.pane.refresh_header()
+
     def show_span(self, span: Span) -> None:
         """Re-show the open article scrolled to ``span`` (a fact's sentence)."""
         if self.article is None:

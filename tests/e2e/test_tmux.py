@@ -113,3 +113,76 @@ def test_search_open_article_and_quit(tmp_path: Path) -> None:
         assert state.exists() and "Agadez Singh" in state.read_text("utf-8")
     finally:
         tmux.run("kill-server")
+
+
+def _start(tmux: Tmux, home: Path, size: tuple[int, int], extra_env: str = "") -> None:
+    command = " ".join(f"'{part}'" for part in fieldbrief_command())
+    env = f"-u COLUMNS -u LINES FIELDBRIEF_HOME='{home}' TERM=xterm-256color {extra_env}"
+    width, height = (str(n) for n in size)
+    tmux.run(
+        "new-session",
+        "-d",
+        "-s",
+        "fb",
+        "-x",
+        width,
+        "-y",
+        height,
+        f"env {env} {command}; echo FIELDBRIEF-EXITED $?; sleep 30",
+    )
+    tmux.run("resize-window", "-t", "fb", "-x", width, "-y", height)
+
+
+@pytest.mark.skipif(TMUX is None, reason="tmux is not installed")
+def test_reading_at_80x24_highlights_maximise_and_pager(tmp_path: Path) -> None:
+    """Issue 13 items 2, 3 and 7 in a real terminal, at the smallest size."""
+    home = tmp_path / "home"
+    pager_out = tmp_path / "pager.out"
+    pager = tmp_path / "pager.sh"
+    pager.write_text(f'#!/bin/sh\ncat "$1" > "{pager_out}"\n', "utf-8")
+    pager.chmod(0o755)
+    tmux = Tmux(f"fieldbrief-e2e-read-{os.getpid()}")
+    try:
+        _start(tmux, home, (80, 24), f"PAGER='{pager}'")
+        tmux.wait_for(lambda s: "newest first" in s, timeout=120)
+        # Item 2: the counter follows the CURRENT query. The Politico article
+        # names Singh twice and Politico three times; after searching Singh
+        # and then Politico, n must walk the three Politico hits.
+        tmux.keys("/")
+        tmux.keys("Singh")
+        tmux.wait_for(lambda s: "2 hits" in s, timeout=30)
+        tmux.keys("Enter")
+        tmux.wait_for(lambda s: "Open article" in s, timeout=10)  # results focused
+        tmux.keys("/")
+        tmux.keys("C-u")
+        tmux.keys("Politico")
+        tmux.wait_for(lambda s: "1 hit ·" in s and "Politico" in s, timeout=30)
+        tmux.keys("Enter")
+        tmux.wait_for(lambda s: "Open article" in s, timeout=10)
+        tmux.keys("Enter")
+        tmux.wait_for(lambda s: "Next hit" in s, timeout=30)
+        tmux.keys("n")
+        screen = tmux.wait_for(lambda s: "query match 1 of 3" in s, timeout=10)
+        counter = next(line for line in screen.splitlines() if "query match" in line)
+        # Under the article, not in the results' header at the left.
+        assert counter.index("query match") > 20, screen
+        tmux.keys("n", "n", "n")
+        tmux.wait_for(lambda s: "query match 1 of 3" in s, timeout=10)  # wrapped round
+        # Item 3: z gives the article the screen and it still wraps: the end of
+        # the first paragraph is on screen, not clipped at the right edge.
+        tmux.keys("g", "z")
+        screen = tmux.wait_for(lambda s: "repositioning" in s and "several weeks" in s, timeout=10)
+        assert all(len(line) <= 80 for line in screen.splitlines())
+        tmux.keys("z")
+        # Item 7: v hands the article to $PAGER and the app comes back.
+        tmux.keys("v")
+        deadline = time.monotonic() + 20
+        while not (pager_out.exists() and pager_out.stat().st_size) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        text = pager_out.read_text("utf-8")
+        assert "Politico reported on Friday" in text and "\x1b" not in text
+        tmux.wait_for(lambda s: "Next hit" in s and "repositioning" in s, timeout=20)
+        tmux.keys("q")
+        tmux.wait_for(lambda s: "FIELDBRIEF-EXITED 0" in s, timeout=15)
+    finally:
+        tmux.run("kill-server")
