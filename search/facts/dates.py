@@ -12,6 +12,14 @@ Resolution rules (news is written in the past tense about the recent past):
   in which case it is the next such day on or after publication;
 * a month without a year is the nearest such month not after publication, or
   not before it in a future-tense sentence;
+* a day without a year ("March 12") is the nearest such day, the past one
+  unless the next is three times nearer (see ``_PAST_BIAS``), or the next one
+  in a future-tense sentence;
+* periods: a quarter is ``YYYY-Qn`` (without a year the latest one that has
+  begun, since results come out after it), a half ``YYYY-Hn``, a decade
+  ``1990s``; "early/mid/late 2024", "end-1986", "the end of the year" and a
+  season ("last summer") give the year; holidays are their day (Thanksgiving
+  the fourth Thursday of November), a weekend its ISO week;
 * "last/next/this week|month|year" are calendar-relative: weeks resolve to an
   ISO week (``2023-W36``), months to ``YYYY-MM``, years to ``YYYY``;
 * without a publication date nothing relative or yearless is guessed: the value
