@@ -196,3 +196,19 @@ def test_quarters_halves_and_decades_sort_by_their_start() -> None:
     values = ["2023-10", "2023-Q3", "2023-H2", "2023-06-30", "1990s", "1995", "2023-Q4"]
     ordered = sorted(values, key=lambda v: (date_sort_key(v), v))
     assert ordered == ["1990s", "1995", "2023-06-30", "2023-H2", "2023-Q3", "2023-10", "2023-Q4"]
+
+
+@given(
+    published=st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2090, 12, 31)),
+    month=st.integers(min_value=1, max_value=12),
+    day=st.integers(min_value=1, max_value=28),
+)
+def test_yearless_day_property(published: dt.date, month: int, day: int) -> None:
+    name = dt.date(2000, month, 1).strftime("%B")
+    (d,) = find_dates(f"Officials said on {name} {day} that", published)
+    assert d.value is not None
+    when = dt.date.fromisoformat(d.value)
+    assert (when.month, when.day) == (month, day)
+    gap = (when - published).days
+    # The past within a year, or the future within about a quarter of one.
+    assert -366 <= gap <= 366 // 3 + 1
