@@ -64,7 +64,8 @@ async def probe_app(
         keymap_file=scratch / "keymap.toml",
     )
     out: dict[str, Any] = {"import_ms": _ms(imported), "overview_stubbed": stub_overview}
-    debounce = getattr(app_module, "DEBOUNCE_SECONDS", 0.0)
+    from fieldbrief.tui.query_bar import DEBOUNCE_SECONDS as debounce
+
     out["debounce_ms"] = _ms(debounce)
     async with app.run_test(size=(160, 50)) as pilot:
         out["first_frame_ms"] = _ms(time.perf_counter() - started)
@@ -73,14 +74,17 @@ async def probe_app(
         out["interactive_ms"] = _ms(time.perf_counter() - started) if ok else None
 
         async def type_and_wait(text: str) -> dict[str, Any]:
+            # Focus starts in the results (the library's first screen).
+            app.query_one("#query").focus()
             for ch in text[:-1]:
                 await pilot.press(ch if ch != " " else "space")
             t = time.perf_counter()
             last = text[-1]
             await pilot.press(last if last != " " else "space")
             want = app.query_one("#query").value
+            search = app.main.search
             ok = await _wait(
-                pilot, lambda: app.results is not None and app.results.query == want, 30
+                pilot, lambda: search.results is not None and search.results.query == want, 30
             )
             await pilot.pause()
             total = time.perf_counter() - t
@@ -89,11 +93,11 @@ async def probe_app(
                 "ok": ok,
                 "keystroke_to_results_ms": _ms(total),
                 "minus_debounce_ms": _ms(total - debounce),
-                "search_ms_in_app": round(getattr(app, "last_search_ms", 0.0), 1),
-                "hits_total": app.results.total if app.results else None,
+                "search_ms_in_app": round(search.last_search_ms, 1),
+                "hits_total": search.results.total if search.results else None,
             }
 
-        overview_pending = getattr(app, "overview", None) is None
+        overview_pending = app.main.facts.overview is None
         out["first_search_while_overview_loads"] = overview_pending
         out["first_search"] = await type_and_wait(query)
         t = time.perf_counter()
@@ -101,10 +105,10 @@ async def probe_app(
 
         def overview_done() -> bool:
             peak[0] = max(peak[0], _rss_mb())
-            return getattr(app, "overview", None) is not None or peak[0] > rss_limit_mb
+            return app.main.facts.overview is not None or peak[0] > rss_limit_mb
 
         ok = await _wait(pilot, overview_done, overview_timeout)
-        ok = ok and getattr(app, "overview", None) is not None
+        ok = ok and app.main.facts.overview is not None
         out["overview_ready_ms"] = _ms(time.perf_counter() - started) if ok else None
         out["overview_wait_after_first_search_ms"] = _ms(time.perf_counter() - t)
         if not ok:
@@ -116,28 +120,30 @@ async def probe_app(
         out["refine_search"] = await type_and_wait(" price")
         # Enter commits the query and focuses the results; the app previews the
         # highlighted hit. Then each cursor move opens the next hit with its facts.
-        before = app.article
+        before = app.main.article
         t = time.perf_counter()
         await pilot.press("enter")
-        ok = await _wait(pilot, lambda: app.article is not None and app.article is not before, 5)
+        ok = await _wait(
+            pilot, lambda: app.main.article is not None and app.main.article is not before, 5
+        )
         await pilot.pause()
         out["enter_opens_first_hit_ms"] = _ms(time.perf_counter() - t) if ok else None
         out["article_already_open_before_enter"] = before is not None
         moves = []
         for _ in range(3):
-            before = app.article
+            before = app.main.article
             t = time.perf_counter()
             await pilot.press("down")
-            ok = await _wait(pilot, lambda b=before: app.article is not b, 30)
+            ok = await _wait(pilot, lambda b=before: app.main.article is not b, 30)
             await pilot.pause()
             if not ok:
                 break
             moves.append(time.perf_counter() - t)
         out["open_article_ms"] = [_ms(m) for m in moves]
-        out["article_facts"] = len(getattr(app, "facts", []) or [])
+        out["article_facts"] = len(app.main.articles.facts)
         out["rss_now_mb"] = round(_rss_mb(), 1)
         await pilot.press("q")
-        if getattr(app, "overview", None) is None:
+        if app.main.facts.overview is None:
             # The overview thread cannot be interrupted; leave without waiting for it.
 
             out["total_ms"] = _ms(time.perf_counter() - started)

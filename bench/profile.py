@@ -47,7 +47,7 @@ for _ in range(3):
     "facts": """
 import sys
 from fieldbrief.search.ingest import read_path
-from fieldbrief.search.library import default_fact_extractor
+from fieldbrief.search.parallel import default_fact_extractor
 ex = default_fact_extractor()
 for p in sys.argv[2:]:
     for a in read_path(p).articles[:400]:

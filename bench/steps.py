@@ -37,8 +37,8 @@ def no_facts(_article: Any) -> list[Any]:
 def facts_available() -> str | None:
     """None when the fact engine loads, else why not."""
     try:
-        from fieldbrief.search.library import default_fact_extractor
         from fieldbrief.search.model import Article
+        from fieldbrief.search.parallel import default_fact_extractor
 
         default_fact_extractor()(Article(id="x", title="t", body="Reagan met IBM in Paris."))
     except Exception as exc:  # a missing model, a half-landed package …
@@ -84,8 +84,7 @@ def step_facts(args: argparse.Namespace) -> dict[str, Any]:
     if reason:
         return {"skipped": f"facts not available ({reason})"}
     from fieldbrief.search.facts.tokenize import sentences
-    from fieldbrief.search.library import default_fact_extractor
-    from fieldbrief.search.parallel import extract_stream, worker_count
+    from fieldbrief.search.parallel import default_fact_extractor, extract_stream, worker_count
 
     articles = read_all(args.paths)
     extractor = default_fact_extractor()
@@ -182,19 +181,20 @@ class _Timers:
 
 def instrument() -> _Timers:
     """Time the phases of ``Library.add_paths`` without changing what it does."""
-    from fieldbrief.search import indexfmt, library, store
+    from fieldbrief.search import adding, current_index, store
+    from fieldbrief.search.index import trust, writer
 
     timers = _Timers()
     # Since the streaming add, extraction overlaps with everything else: these
     # are the main process's own phases, and "waiting for facts" is what the
     # main process spent blocked on the extraction workers.
-    timers.wrap_iter(library, "iter_read", "ingest")
-    timers.wrap_iter(library, "extract_stream", "facts_wait")
-    timers.wrap(library.Library, "sync_index", "whoosh_sync_index")
+    timers.wrap_iter(adding, "iter_read", "ingest")
+    timers.wrap_iter(adding, "extract_stream", "facts_wait")
+    timers.wrap(current_index.CurrentIndex, "sync", "whoosh_sync_index")
     timers.wrap(store.Store, "put", "sqlite_put")
-    timers.wrap(indexfmt, "seal", "seal_manifest")
-    timers.wrap(indexfmt, "verify", "verify_manifest")
-    original_writer_for = indexfmt.writer_for
+    timers.wrap(trust, "seal", "seal_manifest")
+    timers.wrap(trust, "verify", "verify_manifest")
+    original_writer_for = writer.writer_for
 
     def writer_for(*a: Any, **k: Any) -> Any:
         writer = original_writer_for(*a, **k)
@@ -202,7 +202,7 @@ def instrument() -> _Timers:
         timers.wrap(writer, "add_document", "whoosh_add_document")
         return writer
 
-    indexfmt.writer_for = writer_for
+    writer.writer_for = writer_for  # type: ignore[assignment]
     return timers
 
 
@@ -257,14 +257,14 @@ def step_add(args: argparse.Namespace) -> dict[str, Any]:
 def step_cli(args: argparse.Namespace) -> dict[str, Any]:
     """The ``fieldbrief`` CLI in this process; ``--no-facts`` swaps in an empty extractor."""
     from fieldbrief import cli
-    from fieldbrief.search import library
+    from fieldbrief.search import parallel
 
     if args.no_facts:
 
         def empty_extractor() -> Any:
             return no_facts
 
-        library.default_fact_extractor = empty_extractor
+        parallel.default_fact_extractor = empty_extractor
     t = time.perf_counter()
     rc = cli.main(args.argv)
     return {"rc": rc, "in_process_s": round(time.perf_counter() - t, 4)}
@@ -274,7 +274,7 @@ def step_cli(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def step_queries(args: argparse.Namespace) -> dict[str, Any]:
-    from fieldbrief.search import indexfmt
+    from fieldbrief.search.index import trust
     from fieldbrief.search.library import Library
 
     queries = load_queries()
@@ -284,7 +284,7 @@ def step_queries(args: argparse.Namespace) -> dict[str, Any]:
     current = library.current_index_dir()
     assert current is not None
     t = time.perf_counter()
-    indexfmt.verify(current)
+    trust.verify(current)
     verify_s = time.perf_counter() - t
     t = time.perf_counter()
     library.searcher()
@@ -473,7 +473,7 @@ def step_writer(args: argparse.Namespace) -> dict[str, Any]:
     """Index the library's stored articles+facts into a new dir with given writer settings."""
     from whoosh import index
 
-    from fieldbrief.search import indexfmt
+    from fieldbrief.search.index import schema as index_schema
     from fieldbrief.search.query import run_search
     from fieldbrief.search.store import Store
 
@@ -481,11 +481,11 @@ def step_writer(args: argparse.Namespace) -> dict[str, Any]:
     t = time.perf_counter()
     items = list(store.iter_all())
     read_s = time.perf_counter() - t
-    docs = [indexfmt.document(a, f) for a, f in items]
+    docs = [index_schema.document(a, f) for a, f in items]
     target = Path(args.dir)
     shutil.rmtree(target, ignore_errors=True)
     target.mkdir(parents=True)
-    ix = index.create_in(str(target), indexfmt.schema())
+    ix = index.create_in(str(target), index_schema.schema())
     t = time.perf_counter()
     kwargs: dict[str, Any] = {"limitmb": args.limitmb}
     if args.procs > 1:

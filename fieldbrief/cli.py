@@ -11,6 +11,7 @@ import os
 import sys
 import time
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .cli_common import (
@@ -23,45 +24,60 @@ from .cli_common import (
     error,
     open_library,
     positive_int,
+    safe,
 )
-from .cli_common import safe as _safe
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.progress import Progress, TaskID
 
 __all__ = ["EXIT_LIBRARY", "EXIT_NOTHING", "EXIT_NOT_FOUND", "EXIT_OK", "EXIT_USAGE", "main"]
 
 
-class _ProgressLine:
-    """A one-line progress bar on stderr, only when stderr is a terminal."""
+class _ProgressBar:
+    """A progress bar on stderr (``rich.progress``), only when stderr is a terminal.
 
-    def __init__(self) -> None:
-        self.enabled = sys.stderr.isatty()
-        self.last = 0.0
+    Called from the thread doing the work; labels name files, so they are
+    cleaned and shown as plain text, never read as Rich markup.
+    """
+
+    def __init__(self, console: Console | None = None) -> None:
+        self.console = console
+        self.enabled = console is not None or sys.stderr.isatty()
+        self._bar: Progress | None = None
+        self._task: TaskID | None = None
 
     def __call__(self, done: int, total: int, what: str) -> None:
         if not self.enabled or total < 20:
             return
-        now = time.monotonic()
-        if now - self.last < 0.1 and done < total:
-            return
-        self.last = now
-        width = 30
-        filled = int(width * done / max(total, 1))
+        if self._bar is None:
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+            self._bar = Progress(
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("{task.description}", markup=False),
+                console=self.console or Console(stderr=True),
+                transient=True,
+            )
+            self._bar.start()
+            self._task = self._bar.add_task("", total=total)
+        assert self._task is not None
         label = what if len(what) < 40 else "…" + what[-39:]
-        sys.stderr.write(
-            f"\r[{'#' * filled}{' ' * (width - filled)}] {done}/{total} {_safe(label):<40}"
-        )
-        sys.stderr.flush()
+        self._bar.update(self._task, completed=done, total=total, description=safe(label))
 
     def finish(self) -> None:
-        if self.enabled and self.last:
-            sys.stderr.write("\r" + " " * 90 + "\r")
-            sys.stderr.flush()
+        if self._bar is not None:
+            self._bar.stop()
+            self._bar = None
 
 
 # --- commands -----------------------------------------------------------------
 
 
 def cmd_tui(args: argparse.Namespace) -> int:
-    from fieldbrief.search.library import LibraryError
+    from fieldbrief.search.errors import LibraryError
     from fieldbrief.search.locations import library_at
 
     if args.library is not None and not library_at(args.library).store.is_file():
@@ -81,7 +97,7 @@ def cmd_tui(args: argparse.Namespace) -> int:
 
 
 def cmd_add(args: argparse.Namespace) -> int:
-    progress = _ProgressLine()
+    progress = _ProgressBar()
     with open_library(args, create=True) as library:
         report = library.add_paths(args.paths, progress=progress)
     progress.finish()
@@ -89,9 +105,9 @@ def cmd_add(args: argparse.Namespace) -> int:
         dump(report.to_json())
     else:
         for problem in report.skipped:
-            print(f"skipped {_safe(str(problem))}", file=sys.stderr)
+            print(f"skipped {safe(str(problem))}", file=sys.stderr)
         for note in report.notes:
-            print(f"note: {_safe(note)}", file=sys.stderr)
+            print(f"note: {safe(note)}", file=sys.stderr)
         print(f"{report.summary()} ({report.files} files, {report.seconds:.1f} s)")
     return EXIT_NOTHING if report.skipped else EXIT_OK
 
@@ -99,7 +115,7 @@ def cmd_add(args: argparse.Namespace) -> int:
 def cmd_index(args: argparse.Namespace) -> int:
     with open_library(args, seed=False, repair=args.rebuild) as library:
         if args.rebuild:
-            progress = _ProgressLine()
+            progress = _ProgressBar()
             started = time.perf_counter()
             if not library.rebuilt_on_open:
                 library.rebuild(progress=progress, procs=args.procs)
@@ -133,7 +149,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     if results.fallback:
         print(f"note: {results.fallback}", file=sys.stderr)
     if results.suggestion:
-        print(f"did you mean: {_safe(results.suggestion)}", file=sys.stderr)
+        print(f"did you mean: {safe(results.suggestion)}", file=sys.stderr)
     shown = len(results.hits)
     print(
         f"{results.total} hit{'' if results.total == 1 else 's'}"
@@ -144,9 +160,9 @@ def cmd_search(args: argparse.Namespace) -> int:
             x for x in (hit.date.isoformat() if hit.date else "undated", hit.source) if x
         )
         print(
-            f"\n{hit.rank:>3}. {bold}{_safe(hit.title)}{reset}  {dim}[{hit.id}] {_safe(meta)}{reset}"
+            f"\n{hit.rank:>3}. {bold}{safe(hit.title)}{reset}  {dim}[{hit.id}] {safe(meta)}{reset}"
         )
-        print("     " + _highlight(_safe(hit.snippet), hit.highlights, bold, reset))
+        print("     " + _highlight(safe(hit.snippet), hit.highlights, bold, reset))
     return EXIT_OK if results.hits else EXIT_NOTHING
 
 
@@ -169,33 +185,15 @@ def cmd_show(args: argparse.Namespace) -> int:
         data["facts"] = [f.to_json() for f in facts]
         dump(data)
         return EXIT_OK
-    print(_safe(article.title))
+    print(safe(article.title))
     meta = [
         article.date.isoformat() if article.date else "undated",
         article.source or "source unknown",
     ]
-    print(f"{' · '.join(_safe(m) for m in meta)} · {article.word_count} words · {article.id}")
-    print(_safe(article.path))
+    print(f"{' · '.join(safe(m) for m in meta)} · {article.word_count} words · {article.id}")
+    print(safe(article.path))
     print()
-    print(_safe(article.body))
-    return EXIT_OK
-
-
-def cmd_facts(args: argparse.Namespace) -> int:
-    from fieldbrief.search import factsapi
-
-    if args.jsonl:
-        return factsapi.stream_jsonl(sys.stdin, sys.stdout)
-    with open_library(args) as library:
-        # Each id is looked up first so the message names the one that is wrong.
-        ids = [library.lookup(ref)[0].id for ref in args.ids]
-        data = factsapi.library_facts(library, ids)
-    if data is None:
-        return error("an article went away while its facts were read", EXIT_NOT_FOUND)
-    if args.json:
-        dump(data)
-    else:
-        factsapi.print_facts(data, sys.stdout, _safe)
+    print(safe(article.body))
     return EXIT_OK
 
 
@@ -276,6 +274,8 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help='batch mode: read {"id", "text"} JSON lines on stdin, write facts per line',
     )
+    from fieldbrief.cli_facts import cmd_facts
+
     p.set_defaults(func=cmd_facts)
 
     from fieldbrief import cli_briefing
@@ -289,9 +289,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     from fieldbrief.search.briefing import BriefingError
+    from fieldbrief.search.errors import LibraryError, storage_problem
     from fieldbrief.search.export import NothingToExport
-    from fieldbrief.search.indexfmt import UntrustedIndexError
-    from fieldbrief.search.library import LibraryError, storage_problem
+    from fieldbrief.search.index.trust import UntrustedIndexError
     from fieldbrief.search.store import ArticleNotFound, StoreError
 
     try:

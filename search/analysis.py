@@ -6,7 +6,7 @@ Python), so every token of every article crosses four generator frames; that
 was a fifth of the index writers' time. ``StemmingTokenizer`` produces exactly
 the same tokens (same texts, renumbered positions, character offsets, stopped
 tokens kept when asked) in one loop, with the stems behind ``functools``' C
-cache: 42% less analysis time on BBC bodies. ``tests/test_analysis.py`` holds
+cache (saving: bench/README.md, design figures). ``tests/test_analysis.py`` holds
 it to Whoosh's output.
 """
 

@@ -2,8 +2,8 @@
 
 Whoosh answers ``date:[a to b]`` by reading the postings of every tiered
 numeric term in the range and materialising the matching documents, twice per
-search (once more to count). On a 22k-article library a month of 1987 Reuters
-(20,000 articles) cost 130 ms per search. The ``day`` column holds one number
+search (once more to count), which made a dense range one of the slowest
+queries (bench/README.md, design figures). The ``day`` column holds one number
 per document; reading it once per index reader and keeping it as an array
 makes any range a scan of that array, and the documents of a range typed again
 (the next keystroke) come from a small cache.

@@ -2,13 +2,13 @@
 
 Whoosh counts the matches of ``oil AND prices`` by running the query again,
 stepping its matchers through the postings one document at a time in Python
-(``skip_to``, ``next``): on a 200k-article library, 110-180 ms for an AND of
-common words, more than the ranked page itself. Reading each term's postings
-a block (up to 128 documents) at a time into a ``set`` and combining the sets
-with set operations gives the same documents faster (the count of
-``oil AND prices`` 117 -> 66 ms, of ``coffee NOT brazil`` 180 -> 26 ms). The
-ranked page stays with Whoosh, whose block-skipping avoids reading most
-postings at all; ranking from the sets was tried and was slower.
+(``skip_to``, ``next``): on a large library an AND of common words took
+longer than the ranked page itself. Reading each term's postings a block (up
+to 128 documents) at a time into a ``set`` and combining the sets with set
+operations gives the same documents faster. The ranked page stays with
+Whoosh, whose block-skipping avoids reading most postings at all; ranking
+from the sets was tried and was slower (figures: bench/README.md, design
+figures).
 
 Only queries made of terms, word patterns (fuzzy, wildcard, prefix) and
 AND / OR / NOT are evaluated this way; anything else (phrases need

@@ -28,13 +28,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from .briefing import Briefing, Briefings, Pin
 from .facts.dates import date_sort_key
 from .fsutil import atomic_write
-from .model import Article, Fact
+from .model import SECTIONS, Article, Fact
 from .textsafety import strip_unsafe
+from .wording import citation, claim_value
 
 if TYPE_CHECKING:
     from .facts.resolve import Conflict, Overview
@@ -93,30 +94,6 @@ def _clip(text: str, limit: int = MAX_SENTENCE) -> str:
     return flat[: limit - 1].rsplit(" ", 1)[0] + " …"
 
 
-def format_number(value: float | None) -> str:
-    if value is None:
-        return "?"
-    if float(value).is_integer():
-        return f"{int(value):,}"
-    return f"{value:,.2f}".rstrip("0").rstrip(".")
-
-
-_QUALIFIER = {
-    "approx": "≈ ",
-    "nearly": "nearly ",
-    "more than": "> ",
-    "fewer than": "< ",
-    "at least": "≥ ",
-    "up to": "≤ ",
-}
-
-
-def claim_value(claim: Any) -> str:
-    if claim.qualifier == "between" and claim.low is not None and claim.high is not None:
-        return f"{format_number(claim.low)}–{format_number(claim.high)}"
-    return _QUALIFIER.get(claim.qualifier or "", "") + format_number(claim.value)
-
-
 @dataclass(slots=True)
 class Source:
     """An article as cited; ``article`` is None when it left the library."""
@@ -161,11 +138,7 @@ class Citations:
                     " (no longer in the library)"
                 )
                 continue
-            lines.append(
-                f"[^{number}]: {escape_inline(article.source or 'Unknown source')},"
-                f' {source.date_text}, "{escape_inline(article.title)}",'
-                f" id {escape_inline(article.id)}, {escape_inline(article.path)}"
-            )
+            lines.append(f"[^{number}]: {citation(article, escape_inline)}")
         return lines
 
 
@@ -182,12 +155,9 @@ def _sentence(source: Source, fact: Fact) -> str:
 
 def _key_facts(overview: Overview, cites: Citations) -> list[str]:
     lines: list[str] = []
-    groups = (
-        ("person", "People", KEY_PEOPLE),
-        ("organization", "Organizations", KEY_ORGS),
-        ("place", "Places", KEY_PLACES),
-    )
-    for kind, heading, limit in groups:
+    limits = {"person": KEY_PEOPLE, "organization": KEY_ORGS, "place": KEY_PLACES}
+    for kind, heading in SECTIONS[:3]:
+        limit = limits[kind]
         entities = [e for e in overview.entities if e.kind == kind][:limit]
         if not entities:
             continue
@@ -531,11 +501,3 @@ def save_markdown(path: str | os.PathLike[str], text: str, *, force: bool = Fals
         return target
     atomic_write(target, text)
     return target
-
-
-def plain_citation(article: Article) -> str:
-    """``Source, YYYY-MM-DD, "Title", id …, path`` as plain text (for the clipboard)."""
-    when = article.date.isoformat() if article.date else "undated"
-    title = " ".join(strip_unsafe(article.title).split())
-    source = " ".join(strip_unsafe(article.source or "Unknown source").split())
-    return f'{source}, {when}, "{title}", id {article.id}, {strip_unsafe(article.path)}'

@@ -1,24 +1,18 @@
-"""Facts as the CLI and scripts see them: JSON for articles, the library, or a stream."""
+"""Facts as data for scripts: JSON for articles, the library, or a stream.
+
+How the CLI prints them is ``fieldbrief.cli_facts``.
+"""
 
 from __future__ import annotations
 
 import json
-import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, TextIO
 
 from .model import Article, Fact
 
 if TYPE_CHECKING:
     from .library import Library
-
-_GROUPS = (
-    ("person", "People"),
-    ("organization", "Organizations"),
-    ("place", "Places"),
-    ("date", "Dates"),
-    ("figure", "Figures"),
-)
 
 
 def library_facts(library: Library, ids: Iterable[str] = ()) -> dict[str, Any] | None:
@@ -60,7 +54,8 @@ def stream_jsonl(source: TextIO, out: TextIO) -> int:
     """Batch interface: ``{"id", "text"}`` lines in, ``{"id", "facts"}`` lines out.
 
     Offsets refer to exactly the given text: no header parsing or cleaning. A bad
-    line produces ``{"id": …, "error": …}`` and the stream goes on.
+    line produces ``{"id": …, "error": …}`` and the stream goes on. Returns how
+    many lines could not be read.
     """
     from .facts.extract import extract_facts
     from .facts.ner import default_tagger
@@ -89,35 +84,4 @@ def stream_jsonl(source: TextIO, out: TextIO) -> int:
             + "\n"
         )
     out.flush()
-    if failures:
-        print(f"fieldbrief: {failures} input lines could not be read", file=sys.stderr)
-    return 1 if failures else 0
-
-
-def print_facts(data: dict[str, Any], out: TextIO, safe: Callable[[str | None], str]) -> None:
-    for entity_kind, heading in _GROUPS[:3]:
-        entities = [e for e in data["entities"] if e["kind"] == entity_kind]
-        if not entities:
-            continue
-        out.write(f"{heading}\n")
-        for entity in entities[:25]:
-            roles = f" — {', '.join(entity.get('roles') or [])}" if entity.get("roles") else ""
-            aliases = [a for a in entity["aliases"] if a != entity["name"]]
-            alias_text = f" (also: {', '.join(aliases)})" if aliases else ""
-            out.write(
-                f"  {safe(entity['name'])}{safe(roles)}{safe(alias_text)}"
-                f" · {len(entity['article_ids'])} articles\n"
-            )
-    if data["conflicts"]:
-        out.write("Conflicting figures\n")
-        for conflict in data["conflicts"]:
-            out.write(f"  {safe(conflict['subject'])} ({safe(conflict.get('unit') or '')})\n")
-            for claim in conflict["claims"]:
-                out.write(
-                    f"    {safe(claim['text'])!s:40} {safe(claim.get('source') or '?')}"
-                    f" {claim.get('date') or 'undated'} [{claim['article_id']}]\n"
-                )
-    if data["stories"]:
-        out.write("Same-story clusters\n")
-        for story in data["stories"]:
-            out.write(f"  {', '.join(story)}\n")
+    return failures

@@ -2,8 +2,8 @@
 
 Whoosh expands ``word~`` and corrects queries by walking a Levenshtein
 automaton over the term dictionary in Python: building the automaton for a
-distance of 2 alone took hundreds of milliseconds, and a fuzzy query on a
-22k-article library took 0.5 s. Here the candidate words (those sharing the
+distance of 2 alone was slower than a whole ordinary query (bench/README.md,
+design figures). Here the candidate words (those sharing the
 first letters) are listed once per index reader and per prefix, and RapidFuzz
 measures the distance to each of them. The distance is optimal string
 alignment, so a swapped pair of letters ("tehcnology") counts as one edit.

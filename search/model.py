@@ -8,6 +8,21 @@ from typing import Any, Literal
 
 FactKind = Literal["person", "organization", "place", "date", "figure"]
 
+SECTIONS: tuple[tuple[FactKind, str], ...] = (
+    ("person", "People"),
+    ("organization", "Organizations"),
+    ("place", "Places"),
+    ("date", "Dates"),
+    ("figure", "Figures"),
+)
+"""Every fact kind with its heading, in the order the app, the CLI and the export list them."""
+
+ENTITY_FIELD: dict[str, str] = {"person": "person", "organization": "org", "place": "place"}
+"""An entity kind's field: the query prefix (``org:"IBM"``) and the index field."""
+
+FIELD_ENTITY: dict[str, str] = {name: kind for kind, name in ENTITY_FIELD.items()}
+"""The entity kind a query field names (``org`` -> ``organization``)."""
+
 
 @dataclass(slots=True)
 class Article:

@@ -55,10 +55,18 @@ Outcome = tuple[list[Fact], str | None]
 _worker_extract: Extractor | None = None
 
 
+def default_fact_extractor() -> Extractor:
+    """The fact engine, loaded lazily: the model takes a moment to load."""
+    from .facts.extract import extract_facts
+
+    def extract(article: Article) -> list[Fact]:
+        return extract_facts(article.body, article.date)
+
+    return extract
+
+
 def _init_worker() -> None:
     global _worker_extract
-    from .library import default_fact_extractor
-
     _worker_extract = default_fact_extractor()
 
 

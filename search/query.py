@@ -143,7 +143,7 @@ def _expand_entities(q: Any, expand: AliasExpander | None) -> Any:
 
 MAX_QUERY_CHARS = 1000
 """Longer queries are cut: Whoosh's query tagger takes time quadratic in a word's
-length (100,000 letters: 51 s before a single posting was read)."""
+length, before a single posting is read (bench/README.md, design figures)."""
 MAX_QUERY_WORDS = 64
 """More words than this are dropped (5,000 words overflowed the parser's recursion)."""
 MAX_EXPANSION = 256
@@ -169,8 +169,8 @@ def _bounded(q: Any, reader: Any) -> tuple[Any, list[str]]:
     """``q`` with every wildcard, prefix and pattern standing for a bounded set of words.
 
     ``*`` alone (Whoosh's ``Every`` over a field) becomes every article
-    directly instead of a union of each word's postings (7 s on 2,000
-    articles); a pattern matching more than ``MAX_EXPANSION`` words keeps its
+    directly instead of a union of each word's postings (seconds even on a
+    small library); a pattern matching more than ``MAX_EXPANSION`` words keeps its
     most frequent ones, and the note says so.
     """
     notes: list[str] = []
@@ -291,7 +291,7 @@ def run_search(
     ``count=False`` skips counting every match when there are more than fit
     the page (the result then says ``total_exact=False`` and ``total`` is only
     what was collected): Whoosh counts by running the query a second time,
-    which on a 200k-article library is a third of the time of a phrase query.
+    which on a large library is a good part of a phrase query's time.
     The app shows the page at once and counts afterwards (:func:`count_matches`).
     """
     started = time.perf_counter()
@@ -391,8 +391,8 @@ def highlight_words(q: Any, reader: Any) -> set[str]:
     start; never a term the query excludes (``NOT``).
 
     Taken from the query once, not from each hit: asking Whoosh to record
-    which terms every matching document matched cost up to a third of a
-    phrase query on a 22k-article library. A word a hit lacks simply does not
+    which terms every matching document matched was a large share of a
+    phrase query's time. A word a hit lacks simply does not
     occur in its text.
     """
     words: set[str | bytes] = set()

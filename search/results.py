@@ -22,7 +22,6 @@ class Hit:
     rank: int
     snippet: str
     highlights: list[tuple[int, int]] = field(default_factory=list)
-    title_highlights: list[tuple[int, int]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {

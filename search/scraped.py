@@ -108,6 +108,10 @@ def _is_headline(line: str) -> bool:
 
 def derive_title(paragraph: str, limit: int = 110) -> str:
     """A headline-like title from a lede paragraph: its first clause, shortened."""
+    # Not the fact engine's sentence splitter (facts.tokenize), though it is
+    # better ("Maj. Gen." is no sentence end): the title is part of the
+    # article's id, so a new rule would make every stored untitled article
+    # look new when its file is added again.
     sentence = re.split(r"(?<=[.!?])\s+(?=[A-Z\"“])", paragraph.strip(), maxsplit=1)[0]
     sentence = re.sub(r"^[A-Z][A-Z .,'-]{2,40}\s*[-–—]?\s+(?=[A-Z])", "", sentence)  # dateline
     sentence = sentence.rstrip(".")

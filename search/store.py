@@ -315,9 +315,6 @@ class Store:
         finally:
             self._local.depth = depth
 
-    # The index code's name for it.
-    transaction = atomic
-
     # --- meta -----------------------------------------------------------------
 
     def get_meta(self, key: str, default: str | None = None) -> str | None:
@@ -330,6 +327,17 @@ class Store:
             "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
             (key, value),
         )
+
+    def generation(self) -> int:
+        """Bumped on every change to the library's articles or tags."""
+        return int(self.get_meta("generation", "0") or 0)
+
+    def bump_generation(self) -> None:
+        with self.atomic() as db:
+            db.execute(
+                "INSERT INTO meta(key, value) VALUES ('generation', '1') "
+                "ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1"
+            )
 
     # --- articles -------------------------------------------------------------
 

@@ -62,7 +62,3 @@ def printable(text: str) -> str:
         return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
     return _SURROGATES.sub(escape, _UNSAFE_CHARS.sub(escape, text))
-
-
-def is_clean(text: str) -> bool:
-    return _UNSAFE_CHARS.search(text) is None and "\x1b" not in text

@@ -1,6 +1,14 @@
 """Shared fixtures: every test runs against its own FIELDBRIEF_HOME; the TUI
 tests share one deterministic library (see tests/test_tui_support.py), built
-once per session and copied into each test."""
+once per session and copied into each test.
+
+Every test belongs to one group, given by its file (``GROUPS``) and usable
+as a marker: ``pytest -m unit`` (pure functions, no library), ``-m engine``
+(a real library on disk), ``-m cli`` (commands through ``main`` or the
+installed script), ``-m tui`` (the app under Textual's Pilot), ``-m e2e``
+(the installed command in a real terminal). A new test file must be added to
+a group; collection stops until it is.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +20,78 @@ import pytest
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
+GROUPS: dict[str, tuple[str, ...]] = {
+    "unit": (
+        "test_analysis",
+        "test_facts_dates",
+        "test_facts_extract",
+        "test_facts_figures",
+        "test_facts_furniture",
+        "test_facts_junk_roles",
+        "test_facts_orgs",
+        "test_facts_resolve",
+        "test_facts_seeds",
+        "test_ingest_formats",
+        "test_ingest_seeds",
+        "test_ner",
+        "test_snippets",
+    ),
+    "engine": (
+        "test_briefing",
+        "test_crash",
+        "test_docsets",
+        "test_export",
+        "test_hostile_ingest",
+        "test_identity",
+        "test_ingest_bounds",
+        "test_library",
+        "test_library_facts",
+        "test_library_safety",
+        "test_query_limits",
+        "test_store",
+    ),
+    "cli": (
+        "test_briefing_cli",
+        "test_cli",
+        "test_cli_cases",
+        "test_cli_facts",
+        "test_cli_installed",
+    ),
+    "tui": (
+        "test_tui_app",
+        "test_tui_briefing",
+        "test_tui_conventions",
+        "test_tui_lists",
+        "test_tui_random_keys",
+        "test_tui_reading",
+        "test_tui_real_engine",
+        "test_tui_screens",
+        "test_tui_search",
+        "test_tui_snapshots",
+        "test_tui_support",
+        "test_tui_terminal",
+    ),
+}
+_GROUP_OF = {name: group for group, names in GROUPS.items() for name in names}
+
+
+def group_of(path: Path) -> str | None:
+    """The group of a test file: its folder for ``e2e/``, else ``GROUPS``."""
+    if path.parent.name == "e2e":
+        return "e2e"
+    return _GROUP_OF.get(path.stem)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    ungrouped = sorted({item.path.name for item in items if group_of(item.path) is None})
+    if ungrouped:
+        raise pytest.UsageError(
+            f"tests/conftest.py GROUPS: put {', '.join(ungrouped)} in a group "
+            "(unit, engine, cli or tui)"
+        )
+    for item in items:
+        item.add_marker(str(group_of(item.path)))
+
 
 @pytest.fixture(autouse=True)
 def fieldbrief_home(
@@ -22,6 +102,16 @@ def fieldbrief_home(
     # Keep child processes (fact extraction pools) out of small test runs.
     monkeypatch.setenv("FIELDBRIEF_WORKERS", "1")
     return home
+
+
+@pytest.fixture(scope="session")
+def tagger() -> object:
+    """The shipped entity tagger (loaded once); skips when the model is not built."""
+    from fieldbrief.search.facts.ner import default_model_path, default_tagger
+
+    if not default_model_path().is_file():
+        pytest.skip("NER model not built yet (tools/train_ner.py)")
+    return default_tagger()
 
 
 @pytest.fixture

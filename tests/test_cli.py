@@ -102,3 +102,21 @@ def test_version_and_module_entry_point(tmp_path: Path) -> None:
         cwd=tmp_path,
     )
     assert done.returncode == 0 and done.stdout.startswith("fieldbrief ")
+
+
+def test_progress_bar_shows_labels_as_plain_text() -> None:
+    """File names reach the bar cleaned and literal: no escapes, no Rich markup."""
+    import io
+
+    from rich.console import Console
+
+    from fieldbrief.cli import _ProgressBar
+
+    out = io.StringIO()
+    bar = _ProgressBar(Console(file=out, force_terminal=True, width=120))
+    bar(3, 50, "\x1b]0;pwned\x07[bold]story[/bold].txt")
+    bar.finish()  # stopping draws the last state once more
+    shown = out.getvalue()
+    assert "\x1b]" not in shown and "\x07" not in shown
+    assert "[bold]story[/bold].txt" in shown
+    assert "3/50" in shown

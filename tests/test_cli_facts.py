@@ -79,7 +79,7 @@ def test_jsonl_batch_offsets_are_exact() -> None:
     ]
     source = io.StringIO("\n".join(json.dumps(t) for t in texts) + "\n{broken\n")
     out = io.StringIO()
-    assert factsapi.stream_jsonl(source, out) == 1
+    assert factsapi.stream_jsonl(source, out) == 1  # lines that could not be read
     lines = [json.loads(line) for line in out.getvalue().splitlines()]
     assert [line.get("id") for line in lines[:2]] == ["a", "b"]
     assert "error" in lines[2] and lines[2]["line"] == 3

@@ -99,7 +99,7 @@ def test_pins_by_position_and_what_changed(lib: str) -> None:
 @pytest.mark.parametrize(
     ("argv", "code", "says"),
     [
-        (["search", "Niger"], EXIT_OK, "1 hits"),
+        (["search", "Niger"], EXIT_OK, "1 hit\n"),
         (["search", "zzyzx"], EXIT_NOTHING, "0 hits"),
         (["export", "--query", "zzyzx"], EXIT_NOTHING, "matches no articles"),
         (["search", "x", "--limit", "0"], EXIT_USAGE, "must be 1 or more"),

@@ -210,13 +210,21 @@ def test_app_picks_up_articles_added_by_another_process(tmp_path: Path) -> None:
     env = child_env(Path(os.environ["FIELDBRIEF_HOME"]))
 
     async def wait_for_query(app, pilot, query: str) -> int:  # type: ignore[no-untyped-def]
+        from tests.test_tui_support import wait_for
+
+        listing = app.query_one(ResultsList)
+        before = listing.results
         app.main.search_for(query)
-        for _ in range(100):
-            await pilot.pause(0.1)
-            results = app.query_one(ResultsList).results
-            if results is not None and results.query == query:
-                return results.total
-        raise AssertionError(f"no results for {query}")
+        # A new answer, not the page already shown for the same words.
+        await wait_for(
+            pilot,
+            lambda: (
+                listing.results is not before
+                and listing.results is not None
+                and listing.results.query == query
+            ),
+        )
+        return int(listing.results.total)
 
     async def drive() -> None:
         app = create_app(library=library, state_path=tmp_path / "state.json")

@@ -64,9 +64,9 @@ def test_sets_skip_deleted_documents_across_segments(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Long posting lists (several blocks), several segments, replaced articles."""
-    from fieldbrief.search import indexfmt
+    from fieldbrief.search.index import writer
 
-    monkeypatch.setattr(indexfmt, "MAX_SEGMENTS", 50)
+    monkeypatch.setattr(writer, "MAX_SEGMENTS", 50)
     library = Library.open(tmp_path / "lib", seed=False, fact_extractor=lambda _a: [])
     for batch in range(3):
         bundle = tmp_path / f"batch{batch}.jsonl"

@@ -253,7 +253,7 @@ def test_uncited_articles_are_still_sources(small_library: Library) -> None:
 def test_missing_article_still_exports(small_library: Library) -> None:
     briefings = Briefings(small_library)
     briefings.pin_passage("calm00000000000000", 0, 7)
-    with small_library.store.transaction() as db:
+    with small_library.store.atomic() as db:
         small_library.store.remove(db, "calm00000000000000")
     text = build_briefing_markdown(small_library)
     assert "> Nothing" in text
@@ -301,7 +301,7 @@ def test_seed_query_briefing(seeds: Library) -> None:
     assert "US troops in Niger" in conflicts
     rows = [r for r in conflicts.splitlines() if r.startswith("| ") and "[^" in r]
     values = {r.split("|")[1].strip() for r in rows}
-    assert {"1,100", "≈ 1,200", "≈ 1,000"} <= values
+    assert {"1,100", "≈1,200", "≈1,000"} <= values
     for row in rows:
         number = re.search(r"\[\^(\d+)\]", row)[1]  # type: ignore[index]
         source = row.split("|")[3].strip()

@@ -15,15 +15,6 @@ SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
 
 @pytest.fixture(scope="module")
-def tagger() -> Any:
-    from fieldbrief.search.facts.ner import default_model_path, default_tagger
-
-    if not default_model_path().is_file():
-        pytest.skip("NER model not built yet (tools/train_ner.py)")
-    return default_tagger()
-
-
-@pytest.fixture(scope="module")
 def seeds(tagger: Any) -> dict[str, tuple[Article, list[Fact]]]:
     from fieldbrief.search.facts.extract import extract_facts
 

@@ -157,6 +157,7 @@ def test_export_and_app_work_with_network_blocked(
     from fieldbrief.search.export import build_query_briefing
     from fieldbrief.tui.app import create_app
     from fieldbrief.tui.results import ResultsList
+    from tests.test_tui_support import settle, wait_for
 
     def refuse(*args: object, **kwargs: object) -> None:
         raise OSError("network access attempted")
@@ -184,19 +185,18 @@ def test_export_and_app_work_with_network_blocked(
         app = create_app(library=library, state_path=tmp_path / "state.json")
         async with app.run_test(size=(120, 40)) as pilot:
             # On a loaded machine the screen may still be composing.
-            for _ in range(100):
-                if app.screen.query(ResultsList):
-                    break
-                await pilot.pause(0.1)
+            await wait_for(pilot, lambda: app.screen.query(ResultsList))
             app.main.search_for("agadez")
-            results = None
-            for _ in range(100):
-                await pilot.pause(0.1)
-                lists = app.screen.query(ResultsList)
-                results = lists.first().results if lists else None
-                if results is not None and results.query == "agadez" and results.total_exact:
-                    break
-            assert results is not None and results.total == 5
+            listing = app.screen.query_one(ResultsList)
+            await settle(
+                pilot,
+                until=lambda: (
+                    listing.results is not None
+                    and listing.results.query == "agadez"
+                    and listing.results.total_exact
+                ),
+            )
+            assert listing.results is not None and listing.results.total == 5
 
     asyncio.run(drive())
     library.close()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from fieldbrief.search.indexfmt import UntrustedIndexError
+from fieldbrief.search.index.trust import UntrustedIndexError
 from fieldbrief.search.library import Library
 
 
@@ -82,13 +82,13 @@ def test_crash_mid_rebuild_leaves_old_index_usable(
     library.add_paths(seed_paths)
     current = library.current_index_dir()
 
-    from fieldbrief.search import indexfmt
+    from fieldbrief.search.index import schema
 
     def explode(*args: object, **kwargs: object) -> dict:
         raise RuntimeError("power cut")
 
     with monkeypatch.context() as patch, pytest.raises(RuntimeError):
-        patch.setattr(indexfmt, "document", explode)
+        patch.setattr(schema, "document", explode)
         library.rebuild()
     assert library.current_index_dir() == current
     library.close()
@@ -211,13 +211,13 @@ def test_bulk_add_pipeline_extracts_stores_and_indexes_everything(
     several commits (thresholds lowered so a small corpus reaches them)."""
     import json
 
-    from fieldbrief.search import indexfmt
-    from fieldbrief.search import library as library_module
+    from fieldbrief.search import adding
+    from fieldbrief.search.index import writer
 
     monkeypatch.setenv("FIELDBRIEF_WORKERS", "2")
-    monkeypatch.setattr(library_module, "READ_PIECE", 30)
-    monkeypatch.setattr(library_module, "COMMIT_EVERY", 200)
-    monkeypatch.setattr(indexfmt, "BIG_BATCH", 100)
+    monkeypatch.setattr(adding, "READ_PIECE", 30)
+    monkeypatch.setattr(adding, "COMMIT_EVERY", 200)
+    monkeypatch.setattr(writer, "BIG_BATCH", 100)
     bundle = tmp_path / "bundle.jsonl"
     with bundle.open("w", encoding="utf-8") as handle:
         for n in range(450):
@@ -298,7 +298,7 @@ def test_segments_stay_bounded_over_many_adds(
     """Whoosh alone merges only tiny segments; 40-article adds would each leave one."""
     import json
 
-    from fieldbrief.search import indexfmt
+    from fieldbrief.search.index import writer
 
     def segments(library: Library) -> int:
         folder = library.current_index_dir()
@@ -316,12 +316,12 @@ def test_segments_stay_bounded_over_many_adds(
             library.add_paths([bundle])
 
     unbounded = Library.open(tmp_path / "unbounded", seed=False, fact_extractor=no_facts)
-    monkeypatch.setattr(indexfmt, "MAX_SEGMENTS", 1000)
+    monkeypatch.setattr(writer, "MAX_SEGMENTS", 1000)
     add_batches(unbounded, 6)
     assert segments(unbounded) == 6
     unbounded.close()
 
-    monkeypatch.setattr(indexfmt, "MAX_SEGMENTS", 3)
+    monkeypatch.setattr(writer, "MAX_SEGMENTS", 3)
     library = Library.open(tmp_path / "bounded", seed=False, fact_extractor=no_facts)
     add_batches(library, 6)
     assert segments(library) <= 3

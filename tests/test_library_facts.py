@@ -73,10 +73,10 @@ def test_overview_is_cached_per_generation(seeds_library: Library, tmp_path: Pat
 def test_large_library_overview_comes_from_the_index(
     seeds_library: Library, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from fieldbrief.search import library as library_module
+    from fieldbrief.search import analytics
 
-    monkeypatch.setattr(library_module, "OVERVIEW_FULL_LIMIT", 2)
-    seeds_library._overview = None
+    monkeypatch.setattr(analytics, "OVERVIEW_FULL_LIMIT", 2)
+    seeds_library.analytics.forget()
     overview = seeds_library.overview()
     places = {e.name: e.articles for e in overview.entities if e.kind == "place"}
     assert places["Niger"] >= 5 and places["Agadez"] >= 4
@@ -84,7 +84,7 @@ def test_large_library_overview_comes_from_the_index(
     troops = next(c for c in overview.conflicts if c.subject == "US troops in Niger")
     assert {1200, 1100, 1000} <= {claim.value for claim in troops.claims}
     assert overview.stories == []
-    seeds_library._overview = None
+    seeds_library.analytics.forget()
 
 
 def test_stories_among_a_result_page(seeds_library: Library) -> None:

@@ -15,8 +15,9 @@ from pathlib import Path
 import pytest
 
 from fieldbrief.cli import main
-from fieldbrief.search import indexfmt
-from fieldbrief.search.library import Library, UnsafeLayoutError
+from fieldbrief.search.errors import UnsafeLayoutError
+from fieldbrief.search.index import trust
+from fieldbrief.search.library import Library
 
 from .conftest import no_facts
 
@@ -136,13 +137,13 @@ def test_strange_files_among_index_files_neither_hang_nor_crash(
 def test_a_file_swapped_after_verification_is_not_read(library_dir: Path) -> None:
     folder = Library.open(library_dir, seed=False, fact_extractor=no_facts).current_index_dir()
     assert folder is not None
-    ix = indexfmt.open_verified(folder)
+    ix = trust.open_verified(folder)
     toc = next(folder.glob("_MAIN_*.toc"))
     # Same bytes, another file: a swap that a size or digest check alone would miss.
     data = toc.read_bytes()
     toc.unlink()
     toc.write_bytes(data)
-    with pytest.raises(indexfmt.DamagedIndexError, match="replaced or changed"):
+    with pytest.raises(trust.DamagedIndexError, match="replaced or changed"):
         ix.searcher()
 
 
@@ -150,9 +151,9 @@ def test_unverified_files_are_invisible_to_whoosh(library_dir: Path) -> None:
     folder = Library.open(library_dir, seed=False, fact_extractor=no_facts).current_index_dir()
     assert folder is not None
     (folder / "MAIN_planted.seg").write_bytes(b"planted")
-    storage = indexfmt.VerifiedStorage(folder, indexfmt.verify(folder))
+    storage = trust.VerifiedStorage(folder, trust.verify(folder))
     assert "MAIN_planted.seg" not in storage.list()
-    with pytest.raises(indexfmt.DamagedIndexError, match="not part of the verified index"):
+    with pytest.raises(trust.DamagedIndexError, match="not part of the verified index"):
         storage.open_file("MAIN_planted.seg")
 
 
@@ -161,6 +162,6 @@ def test_index_files_of_another_user_are_foreign(
 ) -> None:
     folder = Library.open(library_dir, seed=False, fact_extractor=no_facts).current_index_dir()
     assert folder is not None
-    monkeypatch.setattr(indexfmt, "_euid", lambda: os.geteuid() + 1)
-    with pytest.raises(indexfmt.ForeignIndexError, match="another user"):
-        indexfmt.verify(folder)
+    monkeypatch.setattr(trust, "_euid", lambda: os.geteuid() + 1)
+    with pytest.raises(trust.ForeignIndexError, match="another user"):
+        trust.verify(folder)

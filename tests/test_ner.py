@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 from fieldbrief.search.facts.ner import EntityTagger, default_tagger, spans_from_iob
 from fieldbrief.search.facts.tokenize import sentences, tokens
 
@@ -78,11 +76,6 @@ def test_sentences_empty_and_whitespace() -> None:
 def test_spans_from_iob() -> None:
     labels = ["B-PER", "I-PER", "O", "B-LOC", "B-LOC", "I-ORG", "O"]
     assert spans_from_iob(labels) == [("PER", 0, 2), ("LOC", 3, 4), ("LOC", 4, 5), ("ORG", 5, 6)]
-
-
-@pytest.fixture(scope="module")
-def tagger() -> EntityTagger:
-    return default_tagger()
 
 
 def test_shipped_model_loads(tagger: EntityTagger) -> None:

@@ -9,7 +9,8 @@ import pytest
 
 from fieldbrief.cli import main
 from fieldbrief.search import query as search_query
-from fieldbrief.search.library import Library, storage_problem
+from fieldbrief.search.errors import storage_problem
+from fieldbrief.search.library import Library
 
 from .conftest import no_facts
 

@@ -16,7 +16,7 @@ from fieldbrief.tui.facts import FactList
 from fieldbrief.tui.query_bar import QueryInput
 from fieldbrief.tui.results import ResultsList
 from fieldbrief.tui.screens import HelpScreen
-from tests.test_tui_support import run, search, settle
+from tests.test_tui_support import run, search, settle, wait_for
 
 
 def test_first_frame_before_library_opens(fb_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -155,11 +155,8 @@ def test_state_restored_across_runs(library_path: Path, tmp_path: Path) -> None:
         assert app.main.article is not None and app.main.article.id == opened["id"]
         # The scroll position is applied once the article is laid out; allow a
         # busy machine a few seconds for that.
-        for _ in range(50):
-            if float(app.query_one(ArticleBody).scroll_y) == float(opened["scroll"]):
-                break
-            await pilot.pause(0.1)
-        assert float(app.query_one(ArticleBody).scroll_y) == float(opened["scroll"])
+        body = app.query_one(ArticleBody)
+        await wait_for(pilot, lambda: float(body.scroll_y) == float(opened["scroll"]), 5)
         # ↑ in the search box recalls the history.
         app.query_one(QueryInput).focus()
         await pilot.press("up")

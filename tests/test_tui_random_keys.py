@@ -40,7 +40,7 @@ def test_random_key_presses_never_crash(library_path: Path, tmp_path: Path) -> N
         app = create_app(library=library, state_path=tmp_path / "state.json")
         try:
             async with app.run_test(size=(100, 30)) as pilot:
-                await pilot.pause(0.3)
+                await settle(pilot)
                 for start in range(0, len(presses), 100):
                     await pilot.press(*presses[start : start + 100])
                     await pilot.pause()

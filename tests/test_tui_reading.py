@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from pathlib import Path
 
@@ -9,6 +10,8 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Static
 
+from fieldbrief.search.briefing import Briefings
+from fieldbrief.search.export import build_briefing_markdown
 from fieldbrief.search.facts.resolve import Conflict
 from fieldbrief.tui.app import FieldbriefApp
 from fieldbrief.tui.article import ArticleBody, ArticlePane, FindInput, Paragraph
@@ -159,8 +162,14 @@ def test_copy_citation_and_passage(library_path: Path) -> None:
         article = app.main.article
         assert article is not None
         await pilot.press("y")
-        assert copied[-1].startswith(article.title.rstrip("."))
-        assert f"fieldbrief:{article.id}" in copied[-1] and article.date.isoformat() in copied[-1]  # type: ignore[union-attr]
+        assert f"id {article.id}" in copied[-1] and article.date.isoformat() in copied[-1]  # type: ignore[union-attr]
+        # The exported briefing cites the article in exactly the words `y` copied.
+        briefings = Briefings(app.library)
+        briefing = briefings.create("citations", make_current=False)
+        briefings.pin_article(article.id, briefing_id=briefing.id)
+        markdown = build_briefing_markdown(app.library, briefing.id)
+        footnote = next(line for line in markdown.splitlines() if line.startswith("[^1]: "))
+        assert re.sub(r"\\(.)", r"\1", footnote.removeprefix("[^1]: ")) == copied[-1]
         await pilot.press("n", "c")
         assert "Singh" in copied[-1] and len(copied[-1]) < 600
 
@@ -297,3 +306,17 @@ def test_article_text_always_wraps_to_its_pane(library_path: Path, size: tuple[i
         check()
 
     run(library_path, scenario, size=size)
+
+
+def test_passage_fallback_splits_sentences_as_the_fact_engine_does() -> None:
+    from fieldbrief.tui.article import sentence_around
+
+    body = "Maj. Gen. Ryder spoke in Niamey. Troops left.\n\nA new paragraph here."
+    start = body.index("Ryder")
+    assert body[slice(*sentence_around(body, start, start + 5))] == (
+        "Maj. Gen. Ryder spoke in Niamey."
+    )
+    across = sentence_around(body, body.index("Niamey"), body.index("left"))
+    assert body[slice(*across)] == "Maj. Gen. Ryder spoke in Niamey. Troops left."
+    last = body.index("new")
+    assert body[slice(*sentence_around(body, last, last + 3))] == "A new paragraph here."

@@ -25,8 +25,9 @@ from textual.app import App
 from textual.pilot import Pilot
 from textual.worker import WorkerCancelled, WorkerState
 
+from fieldbrief.search.adding import bundled_seed_files
 from fieldbrief.search.facts.resolve import Claim, Conflict, Entity, Overview
-from fieldbrief.search.library import Library, bundled_seed_files
+from fieldbrief.search.library import Library
 from fieldbrief.search.model import Article, Fact
 from fieldbrief.tui.app import FieldbriefApp, create_app
 from fieldbrief.tui.main_screen import MainScreen

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable
 from typing import ClassVar
@@ -13,6 +14,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Input, Markdown, Static
 
+from fieldbrief.search.facts.tokenize import sentences
 from fieldbrief.search.model import Article, Fact
 from fieldbrief.search.snippets import term_pattern
 
@@ -23,7 +25,6 @@ FACT_STYLE = "bold underline $text-warning on $warning-muted"
 CURRENT_STYLE = "bold reverse"
 
 _PARAGRAPH = re.compile(r"\S.*?(?=\n[ \t]*\n|\s*\Z)", re.S)
-_SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*(?=\s)")
 
 Span = tuple[int, int]
 
@@ -40,20 +41,17 @@ def find_all(body: str, needle: str) -> list[Span]:
 
 
 def sentence_around(body: str, start: int, end: int) -> Span:
-    """The sentence containing body[start:end], by punctuation (a fallback for facts' spans)."""
-    left = 0
-    for m in _SENTENCE_END.finditer(body, 0, start):
-        left = m.end()
-    para_break = body.rfind("\n\n", 0, start)
-    left = max(left, para_break + 2 if para_break >= 0 else 0)
-    after = _SENTENCE_END.search(body, end)
-    right = after.end() if after else len(body)
-    next_break = body.find("\n\n", end)
-    if next_break >= 0:
-        right = min(right, next_break)
-    while left < right and body[left].isspace():
-        left += 1
-    return left, right
+    """The sentence(s) holding body[start:end], as the fact engine splits them.
+
+    A fallback for passages no fact's sentence span covers.
+    """
+    spans = sentences(body)
+    if not spans:
+        return start, end
+    starts = [s for s, _ in spans]
+    first = max(0, bisect.bisect_right(starts, start) - 1)
+    last = max(first, bisect.bisect_left(starts, end) - 1)
+    return min(spans[first][0], start), max(spans[last][1], end)
 
 
 class Paragraph(Static):

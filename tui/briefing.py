@@ -22,7 +22,8 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from fieldbrief.search.briefing import Briefing, BriefingError, Briefings, Pin
-from fieldbrief.search.export import build_briefing_markdown, plain_citation
+from fieldbrief.search.export import build_briefing_markdown
+from fieldbrief.search.wording import citation
 
 from .article import ArticlePane
 from .briefing_dialogs import (
@@ -237,7 +238,7 @@ class BriefingScreen(Screen[str | None]):
                 Content.styled("This article is no longer in the library", "$text-warning")
             )
             return
-        detail.update(Content.styled(plain_citation(found[0]), "$text-muted"))
+        detail.update(Content.styled(citation(found[0]), "$text-muted"))
 
     @on(OptionList.OptionHighlighted, "#briefing-pins")
     def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
@@ -325,7 +326,7 @@ class BriefingScreen(Screen[str | None]):
         if pin is None:
             return
         found = self.library.get(pin.article_id)
-        text = plain_citation(found[0]) if found else f'"{pin.title}", id {pin.article_id}'
+        text = citation(found[0]) if found else f'"{pin.title}", id {pin.article_id}'
         if pin.kind != "article":
             text = f"“{one_line(pin.quote)}” — {text}"
         self.app.copy_to_clipboard(text)

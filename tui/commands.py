@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, cast
 from textual.command import Hit, Hits, Provider
 from textual.content import Content
 
+from fieldbrief.search.model import ENTITY_FIELD
+
 from . import overview as ov
 from .safe import one_line, quote_value
 
@@ -50,7 +52,7 @@ class FieldbriefCommands(Provider):
         if overview is None or len(query) < 2:
             return
         for entity in overview.entities[:5000]:
-            if entity.kind not in ov.QUERY_FIELD:
+            if entity.kind not in ENTITY_FIELD:
                 continue
             name = one_line(entity.name, 80)
             score, prompt = self._literal_match(f"Filter by {entity.kind}: ", name, query)

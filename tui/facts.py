@@ -13,7 +13,8 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from fieldbrief.search.export import conflicts_for_fact
-from fieldbrief.search.model import Fact
+from fieldbrief.search.model import ENTITY_FIELD, SECTIONS, Fact
+from fieldbrief.search.wording import claim_value, figure_name
 
 from . import overview as ov
 from .hanging import Hanging, Line
@@ -22,13 +23,6 @@ from .safe import one_line, plural
 if TYPE_CHECKING:
     from fieldbrief.search.facts.resolve import Conflict, Entity, Overview
 
-SECTIONS = [
-    ("person", "People"),
-    ("organization", "Organizations"),
-    ("place", "Places"),
-    ("date", "Dates"),
-    ("figure", "Figures"),
-]
 TOP_ENTITIES = 8
 
 
@@ -50,48 +44,7 @@ class FactEntry:
 
     @property
     def is_entity(self) -> bool:
-        return self.kind in ov.QUERY_FIELD
-
-
-_QUALIFIER_SIGNS = {
-    "approx": "≈",
-    "more than": ">",
-    "fewer than": "<",
-    "at least": "≥",
-    "up to": "≤",
-}
-_FRACTION_WORDS = {0.5: "half", 0.25: "a quarter", 0.75: "three-quarters"}
-
-
-def _figure_name(fact: Fact) -> str:
-    """A figure as an analyst would write it: "≈1,200 troops", "$100 million"."""
-    if fact.value is None and fact.low is not None and fact.high is not None:
-        number = f"{ov.format_number(fact.low)}–{ov.format_number(fact.high)}"
-    elif isinstance(fact.value, int | float) and fact.unit == "fraction":
-        value = float(fact.value)
-        word = _FRACTION_WORDS.get(round(value, 2))
-        if word is None and abs(value - 1 / 3) < 0.01:
-            word = "a third"
-        elif word is None and abs(value - 2 / 3) < 0.01:
-            word = "two-thirds"
-        number = word or f"{value:.0%}"
-    elif isinstance(fact.value, int | float) and fact.unit == "USD":
-        number = "$" + _large(float(fact.value))
-    else:
-        number = ov.format_number(fact.value) if fact.value is not None else one_line(fact.text)
-    unit = f" {fact.unit}" if fact.unit and fact.unit not in ("fraction", "USD") else ""
-    qualifier = fact.qualifier if fact.qualifier and fact.qualifier != "between" else ""
-    sign = _QUALIFIER_SIGNS.get(qualifier)
-    if sign:
-        return f"{sign}{number}{unit}"
-    return f"{qualifier} {number}{unit}".strip()
-
-
-def _large(value: float) -> str:
-    for size, word in ((1e12, "trillion"), (1e9, "billion"), (1e6, "million")):
-        if abs(value) >= size:
-            return f"{ov.format_number(round(value / size, 2))} {word}"
-    return ov.format_number(value)
+        return self.kind in ENTITY_FIELD
 
 
 def _date_detail(said: str, name: str, resolution: str | None) -> str:
@@ -114,7 +67,7 @@ def group_facts(
         if fact.kind not in grouped:
             continue
         if fact.kind == "figure":
-            name = _figure_name(fact)
+            name = figure_name(fact)
             key = f"{name}@{fact.start}" if fact.subject is None else f"{name}|{fact.subject}"
         elif fact.kind == "date":
             name = str(fact.value) if fact.value else one_line(fact.text)
@@ -256,7 +209,7 @@ class FactList(OptionList):
         for conflict in found:
             option_id = f"conflict:{len(self.conflict_rows)}"
             self.conflict_rows[option_id] = conflict
-            values = " vs ".join(dict.fromkeys(ov.claim_value(c) for c in conflict.claims))
+            values = " vs ".join(dict.fromkeys(claim_value(c) for c in conflict.claims))
             prompt = Hanging(
                 [
                     (

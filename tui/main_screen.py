@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.events import Resize
@@ -32,9 +32,8 @@ from fieldbrief.search.model import Article
 from . import overview as ov
 from .article import ArticleBody, ArticlePane, FindInput
 from .briefing import BriefingActions
-from .briefing_dialogs import TitlePrompt
-from .external import ExternalError, edit_source, show_in_pager
 from .facts import FactList
+from .keymap import MAIN_SCREEN_BINDINGS
 from .messages import (
     ArticleLoaded,
     EntitiesCounted,
@@ -46,28 +45,22 @@ from .messages import (
     TagsSaved,
 )
 from .query_bar import QueryBar, QueryInput
-from .reading import ArticleController, citation
+from .reading import ArticleController
 from .results import ResultsList
 from .safe import one_line
-from .screens import ConflictScreen, DatedFact, HelpScreen, TimelineScreen, help_rows
+from .screens import ConflictScreen, HelpScreen, TimelineScreen, help_rows
 from .searching import SearchController
 from .sidebar import FactsController
 from .state import UIState
 
 if TYPE_CHECKING:
-    from fieldbrief.search.facts.resolve import Claim, Conflict
+    from fieldbrief.search.facts.resolve import Conflict
     from fieldbrief.search.library import Library
 
     from .app import FieldbriefApp
 
 NARROW_WIDTH = 110
 """Below this many columns the sidebar collapses to a toggle."""
-
-
-def save_tags(library: Library, article_id: str, tags: list[str], screen: MainScreen) -> None:
-    """Worker body: tagging writes the store and the index under the write lock."""
-    library.set_tags(article_id, tags)
-    screen.post_message(TagsSaved(screen, article_id, library.tags_for(article_id)))
 
 
 def open_library(path: str | os.PathLike[str] | None, screen: MainScreen) -> None:
@@ -86,44 +79,7 @@ class MainScreen(Screen[None]):
     AUTO_FOCUS = ""
     """Not the first focusable widget (the search box): see on_mount."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("q", "app.quit", "Quit", id="fieldbrief.quit"),
-        # Priority: bound keys are routed when they arrive, so the letters typed
-        # straight after / already go to the search box (see check_action).
-        Binding("slash", "focus_search", "Search", id="fieldbrief.search", priority=True),
-        Binding("escape", "back", "Back", show=False, id="fieldbrief.back"),
-        Binding(
-            "1,f2", "focus_pane('results')", "Results", show=False, id="fieldbrief.focus.results"
-        ),
-        Binding(
-            "2,f3", "focus_pane('article')", "Article", show=False, id="fieldbrief.focus.article"
-        ),
-        Binding("3,f4", "focus_pane('facts')", "Facts", show=False, id="fieldbrief.focus.facts"),
-        Binding("question_mark,f1", "help", "Keys", id="fieldbrief.help"),
-        Binding("t", "timeline", "Timeline", id="fieldbrief.timeline"),
-        Binding("s", "toggle_sort", "Sort", id="fieldbrief.sort"),
-        Binding("b,ctrl+b", "toggle_sidebar", "Sidebar", id="fieldbrief.sidebar"),
-        Binding("z", "maximize", "Maximise", show=False, id="fieldbrief.maximize"),
-        Binding("y", "copy_citation", "Cite", id="fieldbrief.copy_citation"),
-        Binding("o", "overview", "Overview", show=False, id="fieldbrief.overview"),
-        Binding("p", "pin_article", "Pin", id="fieldbrief.pin.article"),
-        Binding("P", "pin_passage", "Pin passage", show=False, id="fieldbrief.pin.passage"),
-        Binding("F", "pin_fact", "Pin fact", show=False, id="fieldbrief.pin.fact"),
-        Binding("B", "briefing", "Briefing", id="fieldbrief.briefing.open"),
-        Binding(
-            "W", "switch_briefing", "Switch briefing", show=False, id="fieldbrief.briefing.switch"
-        ),
-        Binding("T", "edit_tags", "Tags", show=False, id="fieldbrief.tags"),
-        Binding("v", "pager", "View in $PAGER", show=False, id="fieldbrief.pager"),
-        Binding("E", "edit_source", "Edit source in $EDITOR", show=False, id="fieldbrief.editor"),
-        Binding(
-            "ctrl+y",
-            "accept_suggestion",
-            "Accept suggestion",
-            show=False,
-            id="fieldbrief.accept_suggestion",
-        ),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = list(MAIN_SCREEN_BINDINGS)
 
     sort: reactive[str] = reactive("relevance", init=False)
     show_sidebar: reactive[bool] = reactive(True, init=False)
@@ -141,9 +97,9 @@ class MainScreen(Screen[None]):
         self.facts = FactsController(self)
         self.pins = BriefingActions(self)
         self.restored = False
+        """Whether the last session's article has been reopened (or there was none)."""
         self.overview_in_sidebar = False
         """The sidebar shows the library overview although an article is open (o)."""
-        """Whether the last session's article has been reopened (or there was none)."""
 
     @property
     def fb(self) -> FieldbriefApp:
@@ -407,13 +363,7 @@ class MainScreen(Screen[None]):
             self.articles.show_span(entry.sentence or entry.spans[0])
 
     def show_conflict(self, conflict: Conflict) -> None:
-        def opened(claim: Claim | None) -> None:
-            if claim is not None:
-                self.articles.open(
-                    claim.article_id, focus=True, focus_span=(claim.start, claim.end)
-                )
-
-        self.app.push_screen(ConflictScreen(conflict), opened)
+        self.app.push_screen(ConflictScreen(conflict), self.articles.open_claim)
 
     # --- actions --------------------------------------------------------------
 
@@ -488,14 +438,7 @@ class MainScreen(Screen[None]):
         if self.library is None:
             self.app.bell()
             return
-
-        def chosen(item: DatedFact | None) -> None:
-            if item is not None:
-                self.articles.open(
-                    item.article_id, focus=True, focus_span=item.sentence or item.span
-                )
-
-        self.app.push_screen(TimelineScreen(self.library), chosen)
+        self.app.push_screen(TimelineScreen(self.library), self.articles.open_dated)
 
     def action_help(self) -> None:
         # From the search box the question is usually "how do I write this query".
@@ -509,18 +452,11 @@ class MainScreen(Screen[None]):
             HelpScreen(help_rows(self), str(self.fb.keymap_file), syntax_first=True)
         )
 
-    def _copy(self, text: str | None, what: str) -> None:
-        if not text:
-            self.notify("Open an article first", severity="warning")
-            return
-        self.app.copy_to_clipboard(text)
-        self.notify(f"{what} copied", timeout=2)
-
     def action_copy_citation(self) -> None:
-        self._copy(citation(self.article) if self.article else None, "Citation")
+        self.articles.copy_citation()
 
     def action_copy_passage(self) -> None:
-        self._copy(self.query_one(ArticlePane).current_passage(), "Passage")
+        self.articles.copy_passage()
 
     # --- briefing (see briefing.BriefingActions) ---------------------------------
 
@@ -548,52 +484,14 @@ class MainScreen(Screen[None]):
     # --- tags and the analyst's own programs ------------------------------------
 
     def action_edit_tags(self) -> None:
-        article, library = self.article, self.library
-        if article is None or library is None:
-            self.notify("Open an article first", severity="warning")
-            return
-
-        def entered(text: str | None) -> None:
-            if text is not None:
-                tags = [t.strip() for t in text.split(",") if t.strip()]
-                self.run_in_thread(partial(save_tags, library, article.id, tags, self), "tags")
-
-        current = ", ".join(library.tags_for(article.id))
-        self.app.push_screen(
-            TitlePrompt(
-                "Tags for this article, separated by commas (tag:NAME finds them)", current
-            ),
-            entered,
-        )
+        self.articles.edit_tags()
 
     @on(TagsSaved)
     def _tags_saved(self, message: TagsSaved) -> None:
-        self.articles.retag(message.article_id, message.tags)
-        shown = ", ".join(message.tags) or "none"
-        self.notify(f"Tags: {one_line(shown, 80)}", timeout=3, markup=False)
+        self.articles.tags_saved(message)
 
     def action_pager(self) -> None:
-        article = self.article
-        if article is None:
-            self.notify("Open an article first", severity="warning")
-            return
-        try:
-            show_in_pager(self.app, article, os.environ)
-        except ExternalError as exc:
-            self.notify(str(exc), severity="warning", markup=False)
+        self.articles.view_in_pager()
 
     def action_edit_source(self) -> None:
-        article = self.article
-        if article is None:
-            self.notify("Open an article first", severity="warning")
-            return
-        try:
-            path = edit_source(self.app, article, os.environ)
-        except ExternalError as exc:
-            self.notify(str(exc), severity="warning", markup=False)
-            return
-        self.notify(
-            f"To take in your edits: fieldbrief add {one_line(path, 120)}",
-            timeout=8,
-            markup=False,
-        )
+        self.articles.edit_source()

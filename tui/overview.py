@@ -8,18 +8,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from fieldbrief.search.model import ENTITY_FIELD
+
 if TYPE_CHECKING:
     # The resolver loads the gazetteer; the app only needs the types.
-    from fieldbrief.search.facts.resolve import Claim, Conflict, Overview
-
-QUERY_FIELD = {"person": "person", "organization": "org", "place": "place"}
+    from fieldbrief.search.facts.resolve import Conflict, Overview
 
 
 def entity_query(kind: str, name: str) -> str:
     """The search an entity stands for (what Enter on a fact runs)."""
     from .safe import quote_value
 
-    return f'{QUERY_FIELD[kind]}:"{quote_value(name)}"'
+    return f'{ENTITY_FIELD[kind]}:"{quote_value(name)}"'
 
 
 def stories(overview: Overview | None) -> list[list[str]]:
@@ -42,27 +42,6 @@ def conflict_label(conflict: Conflict) -> str:
     if subject and unit and subject != unit:
         return f"{subject} ({unit})"
     return str(subject or unit or "figure")
-
-
-def format_number(value: object) -> str:
-    if value is None:
-        return "?"
-    try:
-        number = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return str(value)
-    if number.is_integer():
-        return f"{int(number):,}"
-    return f"{number:,.2f}".rstrip("0").rstrip(".")
-
-
-def claim_value(claim: Claim) -> str:
-    if claim.value is None and claim.low is not None and claim.high is not None:
-        shown = f"{format_number(claim.low)}–{format_number(claim.high)}"
-    else:
-        shown = format_number(claim.value)
-    qualifier = claim.qualifier
-    return f"{qualifier} {shown}" if qualifier and qualifier != "between" else shown
 
 
 def entity_counts(overview: Overview | None) -> dict[tuple[str, str], int]:

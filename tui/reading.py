@@ -1,4 +1,4 @@
-"""Opening articles in the article pane.
+"""Opening articles in the article pane, and what the analyst does with the open one.
 
 The worker reads the article with everything the sidebar needs about it (its
 conflicts with other sources, how many articles mention each of its entities;
@@ -6,10 +6,14 @@ both come from the index, so opening an article costs the same in a library of
 any size) and posts it all in one ``ArticleLoaded``. Only the answer to the
 newest request is shown: a slow worker for an article the analyst has already
 moved past is dropped, its conflicts with it.
+
+With an article open: copy its citation or the passage in view, tag it, show
+it in ``$PAGER`` or open its source in ``$EDITOR``.
 """
 
 from __future__ import annotations
 
+import os
 from contextlib import suppress
 from functools import partial
 from typing import TYPE_CHECKING
@@ -17,24 +21,20 @@ from typing import TYPE_CHECKING
 from textual.css.query import NoMatches
 
 from fieldbrief.search.model import Article, Fact
+from fieldbrief.search.wording import citation
 
 from .article import ArticleBody, ArticlePane, Span
-from .messages import ArticleLoaded, ArticleRequest
+from .briefing_dialogs import TitlePrompt
+from .external import ExternalError, edit_source, show_in_pager
+from .messages import ArticleLoaded, ArticleRequest, TagsSaved
 from .safe import one_line
 
 if TYPE_CHECKING:
-    from fieldbrief.search.facts.resolve import Conflict
+    from fieldbrief.search.facts.resolve import Claim, Conflict
     from fieldbrief.search.library import Library
 
     from .main_screen import MainScreen
-
-
-def citation(article: Article) -> str:
-    """One line to paste into a report: title, source, date, id and file."""
-    when = article.date.isoformat() if article.date else "undated"
-    title = one_line(article.title) or "Untitled"
-    source = one_line(article.source) or "Unknown source"
-    return f"{title.rstrip('.')}. {source}, {when}. fieldbrief:{article.id} {one_line(article.path)}".rstrip()
+    from .screens import DatedFact
 
 
 def load_article(library: Library, request: ArticleRequest, pane: ArticlePane) -> None:
@@ -49,6 +49,12 @@ def load_article(library: Library, request: ArticleRequest, pane: ArticlePane) -
         with suppress(Exception):
             counts = library.mention_counts(found[1])
     pane.post_message(ArticleLoaded(pane, request, found, conflicts, counts))
+
+
+def save_tags(library: Library, article_id: str, tags: list[str], screen: MainScreen) -> None:
+    """Worker body: tagging writes the store and the index under the write lock."""
+    library.set_tags(article_id, tags)
+    screen.post_message(TagsSaved(screen, article_id, library.tags_for(article_id)))
 
 
 class ArticleController:
@@ -132,3 +138,83 @@ class ArticleController:
             return
         self.pane.show_article(self.article, self.facts, self.screen.search.terms, focus_span=span)
         self.screen.query_one(ArticleBody).focus()
+
+    def open_claim(self, claim: Claim | None) -> None:
+        """Open the article a claim (chosen in the conflict view) comes from, at the claim."""
+        if claim is not None:
+            self.open(claim.article_id, focus=True, focus_span=(claim.start, claim.end))
+
+    def open_dated(self, item: DatedFact | None) -> None:
+        """Open the article a timeline entry comes from, at its sentence."""
+        if item is not None:
+            self.open(item.article_id, focus=True, focus_span=item.sentence or item.span)
+
+    # --- copying ----------------------------------------------------------------
+
+    def _copy(self, text: str | None, what: str) -> None:
+        if not text:
+            self.screen.notify("Open an article first", severity="warning")
+            return
+        self.screen.app.copy_to_clipboard(text)
+        self.screen.notify(f"{what} copied", timeout=2)
+
+    def copy_citation(self) -> None:
+        self._copy(citation(self.article) if self.article else None, "Citation")
+
+    def copy_passage(self) -> None:
+        self._copy(self.pane.current_passage(), "Passage")
+
+    # --- tags and the analyst's own programs ------------------------------------
+
+    def _open_article(self) -> Article | None:
+        if self.article is None:
+            self.screen.notify("Open an article first", severity="warning")
+        return self.article
+
+    def edit_tags(self) -> None:
+        article, library = self._open_article(), self.screen.library
+        if article is None or library is None:
+            return
+
+        def entered(text: str | None) -> None:
+            if text is not None:
+                tags = [t.strip() for t in text.split(",") if t.strip()]
+                work = partial(save_tags, library, article.id, tags, self.screen)
+                self.screen.run_in_thread(work, "tags")
+
+        current = ", ".join(library.tags_for(article.id))
+        self.screen.app.push_screen(
+            TitlePrompt(
+                "Tags for this article, separated by commas (tag:NAME finds them)", current
+            ),
+            entered,
+        )
+
+    def tags_saved(self, message: TagsSaved) -> None:
+        self.retag(message.article_id, message.tags)
+        shown = ", ".join(message.tags) or "none"
+        self.screen.notify(f"Tags: {one_line(shown, 80)}", timeout=3, markup=False)
+
+    def view_in_pager(self) -> None:
+        article = self._open_article()
+        if article is None:
+            return
+        try:
+            show_in_pager(self.screen.app, article, os.environ)
+        except ExternalError as exc:
+            self.screen.notify(str(exc), severity="warning", markup=False)
+
+    def edit_source(self) -> None:
+        article = self._open_article()
+        if article is None:
+            return
+        try:
+            path = edit_source(self.screen.app, article, os.environ)
+        except ExternalError as exc:
+            self.screen.notify(str(exc), severity="warning", markup=False)
+            return
+        self.screen.notify(
+            f"To take in your edits: fieldbrief add {one_line(path, 120)}",
+            timeout=8,
+            markup=False,
+        )

@@ -112,11 +112,6 @@ class ResultsList(OptionList):
             keep = self.highlighted_option.id if self.highlighted_option else None
             self._rebuild(keep)
 
-    def clear_results(self) -> None:
-        self.results = None
-        self.hits = []
-        self.clear_options()
-
     def _rows(self) -> list[_Row]:
         rows: list[_Row] = []
         by_story: dict[int, _Row] = {}

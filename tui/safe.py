@@ -33,12 +33,6 @@ def one_line(text: object, limit: int | None = None) -> str:
     return flat
 
 
-def literal(text: object, style: str = "") -> Content:
-    """Content that shows ``text`` exactly as written, whatever brackets it holds."""
-    content = Content(plain(text))
-    return content.stylize(style) if style else content
-
-
 def spans_content(
     text: str, spans: Iterable[tuple[int, int]], style: str, base: str = ""
 ) -> Content:

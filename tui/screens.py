@@ -20,6 +20,7 @@ from textual.widgets.option_list import Option
 
 from fieldbrief.search.facts.dates import date_sort_key
 from fieldbrief.search.syntax import QUERY_SYNTAX
+from fieldbrief.search.wording import claim_value
 
 from . import overview as ov
 from .article import ArticleBody, FindInput
@@ -192,7 +193,7 @@ class ClaimCard(Static, can_focus=True):
         claim = self.claim
         return Content("\n").join(
             [
-                Content.styled(ov.claim_value(claim), "bold $text-warning"),
+                Content.styled(claim_value(claim), "bold $text-warning"),
                 Content.styled(one_line(claim.source, 40) or "unknown source", "bold"),
                 Content.styled(one_line(claim.date) or "undated", "$text-muted"),
                 Content(""),

@@ -15,7 +15,7 @@ from textual.content import Content
 from textual.widgets import Static
 from textual.worker import get_current_worker
 
-from fieldbrief.search.model import Article, Fact
+from fieldbrief.search.model import ENTITY_FIELD, Article, Fact
 
 from . import overview as ov
 from .facts import FactEntry, FactList, group_facts
@@ -101,7 +101,7 @@ class FactsController:
         )
         listing = self.fact_list
         listing.show_article(grouped)
-        entities = [e for kind in ov.QUERY_FIELD for e in grouped[kind]]
+        entities = [e for kind in ENTITY_FIELD for e in grouped[kind]]
         known = {e.key: self.counts[e.key] for e in entities if e.key in self.counts}
         if known:
             listing.set_counts(known)

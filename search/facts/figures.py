@@ -54,28 +54,14 @@ import bisect
 import re
 from dataclasses import dataclass
 
+from .tokenize import NUMBER_WORDS
+
 
 def _words(s: str) -> list[str]:
     return s.split()
 
 
-_WORD_VALUES = {
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "fifteen": 15,
-    "twenty": 20,
-    "thirty": 30,
-    "forty": 40,
-    "fifty": 50,
+_WORD_VALUES = {w: n for w, n in NUMBER_WORDS.items() if n >= 2} | {
     "hundred": 100,
     "a hundred": 100,
     "one hundred": 100,
@@ -476,9 +462,7 @@ class FigureMatch:
     orig_value: float | None = None
     orig_unit: str | None = None
     note: str | None = None
-    noun_start: int = 0
     noun_end: int = 0
-    nationality: str | None = None
 
 
 def _num(raw: str, scale: str | None) -> float:
@@ -639,7 +623,6 @@ def find_figures(text: str, start: int = 0, end: int | None = None) -> list[Figu
             qualifier="vague",
             low=base * 2,
             high=base * (1000 if m.group("v").lower() in ("thousands", "millions") else 10),
-            noun_start=m.start("noun"),
             noun_end=m.end(),
         )
         if cat == "money":
@@ -657,7 +640,7 @@ def find_figures(text: str, start: int = 0, end: int | None = None) -> list[Figu
             continue
         s = m.start("age") if name else m.start()
         fig = FigureMatch(s, m.end("age"), "", float(age), "years", "age", subject=name)
-        fig.noun_start = fig.noun_end = m.end("age")
+        fig.noun_end = m.end("age")
         _finish(text, fig, out, None, None, end)
         taken.append((s, m.end("age")))
 
@@ -726,7 +709,7 @@ def find_figures(text: str, start: int = 0, end: int | None = None) -> list[Figu
             fig = FigureMatch(fig_start, pct.end(), "", value, unit, "percent", qualifier=qualifier)
             of = _OF_PHRASE.match(text, pct.end(), end)
             fig.subject = of.group("np") if of else None
-            fig.noun_start, fig.noun_end = pct.start(), pct.end()
+            fig.noun_end = pct.end()
             _finish(text, fig, out, low, high, end)
             prev_end = fig.end
             continue
@@ -738,7 +721,7 @@ def find_figures(text: str, start: int = 0, end: int | None = None) -> list[Figu
                 fig.subject = fm.group("np")
             elif re.search(r"\bcost\s+of\s+(?:\w+\s+){0,2}$", text[max(start, s - 30) : s]):
                 fig.subject = "cost"
-            fig.noun_start = fig.noun_end = e
+            fig.noun_end = e
             _finish(text, fig, out, low, high, end)
             prev_end = fig.end
             continue
@@ -750,7 +733,7 @@ def find_figures(text: str, start: int = 0, end: int | None = None) -> list[Figu
         if hyphen_unit and hyphen_unit.group(1).lower().startswith("year") and hyphen_unit.group(2):
             # "a 65-year-old": an age.
             fig = FigureMatch(fig_start, hyphen_unit.end(), "", value, "years", "age")
-            fig.noun_start, fig.noun_end = p, hyphen_unit.end()
+            fig.noun_end = hyphen_unit.end()
             _finish(text, fig, out, low, high, end)
             prev_end = fig.end
             continue
@@ -772,7 +755,7 @@ def find_figures(text: str, start: int = 0, end: int | None = None) -> list[Figu
                 )
                 nxt = _LOWER_WORD.match(text, p2, end)
                 fig.subject = nxt.group(1) if nxt else None
-                fig.noun_start, fig.noun_end = p, p2
+                fig.noun_end = p2
                 _finish(text, fig, out, low, high, end)
                 prev_end = fig.end
                 continue
@@ -794,7 +777,7 @@ def find_figures(text: str, start: int = 0, end: int | None = None) -> list[Figu
                 )
                 if np_m:
                     fig.subject = (np_m.group(1) + np_m.group(2)).strip()
-                fig.noun_start, fig.noun_end = p, p2
+                fig.noun_end = p2
                 _finish(text, fig, out, low, high, end)
                 prev_end = fig.end
                 continue
@@ -818,7 +801,7 @@ def find_figures(text: str, start: int = 0, end: int | None = None) -> list[Figu
                 noun = number_of.group("noun")
                 fig = FigureMatch(fig_start, e, "", value, "troops", "troops", qualifier=qualifier)
                 fig.subject = (number_of.group("mods") + noun).strip()
-                fig.noun_start, fig.noun_end = number_of.start("noun"), number_of.end("noun")
+                fig.noun_end = number_of.end("noun")
                 if _TARGET_BEFORE.search(text, max(start, fig_start - 30), fig_start) and (
                     change_end <= s
                 ):
@@ -826,14 +809,14 @@ def find_figures(text: str, start: int = 0, end: int | None = None) -> list[Figu
                 _finish(text, fig, out, low, high, end)
                 prev_end = fig.end
             continue
-        category, unit, ns, ne, subject_text = unit_info
+        category, unit, _, ne, subject_text = unit_info
         if strong and category not in ("troops", "count"):
             continue
         if category == "items" and (word or _YEAR.match(raw)):
             # "2013 protests", "two sides": years and small words are not counts.
             continue
         fig = FigureMatch(fig_start, ne, "", value, unit, category, qualifier=qualifier)
-        fig.noun_start, fig.noun_end = ns, ne
+        fig.noun_end = ne
         if category == "distance":
             factor = _DISTANCE[unit][1]
             short = _DISTANCE[unit][0]

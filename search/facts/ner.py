@@ -285,9 +285,9 @@ _BOUNDARY = {
 
 
 # About 2 KB per word. News vocabulary keeps growing with the corpus (every
-# number, every rare name), and at 200,000 entries an extraction worker of a
-# 200k-article add reached 345 MB; the 50,000 most recent words cover almost
-# every token.
+# number, every rare name), so a larger cache made the extraction workers of
+# a big add grow with it (bench/README.md, design figures); the 50,000 most
+# recent words cover almost every token.
 @functools.lru_cache(maxsize=50_000)
 def _token(word: str) -> tuple[list[str], list[str], list[str], list[str], list[str], str, int]:
     """One word's feature lists, laid out for ``sentence_features``: its own;
@@ -430,9 +430,6 @@ class EntityTagger:
         if not toks:
             return []
         return list(self._tagger.tag(sentence_features(toks)))
-
-    def tag_many(self, sents: Iterable[list[str]]) -> list[list[str]]:
-        return [self.tag(s) for s in sents]
 
     def entities(
         self, text: str, sentence_spans: Iterable[tuple[int, int]] | None = None

@@ -47,7 +47,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..model import Article, Fact
+from rapidfuzz.distance import Levenshtein
+
+from ..model import ENTITY_FIELD, FIELD_ENTITY, Article, Fact
 from . import gazetteer as gz
 from . import orgs
 from .extract import facts_json
@@ -75,8 +77,6 @@ STORY_THRESHOLD = 0.20
 STORY_MIN_SHARED_ENTITIES = 3
 UNDATED_THRESHOLD = 0.80
 APPROX = 0.05
-
-_KIND_FIELD = {"person": "person", "organization": "org", "place": "place"}
 
 
 @dataclass(slots=True)
@@ -187,7 +187,7 @@ class Overview:
 
     def find(self, kind: str, name: str) -> Entity | None:
         """The entity of ``kind`` called ``name`` or having it as an alias or surname."""
-        kind = _FIELD_KIND.get(kind, kind)
+        kind = FIELD_ENTITY.get(kind, kind)
         want = gz.fold(name)
         fallback = None
         for e in self.entities:
@@ -202,28 +202,12 @@ class Overview:
         return fallback
 
 
-_FIELD_KIND = {"org": "organization", "person": "person", "place": "place"}
-
-
 # ------------------------------------------------------------------- helpers
 
 
 def edit_distance(a: str, b: str, limit: int = 3) -> int:
     """Levenshtein distance, giving up (returning ``limit + 1``) once it exceeds ``limit``."""
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        best = i
-        for j, cb in enumerate(b, 1):
-            cost = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb))
-            cur.append(cost)
-            best = min(best, cost)
-        if best > limit:
-            return limit + 1
-        prev = cur
-    return prev[-1]
+    return int(Levenshtein.distance(a, b, score_cutoff=limit))
 
 
 def _surname_close(a: str, b: str) -> bool:
@@ -285,7 +269,7 @@ def _resolve_entities(items: list[tuple[Article, list[Fact]]]) -> list[Entity]:
     seen_name_in: set[tuple[str, str, str]] = set()
     for article, facts in items:
         for f in facts:
-            if f.kind not in _KIND_FIELD:
+            if f.kind not in ENTITY_FIELD:
                 continue
             key = (f.kind, _entity_key(f))
             g = groups.get(key)
@@ -448,7 +432,7 @@ def _terms(article: Article, facts: list[Fact], canon: dict[tuple[str, str], str
                 break
         terms[w] += 1
     for f in facts:
-        if f.kind in _KIND_FIELD:
+        if f.kind in ENTITY_FIELD:
             name = canon.get((f.kind, str(f.value or f.text)), str(f.value or f.text))
             terms[f"@{f.kind}:{name}"] += 2
     return terms
@@ -480,15 +464,6 @@ def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
     if len(a) > len(b):
         a, b = b, a
     return sum(v * b.get(t, 0.0) for t, v in a.items())
-
-
-def story_similarity(
-    items: list[tuple[Article, list[Fact]]], entities: list[Entity] | None = None
-) -> list[list[float]]:
-    """Pairwise content similarity used for story clustering (exposed for tuning)."""
-    canon = _canon_map(entities or _resolve_entities(items))
-    vecs = _tfidf([_terms(a, f, canon) for a, f in items])
-    return [[_cosine(x, y) for y in vecs] for x in vecs]
 
 
 def _candidate_pairs(
@@ -543,7 +518,7 @@ def _find_stories(
         return []
     canon = _canon_map(entities)
     ents = [
-        {canon.get((f.kind, str(f.value or f.text))) for f in facts if f.kind in _KIND_FIELD}
+        {canon.get((f.kind, str(f.value or f.text))) for f in facts if f.kind in ENTITY_FIELD}
         - {None}
         for _, facts in items
     ]
@@ -629,7 +604,7 @@ def index_terms(facts: list[Fact]) -> dict[str, list[str]]:
     """Canonical names per Whoosh field (``person``, ``org``, ``place``), first-seen order."""
     out: dict[str, dict[str, None]] = {"person": {}, "org": {}, "place": {}}
     for f in facts:
-        fld = _KIND_FIELD.get(f.kind)
+        fld = ENTITY_FIELD.get(f.kind)
         if fld is None:
             continue
         name = str(f.value or f.text)

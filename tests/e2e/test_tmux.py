@@ -155,6 +155,9 @@ def test_reading_at_80x24_highlights_maximise_and_pager(tmp_path: Path) -> None:
         tmux.wait_for(lambda s: "Open article" in s, timeout=10)  # results focused
         tmux.keys("/")
         tmux.keys("C-u")
+        # Textual runs a bound key (ctrl+u) after the printable keys that
+        # arrived with it, so wait for the box to clear, as a person would.
+        tmux.wait_for(lambda s: "Search (" in s, timeout=10)
         tmux.keys("Politico")
         tmux.wait_for(lambda s: "1 hit ·" in s and "Politico" in s, timeout=30)
         tmux.keys("Enter")

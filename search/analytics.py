@@ -1,0 +1,183 @@
+"""Facts across articles: the library-wide overview, mention counts, conflicts, stories.
+
+Small libraries get a full resolution over every article; large ones are
+summarised from the index's keyword fields, so nothing here grows with the
+library beyond what one query reads.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from .current_index import CurrentIndex
+from .index.schema import entity_name, keyword
+from .model import ENTITY_FIELD, FIELD_ENTITY, Article, Fact
+from .store import Store
+
+if TYPE_CHECKING:
+    from .facts.resolve import Conflict, Overview
+
+OVERVIEW_FULL_LIMIT = 3000
+"""Libraries up to this size get a full library-wide resolution of facts."""
+
+
+def _text(term: object) -> str:
+    return term.decode("utf-8") if isinstance(term, bytes) else str(term)
+
+
+class Analytics:
+    """Questions about facts across the library, answered from the store and the index."""
+
+    def __init__(self, store: Store, index: CurrentIndex) -> None:
+        self.store = store
+        self.index = index
+        self._overview: tuple[int, Overview] | None = None
+        self._lock = threading.Lock()
+
+    def overview(self) -> Overview:
+        """Entities, conflicts and stories across the whole library (cached).
+
+        Up to ``OVERVIEW_FULL_LIMIT`` articles this is the full resolution over
+        every article. Beyond that, reading every article would make the
+        overview grow with the library, so it is built from the index instead:
+        the most-mentioned entities with their counts, and the conflicts among
+        the most-reported figure subjects. Same-story clusters are then found
+        per result page (``stories_among``) rather than library-wide.
+        """
+        generation = self.store.generation()
+        with self._lock:
+            if self._overview is not None and self._overview[0] == generation:
+                return self._overview[1]
+        if self.store.count() <= OVERVIEW_FULL_LIMIT:
+            overview = self.overview_for(self.store.iter_all())
+        else:
+            overview = self._overview_from_index()
+        with self._lock:
+            self._overview = (generation, overview)
+        return overview
+
+    def cached_overview(self) -> Overview | None:
+        """The overview last built, if any (possibly of an older generation)."""
+        return self._overview[1] if self._overview is not None else None
+
+    def forget(self) -> None:
+        """Drop the cached overview (the next :meth:`overview` builds it again)."""
+        with self._lock:
+            self._overview = None
+
+    def _overview_from_index(self, per_kind: int = 30, subjects: int = 40) -> Overview:
+        from .facts.resolve import Entity, Overview, find_conflicts
+
+        entities = [
+            Entity(kind=kind, name=name, aliases=[name], article_count=count)
+            for kind in ENTITY_FIELD
+            for name, count in self.top_entities(kind, per_kind)
+        ]
+        with self.index.reading() as searcher:
+            reader = searcher.reader()
+            keys = [_text(t) for _, t in reader.most_frequent_terms("figure_k", number=subjects)]
+        conflicts = []
+        for key in keys:
+            items = self._articles_reporting(key, limit=100)
+            conflicts += [c for c in find_conflicts(items) if keyword(c.subject) == key]
+        conflicts.sort(key=lambda c: -len({cl.article_id for cl in c.claims}))
+        return Overview(entities=entities, conflicts=conflicts, stories=[])
+
+    def _articles_reporting(self, key: str, limit: int) -> list[tuple[Article, list[Fact]]]:
+        from whoosh import query as wq
+
+        with self.index.reading() as searcher:
+            hits = searcher.search(wq.Term("figure_k", key), limit=limit)
+            ids = [hit["id"] for hit in hits]
+        return [found for i in ids if (found := self.store.get(i)) is not None]
+
+    def stories_among(self, article_ids: Iterable[str]) -> list[list[str]]:
+        """Same-story clusters among the given articles (e.g. one page of hits)."""
+        from .facts.resolve import find_stories
+
+        items = [found for i in article_ids if (found := self.store.get(i)) is not None]
+        return find_stories(items) if len(items) > 1 else []
+
+    def overview_for(self, items: Iterable[tuple[Article, list[Fact]]]) -> Overview:
+        from .facts.resolve import build_overview
+
+        return build_overview(items)
+
+    def expand_aliases(self, field_name: str, text: str) -> list[str]:
+        """Other names of the entity ``text`` names, for ``person:``/``org:``/``place:``.
+
+        Spelling variants come from the index itself (a surname one edit away,
+        like "Barzoum" for "Bazoum", as the resolver merges them); when the
+        library-wide overview has been built, its alias lists are used too.
+        """
+        aliases: list[str] = []
+        words = text.split()
+        if field_name == "person" and len(words) == 1 and len(words[0]) >= 6:
+            wanted = words[0].lower()
+            with self.index.reading() as searcher:
+                reader = searcher.reader()
+                aliases += [
+                    name
+                    for t in reader.terms_within("person", wanted, 1, prefix=1)
+                    if (name := _text(t)) != wanted
+                ]
+        overview = self.cached_overview()
+        if overview is not None:
+            from .facts.resolve import aliases_for
+
+            aliases += aliases_for(overview, FIELD_ENTITY[field_name], text)
+        return aliases
+
+    def mention_counts(self, facts: Iterable[Fact]) -> dict[tuple[str, str], int]:
+        """How many articles mention each entity in ``facts`` (from the index)."""
+        counts: dict[tuple[str, str], int] = {}
+        with self.index.reading() as searcher:
+            for fact in facts:
+                field_name = ENTITY_FIELD.get(fact.kind)
+                if field_name is None:
+                    continue
+                name = entity_name(fact)
+                if (fact.kind, name) not in counts:
+                    counts[(fact.kind, name)] = int(
+                        searcher.doc_frequency(f"{field_name}_k", keyword(name))
+                    )
+        return counts
+
+    def entity_counts(self, kind: str, name: str) -> int:
+        """Articles mentioning the entity ``name`` of ``kind``."""
+        probe = Fact(kind=kind, text=name, start=0, end=0)  # type: ignore[arg-type]
+        return self.mention_counts([probe]).get((kind, name), 0)
+
+    def top_entities(self, kind: str, limit: int = 15) -> list[tuple[str, int]]:
+        """The entities of ``kind`` mentioned in the most articles, with counts."""
+        field_name = ENTITY_FIELD[kind] + "_k"
+        with self.index.reading() as searcher:
+            top = searcher.reader().most_frequent_terms(field_name, number=limit)
+        return [(_text(term), int(freq)) for freq, term in top]
+
+    def related_claims(
+        self, facts: Iterable[Fact], limit: int = 200
+    ) -> list[tuple[Article, list[Fact]]]:
+        """Articles reporting figures on the same subjects as ``facts``."""
+        keys = sorted({keyword(f.key) for f in facts if f.kind == "figure" and f.key})
+        seen: dict[str, tuple[Article, list[Fact]]] = {}
+        for key in keys:
+            for article, article_facts in self._articles_reporting(key, limit):
+                seen.setdefault(article.id, (article, article_facts))
+        return list(seen.values())
+
+    def conflicts_for(self, article_id: str) -> list[Conflict]:
+        """Conflicts between this article's figures and other articles' figures."""
+        found = self.store.get(article_id)
+        if found is None:
+            return []
+        items = self.related_claims(found[1])
+        if len(items) < 2:
+            return []
+        from .facts.resolve import find_conflicts
+
+        return [
+            c for c in find_conflicts(items) if any(cl.article_id == article_id for cl in c.claims)
+        ]

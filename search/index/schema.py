@@ -1,0 +1,88 @@
+"""The index schema and the document each article becomes."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from whoosh import fields
+from whoosh.analysis import StandardAnalyzer
+
+from ..analysis import StemmingTokenizer
+from ..model import ENTITY_FIELD, Article, Fact
+
+FORMAT_VERSION = 3
+"""Bumped whenever ``schema()`` changes; an older index is rebuilt from the store."""
+
+
+def schema() -> fields.Schema:
+    stem = StemmingTokenizer()  # Whoosh's StemmingAnalyzer, in one pass
+    names = StandardAnalyzer(stoplist=None)
+    return fields.Schema(
+        id=fields.ID(stored=True, unique=True),
+        origin=fields.ID(stored=True),
+        # No separate spelling fields: "did you mean" works on the stemmed terms,
+        # which for the words people misspell (names, places) are the words
+        # themselves, and skipping them nearly halves indexing work.
+        title=fields.TEXT(stored=True, analyzer=stem, field_boost=2.0),
+        body=fields.TEXT(stored=True, analyzer=stem),
+        date=fields.DATETIME(stored=True),
+        # Days since 1970 for sorting; undated articles get 0 so they sort last
+        # when newest-first (Whoosh would otherwise put missing values first).
+        day=fields.NUMERIC(int, bits=32, sortable=True, signed=False),
+        source=fields.TEXT(stored=True, analyzer=names),
+        path=fields.ID(stored=True),
+        tag=fields.KEYWORD(stored=True, commas=True, lowercase=True, scorable=True),
+        person=fields.TEXT(analyzer=names, phrase=True),
+        org=fields.TEXT(analyzer=names, phrase=True),
+        place=fields.TEXT(analyzer=names, phrase=True),
+        # Exact canonical names and figure keys: document frequencies give the
+        # sidebar's "mentioned in N articles" and the top-entity facets straight
+        # from the index, with nothing proportional to the library in memory.
+        person_k=fields.KEYWORD(commas=True, lowercase=False),
+        org_k=fields.KEYWORD(commas=True, lowercase=False),
+        place_k=fields.KEYWORD(commas=True, lowercase=False),
+        figure_k=fields.KEYWORD(commas=True, lowercase=False),
+    )
+
+
+def document(article: Article, facts: list[Fact]) -> dict[str, Any]:
+    doc: dict[str, Any] = {
+        "id": article.id,
+        "origin": article.origin,
+        "title": article.title,
+        "body": article.body,
+        "path": article.path,
+        "source": article.source or "",
+        "tag": ",".join(article.tags),
+    }
+    doc["day"] = 0
+    if article.date is not None:
+        doc["date"] = _midnight(article.date)
+        doc["day"] = max(1, (article.date - _EPOCH).days)
+    for kind, name in ENTITY_FIELD.items():
+        values = sorted({entity_name(f) for f in facts if f.kind == kind})
+        if values:
+            # Newline-separated so a phrase query cannot match across two names.
+            doc[name] = "\n".join(values)
+            doc[f"{name}_k"] = ",".join(keyword(v) for v in values)
+    keys = sorted({keyword(f.key) for f in facts if f.kind == "figure" and f.key})
+    if keys:
+        doc["figure_k"] = ",".join(keys)
+    return doc
+
+
+def entity_name(fact: Fact) -> str:
+    return str(fact.value or fact.text)
+
+
+def keyword(value: str) -> str:
+    """A value as one KEYWORD term: commas separate terms, so none may remain."""
+    return " ".join(value.replace(",", " ").split())
+
+
+_EPOCH = date(1970, 1, 1)
+
+
+def _midnight(day: Any) -> Any:
+    return datetime(day.year, day.month, day.day)

@@ -1,0 +1,160 @@
+"""Index writers tuned for fieldbrief's batches, and the merge policy their commits use."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from whoosh.codec.whoosh3 import W3Codec
+from whoosh.multiproc import MpWriter, SubWriterTask
+from whoosh.writing import SegmentWriter
+
+WRITE_LOCK_WAIT = 30.0
+"""Seconds to wait for another process's index write lock."""
+
+
+def default_procs() -> int:
+    """Indexing processes: two where there are two cores (faster for a full
+    rebuild, with lower peak memory: bench/README.md, design figures)."""
+    return 2 if (os.cpu_count() or 1) >= 2 else 1
+
+
+def writer_for(ix: Any, batch_size: int, *, procs: int | None = None) -> Any:
+    """A writer sized for the batch: big batches get more processes.
+
+    Each process leaves its own segment (``multisegment=True``). Merging the
+    two into one ran on one core after all else was done, for no measurable
+    gain in query speed; Whoosh's merge policy folds small segments together
+    on later commits. 128 MB per process was as fast as 256 MB and keeps peak
+    memory down (figures: bench/README.md, design figures).
+    """
+    # Wait a while for another process's write lock (e.g. `fieldbrief add` in a
+    # second terminal) instead of failing at once; the lock is an flock, so a
+    # killed writer never leaves it stale.
+    wait = {"timeout": WRITE_LOCK_WAIT, "delay": 0.1}
+    procs = default_procs() if procs is None else procs
+    options = {"limitmb": 128, "codec": codec(), **wait}
+    if batch_size >= BIG_BATCH and procs > 1:
+        return QuickMpWriter(ix, procs=procs, multisegment=True, **options)
+    return QuickFlushWriter(ix, **options)
+
+
+def codec() -> Any:
+    """Whoosh's codec with posting blocks left uncompressed.
+
+    Whoosh zlib-compresses every block of postings (document numbers, weights
+    and positions together) and inflates each block a query touches. Without
+    it, writing takes less CPU and queries are faster; the index is about
+    twice the size on disk, which a derived, rebuildable cache can afford
+    (figures: bench/README.md, design figures).
+    """
+    return W3Codec(compression=0)
+
+
+BIG_BATCH = 2000
+"""Batches at least this large are written by several processes."""
+
+MAX_SEGMENTS = 8
+"""Segments an index may keep; a commit beyond this merges the smallest ones."""
+
+
+def bounded_merge(writer: Any, segments: list[Any]) -> list[Any]:
+    """Whoosh's merge policy, with a ceiling on the number of segments.
+
+    Whoosh merges only tiny segments (tens of documents), so a library built
+    by many mid-sized adds would collect segments without end, and every
+    query pays per segment. Past ``MAX_SEGMENTS`` the smallest segments are
+    merged into the one being written: the cost follows the small ones, never
+    a rewrite of the whole index.
+    """
+    from whoosh.reading import SegmentReader
+    from whoosh.writing import MERGE_SMALL
+
+    kept: list[Any] = MERGE_SMALL(writer, segments)
+    if len(kept) < MAX_SEGMENTS:  # the commit adds at least one more
+        return kept
+    ordered = sorted(kept, key=lambda segment: segment.doc_count_all())
+    surplus = len(ordered) - MAX_SEGMENTS + 1
+    for segment in ordered[:surplus]:
+        reader = SegmentReader(writer.storage, writer.schema, segment)
+        writer.add_reader(reader)
+        reader.close()
+    return ordered[surplus:]
+
+
+class _SegmentLengths:
+    """Per-document field lengths of the segment being flushed, read once per field.
+
+    Whoosh looks up the length of every posting's document while writing the
+    postings, through a column reader, one call per posting; that was a quarter
+    of every commit. Reading each field's lengths into a list first makes each
+    lookup an index.
+    """
+
+    def __init__(self, reader: Any) -> None:
+        self._reader = reader
+        self._count = reader.doc_count_all()
+        self._fields: dict[str, list[int]] = {}
+
+    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int:
+        lengths = self._fields.get(fieldname)
+        if lengths is None:
+            get = self._reader.doc_field_length
+            lengths = [get(n, fieldname, default) for n in range(self._count)]
+            self._fields[fieldname] = lengths
+        return lengths[docnum]
+
+
+class QuickFlushWriter(SegmentWriter):
+    """Whoosh's segment writer with per-field length lookups done once at flush."""
+
+    def _flush_segment(self) -> None:
+        self.perdocwriter.close()
+        reader = self.per_document_reader() if self.codec.length_stats else None
+        lengths = _SegmentLengths(reader) if reader is not None else None
+        self.fieldwriter.add_postings(self.schema, lengths, self.pool.iter_postings())
+        self.fieldwriter.close()
+        if reader is not None:
+            reader.close()
+
+
+class _QuickSubWriterTask(SubWriterTask):
+    """One of Whoosh's writer processes, flushing through ``QuickFlushWriter``.
+
+    Whoosh builds the sub-writer inside ``SubWriterTask.run`` with no way to
+    choose its class, so this loop replaces that method (same job-file
+    protocol); it saves writer CPU on every rebuild (bench/README.md, design figures).
+    Only ``multisegment`` writers are made here: each process finishes its
+    own segment.
+    """
+
+    def run(self) -> None:
+        ix = self.storage.open_index(self.indexname)
+        writer = self.writer = QuickFlushWriter(ix, _lk=False, **self.kwargs)
+        while self.running:
+            job = self.jobqueue.get()
+            if job is None:
+                break
+            self._process_file(*job)
+        if not self.running:
+            writer.cancel()
+            return
+        segment = writer._finalize_segment()
+        self.resultqueue.put((None, writer.pool.fieldnames, segment), timeout=5)
+
+
+class QuickMpWriter(MpWriter):
+    """Whoosh's multi-process writer whose processes use ``QuickFlushWriter``."""
+
+    def __init__(self, ix: Any, **kwargs: Any) -> None:
+        if not kwargs.get("multisegment"):
+            raise ValueError("QuickMpWriter only writes one segment per process")
+        super().__init__(ix, **kwargs)
+
+    def _new_task(self) -> SubWriterTask:
+        task = _QuickSubWriterTask(
+            self.storage, self.indexname, self.jobqueue, self.resultqueue, self.subargs, True
+        )
+        self.tasks.append(task)
+        task.start()
+        return task
