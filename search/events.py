@@ -27,6 +27,7 @@ from itertools import pairwise
 from typing import Any
 
 from .facts.dates import date_sort_key
+from .facts.resolve import STOPWORDS
 from .model import Article, Fact
 
 PRECISIONS = ("day", "week", "month", "year")
@@ -101,18 +102,10 @@ class EventMention:
     terms: list[str] = field(default_factory=list)
 
 
-_STOP = frozenset(
+# Time words too: the date is what brought the mentions together already.
+_STOP = STOPWORDS | frozenset(
     """
-    a about above after again against all also although am an and any are as at be because
-    been before being below between both but by can could did do does doing down during each
-    few for from further had has have having he her here hers him his how i if in into is it
-    its itself just me more most my no nor not now of off on once only or other our out over
-    own same she should so some such than that the their them then there these they this
-    those through to too under until up very was we were what when where which while who whom
-    why will with would you your said says told according since last next new one two three
-    first second year years month months week weeks day days monday tuesday wednesday
-    thursday friday saturday sunday recent recently still however may might must us u.s
-    officials official reported report reports early late mid earlier later ago
+    early late mid earlier later ago
     january february march april may june july august september october november december
     jan feb mar apr jun jul aug sep sept oct nov dec
     """.split()  # noqa: SIM905 -- a word list reads better as prose

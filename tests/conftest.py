@@ -27,6 +27,7 @@ GROUPS: dict[str, tuple[str, ...]] = {
         "test_facts_extract",
         "test_facts_figures",
         "test_facts_furniture",
+        "test_facts_junk_roles",
         "test_facts_orgs",
         "test_facts_resolve",
         "test_facts_seeds",

@@ -158,3 +158,113 @@ def test_figure_keys_from_context() -> None:
 def test_empty_and_plain_text() -> None:
     assert extract_facts("", None, tagger=StubTagger([])) == []
     assert extract_facts("nothing to see here", None, tagger=StubTagger([])) == []
+
+
+def test_a_number_inside_a_date_is_no_figure_and_a_year_that_counts_is_no_date() -> None:
+
+    text = (
+        "The office had 27 attorneys, compared with 11 four years ago. "
+        "They left three weeks ago. The US sent 2000 troops in 2019."
+    )
+    facts = extract_facts(text, dt.date(2017, 12, 20), tagger=StubTagger([]))
+    got = {(f.kind, f.text) for f in facts if f.kind in ("figure", "date")}
+    assert got == {
+        ("figure", "27 attorneys"),
+        ("date", "four years ago"),
+        ("date", "three weeks ago"),
+        ("figure", "2000 troops"),
+        ("date", "2019"),
+    }
+
+
+def test_a_party_word_before_a_name_is_a_person_with_a_party() -> None:
+    text = "Republican Donald Trump won. The Republican National Committee met."
+    tagger = StubTagger(
+        [("ORG", "Republican Donald Trump"), ("ORG", "Republican National Committee")]
+    )
+    got = {(f.kind, f.text, f.role) for f in extract_facts(text, None, tagger=tagger)}
+    assert ("person", "Donald Trump", "Republican") in got
+    assert ("organization", "Republican National Committee", None) in got
+
+
+def test_two_surnames_joined_by_and_are_two_people() -> None:
+    text = (
+        "Paul Manafort and his associate Rick Gates were charged. "
+        "Manafort and Gates pleaded not guilty."
+    )
+    tagger = StubTagger(
+        [("PER", "Paul Manafort"), ("PER", "Rick Gates"), ("ORG", "Manafort and Gates")]
+    )
+    facts = extract_facts(text, None, tagger=tagger)
+    assert not [f for f in facts if f.kind == "organization"]
+    later = [(f.text, f.value) for f in facts if f.kind == "person" and f.start > 50]
+    assert later == [("Manafort", "Paul Manafort"), ("Gates", "Rick Gates")]
+    for f in facts:
+        assert text[f.start : f.end] == f.text
+
+
+def test_a_month_abbreviation_is_no_entity_and_us_agencies_are_known() -> None:
+    text = "On Jan. 5, the CFPB and HHS said the CBO had scored the bill."
+    facts = extract_facts(text, None, tagger=StubTagger([("ORG", "Jan.")]))
+    orgs = {f.text: f.value for f in facts if f.kind == "organization"}
+    assert orgs == {
+        "CFPB": "Consumer Financial Protection Bureau",
+        "HHS": "Department of Health and Human Services",
+        "CBO": "Congressional Budget Office",
+    }
+
+
+def test_two_organisations_run_together_are_split_and_an_institution_is_no_place() -> None:
+    text = (
+        "Johnson Controls Inc and Lear Corp agreed a deal. Procter and Gamble rose. "
+        "He studied at Harrow School in Harrow."
+    )
+    tagger = StubTagger(
+        [
+            ("ORG", "Johnson Controls Inc and Lear Corp"),
+            ("ORG", "Procter and Gamble"),
+            ("LOC", "Harrow School"),
+            ("LOC", "Harrow"),
+        ]
+    )
+    got = [(f.kind, f.text) for f in extract_facts(text, None, tagger=tagger) if f.kind != "date"]
+    assert got == [
+        ("organization", "Johnson Controls Inc"),
+        ("organization", "Lear Corp"),
+        ("organization", "Procter and Gamble"),
+        ("organization", "Harrow School"),
+        ("place", "Harrow"),
+    ]
+
+
+def test_later_surnames_are_found_before_a_possessive_in_one_pass() -> None:
+    text = "Nicolas Normand spoke. According to Normand’s source, Normand's view holds."
+    facts = extract_facts(text, None, tagger=StubTagger([("PER", "Nicolas Normand")]))
+    got = [(f.text, f.value) for f in facts if f.kind == "person"]
+    assert got == [
+        ("Nicolas Normand", "Nicolas Normand"),
+        ("Normand", "Nicolas Normand"),
+        ("Normand", "Nicolas Normand"),
+    ]
+
+
+def test_honorifics_are_titles_and_storms_are_no_people() -> None:
+    text = (
+        "Justice Antonin Scalia wrote it and Lord Diplock agreed. The Justice Ministry "
+        "said Cyclone Phailin and Hurricane Katrina hit."
+    )
+    tagger = StubTagger(
+        [
+            ("PER", "Justice Antonin Scalia"),
+            ("PER", "Lord Diplock"),
+            ("ORG", "Justice Ministry"),
+            ("PER", "Cyclone Phailin"),
+            ("PER", "Katrina"),
+        ]
+    )
+    facts = extract_facts(text, None, tagger=tagger)
+    assert {(f.text, f.role) for f in facts if f.kind == "person"} == {
+        ("Antonin Scalia", "Justice"),
+        ("Diplock", "Lord"),
+    }
+    assert [f.text for f in facts if f.kind == "organization"] == ["Justice Ministry"]

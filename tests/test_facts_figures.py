@@ -213,3 +213,25 @@ def test_not_figures() -> None:
     assert find_figures("the two officials said.") == []
     # Years before a plural noun, and numbers before prepositions, count nothing.
     assert find_figures("in 2013 protests erupted; 5 in attacks; 10 times more") == []
+
+
+def test_a_day_of_a_month_and_an_ordinal_count_nothing() -> None:
+    assert find_figures("The Pentagon on Dec. 8 issued guidelines to recruiters") == []
+    assert find_figures("a bill to fund the government until Jan. 19 while Congress works") == []
+    assert find_figures("The House bill passed on November 16 let homeowners deduct it") == []
+    assert find_figures("voters in the 6th and 7th districts agreed") == []
+    # The count after a date is still one.
+    assert one("sent 1,100 troops on May 3").text == "1,100 troops"
+
+
+def test_won_and_marks_are_money_only_after_a_scale_word() -> None:
+    f = one("operating profit fell to 10.4 trillion won, down 38")
+    assert (f.text, f.value, f.unit) == ("10.4 trillion won", 10.4e12, "KRW")
+    assert one("It raised 1.5 billion marks").unit == "DEM"
+    assert [x.unit for x in find_figures("The team won 3 games")] == ["games"]
+    assert one("a 40 billion rupiah loan").unit == "IDR"
+
+
+def test_a_hyphenated_percentage() -> None:
+    f = one("The bill creates a 20-percent business income deduction")
+    assert (f.text, f.value, f.unit) == ("20-percent", 20.0, "%")

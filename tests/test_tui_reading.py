@@ -243,7 +243,13 @@ def test_a_failing_worker_is_reported_and_the_app_keeps_running(library_path: Pa
 
         library.search = broken  # type: ignore[method-assign]
         await search(pilot, "Agadez")
-        status = str(app.query_one("#results-status", Static).render())
+
+        def status_text() -> str:
+            return str(app.query_one("#results-status", Static).render())
+
+        # The worker's error arrives as a state change after the worker ends.
+        await settle(pilot, lambda: status_text().startswith("Search failed"))
+        status = status_text()
         assert status.startswith("Search failed: index") and "\x1b" not in status
         assert app.is_running and app.return_code is None
 

@@ -17,20 +17,28 @@ name or a place cut short counts as a miss and a false alarm. Speed is then end
 to end: sentences per CPU second through ``extract_facts`` (all fact kinds).
 Prints JSON.
 
-``--own`` scores ``tools/eval_data/newswire.txt``, newswire-style text written
+``--pipeline --cli`` runs the same documents through ``fieldbrief facts
+--jsonl`` as a separate process (no speed figure then): the scores must be
+the same.
+
+``--own`` also scores ``tools/eval_data/dates.txt`` (dates marked with the value
+each should resolve to against the document's publication date: found by
+overlap, and ``value_accuracy``), and ``tools/eval_data/newswire.txt``, newswire-style text written
 for this project (invented events; organisations and figures marked up by
 hand), through ``extract_facts``: organisations by exact span, figures by
-overlap with the marked span and the same number (``value``, or ``low`` for a
-range or a vague figure).
+overlap with the marked span and the same number (``value``, ``low`` for a
+range or a vague figure, or ``orig_value``, the number as written, for a
+converted measure).
 
 Usage::
 
-    python tools/eval_ner.py [--model PATH] [--sets NAME ...] [--pipeline] [--own]
+    python tools/eval_ner.py [--model PATH] [--sets NAME ...] [--pipeline [--cli]] [--own]
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import re
 import sys
@@ -59,6 +67,7 @@ DEFAULT_SETS = {
 OPTIONAL_SETS = {
     "gum-dev": EVAL / "ner-train" / "gum-dev.txt",
 }
+ALL_SETS = {**DEFAULT_SETS, **OPTIONAL_SETS}
 
 
 def _prf(tp: int, n_pred: int, n_gold: int) -> dict[str, float | int]:
@@ -93,6 +102,7 @@ def score(gold: list[list[str]], pred: list[list[str]]) -> dict[str, dict[str, f
 
 
 _KIND_LABEL = {"person": "PER", "organization": "ORG", "place": "LOC"}
+LABEL_KIND = {v: k for k, v in _KIND_LABEL.items()}
 _BLOCK = 20
 
 
@@ -162,14 +172,52 @@ def document_text(
     return "\n".join(lines), gold
 
 
+def cli_facts(texts: list[str]) -> list[list[tuple[str, int, int]]]:
+    """``(kind, start, end)`` of each text's facts from ``fieldbrief facts --jsonl``
+    run as a separate process (the user's path, JSON and all)."""
+    import os
+    import subprocess
+    import tempfile
+
+    lines = "".join(json.dumps({"id": str(i), "text": t}) + "\n" for i, t in enumerate(texts))
+    with tempfile.TemporaryDirectory() as home:
+        env = {**os.environ, "FIELDBRIEF_HOME": home}
+        out = subprocess.run(
+            [sys.executable, "-m", "fieldbrief", "facts", "--jsonl"],
+            input=lines,
+            capture_output=True,
+            text=True,
+            env=env,
+            check=True,
+        ).stdout
+    got: dict[str, list[tuple[str, int, int]]] = {}
+    for line in out.splitlines():
+        rec = json.loads(line)
+        got[rec["id"]] = [(f["kind"], f["start"], f["end"]) for f in rec["facts"]]
+    return [got[str(i)] for i in range(len(texts))]
+
+
 def score_pipeline(
-    docs: list[list[tuple[list[str], list[str]]]], tagger: EntityTagger
+    docs: list[list[tuple[list[str], list[str]]]], tagger: EntityTagger, cli: bool = False
 ) -> tuple[dict[str, dict[str, float | int]], float]:
-    """Entity P/R/F1 of ``extract_facts`` on ``docs`` and its sentences per CPU second."""
+    """Entity P/R/F1 of ``extract_facts`` on ``docs`` and its sentences per CPU second
+    (with ``cli``, of ``fieldbrief facts --jsonl``; no speed then)."""
     tp = dict.fromkeys(LABELS, 0)
     n_pred = dict.fromkeys(LABELS, 0)
     n_gold = dict.fromkeys(LABELS, 0)
     texts = [document_text(d) for d in docs]
+    if cli:
+        for (_, gold), facts in zip(texts, cli_facts([t for t, _ in texts]), strict=True):
+            pred = {(_KIND_LABEL[k], s, e) for k, s, e in facts if k in _KIND_LABEL}
+            for t, _, _ in gold:
+                n_gold[t] += 1
+            for t, _, _ in pred:
+                n_pred[t] += 1
+            for t, _, _ in gold & pred:
+                tp[t] += 1
+        out = {t: _prf(tp[t], n_pred[t], n_gold[t]) for t in LABELS}
+        out["micro"] = _prf(sum(tp.values()), sum(n_pred.values()), sum(n_gold.values()))
+        return out, 0.0
     # Warm up (model, gazetteers, GeoNames tables load once per process).
     extract_facts(texts[0][0] if texts else "", None, tagger=tagger)
     t0 = time.process_time()
@@ -226,6 +274,73 @@ def read_marked(
     return docs
 
 
+DATES = Path(__file__).resolve().parent / "eval_data" / "dates.txt"
+_DATE_MARK = re.compile(r"<<(?P<span>[^|>]+)\|(?P<val>[^>]+)>>")
+
+
+def read_dates(
+    path: Path = DATES,
+) -> list[tuple[str, dt.date | None, list[tuple[int, int, str | None]]]]:
+    """Documents of the dates file: text, publication date, marked dates with the
+    value each should resolve to (``-``: none, as for an undated article)."""
+    docs = []
+    raw = "\n".join(
+        line for line in path.read_text(encoding="utf-8").splitlines() if not line.startswith("#")
+    )
+    for block in raw.split("\n---\n"):
+        block = block.strip("-\n")
+        if not block.strip():
+            continue
+        head, _, body = block.partition("\n")
+        if not head.startswith("@ "):
+            raise ValueError(f"a dates document must start with '@ DATE': {head!r}")
+        stamp = head[2:].strip()
+        published = None if stamp == "none" else dt.date.fromisoformat(stamp)
+        out: list[str] = []
+        gold: list[tuple[int, int, str | None]] = []
+        pos = n = 0
+        for m in _DATE_MARK.finditer(body):
+            out.append(body[pos : m.start()])
+            n += m.start() - pos
+            span = m.group("span")
+            value = m.group("val")
+            gold.append((n, n + len(span), None if value == "-" else value))
+            out.append(span)
+            n += len(span)
+            pos = m.end()
+        out.append(body[pos:])
+        docs.append(("".join(out), published, gold))
+    return docs
+
+
+def score_dates(tagger: EntityTagger) -> dict[str, float | int]:
+    """Dates of ``extract_facts`` against ``dates.txt``: found by overlap (each
+    prediction used once), and how many of the found have the expected value."""
+    found = n_gold = n_pred = good = right = 0
+    for text, published, gold in read_dates():
+        pred = [f for f in extract_facts(text, published, tagger=tagger) if f.kind == "date"]
+        used: set[int] = set()
+        for s, e, want in gold:
+            n_gold += 1
+            hit = next(
+                (i for i, f in enumerate(pred) if i not in used and f.start < e and s < f.end), -1
+            )
+            if hit >= 0:
+                used.add(hit)
+                found += 1
+                right += pred[hit].value == want
+        n_pred += len(pred)
+        good += sum(1 for f in pred if any(f.start < e and s < f.end for s, e, _ in gold))
+    out = _prf(found, n_pred, n_gold)
+    # Precision counts predictions that overlap a marked date.
+    p = good / n_pred if n_pred else 0.0
+    r = out["recall"]
+    out["precision"] = round(p, 4)
+    out["f1"] = round(2 * p * r / (p + r), 4) if p + r else 0.0
+    out["value_accuracy"] = round(right / n_gold, 4) if n_gold else 0.0
+    return out
+
+
 def score_own(tagger: EntityTagger) -> dict[str, dict[str, float | int]]:
     tp_o = n_po = n_go = tp_f = n_pf = n_gf = 0
     # The text was written by the author of the organisation table, so many of its
@@ -254,8 +369,10 @@ def score_own(tagger: EntityTagger) -> dict[str, dict[str, float | int]]:
         n_gf += len(figures)
         for s, e, v in figures:
             for f in pred_f:
-                got = f.value if f.value is not None else f.low
-                if f.start < e and f.end > s and got is not None and abs(float(got) - v) < 1e-6:
+                # The stated number: a converted measure ("11,000 feet" is 3.35 km)
+                # keeps it as ``orig_value``.
+                got = [x for x in (f.value, f.low, f.orig_value) if x is not None]
+                if f.start < e and f.end > s and any(abs(float(x) - v) < 1e-6 for x in got):
                     tp_f += 1
                     break
     return {
@@ -277,6 +394,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-speed", action="store_true")
     ap.add_argument("--pipeline", action="store_true", help="score extract_facts (what users get)")
     ap.add_argument(
+        "--cli",
+        action="store_true",
+        help="with --pipeline: run the sets through `fieldbrief facts --jsonl` as a process",
+    )
+    ap.add_argument(
         "--own", action="store_true", help="also score tools/eval_data/newswire.txt (pipeline)"
     )
     args = ap.parse_args(argv)
@@ -285,13 +407,18 @@ def main(argv: list[str] | None = None) -> int:
     result: dict[str, object] = {"model": str(tagger.path), "bytes": tagger.path.stat().st_size}
     if args.own:
         result["newswire-own"] = score_own(tagger)
+        result["dates-own"] = score_dates(tagger)
     all_paths = {**DEFAULT_SETS, **OPTIONAL_SETS}
     if args.pipeline:
         speeds = {}
         for name in args.sets:
-            scores, per_s = score_pipeline(read_documents(all_paths[name]), tagger)
+            scores, per_s = score_pipeline(read_documents(all_paths[name]), tagger, cli=args.cli)
             result[name] = scores
             speeds[name] = round(per_s)
+        if args.cli:
+            result["via"] = "fieldbrief facts --jsonl (subprocess)"
+            print(json.dumps(result, indent=2))
+            return 0
         result["speed"] = {
             "extract_facts_sentences_per_s": speeds,
             "clock": "process CPU time, one thread (text -> all facts)",

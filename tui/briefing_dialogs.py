@@ -257,7 +257,21 @@ class PreviewScreen(Screen[None]):
 # --- saved searches --------------------------------------------------------------------
 
 
-class BriefingPicker(ModalScreen[int | None]):
+class _ListDialog(ModalScreen[Any]):
+    """A dialog around one OptionList: j/k move in it, escape closes."""
+
+    def action_cursor(self, step: int) -> None:
+        options = self.query_one(OptionList)
+        if step > 0:
+            options.action_cursor_down()
+        else:
+            options.action_cursor_up()
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class BriefingPicker(_ListDialog):
     """Every briefing, the current one marked; enter makes the chosen one
     current (where p/P/F pin from now on). Dismisses with its id, or None."""
 
@@ -304,23 +318,13 @@ class BriefingPicker(ModalScreen[int | None]):
         options.highlighted = ids.index(self.current) if self.current in ids else 0
         options.focus()
 
-    def action_cursor(self, step: int) -> None:
-        options = self.query_one(OptionList)
-        if step > 0:
-            options.action_cursor_down()
-        else:
-            options.action_cursor_up()
-
-    def action_close(self) -> None:
-        self.dismiss(None)
-
     @on(OptionList.OptionSelected, "#briefing-picker-list")
     def _chosen(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         self.dismiss(self.briefings[event.option_index].id)
 
 
-class SavedSearchesScreen(ModalScreen[tuple[str, str, list[str]] | None]):
+class SavedSearchesScreen(_ListDialog):
     """Saved searches with how many new matches each has; enter reopens one.
 
     Dismisses with ``(query, sort, new_ids)`` for the one opened, or None.
@@ -391,16 +395,6 @@ class SavedSearchesScreen(ModalScreen[tuple[str, str, list[str]] | None]):
         if index is None or not self.items or not 0 <= index < len(self.items):
             return None
         return self.items[index]
-
-    def action_cursor(self, step: int) -> None:
-        options = self.query_one(OptionList)
-        if step > 0:
-            options.action_cursor_down()
-        else:
-            options.action_cursor_up()
-
-    def action_close(self) -> None:
-        self.dismiss(None)
 
     @on(OptionList.OptionSelected, "#saved-list")
     def _chosen(self, event: OptionList.OptionSelected) -> None:

@@ -21,6 +21,7 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from . import overview as ov
+from .hanging import Hanging
 from .safe import one_line, plural
 
 if TYPE_CHECKING:
@@ -126,7 +127,7 @@ class EntityScreen(Screen[ProfileChoice | None]):
                 )
             )
 
-        def row(prompt: Content, choice: ProfileChoice | None) -> None:
+        def row(prompt: Content | Hanging, choice: ProfileChoice | None) -> None:
             if choice is None:
                 options.append(Option(prompt, disabled=True))
                 return
@@ -150,10 +151,13 @@ class EntityScreen(Screen[ProfileChoice | None]):
         header("Quotes", len(profile.quotes))
         for quote in profile.quotes:
             row(
-                Content.assemble(
-                    ("  “" + one_line(quote.text, 300) + "”", "italic"),
-                    (f"  {one_line(quote.source, 30) or 'unknown source'}", "bold"),
-                    (f" {quote.date or 'undated'}", "$text-muted"),
+                Hanging.under(
+                    Content("  "),
+                    Content.assemble(
+                        ("“" + one_line(quote.text, 300) + "”", "italic"),
+                        (f"  {one_line(quote.source, 30) or 'unknown source'}", "bold"),
+                        (f" {quote.date or 'undated'}", "$text-muted"),
+                    ),
                 ),
                 ProfileChoice(quote.article_id, (quote.start, quote.end)),
             )
@@ -172,20 +176,24 @@ class EntityScreen(Screen[ProfileChoice | None]):
         for event in profile.events:
             first = event.sources[0]
             row(
-                Content.assemble(
-                    (f"  {one_line(event.date, 10):<10}  ", "bold $text-accent"),
-                    one_line(event.text, 300),
-                    (f"  — {plural(len(event.sources), 'source')}", "$text-muted"),
+                Hanging.under(
+                    Content.styled(f"  {one_line(event.date, 10):<10}  ", "bold $text-accent"),
+                    Content.assemble(
+                        one_line(event.text, 300),
+                        (f"  — {plural(len(event.sources), 'source')}", "$text-muted"),
+                    ),
                 ),
                 ProfileChoice(first.article_id, (first.start, first.end)),
             )
         header("Articles", len(profile.articles))
         for article in profile.articles:
             row(
-                Content.assemble(
-                    (f"  {article.date or 'undated':<10}  ", "$text-muted"),
-                    (one_line(article.title, 120), "bold"),
-                    (f"  {one_line(article.source, 30) or ''}", "$text-muted"),
+                Hanging.under(
+                    Content.styled(f"  {article.date or 'undated':<10}  ", "$text-muted"),
+                    Content.assemble(
+                        (one_line(article.title, 120), "bold"),
+                        (f"  {one_line(article.source, 30) or ''}", "$text-muted"),
+                    ),
                 ),
                 ProfileChoice(article.id),
             )

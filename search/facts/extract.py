@@ -63,6 +63,16 @@ _JUNK_WORDS = frozenset(
         "click cookie cookies"
     )
 )
+# Words that make a span an organisation's name, not a person's.
+_ORG_TAIL_WORDS = frozenset(
+    _words("party committee caucus club association council union league group campaign")
+)
+_MONTH_ABBREVIATIONS = frozenset(_words("jan feb mar apr jun jul aug sep sept oct nov dec"))
+# A party word before a name the tagger took into an organisation: "Republican
+# Donald Trump", "Democrat Doug Jones" are people with a party.
+_PARTY_WORDS = frozenset(
+    _words("Republican Democrat Democratic Conservative Labour Liberal Independent Socialist")
+)
 # Lowercase words allowed inside proper names.
 _NAME_GLUE = frozenset(
     _words(
@@ -128,6 +138,9 @@ def _is_junk(surface: str, label: str) -> bool:
     # "Plan C": a word plus a lone capital letter is a label, not a name.
     if len(words) >= 2 and re.fullmatch(r"[A-Z]", words[-1]):
         return True
+    # A month's abbreviation ("Jan." of "Jan. 5") is part of a date.
+    if folded in _MONTH_ABBREVIATIONS and surface.endswith("."):
+        return True
     # A name has two letters in a row or is a dotted abbreviation ("U.N.", "N.Y.").
     if not re.search(r"[A-Za-z]{2}|(?:[A-Za-z]\.){2}", surface):
         return True
@@ -171,6 +184,47 @@ def _split_datelines(
                 if r < e:
                     out.append((label, r, e, text[r:e]))
                 break
+        else:
+            out.append((label, s, e, surface))
+    return out
+
+
+# Last words that make a name an organisation's: a company's legal form or an
+# institution ("Johnson Controls Inc", "Collins College", "Harrow School").
+# Not "Bank" (West Bank) or words that also end place names.
+_ORG_HEADS = frozenset(
+    _words(
+        "inc inc. corp corp. corporation co. ltd ltd. llc plc gmbh company holdings group "
+        "university college school institute academy library foundation association "
+        "federation society council committee ministry agency commission party"
+    )
+)
+
+
+def _org_like(name: str) -> bool:
+    words = name.split()
+    return len(words) >= 2 and words[-1].lower() in _ORG_HEADS
+
+
+def _split_conjoined(
+    entities: list[tuple[str, int, int, str]],
+) -> list[tuple[str, int, int, str]]:
+    """Two organisations the tagger ran together ("Johnson Controls Inc and Lear
+    Corp", "British Library and Columbia University"): both halves must look like
+    organisations on their own, so "Procter and Gamble" stays whole."""
+    out = []
+    for label, s, e, surface in entities:
+        a, sep, b = surface.partition(" and ")
+        if (
+            label == "ORG"
+            and sep
+            and " and " not in b
+            and (_org_like(a) or orgs.lookup(a) is not None)
+            and (_org_like(b) or orgs.lookup(b) is not None)
+        ):
+            b_start = s + len(a) + len(sep)
+            out.append((label, s, s + len(a), a))
+            out.append((label, b_start, e, b))
         else:
             out.append((label, s, e, surface))
     return out
@@ -249,7 +303,7 @@ def extract_facts(
         facts.append(Fact("place", m.group(0), m.start(), m.end(), value=m.group(0), sentence=sent))
         covered.add(m.start(), m.end())
 
-    entities = _split_datelines(text, tagger.entities(text, spans))
+    entities = _split_conjoined(_split_datelines(text, tagger.entities(text, spans)))
     _table_orgs(text, starts, spans, entities, facts, covered, furniture)
     labels: dict[tuple[int, int], str] = {}
     for label, s0, e0, _surface in entities:
@@ -265,6 +319,20 @@ def extract_facts(
             # "Deputy Pentagon Press Secretary Sabrina Singh" tagged as an org.
             if title and name and all(w[:1].isupper() for w in name.split()):
                 kind = "person"
+        party = None
+        if kind == "organization" and not _known_org(surface, label):
+            first, _, rest = surface.partition(" ")
+            names = rest.split()
+            if (
+                first in _PARTY_WORDS
+                and 2 <= len(names) <= 4
+                and all(w[:1].isupper() for w in names)
+                and orgs.lookup(rest) is None
+                and not gz.is_known_place(rest)
+                and not any(w.lower() in _ORG_TAIL_WORDS for w in names)
+            ):
+                kind, party, s = "person", first, s + len(first) + 1
+                surface = rest
         place = gz.canonical_country(surface) if kind != "person" else None
         # Well-known names override the tagger's label: "Pentagon", "White House"
         # and "Vatican" are orgs, "Niger" a place, whatever the context said.
@@ -272,6 +340,9 @@ def extract_facts(
             kind = "organization"
         elif place or gz.is_known_place(surface):
             kind = "place"
+        elif kind == "place" and _org_like(surface):
+            # "Harrow School", "King's College": an institution, not the place.
+            kind = "organization"
         elif gz.is_demonym_phrase(surface):
             continue
         if _is_junk(surface, "PER" if kind == "person" else kind):
@@ -281,6 +352,8 @@ def extract_facts(
             fact = _person(text, s, e, sent)
             if fact is None:
                 continue
+            if party and not fact.role:
+                fact.role = party
         elif kind == "place":
             value = gz.canonical_place(surface)
             fact = Fact("place", surface, s, e, value=value, sentence=sent)
@@ -318,11 +391,12 @@ def extract_facts(
     _gazetteer_places(text, spans, starts, facts, covered, furniture)
     _resolve_people(text, spans, starts, facts, covered, furniture)
 
+    dates: list[Fact] = []
     for ss, se in spans:
         for d in find_dates(text, published, ss, se):
             if furniture.holds(d.start, d.end):
                 continue
-            facts.append(
+            dates.append(
                 Fact(
                     "date",
                     d.text,
@@ -333,6 +407,21 @@ def extract_facts(
                     sentence=(ss, se),
                 )
             )
+    date_starts = [d.start for d in dates]
+    bare_years: set[int] = set()
+
+    def in_date(fig: FigureMatch) -> bool:
+        """Whether a figure's number belongs to a date ("four years ago", "11 four
+        years ago"); a bare year the figure starts with ("2000 troops") is the
+        figure's number instead, and that date goes."""
+        i = bisect.bisect_left(date_starts, fig.end)
+        for d in dates[max(0, i - 2) : i]:
+            if d.start < fig.end and fig.start < d.end:
+                if d.start == fig.start and d.text.isdigit():
+                    bare_years.add(d.start)
+                    return False
+                return True
+        return False
 
     context = _ArticleContext(text, facts)
     # Places by position, so each figure finds its sentence's places by bisection
@@ -345,7 +434,9 @@ def extract_facts(
             continue
         here = places[bisect.bisect_left(place_starts, ss) : bisect.bisect_left(place_starts, se)]
         for fig in figures:
-            facts.append(_figure_fact(text, fig, (ss, se), here, context, starts, spans))
+            if not in_date(fig):
+                facts.append(_figure_fact(text, fig, (ss, se), here, context, starts, spans))
+    facts.extend(d for d in dates if d.start not in bare_years)
 
     _speech(text, spans, facts, furniture, published)
     facts.sort(key=lambda f: (f.start, f.end))
@@ -500,6 +591,30 @@ def _consistent_names(
             full.setdefault(str(f.value).split()[-1], set()).add(str(f.value))
     # Single words the tagger called a person somewhere in the article.
     tagged_person = {text[s:e] for (s, e), label in labels.items() if label == "PER"}
+    # "Manafort and Gates" tagged as one organisation: two people named in full.
+    pairs = []
+    for f in facts:
+        if f.kind == "organization" and " and " in f.text:
+            a, _, b = f.text.partition(" and ")
+            na, nb = full.get(a, set()), full.get(b, set())
+            if len(na) == 1 and len(nb) == 1 and orgs.lookup(f.text) is None:
+                pairs.append((f, next(iter(na)), next(iter(nb)), len(a)))
+    for f, name_a, name_b, len_a in pairs:
+        facts.remove(f)
+        b_start = f.end - (len(f.text) - len_a - len(" and "))
+        facts.append(
+            Fact(
+                "person",
+                text[f.start : f.start + len_a],
+                f.start,
+                f.start + len_a,
+                value=name_a,
+                sentence=f.sentence,
+            )
+        )
+        facts.append(
+            Fact("person", text[b_start : f.end], b_start, f.end, value=name_b, sentence=f.sentence)
+        )
     org_names: dict[str, str] = {}
     for f in facts:
         names = full.get(f.text)
@@ -556,12 +671,35 @@ _RANKS = frozenset(
 )
 
 
+# Honorifics that are not roles elsewhere ("Justice Department", "Lord
+# Chancellor"): only taken off a person's name.
+_HONORIFICS = frozenset(_words("Sir Dame Lord Lady Justice Baroness Baron"))
+# A storm's name is no person ("Cyclone Phailin", "Hurricane Katrina").
+_STORM_WORDS = frozenset(_words("hurricane typhoon cyclone storm"))
+_WORD_BEFORE = re.compile(r"(\w+)\s+$")
+_NON_SPACE = re.compile(r"\S+")
+
+
+def _is_storm(text: str, s: int, e: int) -> bool:
+    words = text[s:e].split(None, 1)
+    first = words[0].lower() if words else ""
+    before = _WORD_BEFORE.search(text, max(0, s - 20), s)
+    return first in _STORM_WORDS or (before is not None and before.group(1).lower() in _STORM_WORDS)
+
+
 def _person(text: str, s: int, e: int, sent: tuple[int, int]) -> Fact | None:
+    if _is_storm(text, s, e):
+        return None
     surface = text[s:e]
     name, title = split_title(surface)
+    first, _, rest = name.partition(" ")
+    if first in _HONORIFICS and rest[:1].isupper():
+        title = f"{title} {first}" if title else first
+        name = rest
     if title:
-        s = s + surface.index(name, len(title))
-        e = s + len(name)
+        # The name is the span's last words, whatever spaces stand between them.
+        word_starts = [m.start() for m in _NON_SPACE.finditer(surface)]
+        s = s + word_starts[len(word_starts) - len(name.split())]
     name = clean_name(name)
     if not name or not name[0].isupper():
         return None
@@ -686,18 +824,19 @@ def _resolve_people(
         cands = by_part.get(name, set())
         if len(cands) == 1:
             f.value = next(iter(cands))
-    # Surname mentions the tagger missed ("Singh called the situation ...").
-    for surname, names in by_part.items():
-        if len(names) != 1 or len(surname) < 4 or " " in surname:
+    # Surname mentions the tagger missed ("Singh called the situation ..."), all
+    # surnames in one pass over the text.
+    wanted = {
+        surname: next(iter(names))
+        for surname, names in by_part.items()
+        if len(names) == 1 and len(surname) >= 4 and " " not in surname
+    }
+    for s, e, surname in orgs.scan_names(text, wanted):
+        if covered.hits(s, e) or furniture.holds(s, e):
             continue
-        canonical = next(iter(names))
-        for m in re.finditer(rf"\b{re.escape(surname)}\b", text):
-            s, e = m.start(), m.end()
-            if covered.hits(s, e) or furniture.holds(s, e):
-                continue
-            sent = _sentence_of(starts, spans, s)
-            facts.append(Fact("person", surname, s, e, value=canonical, sentence=sent))
-            covered.add(s, e)
+        sent = _sentence_of(starts, spans, s)
+        facts.append(Fact("person", surname, s, e, value=wanted[surname], sentence=sent))
+        covered.add(s, e)
 
 
 class _ArticleContext:

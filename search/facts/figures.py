@@ -198,6 +198,14 @@ _CURRENCY_WORDS = {
     "ringgit": "MYR",
     "rand": "ZAR",
     "naira": "NGN",
+    "rupiah": "IDR",
+    "zlotys": "PLN",
+    "zloty": "PLN",
+    "forints": "HUF",
+    "forint": "HUF",
+    "reais": "BRL",
+    "shekels": "ILS",
+    "hryvnias": "UAH",
     "baht": "THB",
     "riyals": "SAR",
     "dirhams": "AED",
@@ -230,8 +238,10 @@ _CURRENCY_PHRASES = {
     "deutsche marks": "DEM",
     "egyptian pounds": "EGP",
 }
-# "marks" is money only after a scale word ("1.5 billion marks").
-_SCALED_CURRENCY = {"marks": "DEM"}
+# Words that are money only after a scale word ("1.5 billion marks", "10.4
+# trillion won"): alone they are ordinary words ("marks", "won").
+_SCALED_CURRENCY = {"marks": "DEM", "won": "KRW"}
+_SCALED_CURRENCY_AFTER = re.compile(r"\s+(marks|won)\b")
 
 _QUALIFIERS = {
     "about": "approx",
@@ -357,7 +367,7 @@ _MONEY_FOR = re.compile(
     r"\s+(?:in|on|for|into)\s+(?P<np>(?=[A-Za-z])(?:[\w’'-]+\s+){0,3}?[\w’'-]+?)"
     r"(?=\s*[,.;:)]|\s+(?:since|while|after|before|when|and|to|over)\b|$)"
 )
-_PERCENT = re.compile(r"\s*(?:%|percent\b|per\s+cent\b)", re.IGNORECASE)
+_PERCENT = re.compile(r"(?:\s*|-)(?:%|percent\b|per[\s-]+cent\b)", re.IGNORECASE)
 _VAGUE = re.compile(
     r"\b(?P<v>dozens|hundreds|thousands|millions|billions|tens of thousands)"
     r"(?:\s+of\s+(?P<v2>thousands|millions|billions))?\s+of\s+"
@@ -424,6 +434,13 @@ _NOT_NAMES = frozenset(
 )
 _DEFINITE_BEFORE = re.compile(r"\b(?:the|these|those|both|all)\s+$", re.IGNORECASE)
 _BASE_NUMBER_BEFORE = re.compile(r"\b[A-Z][\w]*\s+(?:No\.\s*)?$")
+# A day of a month ("on Dec. 8 issued guidelines") and an ordinal ("the 7th
+# district") count nothing.
+_MONTH_BEFORE = re.compile(
+    r"\b(?:January|February|March|April|May|June|July|August|September|October|November|"
+    r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?\s+$"
+)
+_ORDINAL_AFTER = re.compile(r"(?:st|nd|rd|th)\b")
 _YEAR = re.compile(r"^(?:1[89]\d\d|20\d\d)$")
 
 
@@ -661,6 +678,10 @@ def find_figures(text: str, start: int = 0, end: int | None = None) -> list[Figu
                     named = True
             if s > start and (text[s - 1].isalnum() or text[s - 1] in "-/"):
                 continue
+            if _ORDINAL_AFTER.match(text, m.end("num")) or (
+                not cur and _MONTH_BEFORE.search(text, max(start, s - 11), s)
+            ):
+                continue
             value = _num(raw, m.group("scale"))
         qualifier, qs = _qualifier_before(text, s, start)
         fig_start = qs if qualifier else s
@@ -763,14 +784,14 @@ def find_figures(text: str, start: int = 0, end: int | None = None) -> list[Figu
         if unit_info is None:
             unit_info = _unit_after(text, p, end)
         if unit_info is None and not word and m.group("scale"):
-            scaled = re.match(r"\s+(marks)\b", text[p:end])
+            scaled = _SCALED_CURRENCY_AFTER.match(text, p, end)
             if scaled:
                 unit_info = (
                     "money",
                     _SCALED_CURRENCY[scaled.group(1)],
                     p,
-                    p + scaled.end(),
-                    "marks",
+                    scaled.end(),
+                    scaled.group(1),
                 )
         if unit_info is None:
             if word or _YEAR.match(raw):

@@ -103,6 +103,20 @@ Federal Trade Commission | FTC
 NASA
 Centers for Disease Control and Prevention | CDC
 Internal Revenue Service | IRS
+Consumer Financial Protection Bureau | CFPB
+US Customs and Border Protection | Customs and Border Protection | U.S. Customs and Border Protection | CBP
+Immigration and Customs Enforcement | US Immigration and Customs Enforcement | U.S. Immigration and Customs Enforcement
+Department of Health and Human Services | Health and Human Services Department | HHS
+Office of Personnel Management | OPM
+Office of Management and Budget | OMB
+Congressional Budget Office | CBO
+Government Accountability Office | GAO
+Federal Emergency Management Agency | FEMA
+Department of Agriculture | Agriculture Department | USDA | US Department of Agriculture | U.S. Department of Agriculture
+Department of Energy | Energy Department
+Department of Housing and Urban Development | HUD
+Department of Veterans Affairs | Veterans Affairs Department
+Federal Communications Commission | FCC
 US Africa Command | AFRICOM | Africom | Africa Command | U.S. Africa Command
 US Central Command | CENTCOM | Central Command | U.S. Central Command
 US Army | U.S. Army
@@ -489,7 +503,10 @@ def scan_names(
         group.sort(key=len, reverse=True)
 
     def candidates(_s: int, word: str) -> Iterable[str]:
-        return table.get(word) or table.get(word.rstrip(_TRAIL)) or ()
+        bare = word.rstrip(_TRAIL)
+        # "Normand’s source": the name before a possessive.
+        owner = bare.removesuffix("’s").removesuffix("'s")
+        return table.get(word) or table.get(bare) or table.get(owner) or ()
 
     def match(s: int, n: str) -> int | None:
         e = s + len(n)

@@ -48,7 +48,7 @@ ROLE_MODIFIERS = frozenset(
     department state defense defence foreign interior home finance justice security
     national prime of the for army air naval navy marine corps force forces military
     joint staff general principal special white house pentagon u.s. us american french
-    russian british new incoming outgoing junta-appointed
+    russian british new incoming outgoing junta-appointed junta rebel opposition party
     second first
     """
     )

@@ -541,7 +541,9 @@ def _disagree(claims: list[Claim]) -> bool:
 
 # -------------------------------------------------------------------- stories
 
-_STOP = frozenset(
+# Words that say nothing about which happening a text is about (shared with
+# search.events, which adds time words).
+STOPWORDS = frozenset(
     _words(
         """
     a about above after again against all also although am an and any are as at be because
@@ -567,7 +569,7 @@ def _terms(article: Article, facts: list[Fact], canon: dict[tuple[str, str], str
         w = w.strip("'-")
         if w.endswith("'s"):
             w = w[:-2]
-        if w in _STOP or len(w) < 3:
+        if w in STOPWORDS or len(w) < 3:
             continue
         # Cheap stemming: plurals and -ing forms meet their stems.
         for suf in ("ing", "es", "s"):
