@@ -8,43 +8,15 @@ the failure is reported.
 
 from __future__ import annotations
 
-import ctypes
 import os
-import signal
-import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from itertools import islice
 
+# Forked workers die with this process (search/forkguard.py).
+from . import forkguard  # noqa: F401
 from .model import Article, Fact
-
-
-def _remember_parent() -> None:
-    global _forking_pid
-    _forking_pid = os.getpid()
-
-
-def _die_with_parent() -> None:
-    """Make a forked worker die when the process that forked it dies.
-
-    Worker processes (the fact-extraction pool, Whoosh's writer processes)
-    inherit the index's write lock; if a ``kill -9`` of ``fieldbrief add``
-    left them running, they would hold that lock and memory indefinitely.
-    """
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-    except (OSError, AttributeError):
-        return
-    if os.getppid() != _forking_pid:  # the parent died before prctl took effect
-        os._exit(1)
-
-
-_PR_SET_PDEATHSIG = 1
-_forking_pid = os.getpid()
-if sys.platform.startswith("linux"):
-    os.register_at_fork(before=_remember_parent, after_in_child=_die_with_parent)
 
 PARALLEL_THRESHOLD = 400
 """Below this many articles a pool's start-up costs more than it saves."""

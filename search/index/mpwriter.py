@@ -11,6 +11,7 @@ from typing import Any
 from .. import whooshload  # noqa: F401  # isort: skip (before any Whoosh import)
 from whoosh.multiproc import MpWriter, SubWriterTask
 
+from .. import forkguard  # noqa: F401  (the writer processes die with this one)
 from .writer import QuickFlushWriter
 
 
