@@ -43,6 +43,7 @@ import json
 import re
 import sys
 import time
+from collections.abc import Iterable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -83,22 +84,30 @@ def _prf(tp: int, n_pred: int, n_gold: int) -> dict[str, float | int]:
     }
 
 
-def score(gold: list[list[str]], pred: list[list[str]]) -> dict[str, dict[str, float | int]]:
+Span = tuple[str, int, int]
+
+
+def tally(pairs: Iterable[tuple[set[Span], set[Span]]]) -> dict[str, dict[str, float | int]]:
+    """Per-label and micro P/R/F1 over (gold spans, predicted spans) pairs."""
     tp = dict.fromkeys(LABELS, 0)
     n_pred = dict.fromkeys(LABELS, 0)
     n_gold = dict.fromkeys(LABELS, 0)
-    for g, p in zip(gold, pred, strict=True):
-        gs = set(spans_from_iob(g))
-        ps = set(spans_from_iob(p))
-        for t, _, _ in gs:
+    for gold, pred in pairs:
+        for t, _, _ in gold:
             n_gold[t] += 1
-        for t, _, _ in ps:
+        for t, _, _ in pred:
             n_pred[t] += 1
-        for t, _, _ in gs & ps:
+        for t, _, _ in gold & pred:
             tp[t] += 1
     out = {t: _prf(tp[t], n_pred[t], n_gold[t]) for t in LABELS}
     out["micro"] = _prf(sum(tp.values()), sum(n_pred.values()), sum(n_gold.values()))
     return out
+
+
+def score(gold: list[list[str]], pred: list[list[str]]) -> dict[str, dict[str, float | int]]:
+    return tally(
+        (set(spans_from_iob(g)), set(spans_from_iob(p))) for g, p in zip(gold, pred, strict=True)
+    )
 
 
 _KIND_LABEL = {"person": "PER", "organization": "ORG", "place": "LOC"}
@@ -202,37 +211,22 @@ def score_pipeline(
 ) -> tuple[dict[str, dict[str, float | int]], float]:
     """Entity P/R/F1 of ``extract_facts`` on ``docs`` and its sentences per CPU second
     (with ``cli``, of ``fieldbrief facts --jsonl``; no speed then)."""
-    tp = dict.fromkeys(LABELS, 0)
-    n_pred = dict.fromkeys(LABELS, 0)
-    n_gold = dict.fromkeys(LABELS, 0)
     texts = [document_text(d) for d in docs]
     if cli:
-        for (_, gold), facts in zip(texts, cli_facts([t for t, _ in texts]), strict=True):
-            pred = {(_KIND_LABEL[k], s, e) for k, s, e in facts if k in _KIND_LABEL}
-            for t, _, _ in gold:
-                n_gold[t] += 1
-            for t, _, _ in pred:
-                n_pred[t] += 1
-            for t, _, _ in gold & pred:
-                tp[t] += 1
-        out = {t: _prf(tp[t], n_pred[t], n_gold[t]) for t in LABELS}
-        out["micro"] = _prf(sum(tp.values()), sum(n_pred.values()), sum(n_gold.values()))
-        return out, 0.0
+        found = cli_facts([t for t, _ in texts])
+        return tally(
+            (gold, {(_KIND_LABEL[k], s, e) for k, s, e in facts if k in _KIND_LABEL})
+            for (_, gold), facts in zip(texts, found, strict=True)
+        ), 0.0
     # Warm up (model, gazetteers, GeoNames tables load once per process).
     extract_facts(texts[0][0] if texts else "", None, tagger=tagger)
     t0 = time.process_time()
     results = [extract_facts(text, None, tagger=tagger) for text, _ in texts]
     elapsed = time.process_time() - t0
-    for (_, gold), facts in zip(texts, results, strict=True):
-        pred = {(_KIND_LABEL[f.kind], f.start, f.end) for f in facts if f.kind in _KIND_LABEL}
-        for t, _, _ in gold:
-            n_gold[t] += 1
-        for t, _, _ in pred:
-            n_pred[t] += 1
-        for t, _, _ in gold & pred:
-            tp[t] += 1
-    out = {t: _prf(tp[t], n_pred[t], n_gold[t]) for t in LABELS}
-    out["micro"] = _prf(sum(tp.values()), sum(n_pred.values()), sum(n_gold.values()))
+    out = tally(
+        (gold, {(_KIND_LABEL[f.kind], f.start, f.end) for f in facts if f.kind in _KIND_LABEL})
+        for (_, gold), facts in zip(texts, results, strict=True)
+    )
     n_sent = sum(len(d) for d in docs)
     return out, n_sent / elapsed if elapsed else 0.0
 
