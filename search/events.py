@@ -217,6 +217,19 @@ def _clause(body: str, sentence: tuple[int, int], fact: Fact) -> tuple[int, int]
     return lo, hi
 
 
+def _marked_cut(body: str, sentence: tuple[int, int], start: int, end: int) -> str:
+    """The clause's text, with "…" where it was cut out of the middle of its
+    sentence, so a timeline row never reads as if the sentence began there."""
+    text = " ".join(body[start:end].split())
+    before = body[sentence[0] : start].strip()
+    after = body[end : sentence[1]].strip()
+    if before and not before.endswith((";", "—", "–", ":")) and not text[:1].isupper():
+        text = "…" + text
+    if after and not text.endswith((".", "!", "?", '"', "”", "’", ";")):
+        text += "…"
+    return text
+
+
 def event_mentions(article: Article, facts: Iterable[Fact]) -> list[EventMention]:
     """The events an article dates, one per resolved date mention (see module docstring)."""
     facts = list(facts)
@@ -238,7 +251,7 @@ def event_mentions(article: Article, facts: Iterable[Fact]) -> list[EventMention
         if (f.value, start, end) in seen or end <= start:
             continue
         seen.add((f.value, start, end))
-        text = " ".join(body[start:end].split())
+        text = _marked_cut(body, sentence, start, end)
         sentence_text = body[sentence[0] : sentence[1]]
         out.append(
             EventMention(

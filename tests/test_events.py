@@ -71,7 +71,8 @@ def test_event_offsets_point_at_the_clause(seeds: tuple[Library, str, str]) -> N
             assert found is not None
             body = found[0].body
             assert 0 <= source.start < source.end <= len(body)
-            assert " ".join(body[source.start : source.end].split()) == source.text
+            # The text is the clause, with "…" where it was cut out of its sentence.
+            assert " ".join(body[source.start : source.end].split()) == source.text.strip("…")
 
 
 def test_events_are_stored_at_ingest(seeds: tuple[Library, str, str]) -> None:
@@ -334,3 +335,21 @@ def test_a_big_library_times_its_newest_articles(seeds: tuple[Library, str, str]
     events = library.timeline(articles=1)
     assert events and {s.article_id for e in events for s in e.sources} == set(newest)
     assert newest == [next(a.id for a, _ in library.articles() if a.source == "AP")]
+
+
+def test_an_event_cut_from_a_long_sentence_says_so() -> None:
+    from fieldbrief.search.events import _marked_cut
+
+    body = (
+        "The Pentagon is repositioning some troops and equipment within Niger and will "
+        'withdraw a small number of non-essential personnel "out of an abundance of '
+        'caution," US officials told Reuters on Thursday, the first major American '
+        "military movement in Niger since a coup in July."
+    )
+    sentence = (0, len(body))
+    start = body.index("caution")
+    assert _marked_cut(body, sentence, start, len(body)).startswith("…caution")
+    end = body.index(", the first")
+    cut = _marked_cut(body, sentence, 0, end)
+    assert cut.startswith("The Pentagon") and cut.endswith("Thursday…")
+    assert _marked_cut(body, sentence, 0, len(body)) == " ".join(body.split())
