@@ -22,6 +22,7 @@ from textual.widgets.option_list import Option
 
 from . import overview as ov
 from .hanging import Hanging
+from .keymap import list_keys
 from .safe import one_line, plural
 
 if TYPE_CHECKING:
@@ -42,18 +43,7 @@ class ProfileChoice:
 class ProfileList(OptionList):
     inherit_bindings = False
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("down,j", "cursor_down", "Next", show=False, id="fieldbrief.entity.down"),
-        Binding("up,k", "cursor_up", "Previous", show=False, id="fieldbrief.entity.up"),
-        Binding("home,g", "first", "First", show=False, id="fieldbrief.entity.first"),
-        Binding("end,G", "last", "Last", show=False, id="fieldbrief.entity.last"),
-        Binding(
-            "pagedown,ctrl+d",
-            "page_down",
-            "Page down",
-            show=False,
-            id="fieldbrief.entity.page_down",
-        ),
-        Binding("pageup,ctrl+u", "page_up", "Page up", show=False, id="fieldbrief.entity.page_up"),
+        *list_keys("entity"),
         Binding("enter", "select", "Open", id="fieldbrief.entity.open"),
     ]
 

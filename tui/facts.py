@@ -18,6 +18,7 @@ from fieldbrief.search.wording import claim_value, figure_name
 
 from . import overview as ov
 from .hanging import Hanging, Line
+from .keymap import list_keys
 from .safe import one_line, plural
 
 if TYPE_CHECKING:
@@ -107,14 +108,7 @@ def group_facts(
 class FactList(OptionList):
     inherit_bindings = False
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("down,j", "cursor_down", "Next fact", show=False, id="fieldbrief.facts.down"),
-        Binding("up,k", "cursor_up", "Previous fact", show=False, id="fieldbrief.facts.up"),
-        Binding("home,g", "first", "First fact", show=False, id="fieldbrief.facts.first"),
-        Binding("end,G", "last", "Last fact", show=False, id="fieldbrief.facts.last"),
-        Binding(
-            "pagedown,ctrl+d", "page_down", "Page down", show=False, id="fieldbrief.facts.page_down"
-        ),
-        Binding("pageup,ctrl+u", "page_up", "Page up", show=False, id="fieldbrief.facts.page_up"),
+        *list_keys("facts", "fact"),
         Binding("enter", "select", "Filter / open", id="fieldbrief.facts.choose"),
         Binding("x", "conflict", "Claims across sources", id="fieldbrief.facts.conflict"),
         Binding("e", "profile", "Entity profile", id="fieldbrief.facts.profile"),

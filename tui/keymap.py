@@ -81,3 +81,25 @@ def load_keymap(path: Path | None = None) -> tuple[dict[str, str], str | None]:
             bad.append(str(key))
     problem = f"{path}: ignored entries {', '.join(bad)}" if bad else None
     return keymap, problem
+
+
+def list_keys(scope: str, noun: str = "") -> list[Binding]:
+    """The moves every list in the app shares (j/k, g/G, page keys), with ids
+    ``fieldbrief.SCOPE.down`` and so on for the keymap."""
+    item = f" {noun}" if noun else ""
+    return [
+        Binding("down,j", "cursor_down", f"Next{item}", show=False, id=f"fieldbrief.{scope}.down"),
+        Binding("up,k", "cursor_up", f"Previous{item}", show=False, id=f"fieldbrief.{scope}.up"),
+        Binding("home,g", "first", f"First{item}", show=False, id=f"fieldbrief.{scope}.first"),
+        Binding("end,G", "last", f"Last{item}", show=False, id=f"fieldbrief.{scope}.last"),
+        Binding(
+            "pagedown,ctrl+d",
+            "page_down",
+            "Page down",
+            show=False,
+            id=f"fieldbrief.{scope}.page_down",
+        ),
+        Binding(
+            "pageup,ctrl+u", "page_up", "Page up", show=False, id=f"fieldbrief.{scope}.page_up"
+        ),
+    ]

@@ -15,6 +15,7 @@ from textual.widgets.option_list import Option
 from fieldbrief.search.results import Hit, SearchResults
 
 from .hanging import Hanging
+from .keymap import list_keys
 from .safe import one_line, plain, spans_content
 
 PAGE_SIZE = 50
@@ -32,18 +33,7 @@ class ResultsList(OptionList):
 
     inherit_bindings = False
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("down,j", "cursor_down", "Next result", show=False, id="fieldbrief.results.down"),
-        Binding("up,k", "cursor_up", "Previous result", show=False, id="fieldbrief.results.up"),
-        Binding("home,g", "first", "First result", show=False, id="fieldbrief.results.first"),
-        Binding("end,G", "last", "Last result", show=False, id="fieldbrief.results.last"),
-        Binding(
-            "pagedown,ctrl+d",
-            "page_down",
-            "Page down",
-            show=False,
-            id="fieldbrief.results.page_down",
-        ),
-        Binding("pageup,ctrl+u", "page_up", "Page up", show=False, id="fieldbrief.results.page_up"),
+        *list_keys("results", "result"),
         Binding("enter,l", "select", "Open article", id="fieldbrief.results.open"),
         Binding("space", "toggle_story", "Expand story", id="fieldbrief.results.expand"),
         Binding("s", "screen.toggle_sort", "Sort", id="fieldbrief.results.sort"),

@@ -22,6 +22,7 @@ from . import overview as ov
 from .article import ArticleBody, FindInput
 from .facts import FactList
 from .hanging import Hanging
+from .keymap import list_keys
 from .query_bar import QueryInput
 from .results import ResultsList
 from .safe import one_line
@@ -181,22 +182,7 @@ class ClaimList(OptionList):
 
     inherit_bindings = False
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("down,j", "cursor_down", "Next claim", show=False, id="fieldbrief.conflict.next"),
-        Binding(
-            "up,k", "cursor_up", "Previous claim", show=False, id="fieldbrief.conflict.previous"
-        ),
-        Binding("home,g", "first", "First claim", show=False, id="fieldbrief.conflict.first"),
-        Binding("end,G", "last", "Last claim", show=False, id="fieldbrief.conflict.last"),
-        Binding(
-            "pagedown,ctrl+d",
-            "page_down",
-            "Page down",
-            show=False,
-            id="fieldbrief.conflict.page_down",
-        ),
-        Binding(
-            "pageup,ctrl+u", "page_up", "Page up", show=False, id="fieldbrief.conflict.page_up"
-        ),
+        *list_keys("conflict", "claim"),
         Binding("enter", "select", "Open at claim", id="fieldbrief.conflict.open"),
     ]
 
@@ -511,19 +497,6 @@ class TimelineScreen(Screen[DatedFact | None]):
 class TimelineList(OptionList):
     inherit_bindings = False
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("down,j", "cursor_down", "Next date", show=False, id="fieldbrief.timeline.down"),
-        Binding("up,k", "cursor_up", "Previous date", show=False, id="fieldbrief.timeline.up"),
-        Binding("home,g", "first", "First", show=False, id="fieldbrief.timeline.first"),
-        Binding("end,G", "last", "Last", show=False, id="fieldbrief.timeline.last"),
-        Binding(
-            "pagedown,ctrl+d",
-            "page_down",
-            "Page down",
-            show=False,
-            id="fieldbrief.timeline.page_down",
-        ),
-        Binding(
-            "pageup,ctrl+u", "page_up", "Page up", show=False, id="fieldbrief.timeline.page_up"
-        ),
+        *list_keys("timeline", "date"),
         Binding("enter", "select", "Open source at sentence", id="fieldbrief.timeline.open"),
     ]
