@@ -235,18 +235,21 @@ OWN = Path(__file__).resolve().parent / "eval_data" / "newswire.txt"
 _MARK = re.compile(r"\[\[(?P<org>[^\]]+)\]\]|\{\{(?P<fig>[^|}]+)\|(?P<val>[^}]+)\}\}")
 
 
+def _blocks(path: Path) -> list[str]:
+    """The documents of a hand-marked eval file: '#' lines are comments, '---' separates."""
+    raw = "\n".join(
+        line for line in path.read_text(encoding="utf-8").splitlines() if not line.startswith("#")
+    )
+    stripped = (block.strip("-\n") for block in raw.split("\n---\n"))
+    return [block for block in stripped if block.strip()]
+
+
 def read_marked(
     path: Path = OWN,
 ) -> list[tuple[str, set[tuple[int, int]], list[tuple[int, int, float]]]]:
     """Documents of the marked-up file: text, organisation spans, figure spans with values."""
     docs = []
-    raw = "\n".join(
-        line for line in path.read_text(encoding="utf-8").splitlines() if not line.startswith("#")
-    )
-    for block in raw.split("\n---\n"):
-        block = block.strip("-\n")
-        if not block.strip():
-            continue
+    for block in _blocks(path):
         out: list[str] = []
         orgs: set[tuple[int, int]] = set()
         figures: list[tuple[int, int, float]] = []
@@ -278,13 +281,7 @@ def read_dates(
     """Documents of the dates file: text, publication date, marked dates with the
     value each should resolve to (``-``: none, as for an undated article)."""
     docs = []
-    raw = "\n".join(
-        line for line in path.read_text(encoding="utf-8").splitlines() if not line.startswith("#")
-    )
-    for block in raw.split("\n---\n"):
-        block = block.strip("-\n")
-        if not block.strip():
-            continue
+    for block in _blocks(path):
         head, _, body = block.partition("\n")
         if not head.startswith("@ "):
             raise ValueError(f"a dates document must start with '@ DATE': {head!r}")
