@@ -13,6 +13,8 @@ import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from fieldbrief.search.wording import plural
+
 from . import __version__
 from .cli_common import (
     EXIT_LIBRARY,
@@ -125,7 +127,7 @@ def cmd_index(args: argparse.Namespace) -> int:
             progress.finish()
             count = library.doc_count()
             print(
-                f"rebuilt index: {count} article{'' if count == 1 else 's'} in {time.perf_counter() - started:.1f} s"
+                f"rebuilt index: {plural(count, 'article')} in {time.perf_counter() - started:.1f} s"
             )
         else:
             synced = library.sync_index()
@@ -134,7 +136,7 @@ def cmd_index(args: argparse.Namespace) -> int:
                 dump(stats)
             else:
                 print(
-                    f"{stats['articles']} article{'' if stats['articles'] == 1 else 's'}; index up to date ({synced} written now)"
+                    f"{plural(stats['articles'], 'article')}; index up to date ({synced} written now)"
                 )
     return EXIT_OK
 
@@ -155,8 +157,7 @@ def cmd_search(args: argparse.Namespace) -> int:
         print(f"did you mean: {safe(results.suggestion)}", file=sys.stderr)
     shown = len(results.hits)
     print(
-        f"{results.total} hit{'' if results.total == 1 else 's'}"
-        + (f" (showing {shown})" if shown < results.total else "")
+        f"{plural(results.total, 'hit')}" + (f" (showing {shown})" if shown < results.total else "")
     )
     for hit in results.hits:
         meta = " · ".join(

@@ -16,6 +16,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from fieldbrief.search.wording import plural
+
 from .cli_common import (
     EXIT_NOTHING,
     EXIT_OK,
@@ -132,7 +134,7 @@ def _b_list(briefings: Briefings, args: argparse.Namespace) -> int:
     for b in items:
         mark = "*" if b.id == current else " "
         print(
-            f"{mark} {b.id:>3}  {line(b.title)}  ({b.pin_count} pin{'' if b.pin_count == 1 else 's'}, updated {b.updated_at})"
+            f"{mark} {b.id:>3}  {line(b.title)}  ({plural(b.pin_count, 'pin')}, updated {b.updated_at})"
         )
     return EXIT_OK
 

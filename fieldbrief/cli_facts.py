@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any, TextIO
 
 from fieldbrief.search.model import SECTIONS
-from fieldbrief.search.wording import figure_value
+from fieldbrief.search.wording import figure_value, plural
 
 from .cli_common import EXIT_NOT_FOUND, EXIT_NOTHING, EXIT_OK, dump, error, open_library, safe
 
@@ -46,7 +46,7 @@ def print_facts(data: dict[str, Any], out: TextIO, safe: Callable[[str | None], 
             alias_text = f" (also: {', '.join(aliases)})" if aliases else ""
             out.write(
                 f"  {safe(entity['name'])}{safe(roles)}{safe(alias_text)}"
-                f" · {len(entity['article_ids'])} articles\n"
+                f" · {plural(len(entity['article_ids']), 'article')}\n"
             )
     if data["conflicts"]:
         out.write("Conflicting figures\n")

@@ -34,7 +34,7 @@ from .briefing import Briefing, Briefings, Pin
 from .fsutil import atomic_write
 from .model import SECTIONS, Article, Fact
 from .textsafety import strip_unsafe
-from .wording import citation, claim_value, format_number
+from .wording import citation, claim_value, format_number, plural
 
 if TYPE_CHECKING:
     from .facts.resolve import Conflict, Overview
@@ -355,10 +355,6 @@ def _document(
     return "\n".join(out).rstrip("\n") + "\n"
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'s' * (count != 1)}"
-
-
 def build_briefing_markdown(
     library: Library,
     briefing: Briefing | int | None = None,
@@ -375,7 +371,7 @@ def build_briefing_markdown(
         briefing = briefings.get(briefing)
     pins = briefings.pins(briefing.id)
     sources = _sources_for(library, ((p.article_id, p.title) for p in pins))
-    scope = f"{_plural(len(pins), 'pin')} from {_plural(len(sources), 'article')}."
+    scope = f"{plural(len(pins), 'pin')} from {plural(len(sources), 'article')}."
     return _document(
         library,
         title=briefing.title,
@@ -455,7 +451,7 @@ def build_query_briefing(
     shown = len(results.hits)
     scope = (
         f"From the search “{escape_inline(query)}”:"
-        f" {_plural(shown, 'article')}"
+        f" {plural(shown, 'article')}"
         + (f" of {results.total} matching" if results.total > shown else "")
         + "."
     )

@@ -24,6 +24,11 @@ QUALIFIER_SIGNS = {
 _FRACTION_WORDS = {0.5: "half", 0.25: "a quarter", 0.75: "three-quarters"}
 
 
+def plural(count: int, noun: str, nouns: str | None = None) -> str:
+    """ "1 article", "2 articles", "1,204 articles"."""
+    return f"{count:,} {noun if count == 1 else (nouns or noun + 's')}"
+
+
 def format_number(value: object) -> str:
     """``1,200``, ``2.5``; ``?`` for no value; anything not a number as it is."""
     if value is None:

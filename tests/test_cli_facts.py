@@ -64,6 +64,8 @@ def test_facts_text_output(seeds_dir: str, capsys: pytest.CaptureFixture[str]) -
     main(["--library", seeds_dir, "facts"])
     out = capsys.readouterr().out
     assert "People" in out and "Conflicting figures" in out and "Mohamed Bazoum" in out
+    # Counts read as English: an entity in one seed article says so.
+    assert " · 1 article\n" in out and " 1 articles" not in out
 
 
 def test_jsonl_batch_offsets_are_exact() -> None:

@@ -23,11 +23,11 @@ from textual.widgets.option_list import Option
 
 from fieldbrief.search.briefing import Briefing, BriefingError, Briefings, Pin
 from fieldbrief.search.export import build_briefing_markdown
-from fieldbrief.search.wording import citation
+from fieldbrief.search.wording import citation, plural
 
 from .article import ArticlePane
 from .facts import FactEntry, FactList
-from .safe import one_line, plural
+from .safe import one_line
 from .theming import stylesheet
 
 if TYPE_CHECKING:

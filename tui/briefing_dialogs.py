@@ -22,8 +22,9 @@ from textual.widgets.option_list import Option
 
 from fieldbrief.search.briefing import Briefing, BriefingError, SavedSearch, SavedSearches
 from fieldbrief.search.export import default_export_path, save_markdown
+from fieldbrief.search.wording import plural
 
-from .safe import one_line, plural
+from .safe import one_line
 from .theming import stylesheet
 
 if TYPE_CHECKING:

@@ -20,10 +20,12 @@ from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
+from fieldbrief.search.wording import plural
+
 from . import overview as ov
 from .hanging import Hanging
 from .keymap import list_keys
-from .safe import one_line, plural
+from .safe import one_line
 
 if TYPE_CHECKING:
     from fieldbrief.search.library import Library

@@ -14,12 +14,12 @@ from textual.widgets.option_list import Option
 
 from fieldbrief.search.export import conflicts_for_fact
 from fieldbrief.search.model import ENTITY_FIELD, SECTIONS, Fact
-from fieldbrief.search.wording import claim_value, figure_name
+from fieldbrief.search.wording import claim_value, figure_name, plural
 
 from . import overview as ov
 from .hanging import Hanging, Line
 from .keymap import list_keys
-from .safe import one_line, plural
+from .safe import one_line
 
 if TYPE_CHECKING:
     from fieldbrief.search.facts.resolve import Conflict, Entity, Overview

@@ -48,11 +48,6 @@ def spans_content(
     return content
 
 
-def plural(count: int, noun: str, nouns: str | None = None) -> str:
-    """ "1 article", "2 articles", "1,204 articles"."""
-    return f"{count:,} {noun if count == 1 else (nouns or noun + 's')}"
-
-
 def quote_value(text: str) -> str:
     """A string safe to put between double quotes in a query."""
     return one_line(text).replace('"', " ").replace("\\", " ").strip()

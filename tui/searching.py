@@ -19,11 +19,12 @@ from textual.widgets import Static
 from textual.worker import get_current_worker
 
 from fieldbrief.search.results import SearchResults
+from fieldbrief.search.wording import plural
 
 from . import overview as ov
 from .messages import SearchCounted, SearchPage, SearchRequest, StoriesFound
 from .results import PAGE_SIZE, ResultsList
-from .safe import one_line, plural
+from .safe import one_line
 
 if TYPE_CHECKING:
     from fieldbrief.search.library import Library
