@@ -26,6 +26,7 @@ from .analytics import Analytics
 from .current_index import CurrentIndex, Progress
 from .errors import LibraryError
 from .index.trust import UntrustedIndexError
+from .listing import is_library_query, newest_first
 from .locations import LibraryPaths, library_at
 from .model import Article, Fact
 from .query import SearchResults, count_matches, run_search
@@ -266,6 +267,8 @@ class Library:
         count: bool = True,
     ) -> SearchResults:
         """One page of hits; ``count=False``: see :func:`~.query.run_search`."""
+        if sort == "date" and is_library_query(query):
+            return newest_first(self.store, limit=limit, page=page)
         with self.index.reading() as searcher:
             return run_search(
                 searcher,

@@ -23,6 +23,7 @@ from whoosh.qparser.dateparse import DateParserPlugin
 from . import docsets
 from .datefilter import day_column, split_date_filter
 from .fuzzy import quicken, rewrite, suggest
+from .listing import lead
 from .results import Hit, SearchResults
 from .snippets import snippet as make_snippet
 from .snippets import term_pattern
@@ -408,13 +409,14 @@ class _Listed:
 def _newest_first(
     searcher: Any, searched: Any, allowed: set[int] | None, window: int
 ) -> tuple[int, list[_Listed]] | None:
-    """Every article (or every one a date range allows), newest first, from the ``day`` column.
+    """Every article a date range allows (``date:[a to b]`` alone), newest first,
+    from the ``day`` column. (The whole library is listed from the store:
+    :mod:`.listing`.)
 
-    What the app lists on opening. Whoosh sorts such a search by collecting
-    every document, scoring each and sorting them all: 190-340 ms at 22k
-    articles, most of the app's start. Taking the newest ``window`` from the
-    column of days gives the same order: day descending, then document
-    number, as Whoosh breaks ties between equal (constant) scores.
+    Whoosh sorts such a search by collecting every document, scoring each and
+    sorting them all: 190-340 ms at 22k articles. Taking the newest ``window``
+    from the column of days gives the same order: day descending, then
+    document number, as Whoosh breaks ties between equal (constant) scores.
     """
     if not _every(searched):
         return None
@@ -458,7 +460,7 @@ def _page(
         if i < snippets:
             snippet, spans = make_snippet(body, pattern)
         if not snippet:
-            snippet = _lead(body)
+            snippet = lead(body)
         stamp = stored.get("date")
         hits.append(
             Hit(
@@ -528,11 +530,6 @@ def highlight_words(q: Any, reader: Any) -> set[str]:
 
     walk(q)
     return {w.decode("utf-8") if isinstance(w, bytes) else w for w in words}
-
-
-def _lead(body: str, limit: int = 200) -> str:
-    text = " ".join(body[: limit * 2].split())
-    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"
 
 
 def _suggest(searcher: Any, text: str) -> str | None:

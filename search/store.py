@@ -31,8 +31,11 @@ from .model import Article, Fact
 if TYPE_CHECKING:
     from .events import EventMention
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 """The newest schema this code writes; ``meta.schema_version`` says which one a file has."""
+
+LEAD_CHARS = 400
+"""How much of a body ``newest`` reads: enough for a listing's two-line lead."""
 
 MIN_PREFIX = 4
 """Shortest id prefix accepted for an article (ids are 16+ hex characters)."""
@@ -217,6 +220,12 @@ CREATE TABLE overview_parts (
 );
 """
 
+# Version 5: the whole library newest first from an index (search/listing.py),
+# so the app's first screen reads one page of rows instead of sorting them all.
+_V5 = """
+CREATE INDEX articles_newest ON articles(date DESC, added_seq);
+"""
+
 
 def _count_existing_facets(db: sqlite3.Connection) -> None:
     """Version 4's counts for the articles a library already holds (once, on upgrade)."""
@@ -236,6 +245,7 @@ _MIGRATIONS: tuple[tuple[str, Callable[[sqlite3.Connection], None] | None], ...]
     (_V2, None),
     (_V3, None),
     (_V4, _count_existing_facets),
+    (_V5, None),
 )
 """Each step: its SQL, then the Python that fills what SQL cannot compute."""
 assert len(_MIGRATIONS) == SCHEMA_VERSION
@@ -286,14 +296,20 @@ class ArticleFacts(NamedTuple):
 class Store:
     """Thread-safe access to the library database (one connection per thread)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, migrate: bool = True) -> None:
+        """``migrate=False`` opens only a file at this code's schema version, as
+        it is (``StoreError`` otherwise): for reading beside another process
+        that may be about to upgrade it."""
         self.path = path
         # Whether ``put`` records the article's events (off only to measure
         # what they cost an add: bench/events.py).
         self.record_events = True
         self._local = threading.local()
         try:
-            self._migrate()
+            if migrate:
+                self._migrate()
+            elif (found := self.schema_version()) != SCHEMA_VERSION:
+                raise StoreError(f"{path} is at library format {found}, not {SCHEMA_VERSION}")
         except StoreError:
             self.close()
             raise
@@ -554,6 +570,15 @@ class Store:
             EventMention(r[0], r[1], r[2], r[3], r[4], r[5], r[6].split("|") if r[6] else [])
             for r in rows
         ]
+
+    def newest(self, limit: int, offset: int = 0) -> list[sqlite3.Row]:
+        """Articles newest first: undated ones last, one day's in the order they were
+        added. Each row: id, title, date, source, path and ``lead`` (the body's start)."""
+        return self.db.execute(
+            "SELECT id, title, date, source, path, substr(body, 1, ?) AS lead FROM articles"
+            " ORDER BY date DESC, added_seq LIMIT ? OFFSET ?",
+            (LEAD_CHARS, limit, offset),
+        ).fetchall()
 
     def newest_ids(self, limit: int) -> list[str]:
         """The ``limit`` newest articles by publication date (undated ones last)."""

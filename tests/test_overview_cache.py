@@ -80,10 +80,11 @@ def test_an_upgraded_library_gets_its_facet_counts(tmp_path: Path) -> None:
         lib.add_articles(
             [Article(id=f"a{n:015d}", title=f"t{n}", body=f"Bazoum {n}.") for n in range(3)]
         )
-    # As a version 3 library: no counts table, the facts in the articles' JSON.
+    # As a version 3 library: no counts table (nor version 5's index), the facts
+    # in the articles' JSON.
     db = sqlite3.connect(root / "library.sqlite3")
     db.executescript(
-        "DROP TABLE facet_counts; DROP TABLE overview_parts;"
+        "DROP TABLE facet_counts; DROP TABLE overview_parts; DROP INDEX articles_newest;"
         " UPDATE meta SET value = '3' WHERE key = 'schema_version';"
     )
     db.execute("UPDATE articles SET facts = ?", (facts_to_json(people(["Bazoum, Mohamed"])),))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import threading
 from pathlib import Path
 
 import pytest
@@ -19,10 +20,8 @@ from fieldbrief.tui.screens import HelpScreen
 from tests.test_tui_support import run, search, settle, wait_for
 
 
-def test_first_frame_before_library_opens(fb_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Without a library object the app opens the default one in a worker."""
-    import threading
-
+def _hold_library_open(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
+    """Make ``Library.open`` wait until the returned event is set."""
     from fieldbrief.search.library import Library
 
     gate = threading.Event()
@@ -33,19 +32,80 @@ def test_first_frame_before_library_opens(fb_home: Path, monkeypatch: pytest.Mon
         return real_open(cls, *args, **kwargs)
 
     monkeypatch.setattr(Library, "open", classmethod(slow_open))
+    return gate
+
+
+def _status(app: FieldbriefApp) -> str:
+    return str(app.query_one("#results-status", Static).render())
+
+
+def test_first_frame_before_a_new_library_opens(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No library yet: the app says so while it makes one (with the seeds) in a worker."""
+    monkeypatch.setenv("FIELDBRIEF_HOME", str(tmp_path / "new-home"))
+    gate = _hold_library_open(monkeypatch)
 
     async def main() -> None:
-        app = create_app(state_path=fb_home / "s.json")
+        app = create_app(state_path=tmp_path / "s.json")
         async with app.run_test(size=(100, 30)) as pilot:
             await pilot.pause()
             assert app.library is None
             assert app.query_one(ResultsList).loading
-            assert "Opening library" in str(app.query_one("#results-status", Static).render())
+            assert "Opening library" in _status(app)
             gate.set()
-            await settle(pilot)
+            await settle(pilot, lambda: app.main.search.results is not None, timeout=60)
             assert app.library is not None and not app.query_one(ResultsList).loading
-            await search(pilot, "Agadez")
-            assert app.main.search.results is not None and app.main.search.results.total >= 1
+            assert app.main.search.results is not None
+            assert app.main.search.results.total == 5  # the bundled seeds
+
+    asyncio.run(main())
+
+
+def test_library_is_listed_before_its_index_opens(
+    fb_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first screen comes from the store while Whoosh loads; a hit chosen and a
+    search typed meanwhile are carried out once the library is open."""
+    gate = _hold_library_open(monkeypatch)
+
+    async def main() -> None:
+        app = create_app(state_path=fb_home / "s.json")
+        async with app.run_test(size=(100, 30)) as pilot:
+            listing = app.query_one(ResultsList)
+            await wait_for(pilot, lambda: len(listing.hits) == 7)
+            assert app.library is None and not listing.loading
+            assert "7 articles" in _status(app)
+            await pilot.press("down")
+            wanted = listing.hits[1].id
+            await pilot.pause()
+            assert app.main.article is None
+            gate.set()
+            await settle(pilot, lambda: app.main.article is not None)
+            assert app.main.article is not None and app.main.article.id == wanted
+
+    asyncio.run(main())
+
+
+def test_search_typed_while_the_library_opens_runs_once_it_is_open(
+    fb_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    gate = _hold_library_open(monkeypatch)
+
+    async def main() -> None:
+        app = create_app(state_path=fb_home / "s.json")
+        async with app.run_test(size=(100, 30)) as pilot:
+            listing = app.query_one(ResultsList)
+            await wait_for(pilot, lambda: len(listing.hits) == 7)
+            await pilot.press("slash", *"Agadez")
+            await pilot.pause(0.4)  # past the typing debounce
+            assert app.main.search.results is not None
+            assert app.main.search.results.query == ""  # still the listing
+            gate.set()
+            await settle(pilot, lambda: app.main.search.results.query == "Agadez")  # type: ignore[union-attr]
+            results = app.main.search.results
+            assert results is not None and results.total >= 1
+            assert app.query_one(QueryInput).value == "Agadez"
 
     asyncio.run(main())
 

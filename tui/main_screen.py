@@ -11,7 +11,9 @@ any answer to an older request. Worker errors all arrive in
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable
+from dataclasses import replace
 from functools import partial
 from typing import TYPE_CHECKING, ClassVar, cast
 
@@ -42,21 +44,23 @@ from .messages import (
     OverviewReady,
     SearchCounted,
     SearchPage,
+    SearchRequest,
     StoriesFound,
     TagsSaved,
 )
 from .query_bar import QueryBar, QueryInput
 from .reading import ArticleController
-from .results import ResultsList
+from .results import PAGE_SIZE, ResultsList
 from .safe import one_line
 from .screens import ConflictScreen, HelpScreen, TimelineScreen, help_rows
-from .searching import SearchController
+from .searching import SearchController, is_library_view
 from .sidebar import FactsController
 from .state import UIState
 
 if TYPE_CHECKING:
     from fieldbrief.search.facts.resolve import Conflict
     from fieldbrief.search.library import Library
+    from fieldbrief.search.results import SearchResults
 
     from .app import FieldbriefApp
 
@@ -64,9 +68,21 @@ NARROW_WIDTH = 110
 """Below this many columns the sidebar collapses to a toggle."""
 
 
-def open_library(path: str | os.PathLike[str] | None, screen: MainScreen) -> None:
-    """Worker body. Imported here, not at the top: loading Whoosh must not
-    delay the first frame."""
+def open_library(
+    path: str | os.PathLike[str] | None, screen: MainScreen, listing: SearchRequest | None
+) -> None:
+    """Worker body: with ``listing``, the library's first page straight from its
+    store (no Whoosh: 2 ms at 22k articles), then the library itself. Imported
+    here, not at the top: loading Whoosh must not delay the first frame."""
+    if listing is not None:
+        from fieldbrief.search.listing import first_page
+
+        started = time.perf_counter()
+        page = first_page(path, PAGE_SIZE)
+        if page is not None:
+            elapsed = (time.perf_counter() - started) * 1000
+            results = screen.query_one(ResultsList)
+            results.post_message(SearchPage(results, listing, replace(page, query=""), elapsed))
     from fieldbrief.search.library import Library
 
     screen.post_message(LibraryOpened(screen, Library.open(path)))
@@ -101,6 +117,7 @@ class MainScreen(Screen[None]):
         """Whether the last session's article has been reopened (or there was none)."""
         self.overview_in_sidebar = False
         """The sidebar shows the library overview although an article is open (o)."""
+        self._overview_wanted = False
 
     @property
     def fb(self) -> FieldbriefApp:
@@ -140,8 +157,11 @@ class MainScreen(Screen[None]):
         # so while the library opens nothing has it (the screen's keys work)
         # and the results take it once they can (_library_ready).
         self.query_one(ResultsList).focus()
+        self.query_bar.set_text(self.state.query)
         if self.library is None:
-            self.run_in_thread(partial(open_library, self.fb.library_path, self), "library")
+            # The whole library (the empty query) can be listed before the index opens.
+            early = self.search.listing_before_open() if is_library_view(self.state.query) else None
+            self.run_in_thread(partial(open_library, self.fb.library_path, self, early), "library")
         else:
             self._library_ready()
 
@@ -220,6 +240,7 @@ class MainScreen(Screen[None]):
             )
         elif worker.group == "search":
             self.search.failed(error)
+            self._overview_after_first_page()
         else:
             self.notify(
                 f"{worker.group} failed: {one_line(error, 200)}", severity="warning", markup=False
@@ -231,16 +252,34 @@ class MainScreen(Screen[None]):
         self._library_ready()
 
     def _library_ready(self) -> None:
-        results = self.query_one(ResultsList)
-        results.loading = False
-        if self.focused is None:
-            self.move_focus(results)
+        self._results_ready()
         self.facts.show_overview()
-        self.facts.load_overview()
+        # The overview is loaded once the first page is listed (_overview_after_first_page):
+        # started with that search, it shared the GIL with it and delayed it ~150 ms.
+        self._overview_wanted = True
+        if self.search.library_opened():
+            # Listed before the library opened: now open what that page opens
+            # (an article the cursor asked for meanwhile, unless a restore replaces it).
+            self._overview_after_first_page()
+            if self.search.results is not None and not self.restored:
+                self._open_from_first_page(self.search.results)
+            self.articles.library_opened()
+            return
         # The last session's search, or the whole library; its first page
         # reopens the last article (see _search_page).
-        self.query_bar.set_text(self.state.query)
-        self.search.run(self.state.query)
+        self.search.run(self.query_bar.input.value)
+
+    def _results_ready(self) -> None:
+        results = self.query_one(ResultsList)
+        if results.loading:
+            results.loading = False
+            if self.focused is None:
+                self.move_focus(results)
+
+    def _overview_after_first_page(self) -> None:
+        if self._overview_wanted:
+            self._overview_wanted = False
+            self.facts.load_overview()
 
     @on(OverviewReady)
     def _overview_ready(self, message: OverviewReady) -> None:
@@ -253,16 +292,28 @@ class MainScreen(Screen[None]):
         if not self.search.page_arrived(message):
             return
         results = message.results
+        self._results_ready()
+        if self.library is None:
+            return  # listed from the store: the rest waits for the library (_library_ready)
+        self._overview_after_first_page()
         if not self.restored:
-            self.restored = True
-            if self.state.article_id:
-                self.query_one(ResultsList).select_article(self.state.article_id)
-                self.articles.open(self.state.article_id, scroll_y=self.state.scroll_y)
-                return
+            self._open_from_first_page(results)
+            return
         if message.request.page == 1 and self.article is not None:
             # The open article now highlights (and n/N walks) this query's words.
             self.query_one(ArticlePane).set_terms(self.search.terms)
         elif message.request.page == 1 and results.hits:
+            self.articles.open(results.hits[0].id)
+        self.fb.save_state_soon()
+
+    def _open_from_first_page(self, results: SearchResults) -> None:
+        """The first page's article: the last session's, else the first hit."""
+        self.restored = True
+        if self.state.article_id:
+            self.query_one(ResultsList).select_article(self.state.article_id)
+            self.articles.open(self.state.article_id, scroll_y=self.state.scroll_y)
+            return
+        if results.hits and self.article is None and self.articles.opening is None:
             self.articles.open(results.hits[0].id)
         self.fb.save_state_soon()
 

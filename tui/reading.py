@@ -66,6 +66,9 @@ class ArticleController:
         """The open article's conflicts with other articles (from the index)."""
         self.opening: str | None = None
         """The article on its way into the pane, if any."""
+        self._waiting: ArticleRequest | None = None
+        """An article asked for while the library was still opening (the results
+        are listed from the store before the index is open)."""
 
     @property
     def pane(self) -> ArticlePane:
@@ -84,12 +87,23 @@ class ArticleController:
         scroll_y: float | None = None,
     ) -> None:
         self.generation += 1
-        library = self.screen.library
-        if library is None:
-            return
         self.opening = article_id
         request = ArticleRequest(article_id, self.generation, focus, focus_span, scroll_y)
+        if self.screen.library is None:
+            self._waiting = request
+            return
+        self._load(request)
+
+    def _load(self, request: ArticleRequest) -> None:
+        library = self.screen.library
+        assert library is not None
         self.screen.run_in_thread(partial(load_article, library, request, self.pane), "article")
+
+    def library_opened(self) -> None:
+        """Open the article asked for while the library was opening, if still wanted."""
+        request, self._waiting = self._waiting, None
+        if request is not None and request.generation == self.generation:
+            self._load(request)
 
     def close(self) -> None:
         """No article open (the library overview takes the sidebar)."""

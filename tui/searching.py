@@ -18,6 +18,7 @@ from textual.content import Content
 from textual.widgets import Static
 from textual.worker import get_current_worker
 
+from fieldbrief.search.listing import LIBRARY_QUERY
 from fieldbrief.search.results import SearchResults
 from fieldbrief.search.wording import plural
 
@@ -30,9 +31,6 @@ if TYPE_CHECKING:
     from fieldbrief.search.library import Library
 
     from .main_screen import MainScreen
-
-LIBRARY_QUERY = "*"
-"""What the empty query searches for: every article (a Whoosh ``Every``), newest first."""
 
 
 _FIELD = re.compile(r'(\w+):("[^"]*"|\[[^\]]*\]|\S+)')
@@ -111,6 +109,10 @@ class SearchController:
         self.generation = 0
         self.results: SearchResults | None = None
         self.last_search_ms = 0.0
+        self._waiting: tuple[str, int] | None = None
+        """A search asked for while the library was opening."""
+        self._ungrouped: SearchRequest | None = None
+        """A page shown before the library opened, its stories not grouped yet."""
 
     @property
     def terms(self) -> list[str]:
@@ -131,14 +133,37 @@ class SearchController:
         """Search for ``query``; the empty query lists the whole library."""
         self.generation += 1
         if self.screen.library is None:
+            self._waiting = (query, page)
             return
         if is_library_view(query):
             query = ""
         self._start(SearchRequest(query, self.sort_for(query), page, self.generation))
 
+    def listing_before_open(self) -> SearchRequest:
+        """The request that the library's first page, read from its store while
+        the index opens, answers."""
+        self.generation += 1
+        self._waiting = None
+        return SearchRequest("", self.sort_for(""), 1, self.generation)
+
+    def library_opened(self) -> bool:
+        """Finish what waited for the library; False when nothing was listed before
+        it opened (the caller then starts the first search)."""
+        if self._waiting is not None:
+            query, page = self._waiting
+            self._waiting = None
+            self.run(query, page)
+            return True
+        request, self._ungrouped = self._ungrouped, None
+        if self.results is None:
+            return False
+        if request is not None and self.is_current(request):
+            self._group(request)
+        return True
+
     def more(self) -> None:
         listing = self.listing
-        if self.results is None or not listing.has_more:
+        if self.results is None or not listing.has_more or self.screen.library is None:
             return
         self.generation += 1
         self._start(
@@ -179,14 +204,22 @@ class SearchController:
         listing = self.listing
         overview = self.screen.facts.overview
         listing.show_results(results, ov.story_index(overview), append=append)
-        ids = [hit.id for hit in listing.hits]
-        if not ov.stories(overview) and len(ids) > 1 and self.screen.library is not None:
-            self.screen.run_in_thread(
-                partial(group_stories, self.screen.library, request, ids, listing), "stories"
-            )
+        if self.screen.library is None:
+            self._ungrouped = request
+        else:
+            self._group(request)
         self.update_status()
         self.screen.query_bar.show_hint(results)
         return True
+
+    def _group(self, request: SearchRequest) -> None:
+        listing = self.listing
+        ids = [hit.id for hit in listing.hits]
+        library = self.screen.library
+        if not ov.stories(self.screen.facts.overview) and len(ids) > 1 and library is not None:
+            self.screen.run_in_thread(
+                partial(group_stories, library, request, ids, listing), "stories"
+            )
 
     def counted(self, message: SearchCounted) -> None:
         results = self.results

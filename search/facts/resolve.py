@@ -47,8 +47,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from rapidfuzz.distance import Levenshtein
-
 from ..model import ENTITY_FIELD, FIELD_ENTITY, Article, Fact
 from . import gazetteer as gz
 from . import orgs
@@ -270,6 +268,10 @@ class Overview:
 
 def edit_distance(a: str, b: str, limit: int = 3) -> int:
     """Levenshtein distance, giving up (returning ``limit + 1``) once it exceeds ``limit``."""
+    # Imported here: reading a stored overview needs this module's classes but
+    # never merges, and rapidfuzz's import cost the app's start ~40 ms.
+    from rapidfuzz.distance import Levenshtein
+
     return int(Levenshtein.distance(a, b, score_cutoff=limit))
 
 
