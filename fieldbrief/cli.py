@@ -7,6 +7,7 @@ engine raises are turned into them in one place, :func:`main`.
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 import time
@@ -204,7 +205,46 @@ def cmd_show(args: argparse.Namespace) -> int:
 # --- parser -------------------------------------------------------------------
 
 
-def build_parser() -> argparse.ArgumentParser:
+COMMANDS: dict[str, tuple[str, str]] = {
+    "add": ("fieldbrief.cli", "add article files or folders to the library"),
+    "index": ("fieldbrief.cli", "check or rebuild the search index"),
+    "search": ("fieldbrief.cli", "search the library"),
+    "show": ("fieldbrief.cli", "print one article"),
+    "facts": ("fieldbrief.cli", "facts for the library or for given articles"),
+    "export": ("fieldbrief.cli_briefing", "write a briefing as Markdown with citations"),
+    "briefing": ("fieldbrief.cli_briefing", "collect pins and notes into briefings"),
+    "tag": ("fieldbrief.cli_briefing", "show, add or remove an article's tags"),
+    "saved": ("fieldbrief.cli_briefing", "named searches; opening one shows what is new"),
+    "timeline": (
+        "fieldbrief.cli_events",
+        "dated events across the library, each citing every source",
+    ),
+    "entity": ("fieldbrief.cli_events", "profile of a person, organization or place"),
+}
+"""Every command: the module that declares its arguments, and its one-line help.
+
+The parser lists every command from this table but has only the one being
+run declare its arguments (each module's ``declare``): importing every
+command's module and declaring every option was a tenth of a cold
+``fieldbrief search``.
+"""
+
+_GLOBAL_WITH_VALUE = ("--library",)
+
+
+def chosen_command(argv: Sequence[str]) -> str | None:
+    """The command ``argv`` runs (its first word that is not an option), if it names one."""
+    words = iter(argv)
+    for word in words:
+        if word in _GLOBAL_WITH_VALUE:
+            next(words, None)
+        elif not word.startswith("-"):
+            return word if word in COMMANDS else None
+    return None
+
+
+def build_parser(command: str | None = None, *, every: bool = False) -> argparse.ArgumentParser:
+    """The command line's parser, with ``command``'s arguments (or, with ``every``, all)."""
     parser = argparse.ArgumentParser(
         prog="fieldbrief",
         description="Offline terminal briefing browser. With no command, opens the app.",
@@ -228,71 +268,70 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.set_defaults(func=cmd_tui)
     sub = parser.add_subparsers(title="commands", metavar="COMMAND")
-
-    p = sub.add_parser("add", help="add article files or folders to the library")
-    p.add_argument(
-        "paths", nargs="+", metavar="PATH", help="files or folders (searched recursively)"
-    )
-    p.add_argument("--json", action="store_true", help="print the report as JSON")
-    p.set_defaults(func=cmd_add)
-
-    p = sub.add_parser("index", help="check or rebuild the search index")
-    p.add_argument(
-        "--rebuild", action="store_true", help="rebuild the index from the library store"
-    )
-    p.add_argument(
-        "--procs",
-        type=positive_int,
-        default=None,
-        help="indexing processes for --rebuild (default: 2 on 2+ cores)",
-    )
-    p.add_argument("--json", action="store_true", help="print library statistics as JSON")
-    p.set_defaults(func=cmd_index)
-
-    from fieldbrief.search.syntax import QUERY_SYNTAX
-
-    p = sub.add_parser(
-        "search",
-        help="search the library",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog="query syntax:\n"
-        + "\n".join(f"  {example:<40} {meaning}" for example, meaning in QUERY_SYNTAX),
-    )
-    p.add_argument("query", nargs="+", help="query (Whoosh syntax, field filters, date ranges)")
-    p.add_argument("--limit", type=positive_int, default=20, help="hits per page (default 20)")
-    p.add_argument("--page", type=positive_int, default=1, help="page of results (default 1)")
-    p.add_argument("--sort", choices=("relevance", "date"), default="relevance")
-    p.add_argument("--json", action="store_true", help="print hits as JSON")
-    p.set_defaults(func=cmd_search)
-
-    p = sub.add_parser("show", help="print one article")
-    p.add_argument("id", help="article id (a unique prefix of at least 4 characters is enough)")
-    p.add_argument("--json", action="store_true", help="print the article and its facts as JSON")
-    p.set_defaults(func=cmd_show)
-
-    p = sub.add_parser("facts", help="facts for the library or for given articles")
-    p.add_argument("ids", nargs="*", metavar="ID", help="article ids (default: the whole library)")
-    p.add_argument("--json", action="store_true", help="print JSON")
-    p.add_argument(
-        "--jsonl",
-        action="store_true",
-        help='batch mode: read {"id", "text"} JSON lines on stdin, write facts per line',
-    )
-    from fieldbrief.cli_facts import cmd_facts
-
-    p.set_defaults(func=cmd_facts)
-
-    from fieldbrief import cli_briefing, cli_events
-
-    cli_briefing.register(sub)
-    cli_events.register(sub)
-
+    for name, (module, summary) in COMMANDS.items():
+        p = sub.add_parser(name, help=summary)
+        if every or name == command:
+            importlib.import_module(module).declare(name, p)
     return parser
 
 
+def declare(name: str, p: argparse.ArgumentParser) -> None:
+    """The arguments of this module's commands (see ``COMMANDS``)."""
+    if name == "add":
+        p.add_argument(
+            "paths", nargs="+", metavar="PATH", help="files or folders (searched recursively)"
+        )
+        p.add_argument("--json", action="store_true", help="print the report as JSON")
+        p.set_defaults(func=cmd_add)
+    elif name == "index":
+        p.add_argument(
+            "--rebuild", action="store_true", help="rebuild the index from the library store"
+        )
+        p.add_argument(
+            "--procs",
+            type=positive_int,
+            default=None,
+            help="indexing processes for --rebuild (default: 2 on 2+ cores)",
+        )
+        p.add_argument("--json", action="store_true", help="print library statistics as JSON")
+        p.set_defaults(func=cmd_index)
+    elif name == "search":
+        from fieldbrief.search.syntax import QUERY_SYNTAX
+
+        p.formatter_class = argparse.RawDescriptionHelpFormatter
+        p.epilog = "query syntax:\n" + "\n".join(
+            f"  {example:<40} {meaning}" for example, meaning in QUERY_SYNTAX
+        )
+        p.add_argument("query", nargs="+", help="query (Whoosh syntax, field filters, date ranges)")
+        p.add_argument("--limit", type=positive_int, default=20, help="hits per page (default 20)")
+        p.add_argument("--page", type=positive_int, default=1, help="page of results (default 1)")
+        p.add_argument("--sort", choices=("relevance", "date"), default="relevance")
+        p.add_argument("--json", action="store_true", help="print hits as JSON")
+        p.set_defaults(func=cmd_search)
+    elif name == "show":
+        p.add_argument("id", help="article id (a unique prefix of at least 4 characters is enough)")
+        p.add_argument(
+            "--json", action="store_true", help="print the article and its facts as JSON"
+        )
+        p.set_defaults(func=cmd_show)
+    elif name == "facts":
+        from fieldbrief.cli_facts import cmd_facts
+
+        p.add_argument(
+            "ids", nargs="*", metavar="ID", help="article ids (default: the whole library)"
+        )
+        p.add_argument("--json", action="store_true", help="print JSON")
+        p.add_argument(
+            "--jsonl",
+            action="store_true",
+            help='batch mode: read {"id", "text"} JSON lines on stdin, write facts per line',
+        )
+        p.set_defaults(func=cmd_facts)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    words = sys.argv[1:] if argv is None else argv
+    args = build_parser(chosen_command(words)).parse_args(words)
     code = _run(args)
     if argv is None and args.func in (cmd_search, cmd_show):
         _leave(code)

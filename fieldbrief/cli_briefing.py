@@ -369,12 +369,19 @@ def _briefing_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser(
-        "export",
-        help="write a briefing as Markdown with citations",
-        description="Export the current (or named) briefing, or a briefing built from a search.",
-    )
+def declare(name: str, p: argparse.ArgumentParser) -> None:
+    """The arguments of this module's commands (see ``fieldbrief.cli.COMMANDS``)."""
+    declarers = {
+        "export": _declare_export,
+        "briefing": _declare_briefing,
+        "tag": _declare_tag,
+        "saved": _declare_saved,
+    }
+    declarers[name](p)
+
+
+def _declare_export(p: argparse.ArgumentParser) -> None:
+    p.description = "Export the current (or named) briefing, or a briefing built from a search."
     p.add_argument("briefing", nargs="?", metavar="BRIEFING", help="briefing id or title")
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default: stdout)")
     p.add_argument("--query", "-q", metavar="Q", help="build the briefing from this search")
@@ -386,7 +393,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
     p.set_defaults(func=cmd_export)
 
-    p = sub.add_parser("briefing", help="collect pins and notes into briefings")
+
+def _declare_briefing(p: argparse.ArgumentParser) -> None:
     actions = p.add_subparsers(title="actions", metavar="ACTION", dest="action", required=True)
     a = actions.add_parser("new", help="start a briefing and make it current")
     a.add_argument("title", nargs="*", help="title (default: Briefing YYYY-MM-DD)")
@@ -421,14 +429,16 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     a.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_briefing)
 
-    p = sub.add_parser("tag", help="show, add or remove an article's tags")
+
+def _declare_tag(p: argparse.ArgumentParser) -> None:
     p.add_argument("id", metavar="ID", help="article id (or unique prefix)")
     p.add_argument("tags", nargs="*", metavar="TAG", help="tags to add")
     p.add_argument("--remove", nargs="+", metavar="TAG", help="tags to remove")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_tag)
 
-    p = sub.add_parser("saved", help="named searches; opening one shows what is new")
+
+def _declare_saved(p: argparse.ArgumentParser) -> None:
     actions = p.add_subparsers(title="actions", metavar="ACTION", dest="action", required=True)
     a = actions.add_parser("save", help="save (or replace) a named search")
     a.add_argument("name", metavar="NAME")

@@ -77,22 +77,28 @@ def cmd_entity(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser(
-        "timeline",
-        help="dated events across the library, each citing every source",
-        description="Events (a date and the clause that tells what happened), oldest first;"
-        " the same event reported by several articles is listed once with all of them.",
+def declare(name: str, p: argparse.ArgumentParser) -> None:
+    """The arguments of this module's commands (see ``fieldbrief.cli.COMMANDS``)."""
+    if name == "timeline":
+        _declare_timeline(p)
+    else:
+        _declare_entity(p)
+
+
+def _declare_timeline(p: argparse.ArgumentParser) -> None:
+    p.description = (
+        "Events (a date and the clause that tells what happened), oldest first;"
+        " the same event reported by several articles is listed once with all of them."
     )
     p.add_argument("query", nargs="*", help="only articles matching this search")
     p.add_argument("--json", action="store_true", help="print the events as JSON")
     p.set_defaults(func=cmd_timeline)
 
-    p = sub.add_parser(
-        "entity",
-        help="profile of a person, organization or place",
-        description="Spellings, roles over time, articles, entities named alongside,"
-        " quotes, attributed figures and events of one entity (any spelling works).",
+
+def _declare_entity(p: argparse.ArgumentParser) -> None:
+    p.description = (
+        "Spellings, roles over time, articles, entities named alongside,"
+        " quotes, attributed figures and events of one entity (any spelling works)."
     )
     p.add_argument("name", nargs="+", help='the name, e.g. "Mohamed Bazoum" or Bazoum')
     p.add_argument(

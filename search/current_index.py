@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import os
 import re
-import secrets
 import shutil
 import threading
 from collections.abc import Callable, Iterable, Iterator
@@ -341,7 +340,7 @@ class CurrentIndex:
                 previous = self.current_dir()
             except UnsafeLayoutError:
                 previous = None  # never delete what an untrusted CURRENT names
-            name = f"ix-{datetime.now().strftime('%Y%m%dT%H%M%S')}-{secrets.token_hex(3)}"
+            name = f"ix-{datetime.now().strftime('%Y%m%dT%H%M%S')}-{os.urandom(3).hex()}"
             target = indexes / name
             trust.create(target)
             total = self.store.count()

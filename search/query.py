@@ -18,7 +18,6 @@ from typing import Any
 
 from . import whooshload  # noqa: F401  # isort: skip (before any Whoosh import)
 from whoosh import qparser, query, sorting
-from whoosh.qparser.dateparse import DateParserPlugin
 
 from . import docsets
 from .datefilter import day_column, split_date_filter
@@ -47,6 +46,9 @@ def make_parser(schema: Any, *, dates: bool = True) -> qparser.QueryParser:
     parser.add_plugin(qparser.FuzzyTermPlugin())
     parser.add_plugin(qparser.GtLtPlugin())
     if dates:
+        # Imported here: the date grammar's module only serves queries that name `date:`.
+        from whoosh.qparser.dateparse import DateParserPlugin
+
         parser.add_plugin(DateParserPlugin(free=False))
     parser.add_plugin(qparser.FieldAliasPlugin(FIELD_ALIASES))
     return parser

@@ -9,7 +9,16 @@ from pathlib import Path
 
 import pytest
 
-from fieldbrief.cli import EXIT_NOT_FOUND, EXIT_NOTHING, EXIT_OK, EXIT_USAGE, build_parser, main
+from fieldbrief.cli import (
+    COMMANDS,
+    EXIT_NOT_FOUND,
+    EXIT_NOTHING,
+    EXIT_OK,
+    EXIT_USAGE,
+    build_parser,
+    chosen_command,
+    main,
+)
 from fieldbrief.search.library import Library
 
 
@@ -122,6 +131,20 @@ def test_every_command_has_help(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as stop:
         main(["search"])
     assert stop.value.code == EXIT_USAGE
+
+
+def test_only_the_command_being_run_declares_its_arguments() -> None:
+    assert chosen_command(["--library", "search", "show", "8ab6"]) == "show"
+    assert chosen_command(["--ascii", "search", "oil", "--json"]) == "search"
+    assert chosen_command(["--library", "/x"]) is None
+    assert chosen_command(["serach", "oil"]) is None
+    parser = build_parser("show")
+    commands = parser._subparsers._group_actions[0].choices  # type: ignore[union-attr]
+    assert set(commands) == set(COMMANDS)
+    declared = {name for name, p in commands.items() if p._actions[1:]}
+    assert declared == {"show"}
+    args = parser.parse_args(["--library", "search", "show", "8ab6", "--json"])
+    assert (args.library, args.id, args.json) == ("search", "8ab6", True)
 
 
 def test_version_and_module_entry_point(tmp_path: Path) -> None:

@@ -15,7 +15,6 @@ import hashlib
 import hmac
 import json
 import os
-import secrets
 import stat
 from pathlib import Path
 from typing import Any
@@ -53,7 +52,7 @@ def _key() -> bytes:
         return bytes.fromhex(path.read_text("ascii").strip())
     except (FileNotFoundError, ValueError):
         path.parent.mkdir(parents=True, exist_ok=True)
-        key = secrets.token_bytes(32)
+        key = os.urandom(32)
         tmp = path.with_suffix(f".tmp-{os.getpid()}")
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w") as handle:
