@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fieldbrief.search.facts.extract import extract_facts
-from fieldbrief.search.facts.orgs import entity_of, find_orgs, lookup
+from fieldbrief.search.facts.orgs import entity_of, find_orgs, lookup, scan_names
 from fieldbrief.search.facts.resolve import build_overview
 from fieldbrief.search.model import Article, Fact
 
@@ -34,6 +34,24 @@ def test_words_that_only_look_like_names_are_not_found() -> None:
     assert find_orgs("House prices rose, who knew. Apple pie.") == []
     assert find_orgs("WHO IS TO BLAME FOR THE CRISIS\nText.") == []
     assert [n.canonical for _, _, n in find_orgs("WHO warned.")] == ["World Health Organization"]
+
+
+def test_names_are_found_as_whole_words_only() -> None:
+    names = ["Tony Blair", "Blair", "Brown"]
+    text = (
+        "Blair said. The Brown/Blair feud; Blairite MPs, pro-Blair, Blair's aides, (Blair) x.Blair"
+    )
+    found = [(s, text[s:e]) for s, e, _ in scan_names(text, names)]
+    # A name glued to a word, a hyphen or a dot before it, or the tail of a
+    # longer word ("Brown/Blair" is one word), is not one; a possessive and
+    # brackets around it are.
+    assert found == [(0, "Blair"), (59, "Blair"), (75, "Blair")]
+    again = "Mr Tony Blair and Blair"
+    assert [again[s:e] for s, e, _ in scan_names(again, names)] == ["Tony Blair", "Blair"]
+    text = (
+        "NATO, said the allies, and NATO. Not NATOS nor the NATO-led force (NATO) in Brussels/NATO"
+    )
+    assert [s for s, _, _ in find_orgs(text)] == [0, 27, 67]
 
 
 def test_table_fixes_the_kind_and_gives_one_value() -> None:
