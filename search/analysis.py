@@ -8,29 +8,19 @@ the same tokens (same texts, renumbered positions, character offsets, stopped
 tokens kept when asked) in one loop, with the stems behind ``functools``' C
 cache (saving: bench/README.md, design figures). ``tests/test_analysis.py`` holds
 it to Whoosh's output.
-
-``PairTokenizer`` gives the word pairs a phrase query looks up: each kept
-stem joined to the next one, exactly the pairs of adjacent positions the
-stemming tokenizer gives, so a two-word phrase is one term (see
-:mod:`.docsets`).
 """
 
 from __future__ import annotations
 
 import functools
-from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
 from . import whooshload  # noqa: F401  # isort: skip (before any Whoosh import)
-import itertools
-
 from whoosh.analysis import STOP_WORDS, Tokenizer
 from whoosh.analysis.acore import Token
 from whoosh.analysis.tokenizers import default_pattern
-from whoosh.formats import Frequency
 from whoosh.lang.porter import stem
-from whoosh.system import pack_uint
 
 STEM_CACHE = 50_000
 """Distinct words whose stems are kept (as Whoosh's own default)."""
@@ -128,62 +118,3 @@ class _Whole:
 
     def end(self) -> int:
         return len(self._value)
-
-
-PAIRS_SUFFIX = "_pairs"
-"""``body_pairs`` holds the word pairs of ``body``."""
-
-
-def pairs_field(fieldname: str) -> str:
-    return fieldname + PAIRS_SUFFIX
-
-
-def pair_text(first: str, second: str) -> str:
-    """The term for two adjacent stems: a space never occurs inside a stem."""
-    return f"{first} {second}"
-
-
-class PairTokenizer(StemmingTokenizer):
-    """Each stem the stemming tokenizer keeps, joined to the next kept one.
-
-    Stop words and words too short take no position there, so "Bank of
-    England" gives the pair ``bank england``, as the phrase query
-    ``"bank of england"`` (whose stop word the query analysis drops) asks.
-    """
-
-    def stems(self, value: str) -> list[str]:
-        is_stop = self._is_stop
-        words = (match.group().lower() for match in default_pattern.finditer(value))
-        return [_stem(word) for word in words if not is_stop(word)]
-
-    def pairs(self, value: str) -> list[str]:
-        stems = self.stems(value)
-        return [pair_text(a, b) for a, b in itertools.pairwise(stems)]
-
-    def __call__(  # type: ignore[override]
-        self, value: str, positions: bool = False, mode: str = "", **kwargs: Any
-    ) -> Iterator[Token]:
-        token = Token(positions, mode=mode, **kwargs)
-        token.boost = 1.0
-        token.stopped = False
-        for pos, text in enumerate(self.pairs(value)):
-            token.text = text
-            if positions:
-                token.pos = pos
-            yield token
-
-
-class PairCounts(Frequency):
-    """Whoosh's ``Frequency`` format, counting a value's word pairs directly.
-
-    Whoosh would run the tokenizer's tokens one by one through the format;
-    counting the list of pairs at once is the same postings for less of the
-    writer's time, which every add pays.
-    """
-
-    def word_values(self, value: Any, analyzer: Any, **kwargs: Any) -> Any:
-        if not isinstance(analyzer, PairTokenizer):
-            return super().word_values(value, analyzer, **kwargs)
-        boost = self.field_boost
-        counts = Counter(analyzer.pairs(value))
-        return ((text, n, n * boost, pack_uint(n)) for text, n in counts.items())

@@ -17,23 +17,18 @@ way; anything else returns ``None`` and the caller uses Whoosh.
 Phrases: Whoosh matches ``"interest rates"`` by stepping through the
 intersection of the two words' postings and building span objects from every
 candidate's positions, and then, for the exact total, does it all a second
-time. The index keeps each title's and body's adjacent word pairs as terms of
-their own (``body_pairs``: ``interest rate``), so :func:`known_phrases` makes
-a two-word phrase that one term (:class:`PairPhrase`): Whoosh ranks it as it
-ranks a single word, skipping blocks that cannot reach the page, and its
-total is that term's posting set. A longer phrase takes the documents with
-all its pairs as candidates and reads the words' positions for those alone;
-a phrase with a slop, or on a field without pairs (``person:``), reads its
-words' postings a block at a time and decodes positions only for the
-documents with every word (:class:`KnownPhrase`). Either is found once per
-search and serves both the ranked page and the exact total (figures:
-bench/README.md).
+time. :func:`known_phrases` finds a phrase's documents once per search: the
+candidates from whole posting blocks (as above), then the positions of only
+those candidates, each word's read only for the documents still matching. The
+phrase then ranks from those documents alone with the very scorers Whoosh's
+phrase uses (the sum of its words' BM25F scores), and counts from the same
+set. 22k articles: phrase p50 39 -> see bench/README.md.
 """
 
 from __future__ import annotations
 
 import pickle
-from itertools import accumulate, pairwise
+from itertools import accumulate
 from typing import Any
 
 from . import whooshload  # noqa: F401  # isort: skip (before any Whoosh import)
@@ -41,8 +36,6 @@ from whoosh import formats, matching, query, scoring
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching import ListMatcher
 from whoosh.reading import TermNotFound
-
-from .analysis import pair_text, pairs_field
 
 Segments = list[tuple[Any, frozenset[int]]]
 """(leaf searcher, its matching local document numbers), one per segment."""
@@ -91,11 +84,6 @@ def _evaluate(q: Any, reader: Any) -> set[int]:
         for text in q._btexts(reader):
             found |= _posting_ids(reader, q.fieldname, text)
         return found
-    if isinstance(q, PairPhrase):
-        fieldname, text = q.pair_term()
-        if fieldname not in reader.schema:
-            raise Unsupported(q)
-        return _posting_ids(reader, fieldname, text)
     if isinstance(q, KnownPhrase):
         phrase = q.found.get(reader)
         if phrase is None:
@@ -159,21 +147,17 @@ def restrict(segments: Segments, allowed: set[int] | None, searcher: Any) -> Seg
 
 
 class _Found:
-    """A phrase's documents in one segment, and what scores them there: the
-    terms of ``fieldname`` in ``texts`` and each one's weight in each document."""
+    """A phrase's documents in one segment, with each word's weight in each."""
 
-    __slots__ = ("fieldname", "ids", "texts", "weights")
+    __slots__ = ("ids", "texts", "weights")
 
-    def __init__(
-        self, ids: list[int], fieldname: str, texts: list[bytes], weights: list[list[float]]
-    ) -> None:
+    def __init__(self, ids: list[int], texts: list[bytes], weights: list[list[float]]) -> None:
         self.ids = ids
-        self.fieldname = fieldname
         self.texts = texts
         self.weights = weights
 
 
-_NOTHING = _Found([], "", [], [])
+_NOTHING = _Found([], [], [])
 
 
 class _At:
@@ -195,7 +179,7 @@ class _At:
 
 class _PhraseMatcher(ListMatcher):
     """The phrase's documents with their scores, bounded as Whoosh bounds its
-    phrase matcher: by the sum of its terms' best scores, and never replaced
+    phrase matcher: by the sum of its words' best scores, and never replaced
     by a smaller matcher (Whoosh's ``SpanNear2Matcher.replace`` returns
     itself too), so the matchers around it decide exactly as before."""
 
@@ -218,35 +202,14 @@ class _PhraseMatcher(ListMatcher):
         return False
 
 
-class PairPhrase(query.Phrase):
-    """A two-word phrase (no slop) on a field with word pairs: the one term of
-    its pair in ``<field>_pairs``, matched, ranked and counted as Whoosh
-    matches a single word, skipping the postings that cannot reach the page.
-
-    Ranked by that term's BM25F score in the pairs field: how often the
-    phrase itself occurs in the document and how rare it is in the library
-    (Whoosh's own phrase scores the sum of its two words' scores instead).
-    """
-
-    def pair_term(self) -> tuple[str, str]:
-        return pairs_field(self.fieldname), pair_text(*self.words)
-
-    def matcher(self, searcher: Any, context: Any = None) -> Any:
-        fieldname, text = self.pair_term()
-        if fieldname not in searcher.schema:
-            return super().matcher(searcher, context)
-        return query.Term(fieldname, text, boost=self.boost).matcher(searcher, context)
-
-
 class KnownPhrase(query.Phrase):
     """A ``Phrase`` whose documents :func:`known_phrases` has already found.
 
-    Scores each document as the sum of the scores of the terms its ``_Found``
-    names (its word pairs, or its words where the field has no pairs or the
-    phrase has a slop, as Whoosh scores a phrase), times the boost. The
-    scores are computed for the phrase's documents up front and served from a
-    list, since that list is all there is to rank. A searcher it was not
-    prepared for gets Whoosh's own phrase matcher.
+    Matches and scores as Whoosh's phrase does: the sum of its words' scores
+    from the searcher's weighting, times the boost. The scores are computed
+    for the phrase's documents up front and served from a list, since that
+    list is all there is to rank. A searcher it was not prepared for gets
+    Whoosh's own phrase matcher.
     """
 
     found: dict[Any, _Found]
@@ -260,20 +223,19 @@ class KnownPhrase(query.Phrase):
         weighting = context.weighting if context is not None else searcher.weighting
         if weighting is None:  # Whoosh asks for unscored matchers too (docs_for_query)
             return ListMatcher(found.ids)
-        fieldname = found.fieldname
         scores = [0.0] * len(found.ids)
         bound = 0.0
         at = _At()
         lengths: list[int] | None = None
         for text, weights in zip(found.texts, found.weights, strict=True):
-            scorer = weighting.scorer(searcher, fieldname, text)
+            scorer = weighting.scorer(searcher, self.fieldname, text)
             bound += scorer.max_quality()
             if type(scorer).score is scoring.WeightLengthScorer.score:
                 # BM25F and its kin score from (weight, field length): each
-                # document's length is looked up once for all the terms.
+                # document's length is looked up once for all the words.
                 if lengths is None:
                     length = searcher.doc_field_length
-                    lengths = [length(docnum, fieldname, 1) for docnum in found.ids]
+                    lengths = [length(docnum, self.fieldname, 1) for docnum in found.ids]
                 score = scorer._score
                 for i, (tf, dl) in enumerate(zip(weights, lengths, strict=True)):
                     scores[i] += score(tf, dl)
@@ -300,12 +262,8 @@ def _follows(
     return sorted(out)
 
 
-Postings = dict[int, tuple[float, Any]]
-"""Live document -> (weight, still encoded value) of one term."""
-
-
-def _postings(reader: Any, fieldname: str, text: bytes) -> Postings:
-    """Every live document with the term: its weight and its (still encoded) positions.
+def _postings(reader: Any, fieldname: str, text: bytes) -> dict[int, tuple[float, Any]]:
+    """Every live document with the word: its weight and its (still encoded) positions.
 
     Read a whole block at a time, each block's data unpickled once; positions
     are decoded later, and only for the documents that have every word.
@@ -316,7 +274,7 @@ def _postings(reader: Any, fieldname: str, text: bytes) -> Postings:
         return {}
     deleted = reader.deleted_docs_set if reader.has_deletions() else None
     leaf = getattr(m, "child", m) if deleted else m
-    out: Postings = {}
+    out: dict[int, tuple[float, Any]] = {}
     if isinstance(leaf, W3LeafMatcher):
         while leaf.is_active():
             leaf.id(), leaf.weight(), leaf.value()  # decode the block's three parts
@@ -329,24 +287,6 @@ def _postings(reader: Any, fieldname: str, text: bytes) -> Postings:
     if deleted:
         for doc in deleted.intersection(out):
             del out[doc]
-    return out
-
-
-def _postings_in(reader: Any, fieldname: str, text: bytes, docs: list[int]) -> Postings:
-    """The term's postings in ``docs`` (sorted, live) only: Whoosh's ``skip_to``
-    passes over the blocks that hold none of them without decoding them."""
-    try:
-        m = reader.postings(fieldname, text)
-    except TermNotFound:
-        return {}
-    out: Postings = {}
-    for doc in docs:
-        if m.is_active() and m.id() < doc:
-            m.skip_to(doc)
-        if not m.is_active():
-            break
-        if m.id() == doc:
-            out[doc] = (m.weight(), m.value())
     return out
 
 
@@ -366,12 +306,19 @@ def _positions_decoder(fmt: Any) -> Any:
     return decode
 
 
-def _in_order(decode: Any, words: list[Postings], docs: list[int], slop: int) -> list[int]:
-    """The ``docs`` (each in every one of ``words``) where the words occur in order,
-    each within ``slop`` positions of the one before."""
-    first = words[0]
+def _find_in_segment(reader: Any, fieldname: str, texts: list[bytes], slop: int) -> _Found:
+    if any((fieldname, text) not in reader for text in texts):
+        return _NOTHING
+    postings = [_postings(reader, fieldname, text) for text in texts]
+    rarest = min(postings, key=lambda word: len(word))
+    common = set(rarest).intersection(*postings)
+    if not common:
+        return _NOTHING
+    decode = _positions_decoder(reader.schema[fieldname].format)
+    docs = sorted(common)
+    first = postings[0]
     spans = {doc: [(p, p) for p in decode(first[doc][1])] for doc in docs}
-    for word in words[1:]:
+    for word in postings[1:]:
         for doc in docs:
             extended = _follows(spans[doc], decode(word[doc][1]), slop)
             if extended:
@@ -380,83 +327,39 @@ def _in_order(decode: Any, words: list[Postings], docs: list[int], slop: int) ->
                 del spans[doc]
         docs = sorted(spans)
         if not docs:
-            break
-    return docs
-
-
-def _find_in_segment(reader: Any, fieldname: str, texts: list[bytes], slop: int) -> _Found:
-    """The phrase from its words' postings, read whole; scored by its words."""
-    if any((fieldname, text) not in reader for text in texts):
-        return _NOTHING
-    postings = [_postings(reader, fieldname, text) for text in texts]
-    rarest = min(postings, key=lambda word: len(word))
-    common = sorted(set(rarest).intersection(*postings))
-    if not common:
-        return _NOTHING
-    decode = _positions_decoder(reader.schema[fieldname].format)
-    docs = _in_order(decode, postings, common, slop)
-    if not docs:
-        return _NOTHING
-    return _Found(docs, fieldname, texts, [[word[doc][0] for doc in docs] for word in postings])
-
-
-def _find_by_pairs(
-    reader: Any, fieldname: str, texts: list[bytes], pairs: str, pair_texts: list[bytes]
-) -> _Found:
-    """A phrase of three words or more (no slop) from its word pairs: the
-    documents with every pair are the only candidates, and only their
-    positions are read to check that the pairs line up; scored by its pairs."""
-    if any((pairs, text) not in reader for text in pair_texts):
-        return _NOTHING
-    paired = [_postings(reader, pairs, text) for text in pair_texts]
-    rarest = min(paired, key=lambda pair: len(pair))
-    candidates = sorted(set(rarest).intersection(*paired))
-    if not candidates:
-        return _NOTHING
-    words = [_postings_in(reader, fieldname, text, candidates) for text in texts]
-    decode = _positions_decoder(reader.schema[fieldname].format)
-    docs = _in_order(decode, words, candidates, 1)
-    if not docs:
-        return _NOTHING
-    return _Found(docs, pairs, pair_texts, [[pair[doc][0] for doc in docs] for pair in paired])
+            return _NOTHING
+    return _Found(docs, texts, [[word[doc][0] for doc in docs] for word in postings])
 
 
 def known_phrases(searcher: Any, q: Any) -> Any:
-    """``q`` with each plain phrase over a positional field found ahead: a
-    :class:`PairPhrase` where one word pair is the phrase, else a
-    :class:`KnownPhrase`."""
+    """``q`` with each plain phrase over a positional field made a :class:`KnownPhrase`."""
     from .fuzzy import rewrite
 
-    leaves = [leaf.reader() for leaf, _ in searcher.leaf_searchers()]
-    schema = searcher.schema
+    leaves = [leaf for leaf, _ in searcher.leaf_searchers()]
 
     def visit(node: Any) -> Any:
         if type(node) is not query.Phrase or len(node.words) < 2:
             return node
-        if node.fieldname not in schema:
+        if node.fieldname not in searcher.schema:
             return node
-        field = schema[node.fieldname]
+        field = searcher.schema[node.fieldname]
         if not field.format or not field.format.supports("positions"):
             return node
-        pairs = pairs_field(node.fieldname) if node.slop == 1 else None
-        if pairs not in schema:
-            pairs = None
-        options = {"slop": node.slop, "boost": node.boost, "char_ranges": node.char_ranges}
-        if pairs and len(node.words) == 2:
-            return PairPhrase(node.fieldname, node.words, **options)
         try:
             texts = [field.to_bytes(word) for word in node.words]
         except ValueError:
             return node
-        known = KnownPhrase(node.fieldname, node.words, **options)
-        if pairs:
-            words = node.words
-            pair_texts = [schema[pairs].to_bytes(pair_text(a, b)) for a, b in pairwise(words)]
-            known.found = {
-                r: _find_by_pairs(r, node.fieldname, texts, pairs, pair_texts) for r in leaves
-            }
-        else:
-            known.found = {r: _find_in_segment(r, node.fieldname, texts, node.slop) for r in leaves}
+        known = KnownPhrase(
+            node.fieldname,
+            node.words,
+            slop=node.slop,
+            boost=node.boost,
+            char_ranges=node.char_ranges,
+        )
+        known.found = {
+            leaf.reader(): _find_in_segment(leaf.reader(), node.fieldname, texts, node.slop)
+            for leaf in leaves
+        }
         return known
 
     return rewrite(q, visit)

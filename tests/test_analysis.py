@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import itertools
 import pickle
 
 import pytest
 from whoosh.analysis import StemmingAnalyzer
-from whoosh.formats import Frequency
 
-from fieldbrief.search.analysis import PairCounts, PairTokenizer, StemmingTokenizer
+from fieldbrief.search.analysis import StemmingTokenizer
 
 TEXTS = [
     "The U.S. troops in Niger's capital, Niamey, are leaving; 1,100 of them by Sept. 15.",
@@ -59,22 +57,3 @@ def test_survives_the_schema_pickle() -> None:
         t.text for t in StemmingAnalyzer(minsize=3)(words)
     ]
     assert [t.text for t in tokenizer(words)] == ["runn", "race"]  # Whoosh's Porter stemmer
-
-
-@pytest.mark.parametrize("text", TEXTS)
-def test_pairs_are_the_adjacent_positions(text: str) -> None:
-    """A pair for every two stems at neighbouring positions, as a phrase query
-    of two words asks, and no other."""
-    tokens = [(t.text, t.pos) for t in StemmingTokenizer()(text, positions=True)]
-    adjacent = [f"{a} {b}" for (a, i), (b, j) in itertools.pairwise(tokens) if j == i + 1]
-    assert PairTokenizer().pairs(text) == adjacent
-    assert [t.text for t in PairTokenizer()(text)] == adjacent
-
-
-def test_pair_counts_index_as_whoosh_frequency_would() -> None:
-    text = TEXTS[5] + " " + TEXTS[5]
-    for boost in (1.0, 2.0):
-        ours = sorted(PairCounts(field_boost=boost).word_values(text, PairTokenizer()))
-        whoosh = sorted(Frequency(field_boost=boost).word_values(text, PairTokenizer()))
-        assert ours == whoosh
-        assert ("rate rate", 4, 4 * boost) in [(w, n, wt) for w, n, wt, _ in ours]

@@ -9,11 +9,11 @@ from .. import whooshload  # noqa: F401  # isort: skip (before any Whoosh import
 from whoosh import fields
 from whoosh.analysis import StandardAnalyzer
 
-from ..analysis import PairCounts, PairTokenizer, StemmingTokenizer, pairs_field
+from ..analysis import StemmingTokenizer
 from ..facets import entity_name, keyword
 from ..model import ENTITY_FIELD, Article, Fact
 
-FORMAT_VERSION = 4
+FORMAT_VERSION = 3
 """Bumped whenever ``schema()`` changes; an older index is rebuilt from the store."""
 
 
@@ -28,10 +28,6 @@ def schema() -> fields.Schema:
         # themselves, and skipping them nearly halves indexing work.
         title=fields.TEXT(stored=True, analyzer=stem, field_boost=2.0),
         body=fields.TEXT(stored=True, analyzer=stem),
-        # Adjacent word pairs: a two-word phrase is one term, ranked and
-        # skipped through like a single word, instead of both words' postings
-        # and positions read in full (cost and gain: bench/README.md).
-        **{pairs_field("title"): _pairs(field_boost=2.0), pairs_field("body"): _pairs()},
         date=fields.DATETIME(stored=True),
         # Days since 1970 for sorting; undated articles get 0 so they sort last
         # when newest-first (Whoosh would otherwise put missing values first).
@@ -52,20 +48,12 @@ def schema() -> fields.Schema:
     )
 
 
-def _pairs(field_boost: float = 1.0) -> fields.TEXT:
-    field = fields.TEXT(analyzer=PairTokenizer(), phrase=False)
-    field.format = PairCounts(field_boost=field_boost)
-    return field
-
-
 def document(article: Article, facts: list[Fact]) -> dict[str, Any]:
     doc: dict[str, Any] = {
         "id": article.id,
         "origin": article.origin,
         "title": article.title,
         "body": article.body,
-        pairs_field("title"): article.title,
-        pairs_field("body"): article.body,
         "path": article.path,
         "source": article.source or "",
         "tag": ",".join(article.tags),
