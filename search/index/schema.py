@@ -13,8 +13,10 @@ from ..analysis import StemmingTokenizer
 from ..facets import entity_name, keyword
 from ..model import ENTITY_FIELD, Article, Fact
 
-FORMAT_VERSION = 3
-"""Bumped whenever ``schema()`` changes; an older index is rebuilt from the store."""
+FORMAT_VERSION = 4
+"""Bumped whenever ``schema()`` or the way postings are written changes (4:
+posting blocks pickled with protocol 3, ``index.writer``); an older index is
+rebuilt from the store."""
 
 
 def schema() -> fields.Schema:
