@@ -23,9 +23,10 @@ those candidates, checked as sets of possible starting positions. The phrase
 then ranks from those documents alone with the very scorers Whoosh's phrase
 uses (the sum of its words' BM25F scores, each hit's field length read from
 the segment's length column in one piece), and counts from the same set.
-Reading a common word's blocks is cheap only because the index pickles them
-with protocol 3 (``index.writer.BLOCK_PICKLE_PROTOCOL``). Figures:
-bench/README.md ("Speed as the user feels it", phrases).
+Reading a common word's blocks and its candidates' positions is cheap only
+because the index packs positions as integers (``index.positions``) and
+pickles blocks with protocol 4 (``index.writer.BLOCK_PICKLE_PROTOCOL``).
+Figures: bench/README.md ("Speed as the user feels it", phrases).
 """
 
 from __future__ import annotations
@@ -42,6 +43,8 @@ from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
 from whoosh.matching import ListMatcher
 from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
+
+from .index.positions import PackedPositions
 
 Segments = list[tuple[Any, frozenset[int]]]
 """(leaf searcher, its matching local document numbers), one per segment."""
@@ -333,9 +336,12 @@ def _postings(reader: Any, fieldname: str, text: bytes) -> dict[int, tuple[float
 
 
 def _positions_decoder(fmt: Any) -> Any:
-    """``fmt``'s positions decoder; for Whoosh's ``Positions``, the same decoding
-    with the running sum done by ``itertools.accumulate`` (C) rather than a
-    Python loop: decoding is most of what finding a phrase costs."""
+    """``fmt``'s positions decoder: for fieldbrief's packed positions, the
+    positions as they are unpacked; for Whoosh's ``Positions``, the same
+    decoding with the running sum done by ``itertools.accumulate`` (C) rather
+    than a Python loop. Decoding is most of what checking a phrase costs."""
+    if isinstance(fmt, PackedPositions):
+        return PackedPositions.positions
     if type(fmt) is not formats.Positions:
         return fmt.decoder("positions")
     skip = formats._INT_SIZE
@@ -386,7 +392,7 @@ def _find_in_segment(reader: Any, fieldname: str, texts: list[bytes], slop: int)
     spans = {doc: [(p, p) for p in decode(first[doc][1])] for doc in docs}
     for word in postings[1:]:
         for doc in docs:
-            extended = _follows(spans[doc], decode(word[doc][1]), slop)
+            extended = _follows(spans[doc], list(decode(word[doc][1])), slop)
             if extended:
                 spans[doc] = extended
             else:

@@ -216,7 +216,7 @@ def test_phrase_ranking_reads_each_length_column_once(
 def test_posting_blocks_keep_positions_as_bytes(
     bare_library: Library, seed_paths: list[Path]
 ) -> None:
-    """Blocks are pickled with protocol 3: Whoosh's protocol 2 writes each
+    """Blocks are pickled with protocol 4: Whoosh's protocol 2 writes each
     posting's positions as a call to ``_codecs.encode``, made again on every read."""
     from whoosh.codec.whoosh3 import W3LeafMatcher
 
@@ -225,4 +225,4 @@ def test_posting_blocks_keep_positions_as_bytes(
     matcher = reader.postings("body", "troop")
     assert isinstance(matcher, W3LeafMatcher)
     block = matcher._postfile.get(matcher._dataoffset, matcher._nextoffset - matcher._dataoffset)
-    assert block[:2] == b"\x80\x03" and b"_codecs" not in block
+    assert block[:2] == b"\x80\x04" and b"_codecs" not in block

@@ -60,18 +60,19 @@ def _dumps(obj: Any, _protocol: int = 2) -> bytes:
     return pickle.dumps(obj, BLOCK_PICKLE_PROTOCOL)
 
 
-BLOCK_PICKLE_PROTOCOL = 3
-"""Pickle protocol of posting blocks and short posting lists.
+BLOCK_PICKLE_PROTOCOL = 4
+"""Pickle protocol of posting blocks, their headers and short posting lists.
 
-Whoosh's codec pickles each posting block (document numbers, weights and
-every posting's positions) with protocol 2, which has no opcode for bytes:
-each posting's positions are written as a call to ``_codecs.encode`` that
-unpickling makes again, per posting, on every read. That was most of the
+Whoosh's codec pickles them with protocol 2, which has no opcode for bytes:
+each posting's positions were written as a call to ``_codecs.encode`` that
+unpickling made again, per posting, on every read, and that was most of the
 cost of reading a common word's postings for a phrase or a match count.
-Protocol 3 stores bytes as bytes; Whoosh reads any protocol, so only
-writing changes (the codec's ``dumps`` is replaced for this process: it is
-the only place the codec pickles, and nothing reads its output but
-``pickle.loads``). Figures: bench/README.md.
+Protocol 4 stores bytes as bytes, and frames each pickle, so a block's
+header (read from the file as it is unpickled) takes a few reads instead of
+one per opcode. Whoosh reads any protocol, so only writing changes: the
+codec's ``dumps`` is replaced for this process (it is where the codec
+pickles, and nothing reads its output but ``pickle.load``/``loads``).
+Figures: bench/README.md.
 """
 
 whoosh3.dumps = _dumps
