@@ -19,23 +19,32 @@ intersection of the two words' postings and building span objects from every
 candidate's positions, and then, for the exact total, does it all a second
 time. :func:`known_phrases` finds a phrase's documents once per search: the
 candidates from whole posting blocks (as above), then the positions of only
-those candidates, each word's read only for the documents still matching. The
-phrase then ranks from those documents alone with the very scorers Whoosh's
-phrase uses (the sum of its words' BM25F scores), and counts from the same
-set. 22k articles: phrase p50 39 -> see bench/README.md.
+those candidates, checked as sets of possible starting positions. The phrase
+then ranks from those documents alone with the very scorers Whoosh's phrase
+uses (the sum of its words' BM25F scores, each hit's field length read from
+the segment's length column in one piece), and counts from the same set.
+Reading a common word's blocks and its candidates' positions is cheap only
+because the index packs positions as integers (``index.positions``) and
+pickles blocks with protocol 4 (``index.writer.BLOCK_PICKLE_PROTOCOL``).
+Figures: bench/README.md ("Speed as the user feels it", phrases).
 """
 
 from __future__ import annotations
 
 import pickle
+import threading
+import weakref
 from itertools import accumulate
 from typing import Any
 
 from . import whooshload  # noqa: F401  # isort: skip (before any Whoosh import)
 from whoosh import formats, matching, query, scoring
-from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
 from whoosh.matching import ListMatcher
 from whoosh.reading import TermNotFound
+from whoosh.util.numeric import byte_to_length
+
+from .index.positions import PackedPositions
 
 Segments = list[tuple[Any, frozenset[int]]]
 """(leaf searcher, its matching local document numbers), one per segment."""
@@ -234,8 +243,7 @@ class KnownPhrase(query.Phrase):
                 # BM25F and its kin score from (weight, field length): each
                 # document's length is looked up once for all the words.
                 if lengths is None:
-                    length = searcher.doc_field_length
-                    lengths = [length(docnum, self.fieldname, 1) for docnum in found.ids]
+                    lengths = _lengths(searcher.reader(), self.fieldname, found.ids)
                 score = scorer._score
                 for i, (tf, dl) in enumerate(zip(weights, lengths, strict=True)):
                     scores[i] += score(tf, dl)
@@ -247,6 +255,43 @@ class KnownPhrase(query.Phrase):
         if self.boost != 1.0:
             m = matching.WrappingMatcher(m, boost=self.boost)
         return m
+
+
+_BYTE_LENGTH = [byte_to_length(b) for b in range(256)]
+_length_bytes: weakref.WeakKeyDictionary[Any, dict[str, bytes | None]] = weakref.WeakKeyDictionary()
+_lock = threading.Lock()
+
+
+def _length_column(reader: Any, fieldname: str) -> bytes | None:
+    """The field's length byte of every document of the segment, read in one
+    piece once per reader (``None`` where the codec keeps them otherwise)."""
+    with _lock:
+        known = _length_bytes.setdefault(reader, {})
+        if fieldname in known:
+            return known[fieldname]
+    column: bytes | None = None
+    perdoc = getattr(reader, "_perdoc", None)
+    cached = getattr(perdoc, "_cached_reader", None)
+    lengths: Any = cached(_lenfield(fieldname), LENGTHS_COLUMN) if cached else None
+    if getattr(lengths, "_typecode", None) == "B" and getattr(lengths, "_fixedlen", 0) == 1:
+        column = lengths._dbfile.get(lengths._basepos, lengths._count)
+        column += bytes(lengths._doccount - lengths._count)  # documents past the end: 0
+    with _lock:
+        known[fieldname] = column
+    return column
+
+
+def _lengths(reader: Any, fieldname: str, docs: list[int]) -> list[int]:
+    """Each document's length in ``fieldname``, as BM25F reads it.
+
+    Whoosh looks a length up through its column reader one document at a
+    time (a seek and a read each): for a phrase with a thousand hits that
+    was a fifth of its ranking. The column is one byte per document.
+    """
+    column = _length_column(reader, fieldname)
+    if column is None:
+        return [reader.doc_field_length(doc, fieldname, 1) for doc in docs]
+    return [_BYTE_LENGTH[column[doc]] for doc in docs]
 
 
 def _follows(
@@ -291,9 +336,12 @@ def _postings(reader: Any, fieldname: str, text: bytes) -> dict[int, tuple[float
 
 
 def _positions_decoder(fmt: Any) -> Any:
-    """``fmt``'s positions decoder; for Whoosh's ``Positions``, the same decoding
-    with the running sum done by ``itertools.accumulate`` (C) rather than a
-    Python loop: decoding is most of what finding a phrase costs."""
+    """``fmt``'s positions decoder: for fieldbrief's packed positions, the
+    positions as they are unpacked; for Whoosh's ``Positions``, the same
+    decoding with the running sum done by ``itertools.accumulate`` (C) rather
+    than a Python loop. Decoding is most of what checking a phrase costs."""
+    if isinstance(fmt, PackedPositions):
+        return PackedPositions.positions
     if type(fmt) is not formats.Positions:
         return fmt.decoder("positions")
     skip = formats._INT_SIZE
@@ -306,6 +354,25 @@ def _positions_decoder(fmt: Any) -> Any:
     return decode
 
 
+def _adjacent(
+    decode: Any, postings: list[dict[int, tuple[float, Any]]], docs: list[int]
+) -> list[int]:
+    """The ``docs`` where word ``i`` of the phrase is at ``p + i`` for some ``p``:
+    the phrase without slop, as Whoosh's spans find it, from sets of possible
+    starting positions (no span objects for every occurrence of the first word)."""
+    first, rest = postings[0], list(enumerate(postings[1:], 1))
+    found = []
+    for doc in docs:
+        starts = set(decode(first[doc][1]))
+        for i, word in rest:
+            starts.intersection_update(map((-i).__add__, decode(word[doc][1])))
+            if not starts:
+                break
+        else:
+            found.append(doc)
+    return found
+
+
 def _find_in_segment(reader: Any, fieldname: str, texts: list[bytes], slop: int) -> _Found:
     if any((fieldname, text) not in reader for text in texts):
         return _NOTHING
@@ -316,11 +383,16 @@ def _find_in_segment(reader: Any, fieldname: str, texts: list[bytes], slop: int)
         return _NOTHING
     decode = _positions_decoder(reader.schema[fieldname].format)
     docs = sorted(common)
+    if slop == 1:
+        docs = _adjacent(decode, postings, docs)
+        if not docs:
+            return _NOTHING
+        return _Found(docs, texts, [[word[doc][0] for doc in docs] for word in postings])
     first = postings[0]
     spans = {doc: [(p, p) for p in decode(first[doc][1])] for doc in docs}
     for word in postings[1:]:
         for doc in docs:
-            extended = _follows(spans[doc], decode(word[doc][1]), slop)
+            extended = _follows(spans[doc], list(decode(word[doc][1])), slop)
             if extended:
                 spans[doc] = extended
             else:

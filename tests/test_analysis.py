@@ -57,3 +57,29 @@ def test_survives_the_schema_pickle() -> None:
         t.text for t in StemmingAnalyzer(minsize=3)(words)
     ]
     assert [t.text for t in tokenizer(words)] == ["runn", "race"]  # Whoosh's Porter stemmer
+
+
+def test_packed_positions_read_back_as_whoosh_positions() -> None:
+    """What Whoosh's matchers, highlighting and segment merges ask of a
+    positions format: positions, frequency, weight, combined postings."""
+    from whoosh.formats import Positions
+
+    from fieldbrief.search.index.positions import PackedPositions
+
+    ours, whoosh = PackedPositions(field_boost=2.0), Positions(field_boost=2.0)
+    for poslist in ([0], [3, 3, 9], [5, 70_000, 70_001, 200_000], list(range(0, 5000, 7))):
+        value = ours.encode(poslist)
+        assert ours.decode_positions(value) == whoosh.decode_positions(whoosh.encode(poslist))
+        assert ours.decode_positions(value) == poslist
+        assert ours.decode_frequency(value) == len(poslist)
+        assert ours.decode_weight(value) == 2.0 * len(poslist)
+    assert ours.encode([1, 2])[:1] == b"H" and ours.encode([1, 70_000])[:1] == b"I"
+    assert ours.decode_positions(ours.combine([ours.encode([4, 9]), ours.encode([1, 9])])) == [
+        1,
+        4,
+        9,
+    ]
+    text = "Rates, rates and RATES rose; the interest-rate outlook"
+    assert [(w, n, wt) for w, n, wt, _ in ours.word_values(text, StemmingTokenizer())] == [
+        (w, n, wt) for w, n, wt, _ in whoosh.word_values(text, StemmingTokenizer())
+    ]

@@ -64,6 +64,9 @@ PHRASES = [
     '"us troops" NOT agadez',
     '"us troops" OR pentagon',
     '"us troops" AND date:>2023',
+    '"air base" NOT agadez',
+    '"air base" OR pentagon',
+    'title:"air base" OR body:"air base"',
     '"nothing like this"',
 ]
 
@@ -96,11 +99,13 @@ def test_phrases_rank_and_count_as_whoosh_does(
 def test_phrase_totals_take_one_pass_without_whoosh_positions(
     bare_library: Library, seed_paths: list[Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Neither Whoosh's span matcher nor its second, counting run of the query is used."""
+    """Neither Whoosh's span matcher nor its second, counting run of the query is used.
+
+    ("us" is a stop word: '"us troops"' would be the one word ``troop``.)"""
     from whoosh.query import SpanNear2
 
     bare_library.add_paths(seed_paths)
-    expected = whoosh_ranked(bare_library, '"us troops"', monkeypatch, limit=1)
+    expected = whoosh_ranked(bare_library, '"air base"', monkeypatch, limit=1)
 
     def refuse(*_args: object, **_kwargs: object) -> None:
         raise AssertionError("Whoosh was asked to match the phrase itself")
@@ -108,7 +113,7 @@ def test_phrase_totals_take_one_pass_without_whoosh_positions(
     monkeypatch.setattr(SpanNear2, "matcher", refuse)
     searcher = bare_library.searcher()
     monkeypatch.setattr(type(searcher), "docs_for_query", refuse)
-    got = ranked(bare_library, '"us troops"', limit=1)
+    got = ranked(bare_library, '"air base"', limit=1)
     assert got == expected and got[0] > 1  # exact total, more than the one hit shown
 
 
@@ -153,3 +158,71 @@ def test_sets_skip_deleted_documents_across_segments(
         assert library.search(text).total == 0
         assert set_docs(library, text) == whoosh_docs(library, text) == set()
     library.close()
+
+
+def test_phrases_next_to_near_misses_rank_as_whoosh_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Repeated words, words in the wrong order, a word between, stop words
+    between (they take no position), the phrase at the very start and end."""
+    library = Library.open(tmp_path / "lib", seed=False, fact_extractor=lambda _a: [])
+    bodies = [
+        "New York Times.",
+        "new new york times times",
+        "York New Times; New York, and then Times",
+        "the New York of the Times, new york city times",
+        "times new york",
+        "New York Times reported that the New York Times said it",
+        "New and York and Times",
+        "New Jersey York Times",
+    ]
+    bundle = tmp_path / "a.jsonl"
+    lines = [{"id": n, "title": f"t{n}", "body": body} for n, body in enumerate(bodies)]
+    bundle.write_text("\n".join(json.dumps(line) for line in lines) + "\n", "utf-8")
+    library.add_paths([bundle])
+    for text in (
+        '"new york times"',
+        '"new york"',
+        '"new new york"',
+        '"york times"',
+        '"times new york"',
+        'body:"new york times"',
+        '"york times"~2',
+    ):
+        mine = ranked(library, text)
+        assert mine == whoosh_ranked(library, text, monkeypatch), text
+        assert set_docs(library, text) == whoosh_docs(library, text), text
+    assert ranked(library, '"new york times"')[0] == 5
+    library.close()
+
+
+def test_phrase_ranking_reads_each_length_column_once(
+    bare_library: Library, seed_paths: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Scores need every hit's field length; none is looked up one by one."""
+    from whoosh.codec.whoosh3 import W3PerDocReader
+
+    bare_library.add_paths(seed_paths)
+    expected = whoosh_ranked(bare_library, '"air base"', monkeypatch)
+    assert expected[0] > 1
+
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("a field length was looked up one document at a time")
+
+    monkeypatch.setattr(W3PerDocReader, "doc_field_length", refuse)
+    assert ranked(bare_library, '"air base"') == expected
+
+
+def test_posting_blocks_keep_positions_as_bytes(
+    bare_library: Library, seed_paths: list[Path]
+) -> None:
+    """Blocks are pickled with protocol 4: Whoosh's protocol 2 writes each
+    posting's positions as a call to ``_codecs.encode``, made again on every read."""
+    from whoosh.codec.whoosh3 import W3LeafMatcher
+
+    bare_library.add_paths(seed_paths)
+    reader = bare_library.searcher().leaf_searchers()[0][0].reader()
+    matcher = reader.postings("body", "troop")
+    assert isinstance(matcher, W3LeafMatcher)
+    block = matcher._postfile.get(matcher._dataoffset, matcher._nextoffset - matcher._dataoffset)
+    assert block[:2] == b"\x80\x04" and b"_codecs" not in block

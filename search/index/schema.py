@@ -12,9 +12,12 @@ from whoosh.analysis import StandardAnalyzer
 from ..analysis import StemmingTokenizer
 from ..facets import entity_name, keyword
 from ..model import ENTITY_FIELD, Article, Fact
+from .positions import PackedPositions
 
-FORMAT_VERSION = 3
-"""Bumped whenever ``schema()`` changes; an older index is rebuilt from the store."""
+FORMAT_VERSION = 4
+"""Bumped whenever ``schema()`` or the way postings are written changes (4:
+positions packed, ``index.positions``, and posting blocks pickled with
+protocol 4, ``index.writer``); an older index is rebuilt from the store."""
 
 
 def schema() -> fields.Schema:
@@ -26,8 +29,8 @@ def schema() -> fields.Schema:
         # No separate spelling fields: "did you mean" works on the stemmed terms,
         # which for the words people misspell (names, places) are the words
         # themselves, and skipping them nearly halves indexing work.
-        title=fields.TEXT(stored=True, analyzer=stem, field_boost=2.0),
-        body=fields.TEXT(stored=True, analyzer=stem),
+        title=_packed(fields.TEXT(stored=True, analyzer=stem, field_boost=2.0)),
+        body=_packed(fields.TEXT(stored=True, analyzer=stem)),
         date=fields.DATETIME(stored=True),
         # Days since 1970 for sorting; undated articles get 0 so they sort last
         # when newest-first (Whoosh would otherwise put missing values first).
@@ -35,9 +38,9 @@ def schema() -> fields.Schema:
         source=fields.TEXT(stored=True, analyzer=names),
         path=fields.ID(stored=True),
         tag=fields.KEYWORD(stored=True, commas=True, lowercase=True, scorable=True),
-        person=fields.TEXT(analyzer=names, phrase=True),
-        org=fields.TEXT(analyzer=names, phrase=True),
-        place=fields.TEXT(analyzer=names, phrase=True),
+        person=_packed(fields.TEXT(analyzer=names, phrase=True)),
+        org=_packed(fields.TEXT(analyzer=names, phrase=True)),
+        place=_packed(fields.TEXT(analyzer=names, phrase=True)),
         # Exact canonical names and figure keys: document frequencies give the
         # sidebar's "mentioned in N articles" and the top-entity facets straight
         # from the index, with nothing proportional to the library in memory.
@@ -46,6 +49,12 @@ def schema() -> fields.Schema:
         place_k=fields.KEYWORD(commas=True, lowercase=False),
         figure_k=fields.KEYWORD(commas=True, lowercase=False),
     )
+
+
+def _packed(field: fields.TEXT) -> fields.TEXT:
+    """``field`` with its positions packed rather than pickled (``index.positions``)."""
+    field.format = PackedPositions(field_boost=field.format.field_boost)
+    return field
 
 
 def document(article: Article, facts: list[Fact]) -> dict[str, Any]:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import pickle
 from typing import Any
 
 from .. import whooshload  # noqa: F401  # isort: skip (before any Whoosh import)
+from whoosh.codec import whoosh3
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.writing import SegmentWriter
 
@@ -53,6 +55,27 @@ def codec() -> Any:
     """
     return W3Codec(compression=0)
 
+
+def _dumps(obj: Any, _protocol: int = 2) -> bytes:
+    return pickle.dumps(obj, BLOCK_PICKLE_PROTOCOL)
+
+
+BLOCK_PICKLE_PROTOCOL = 4
+"""Pickle protocol of posting blocks, their headers and short posting lists.
+
+Whoosh's codec pickles them with protocol 2, which has no opcode for bytes:
+each posting's positions were written as a call to ``_codecs.encode`` that
+unpickling made again, per posting, on every read, and that was most of the
+cost of reading a common word's postings for a phrase or a match count.
+Protocol 4 stores bytes as bytes, and frames each pickle, so a block's
+header (read from the file as it is unpickled) takes a few reads instead of
+one per opcode. Whoosh reads any protocol, so only writing changes: the
+codec's ``dumps`` is replaced for this process (it is where the codec
+pickles, and nothing reads its output but ``pickle.load``/``loads``).
+Figures: bench/README.md.
+"""
+
+whoosh3.dumps = _dumps
 
 BIG_BATCH = 2000
 """Batches at least this large are written by several processes."""
