@@ -8,7 +8,9 @@ own; only answers for the newest request reach the screen.
 
 from __future__ import annotations
 
+import os
 import re
+import threading
 import time
 from dataclasses import replace
 from functools import partial
@@ -63,6 +65,45 @@ def query_words(query: str) -> list[str]:
 
 def is_library_view(query: str) -> bool:
     return not query.strip()
+
+
+class StoreListing:
+    """The library's first page, read from its store in a thread started with the app.
+
+    A plain thread, not a worker: it starts before Textual's event loop does, so
+    the store read (a few ms) overlaps Textual's own start-up and the screen's
+    first frame can already show the listing, focused, instead of a loading
+    state that a second full render then replaces. It touches nothing of the
+    app; the screen takes the page only if it is there when the screen mounts,
+    and never waits for it (a store locked by a writer must not hold the first
+    frame): otherwise the library-opening worker lists it as before.
+    """
+
+    def __init__(self, path: str | os.PathLike[str] | None, limit: int = PAGE_SIZE) -> None:
+        self._page: SearchResults | None = None
+        self._done = threading.Event()
+        self._thread = threading.Thread(
+            target=self._read, args=(path, limit), name="fieldbrief-listing", daemon=True
+        )
+        self._thread.start()
+
+    def _read(self, path: str | os.PathLike[str] | None, limit: int) -> None:
+        try:
+            from fieldbrief.search.listing import first_page
+
+            self._page = first_page(path, limit)
+        except Exception:
+            self._page = None  # the library-opening worker lists it (and reports a failure)
+        finally:
+            self._done.set()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """For tests: whether the read has finished (within ``timeout``)."""
+        return self._done.wait(timeout)
+
+    def page(self) -> SearchResults | None:
+        """The page if it has been read by now; None if not (yet) or unreadable."""
+        return self._page if self._done.is_set() else None
 
 
 def fetch_page(library: Library, request: SearchRequest, listing: ResultsList) -> None:
