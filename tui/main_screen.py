@@ -14,7 +14,7 @@ import os
 import time
 from collections.abc import Callable
 from dataclasses import replace
-from functools import partial
+from functools import cached_property, partial
 from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual import on
@@ -33,8 +33,6 @@ from fieldbrief.search.model import Article
 
 from . import overview as ov
 from .article import ArticleBody, ArticlePane, FindInput
-from .briefing import BriefingActions
-from .entity import EntityScreen, ProfileChoice
 from .facts import FactList
 from .footer import KeyFooter
 from .keymap import MAIN_SCREEN_BINDINGS
@@ -53,7 +51,6 @@ from .query_bar import QueryBar, QueryInput
 from .reading import ArticleController
 from .results import PAGE_SIZE, ResultsList
 from .safe import one_line
-from .screens import ConflictScreen, HelpScreen, TimelineScreen, help_rows
 from .searching import SearchController, is_library_view
 from .sidebar import FactsController
 from .state import UIState
@@ -64,6 +61,8 @@ if TYPE_CHECKING:
     from fieldbrief.search.results import SearchResults
 
     from .app import FieldbriefApp
+    from .briefing import BriefingActions
+    from .entity import ProfileChoice
 
 NARROW_WIDTH = 110
 """Below this many columns the sidebar collapses to a toggle."""
@@ -113,12 +112,21 @@ class MainScreen(Screen[None]):
         self.search = SearchController(self)
         self.articles = ArticleController(self)
         self.facts = FactsController(self)
-        self.pins = BriefingActions(self)
         self.restored = False
         """Whether the last session's article has been reopened (or there was none)."""
         self.overview_in_sidebar = False
         """The sidebar shows the library overview although an article is open (o)."""
         self._overview_wanted = False
+
+    # Screens and dialogs that are not on the first screen load when first
+    # wanted: importing them (the briefing's storage and export modules above
+    # all) was a third of the app's own import time before the first frame.
+
+    @cached_property
+    def pins(self) -> BriefingActions:
+        from .briefing import BriefingActions
+
+        return BriefingActions(self)
 
     @property
     def fb(self) -> FieldbriefApp:
@@ -453,9 +461,13 @@ class MainScreen(Screen[None]):
             elif choice.article_id is not None:
                 self.articles.open(choice.article_id, focus=True, focus_span=choice.span)
 
+        from .entity import EntityScreen
+
         self.app.push_screen(EntityScreen(self.library, kind, name), chosen)
 
     def show_conflict(self, conflict: Conflict, origin: tuple[str, int] | None = None) -> None:
+        from .screens import ConflictScreen
+
         self.app.push_screen(ConflictScreen(conflict, origin), self.articles.open_claim)
 
     # --- actions --------------------------------------------------------------
@@ -531,18 +543,22 @@ class MainScreen(Screen[None]):
         if self.library is None:
             self.app.bell()
             return
+        from .screens import TimelineScreen
+
         self.app.push_screen(TimelineScreen(self.library), self.articles.open_dated)
 
     def action_help(self) -> None:
         # From the search box the question is usually "how do I write this query".
-        syntax_first = isinstance(self.focused, QueryInput)
-        self.app.push_screen(
-            HelpScreen(help_rows(self), str(self.fb.keymap_file), syntax_first=syntax_first)
-        )
+        self._show_help(syntax_first=isinstance(self.focused, QueryInput))
 
     def action_query_syntax(self) -> None:
+        self._show_help(syntax_first=True)
+
+    def _show_help(self, *, syntax_first: bool) -> None:
+        from .screens import HelpScreen, help_rows
+
         self.app.push_screen(
-            HelpScreen(help_rows(self), str(self.fb.keymap_file), syntax_first=True)
+            HelpScreen(help_rows(self), str(self.fb.keymap_file), syntax_first=syntax_first)
         )
 
     def action_copy_citation(self) -> None:
