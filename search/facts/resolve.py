@@ -50,7 +50,6 @@ from typing import Any
 from ..model import ENTITY_FIELD, FIELD_ENTITY, Article, Fact
 from . import gazetteer as gz
 from . import orgs
-from .extract import facts_json
 
 __all__ = [
     "Claim",
@@ -59,7 +58,6 @@ __all__ = [
     "Overview",
     "aliases_for",
     "build_overview",
-    "facts_json",
     "find_conflicts",
     "find_stories",
     "index_terms",
