@@ -16,8 +16,8 @@ from fieldbrief.tui.app import FieldbriefApp
 from fieldbrief.tui.article import ArticlePane
 from fieldbrief.tui.facts import FactList
 from fieldbrief.tui.hanging import Hanging
-from fieldbrief.tui.results import ResultsList
-from tests.test_tui_support import run, search, settle
+from fieldbrief.tui.results import REST_DELAY_SECONDS, ResultsList
+from tests.test_tui_support import run, search, settle, wait_for
 
 
 def test_wrapped_lines_hang_under_their_text() -> None:
@@ -93,6 +93,8 @@ def test_a_page_shows_a_screenful_first_and_the_rest_once_painted() -> None:
             assert 30 // 3 < first < 50  # a screenful of rows, at least 3 lines each
             assert listing.has_class("-overflowing")  # the scrollbar from the first layout
             await pilot.pause()
+            assert listing.option_count == first  # the first frame, and its footer, first
+            await wait_for(pilot, lambda: listing.option_count > first)
             assert listing.option_count == 51  # all 50 and "load 50 more"
             assert listing.get_option_at_index(50).id == "load-more"
             last = listing.get_option_at_index(49).prompt
@@ -107,8 +109,14 @@ def test_a_page_shows_a_screenful_first_and_the_rest_once_painted() -> None:
             assert listing.select_article("h45")
             assert listing.highlighted_option is not None
             assert listing.highlighted_option.id == "hit:h45"
-            await pilot.pause()
+            await pilot.pause(REST_DELAY_SECONDS + 0.1)
             assert listing.option_count == 51  # added once, not twice
+
+            listing.show_results(results)
+            screenful = listing.option_count
+            listing.highlighted = screenful - 1
+            await pilot.press("down")  # past the screenful: the rest are there to move to
+            assert listing.option_count == 51 and listing.highlighted == screenful
 
             few = SearchResults("troops", hits[:3], total=3)
             listing.show_results(few)

@@ -21,6 +21,8 @@ from .keymap import list_keys
 from .safe import one_line, plain, spans_content
 
 PAGE_SIZE = 50
+REST_DELAY_SECONDS = 0.2
+"""How long after a page's first screenful of rows the others are added."""
 LOAD_MORE = "load-more"
 
 
@@ -129,8 +131,9 @@ class ResultsList(OptionList):
         number_width = len(str(len(rows)))
         # A new page's first frame wraps only the rows that can be on screen
         # (OptionList measures every option to lay the list out: wrapping all
-        # 50 was 40% of the app's first frame); the rest follow once it is
-        # painted. A rebuild keeping a row (a count, a story) adds them all.
+        # 50 was 40% of the app's first frame); the rest follow a moment later,
+        # after the frame and the footer's keys, or as soon as a key needs them.
+        # A rebuild keeping a row (a count, a story) adds them all.
         screenful = self._screenful()
         self.set_class(len(rows) > screenful, "-overflowing")
         now = len(rows) if keep is not None else min(len(rows), screenful)
@@ -138,7 +141,7 @@ class ResultsList(OptionList):
         self.set_options(options)
         if now < len(rows):
             self._rest = partial(self._add_rows, rows, now, number_width)
-            self.call_after_refresh(self._finish_rows, self._rest)
+            self.set_timer(REST_DELAY_SECONDS, partial(self._finish_rows, self._rest))
         if not options:
             return
         index = 0
@@ -252,6 +255,14 @@ class ResultsList(OptionList):
     def action_first(self) -> None:
         if self.option_count:
             self.highlighted = 0
+
+    def action_cursor_down(self) -> None:
+        self._finish_rows()
+        super().action_cursor_down()
+
+    def action_page_down(self) -> None:
+        self._finish_rows()
+        super().action_page_down()
 
     def action_last(self) -> None:
         self._finish_rows()
