@@ -17,6 +17,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from textual.content import Content
+from textual.timer import Timer
 from textual.widgets import Static
 from textual.worker import get_current_worker
 
@@ -29,6 +30,8 @@ from .messages import SearchCounted, SearchPage, SearchRequest, StoriesFound
 from .results import PAGE_SIZE, ResultsList
 from .safe import one_line
 
+GROUP_DELAY_SECONDS = 0.3
+"""How long a page rests on screen, with no key typed, before its stories are grouped."""
 if TYPE_CHECKING:
     from fieldbrief.search.library import Library
 
@@ -154,6 +157,8 @@ class SearchController:
         """A search asked for while the library was opening."""
         self._ungrouped: SearchRequest | None = None
         """A page shown before the library opened, its stories not grouped yet."""
+        self._grouping: Timer | None = None
+        """The wait before the current page's stories are grouped."""
 
     @property
     def terms(self) -> list[str]:
@@ -254,6 +259,31 @@ class SearchController:
         return True
 
     def _group(self, request: SearchRequest) -> None:
+        """Group the page's stories once the analyst pauses.
+
+        Grouping is Python work on the GIL the screen renders with: started
+        with the page, it slowed drawing that page, the article it opens and
+        the keys typed next (a refined query, or a first search typed as the
+        library finished opening), often for a page that was replaced before
+        its grouping arrived.
+        """
+        if self._grouping is not None:
+            self._grouping.stop()
+        self._grouping = self.screen.set_timer(
+            GROUP_DELAY_SECONDS, partial(self._group_when_idle, request)
+        )
+
+    @property
+    def grouping_pending(self) -> bool:
+        return self._grouping is not None
+
+    def _group_when_idle(self, request: SearchRequest) -> None:
+        self._grouping = None
+        if not self.is_current(request):
+            return  # the page was replaced: its grouping is not wanted
+        if self.screen.query_bar.pending:
+            self._group(request)  # still typing: wait for the next pause
+            return
         listing = self.listing
         ids = [hit.id for hit in listing.hits]
         library = self.screen.library
