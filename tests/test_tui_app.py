@@ -39,6 +39,12 @@ def _status(app: FieldbriefApp) -> str:
     return str(app.query_one("#results-status", Static).render())
 
 
+def _footer(app: FieldbriefApp) -> list[str]:
+    from textual.widgets._footer import FooterKey
+
+    return [key.description for key in app.screen.query(FooterKey)]
+
+
 def test_first_frame_before_a_new_library_opens(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -85,6 +91,74 @@ def test_library_is_listed_before_its_index_opens(
             assert app.main.article is not None and app.main.article.id == wanted
 
     asyncio.run(main())
+
+
+def test_first_frame_lists_the_library_focused_before_any_worker_runs(
+    fb_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The store's first page, read while Textual starts, is in the very first
+    frame with the results focused; the index opens only after that frame (here
+    held back entirely), and its opening then groups the page's stories."""
+    import fieldbrief.tui.main_screen as main_screen
+
+    gate = threading.Event()
+    started: list[bool] = []
+    real_open = main_screen.open_library
+
+    def held_open(*args: object) -> None:
+        started.append(True)
+        gate.wait(10)
+        real_open(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(main_screen, "open_library", held_open)
+
+    async def main() -> None:
+        app = create_app(state_path=fb_home / "s.json")
+        assert app.store_listing is not None and app.store_listing.wait(10)
+        async with app.run_test(size=(100, 30)) as pilot:
+            listing = app.query_one(ResultsList)
+            # Checked before the first pause: nothing has run but mounting.
+            assert len(listing.hits) == 7 and not listing.loading
+            assert app.focused is listing
+            assert "7 articles" in _status(app)
+            await wait_for(pilot, lambda: "Open article" in _footer(app))  # the results' keys
+            assert app.library is None and not listing.story_of
+            gate.set()
+            await settle(pilot, lambda: app.library is not None and listing.story_of)
+            assert started == [True]
+            # The three reports of 8 September 2023 collapse into one row.
+            assert any(o.id and o.id.startswith("story:") for o in listing._options)
+
+    asyncio.run(main())
+
+
+def test_footer_is_rebuilt_only_when_its_keys_change(library_path: Path) -> None:
+    from textual.widgets import Footer
+
+    rebuilt: list[str] = []
+    real = Footer.recompose
+
+    async def counting(footer: Footer) -> None:
+        rebuilt.append(type(footer.screen.focused).__name__)
+        await real(footer)
+
+    async def scenario(app: FieldbriefApp, pilot: Pilot) -> None:
+        # Start-up focuses the results: one rebuild, not one per bindings refresh.
+        assert rebuilt == ["ResultsList"]
+        await pilot.press("2")
+        await settle(pilot)
+        assert rebuilt[-1] == "ArticleBody"
+        assert "Find in article" in _footer(app)  # the article's own keys
+        count = len(rebuilt)
+        app.screen.refresh_bindings()
+        await settle(pilot)
+        assert len(rebuilt) == count
+
+    Footer.recompose = counting  # type: ignore[method-assign]
+    try:
+        run(library_path, scenario)
+    finally:
+        Footer.recompose = real  # type: ignore[method-assign]
 
 
 def test_search_typed_while_the_library_opens_runs_once_it_is_open(

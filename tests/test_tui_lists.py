@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -15,8 +16,8 @@ from fieldbrief.tui.app import FieldbriefApp
 from fieldbrief.tui.article import ArticlePane
 from fieldbrief.tui.facts import FactList
 from fieldbrief.tui.hanging import Hanging
-from fieldbrief.tui.results import ResultsList
-from tests.test_tui_support import run, search, settle
+from fieldbrief.tui.results import REST_DELAY_SECONDS, ResultsList
+from tests.test_tui_support import run, search, settle, wait_for
 
 
 def test_wrapped_lines_hang_under_their_text() -> None:
@@ -74,6 +75,52 @@ def test_results_are_numbered_as_shown_when_a_story_is_collapsed() -> None:
     numbers = [row.split(".", 1)[0].strip() for row in rows if not row.strip().startswith("+")]
     assert numbers == ["1", "2", "3"]
     assert any("+ 2 more from same story" in row for row in rows)
+
+
+def test_a_page_shows_a_screenful_first_and_the_rest_once_painted() -> None:
+    """The first frame lays out only the rows that can be on screen; the rest,
+    and the load-more row, are there after it, and G or choosing a later row
+    before then brings them at once."""
+    hits = [replace(_hit(n % 28 + 1), id=f"h{n}") for n in range(50)]
+    results = SearchResults("troops", hits, total=120, total_exact=True)
+
+    async def main() -> None:
+        app = _Results()
+        async with app.run_test(size=(40, 30)) as pilot:
+            listing = app.query_one(ResultsList)
+            listing.show_results(results)
+            first = listing.option_count
+            assert 30 // 3 < first < 50  # a screenful of rows, at least 3 lines each
+            assert listing.has_class("-overflowing")  # the scrollbar from the first layout
+            await wait_for(pilot, lambda: listing.option_count > first)
+            assert listing.option_count == 51  # all 50 and "load 50 more"
+            assert listing.get_option_at_index(50).id == "load-more"
+            last = listing.get_option_at_index(49).prompt
+            assert isinstance(last, Hanging) and last.plain.startswith(" 50. ")
+
+            listing.show_results(results)
+            listing.focus()
+            assert listing.option_count < 50
+            await pilot.press("G")
+            assert listing.highlighted == 50
+            listing.show_results(results)
+            assert listing.select_article("h45")
+            assert listing.highlighted_option is not None
+            assert listing.highlighted_option.id == "hit:h45"
+            await pilot.pause(REST_DELAY_SECONDS + 0.1)
+            assert listing.option_count == 51  # added once, not twice
+
+            listing.show_results(results)
+            screenful = listing.option_count
+            listing.highlighted = screenful - 1
+            await pilot.press("down")  # past the screenful: the rest are there to move to
+            assert listing.option_count == 51 and listing.highlighted == screenful
+
+            few = SearchResults("troops", hits[:3], total=3)
+            listing.show_results(few)
+            assert listing.option_count == 3 and not listing.has_class("-overflowing")
+
+    asyncio.run(main())
 
 
 def test_scores_show_only_when_ranked_by_relevance() -> None:

@@ -110,3 +110,61 @@ def test_sort_toggle(library_path: Path) -> None:
         assert app.main.search.results.sort == "relevance"
 
     run(library_path, scenario)
+
+
+def test_stories_are_grouped_when_the_page_rests_not_while_typing(
+    library_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A page's stories are grouped after it has been on screen a moment with no
+    key typed; a page replaced meanwhile is never grouped."""
+    import asyncio
+    from dataclasses import replace
+
+    import fieldbrief.tui.query_bar as query_bar
+    import fieldbrief.tui.searching as searching
+    from fieldbrief.tui.app import create_app
+    from tests.test_tui_support import open_library, stub_overview, wait_for
+
+    monkeypatch.setattr(searching, "GROUP_DELAY_SECONDS", 0.01)
+    library = open_library(library_path)
+    # No library-wide stories, as in a large library: each page is grouped itself.
+    library.overview = lambda: replace(stub_overview(library), stories=[])  # type: ignore[method-assign]
+    grouped: list[list[str]] = []
+    real_among = library.stories_among
+
+    def among(ids: list[str]) -> list[list[str]]:
+        grouped.append(list(ids))
+        return real_among(ids)
+
+    library.stories_among = among  # type: ignore[method-assign]
+
+    async def main() -> None:
+        app = create_app(library=library, state_path=tmp_path / "s.json")
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            listing = app.query_one(ResultsList)
+            assert grouped == [[hit.id for hit in listing.hits]]  # the listing, once
+            controller = app.main.search
+
+            # Typing (the search waits for a pause that does not come here).
+            monkeypatch.setattr(query_bar, "DEBOUNCE_SECONDS", 60)
+            app.main.query_one(QueryInput).focus()
+            await pilot.press("x")
+            assert app.main.query_bar.pending
+            current = SearchRequest("", "date", 1, controller.generation)
+            controller._group(current)
+            await pilot.pause(0.1)
+            assert len(grouped) == 1 and controller.grouping_pending  # waits, not dropped
+            app.main.query_bar._cancel_pending()  # typing paused
+            await wait_for(pilot, lambda: len(grouped) == 2)
+
+            stale = SearchRequest("", "date", 1, controller.generation - 1)
+            controller._group(stale)
+            await wait_for(pilot, lambda: not controller.grouping_pending)
+            await settle(pilot)
+            assert len(grouped) == 2  # a replaced page: never grouped
+
+    try:
+        asyncio.run(main())
+    finally:
+        library.close()

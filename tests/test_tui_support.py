@@ -201,11 +201,14 @@ def open_library(path: Path) -> Library:
 
 
 def _idle(app: App[object]) -> bool:
-    """No worker pending or running, and no search waiting for typing to pause."""
+    """No worker pending or running, no search waiting for typing to pause and
+    no page waiting to have its stories grouped."""
     if any(w.state in (WorkerState.PENDING, WorkerState.RUNNING) for w in app.workers):
         return False
     main = app.screen_stack[0] if app.screen_stack else None
-    return not (isinstance(main, MainScreen) and main.query_bar.pending)
+    return not (
+        isinstance(main, MainScreen) and (main.query_bar.pending or main.search.grouping_pending)
+    )
 
 
 async def wait_for(pilot: Pilot[Any], condition: Callable[[], object], timeout: float = 15) -> None:

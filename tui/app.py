@@ -28,6 +28,7 @@ from .commands import FieldbriefCommands
 from .keymap import keymap_path, load_keymap
 from .main_screen import MainScreen
 from .query_bar import QueryInput
+from .searching import StoreListing, is_library_view
 from .state import UIState, default_state_path
 from .terminal import ascii_driver, ascii_wanted, mouse_wanted
 from .theming import DEFAULT_THEME, load_themes, stylesheet
@@ -91,6 +92,11 @@ class FieldbriefApp(App[None]):
         self.state_path = Path(state_path) if state_path else default_state_path()
         self.keymap_file = Path(keymap_file) if keymap_file else keymap_path()
         self.state = UIState.load(self.state_path)
+        self.store_listing: StoreListing | None = None
+        """The first page of the whole library, read while Textual starts (see
+        ``StoreListing``); only when the app opens the library and lists it first."""
+        if library is None and is_library_view(self.state.query):
+            self.store_listing = StoreListing(library_path)
         self._save_timer: Timer | None = None
         self._saved_on_quit = False
         self.main: MainScreen

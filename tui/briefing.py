@@ -18,7 +18,7 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from fieldbrief.search.briefing import Briefing, BriefingError, Briefings, Pin
@@ -27,6 +27,7 @@ from fieldbrief.search.wording import citation, plural
 
 from .article import ArticlePane
 from .facts import FactEntry, FactList
+from .footer import KeyFooter
 from .safe import one_line
 from .theming import stylesheet
 
@@ -143,7 +144,7 @@ class BriefingScreen(Screen[str | None]):
             yield Static(id="briefing-summary", markup=False)
             yield PinList(id="briefing-pins")
             yield Static(id="briefing-detail", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.refresh_pins()

@@ -17,13 +17,14 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, Footer, Input, Markdown, OptionList, Static, TextArea
+from textual.widgets import Button, Input, Markdown, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from fieldbrief.search.briefing import Briefing, BriefingError, SavedSearch, SavedSearches
 from fieldbrief.search.export import default_export_path, save_markdown
 from fieldbrief.search.wording import plural
 
+from .footer import KeyFooter
 from .safe import one_line
 from .theming import stylesheet
 
@@ -233,7 +234,7 @@ class PreviewScreen(Screen[None]):
         yield Static(Content.styled("Briefing preview", "bold"), id="briefing-preview-title")
         with VerticalScroll(id="briefing-preview-scroll"):
             yield BriefingPreview(self.markdown, id="briefing-preview")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#briefing-preview-scroll").focus()

@@ -17,12 +17,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from fieldbrief.search.wording import plural
 
 from . import overview as ov
+from .footer import KeyFooter
 from .hanging import Hanging
 from .keymap import list_keys
 from .safe import one_line
@@ -76,7 +77,7 @@ class EntityScreen(Screen[ProfileChoice | None]):
         )
         yield Static(Content.styled("Reading the library…", "$text-muted"), id="entity-summary")
         yield ProfileList(id="entity-rows")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one(ProfileList).loading = True

@@ -12,7 +12,6 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from fieldbrief.search.export import conflicts_for_fact
 from fieldbrief.search.model import ENTITY_FIELD, SECTIONS, Fact
 from fieldbrief.search.wording import claim_value, figure_name, plural
 
@@ -64,6 +63,10 @@ def group_facts(
     article_id: str, facts: Iterable[Fact], conflicts: Iterable[Conflict] = ()
 ) -> dict[str, list[FactEntry]]:
     """Facts by kind, one entry per distinct entity/date/figure, in reading order."""
+    # Here, not at the top: the export module brings the briefing's storage,
+    # which the first frame does not need.
+    from fieldbrief.search.export import conflicts_for_fact
+
     conflicts = list(conflicts)
     grouped: dict[str, dict[str, FactEntry]] = {kind: {} for kind, _ in SECTIONS}
     for fact in sorted(facts, key=lambda f: f.start):

@@ -24,6 +24,9 @@ Line = tuple[Content, Content]
 class Hanging(Visual):
     def __init__(self, lines: Sequence[Line]) -> None:
         self.lines = list(lines)
+        self._wraps: dict[tuple[int, TextOverflow], list[Content]] = {}
+        """Lines wrapped per width: a list asks each row's height (to lay out all
+        of its rows) and then renders the visible ones, at the same width."""
 
     @classmethod
     def under(cls, leader: Content, *texts: Content) -> Hanging:
@@ -36,6 +39,12 @@ class Hanging(Visual):
         return "\n".join(leader.plain + text.plain for leader, text in self.lines)
 
     def _wrapped(self, width: int, overflow: TextOverflow = "fold") -> list[Content]:
+        cached = self._wraps.get((width, overflow))
+        if cached is None:
+            cached = self._wraps[(width, overflow)] = self._wrap(width, overflow)
+        return cached
+
+    def _wrap(self, width: int, overflow: TextOverflow) -> list[Content]:
         out: list[Content] = []
         for leader, text in self.lines:
             indent = leader.cell_length

@@ -14,7 +14,7 @@ import os
 import time
 from collections.abc import Callable
 from dataclasses import replace
-from functools import partial
+from functools import cached_property, partial
 from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual import on
@@ -26,16 +26,15 @@ from textual.events import Resize
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 from textual.worker import Worker, WorkerState
 
 from fieldbrief.search.model import Article
 
 from . import overview as ov
 from .article import ArticleBody, ArticlePane, FindInput
-from .briefing import BriefingActions
-from .entity import EntityScreen, ProfileChoice
 from .facts import FactList
+from .footer import KeyFooter
 from .keymap import MAIN_SCREEN_BINDINGS
 from .messages import (
     ArticleLoaded,
@@ -52,7 +51,6 @@ from .query_bar import QueryBar, QueryInput
 from .reading import ArticleController
 from .results import PAGE_SIZE, ResultsList
 from .safe import one_line
-from .screens import ConflictScreen, HelpScreen, TimelineScreen, help_rows
 from .searching import SearchController, is_library_view
 from .sidebar import FactsController
 from .state import UIState
@@ -63,6 +61,8 @@ if TYPE_CHECKING:
     from fieldbrief.search.results import SearchResults
 
     from .app import FieldbriefApp
+    from .briefing import BriefingActions
+    from .entity import ProfileChoice
 
 NARROW_WIDTH = 110
 """Below this many columns the sidebar collapses to a toggle."""
@@ -112,12 +112,21 @@ class MainScreen(Screen[None]):
         self.search = SearchController(self)
         self.articles = ArticleController(self)
         self.facts = FactsController(self)
-        self.pins = BriefingActions(self)
         self.restored = False
         """Whether the last session's article has been reopened (or there was none)."""
         self.overview_in_sidebar = False
         """The sidebar shows the library overview although an article is open (o)."""
         self._overview_wanted = False
+
+    # Screens and dialogs that are not on the first screen load when first
+    # wanted: importing them (the briefing's storage and export modules above
+    # all) was a third of the app's own import time before the first frame.
+
+    @cached_property
+    def pins(self) -> BriefingActions:
+        from .briefing import BriefingActions
+
+        return BriefingActions(self)
 
     @property
     def fb(self) -> FieldbriefApp:
@@ -147,23 +156,39 @@ class MainScreen(Screen[None]):
             with Pane(id="sidebar"):
                 yield Static(Content.styled("Facts", "bold"), id="sidebar-title")
                 yield FactList(id="facts")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self._apply_layout(self.size.width)
-        self.query_one(ResultsList).loading = True
+        results = self.query_one(ResultsList)
+        self.query_bar.set_text(self.state.query)
+        if self.library is not None:
+            results.focus()
+            self._library_ready()
+            return
+        # The whole library (the empty query) can be listed before the index opens.
+        early = self.search.listing_before_open() if is_library_view(self.state.query) else None
+        prefetched = self.fb.store_listing
+        page = prefetched.page() if prefetched is not None and early is not None else None
+        if early is not None and page is not None:
+            # Read while Textual started: the first frame shows the listing with
+            # the results focused, and the index (Whoosh's imports, a third of a
+            # second of CPU on the same GIL) opens once that frame is painted.
+            self.move_focus(results)
+            self._search_page(SearchPage(results, early, replace(page, query=""), page.elapsed_ms))
+            self.call_after_refresh(
+                self.run_in_thread,
+                partial(open_library, self.fb.library_path, self, None),
+                "library",
+            )
+            return
         # Focus starts in the results, so the keys in the hint line work at
         # once; / goes to the search box. A loading widget cannot take focus,
         # so while the library opens nothing has it (the screen's keys work)
-        # and the results take it once they can (_library_ready).
-        self.query_one(ResultsList).focus()
-        self.query_bar.set_text(self.state.query)
-        if self.library is None:
-            # The whole library (the empty query) can be listed before the index opens.
-            early = self.search.listing_before_open() if is_library_view(self.state.query) else None
-            self.run_in_thread(partial(open_library, self.fb.library_path, self, early), "library")
-        else:
-            self._library_ready()
+        # and the results take it once they can (_results_ready).
+        results.loading = True
+        results.focus()
+        self.run_in_thread(partial(open_library, self.fb.library_path, self, early), "library")
 
     def on_resize(self, event: Resize) -> None:
         self._apply_layout(event.size.width)
@@ -436,9 +461,13 @@ class MainScreen(Screen[None]):
             elif choice.article_id is not None:
                 self.articles.open(choice.article_id, focus=True, focus_span=choice.span)
 
+        from .entity import EntityScreen
+
         self.app.push_screen(EntityScreen(self.library, kind, name), chosen)
 
     def show_conflict(self, conflict: Conflict, origin: tuple[str, int] | None = None) -> None:
+        from .screens import ConflictScreen
+
         self.app.push_screen(ConflictScreen(conflict, origin), self.articles.open_claim)
 
     # --- actions --------------------------------------------------------------
@@ -514,18 +543,22 @@ class MainScreen(Screen[None]):
         if self.library is None:
             self.app.bell()
             return
+        from .screens import TimelineScreen
+
         self.app.push_screen(TimelineScreen(self.library), self.articles.open_dated)
 
     def action_help(self) -> None:
         # From the search box the question is usually "how do I write this query".
-        syntax_first = isinstance(self.focused, QueryInput)
-        self.app.push_screen(
-            HelpScreen(help_rows(self), str(self.fb.keymap_file), syntax_first=syntax_first)
-        )
+        self._show_help(syntax_first=isinstance(self.focused, QueryInput))
 
     def action_query_syntax(self) -> None:
+        self._show_help(syntax_first=True)
+
+    def _show_help(self, *, syntax_first: bool) -> None:
+        from .screens import HelpScreen, help_rows
+
         self.app.push_screen(
-            HelpScreen(help_rows(self), str(self.fb.keymap_file), syntax_first=True)
+            HelpScreen(help_rows(self), str(self.fb.keymap_file), syntax_first=syntax_first)
         )
 
     def action_copy_citation(self) -> None:

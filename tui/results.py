@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import ClassVar
 
 from textual.binding import Binding, BindingType
@@ -19,6 +21,8 @@ from .keymap import list_keys
 from .safe import one_line, plain, spans_content
 
 PAGE_SIZE = 50
+REST_DELAY_SECONDS = 0.2
+"""How long after a page's first screenful of rows the others are added."""
 LOAD_MORE = "load-more"
 
 
@@ -57,6 +61,8 @@ class ResultsList(OptionList):
         self.story_of: dict[str, int] = {}
         self.expanded: set[int] = set()
         self.loading_more = False
+        self._rest: Callable[[], None] | None = None
+        self._prompts: dict[tuple[str, str], Hanging] = {}
 
     def watch_show_vertical_scrollbar(self) -> None:
         # The content width changes with the scrollbar, but OptionList's caches
@@ -85,6 +91,7 @@ class ResultsList(OptionList):
             self.story_of = story_of
         if not append:
             self.expanded.clear()
+            self._prompts.clear()
         self.loading_more = False
         self._rebuild(keep)
 
@@ -117,12 +124,57 @@ class ResultsList(OptionList):
         return rows
 
     def _rebuild(self, keep: str | None) -> None:
-        options: list[Option] = []
+        self._rest = None  # rows an earlier build had still to add
         rows = self._rows()
         # Rows are numbered as shown, so a collapsed story never leaves a gap
         # (1, 2, 4); the leader width is fixed per page so every row hangs alike.
         number_width = len(str(len(rows)))
-        for number, row in enumerate(rows, 1):
+        # A new page's first frame wraps only the rows that can be on screen
+        # (OptionList measures every option to lay the list out: wrapping all
+        # 50 was 40% of the app's first frame); the rest follow a moment later,
+        # after the frame and the footer's keys, or as soon as a key needs them.
+        # A rebuild keeping a row (a count, a story) adds them all.
+        screenful = self._screenful()
+        self.set_class(len(rows) > screenful, "-overflowing")
+        now = len(rows) if keep is not None else min(len(rows), screenful)
+        options = self._options_for(rows, 0, now, number_width)
+        self.set_options(options)
+        if now < len(rows):
+            self._rest = partial(self._add_rows, rows, now, number_width)
+            self.set_timer(REST_DELAY_SECONDS, partial(self._finish_rows, self._rest))
+        if not options:
+            return
+        index = 0
+        if keep is not None:
+            try:
+                index = self.get_option_index(keep)
+            except Exception:
+                index = 0
+        self.highlighted = index
+
+    def _screenful(self) -> int:
+        """How many rows fill the list for certain: each is at least three lines
+        high (before it is laid out, the list is at most as high as the screen)."""
+        height = self.size.height or self.app.size.height
+        return height // 3 + 1
+
+    def _add_rows(self, rows: list[_Row], start: int, number_width: int) -> None:
+        self.add_options(self._options_for(rows, start, len(rows), number_width))
+
+    def _finish_rows(self, rest: Callable[[], None] | None = None) -> None:
+        """Add the rows the last build left for after its first frame (now, if
+        something needs them all); ``rest`` is that build's, None for any."""
+        pending = self._rest
+        if pending is not None and (rest is None or rest is pending):
+            self._rest = None
+            pending()
+
+    def _options_for(
+        self, rows: list[_Row], start: int, end: int, number_width: int
+    ) -> list[Option]:
+        """Options for ``rows[start:end]``, with the load-more row after the last row."""
+        options: list[Option] = []
+        for number, row in enumerate(rows[start:end], start + 1):
             leader = f" {number:>{number_width}}. "
             options.append(Option(self._prompt(row.hit, leader), id=f"hit:{row.hit.id}"))
             if not row.children:
@@ -141,7 +193,7 @@ class ResultsList(OptionList):
                         id=f"story:{story}",
                     )
                 )
-        if self.has_more and self.results is not None:
+        if end == len(rows) and self.has_more and self.results is not None:
             remaining = (
                 self.results.total - len(self.hits) if self.results.total_exact else PAGE_SIZE
             )
@@ -156,16 +208,7 @@ class ResultsList(OptionList):
                     id=LOAD_MORE,
                 )
             )
-        self.set_options(options)
-        if not options:
-            return
-        index = 0
-        if keep is not None:
-            try:
-                index = self.get_option_index(keep)
-            except Exception:
-                index = 0
-        self.highlighted = index
+        return options
 
     @property
     def ranked_by_score(self) -> bool:
@@ -174,6 +217,15 @@ class ResultsList(OptionList):
         return results is not None and results.sort == "relevance" and bool(results.query.strip())
 
     def _prompt(self, hit: Hit, leader: str) -> Hanging:
+        # Kept per page: a rebuild (the total counted, stories grouped) then
+        # reuses each row's wrapped lines instead of wrapping them all again.
+        key = (hit.id, leader)
+        prompt = self._prompts.get(key)
+        if prompt is None:
+            prompt = self._prompts[key] = self._new_prompt(hit, leader)
+        return prompt
+
+    def _new_prompt(self, hit: Hit, leader: str) -> Hanging:
         title = Content.styled(one_line(hit.title) or "(untitled)", "bold")
         meta_parts = [
             hit.date.isoformat() if hit.date else "undated",
@@ -193,6 +245,7 @@ class ResultsList(OptionList):
         return next((h for h in self.hits if h.id == article_id), None)
 
     def select_article(self, article_id: str) -> bool:
+        self._finish_rows()
         try:
             self.highlighted = self.get_option_index(f"hit:{article_id}")
         except Exception:
@@ -203,7 +256,16 @@ class ResultsList(OptionList):
         if self.option_count:
             self.highlighted = 0
 
+    def action_cursor_down(self) -> None:
+        self._finish_rows()
+        super().action_cursor_down()
+
+    def action_page_down(self) -> None:
+        self._finish_rows()
+        super().action_page_down()
+
     def action_last(self) -> None:
+        self._finish_rows()
         if self.option_count:
             self.highlighted = self.option_count - 1
 

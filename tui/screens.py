@@ -12,7 +12,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
-from textual.widgets import Footer, OptionList, Sparkline, Static
+from textual.widgets import OptionList, Sparkline, Static
 from textual.widgets.option_list import Option
 
 from fieldbrief.search.syntax import QUERY_SYNTAX
@@ -21,6 +21,7 @@ from fieldbrief.search.wording import claim_value
 from . import overview as ov
 from .article import ArticleBody, FindInput
 from .facts import FactList
+from .footer import KeyFooter
 from .hanging import Hanging
 from .keymap import list_keys
 from .query_bar import QueryInput
@@ -377,7 +378,7 @@ class TimelineScreen(Screen[DatedFact | None]):
             yield Sparkline([], id="timeline-sparkline")
         yield Static(Content.styled("Collecting events…", "$text-muted"), id="timeline-range")
         yield TimelineList(id="timeline-facts")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one(TimelineList).loading = True

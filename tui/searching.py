@@ -8,13 +8,16 @@ own; only answers for the newest request reach the screen.
 
 from __future__ import annotations
 
+import os
 import re
+import threading
 import time
 from dataclasses import replace
 from functools import partial
 from typing import TYPE_CHECKING
 
 from textual.content import Content
+from textual.timer import Timer
 from textual.widgets import Static
 from textual.worker import get_current_worker
 
@@ -27,6 +30,8 @@ from .messages import SearchCounted, SearchPage, SearchRequest, StoriesFound
 from .results import PAGE_SIZE, ResultsList
 from .safe import one_line
 
+GROUP_DELAY_SECONDS = 0.3
+"""How long a page rests on screen, with no key typed, before its stories are grouped."""
 if TYPE_CHECKING:
     from fieldbrief.search.library import Library
 
@@ -63,6 +68,45 @@ def query_words(query: str) -> list[str]:
 
 def is_library_view(query: str) -> bool:
     return not query.strip()
+
+
+class StoreListing:
+    """The library's first page, read from its store in a thread started with the app.
+
+    A plain thread, not a worker: it starts before Textual's event loop does, so
+    the store read (a few ms) overlaps Textual's own start-up and the screen's
+    first frame can already show the listing, focused, instead of a loading
+    state that a second full render then replaces. It touches nothing of the
+    app; the screen takes the page only if it is there when the screen mounts,
+    and never waits for it (a store locked by a writer must not hold the first
+    frame): otherwise the library-opening worker lists it as before.
+    """
+
+    def __init__(self, path: str | os.PathLike[str] | None, limit: int = PAGE_SIZE) -> None:
+        self._page: SearchResults | None = None
+        self._done = threading.Event()
+        self._thread = threading.Thread(
+            target=self._read, args=(path, limit), name="fieldbrief-listing", daemon=True
+        )
+        self._thread.start()
+
+    def _read(self, path: str | os.PathLike[str] | None, limit: int) -> None:
+        try:
+            from fieldbrief.search.listing import first_page
+
+            self._page = first_page(path, limit)
+        except Exception:
+            self._page = None  # the library-opening worker lists it (and reports a failure)
+        finally:
+            self._done.set()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """For tests: whether the read has finished (within ``timeout``)."""
+        return self._done.wait(timeout)
+
+    def page(self) -> SearchResults | None:
+        """The page if it has been read by now; None if not (yet) or unreadable."""
+        return self._page if self._done.is_set() else None
 
 
 def fetch_page(library: Library, request: SearchRequest, listing: ResultsList) -> None:
@@ -113,6 +157,8 @@ class SearchController:
         """A search asked for while the library was opening."""
         self._ungrouped: SearchRequest | None = None
         """A page shown before the library opened, its stories not grouped yet."""
+        self._grouping: Timer | None = None
+        """The wait before the current page's stories are grouped."""
 
     @property
     def terms(self) -> list[str]:
@@ -213,6 +259,31 @@ class SearchController:
         return True
 
     def _group(self, request: SearchRequest) -> None:
+        """Group the page's stories once the analyst pauses.
+
+        Grouping is Python work on the GIL the screen renders with: started
+        with the page, it slowed drawing that page, the article it opens and
+        the keys typed next (a refined query, or a first search typed as the
+        library finished opening), often for a page that was replaced before
+        its grouping arrived.
+        """
+        if self._grouping is not None:
+            self._grouping.stop()
+        self._grouping = self.screen.set_timer(
+            GROUP_DELAY_SECONDS, partial(self._group_when_idle, request)
+        )
+
+    @property
+    def grouping_pending(self) -> bool:
+        return self._grouping is not None
+
+    def _group_when_idle(self, request: SearchRequest) -> None:
+        self._grouping = None
+        if not self.is_current(request):
+            return  # the page was replaced: its grouping is not wanted
+        if self.screen.query_bar.pending:
+            self._group(request)  # still typing: wait for the next pause
+            return
         listing = self.listing
         ids = [hit.id for hit in listing.hits]
         library = self.screen.library

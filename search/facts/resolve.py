@@ -50,7 +50,6 @@ from typing import Any
 from ..model import ENTITY_FIELD, FIELD_ENTITY, Article, Fact
 from . import gazetteer as gz
 from . import orgs
-from .extract import facts_json
 
 __all__ = [
     "Claim",
@@ -59,7 +58,6 @@ __all__ = [
     "Overview",
     "aliases_for",
     "build_overview",
-    "facts_json",
     "find_conflicts",
     "find_stories",
     "index_terms",
@@ -381,36 +379,50 @@ def _merge_people(groups: list[_Group]) -> list[_Group]:
     # Fuller names first so "Mohamed Bazoum" becomes the anchor for "Mohamed Barzoum".
     full.sort(key=lambda g: (-sum(g.names.values()), -len(g.best_name())))
     kept: list[_Group] = []
+    # Each kept group's name parts, worked out again only when it absorbs
+    # another: asking every kept group for its best name for every new one made
+    # merging quadratic in names (a page of 50 articles: 22,000 best_name calls).
+    kept_parts: list[list[str]] = []
     for g in full:
         parts = g.best_name().split()
-        for k in kept:
-            kparts = k.best_name().split()
+        for n, k in enumerate(kept):
+            kparts = kept_parts[n]
             if gz.fold(parts[0]) == gz.fold(kparts[0]) and _surname_close(parts[-1], kparts[-1]):
                 k.absorb(g)
+                kept_parts[n] = k.best_name().split()
                 break
         else:
             kept.append(g)
+            kept_parts.append(parts)
     for g in short:
         name = g.best_name()
-        matches = [k for k in kept if _surname_close(name, k.best_name().split()[-1])]
+        matches = [n for n, kparts in enumerate(kept_parts) if _surname_close(name, kparts[-1])]
         if len(matches) == 1:
-            matches[0].absorb(g)
+            kept[matches[0]].absorb(g)
+            kept_parts[matches[0]] = kept[matches[0]].best_name().split()
         else:
             kept.append(g)
+            kept_parts.append(name.split())
     return kept
 
 
 def _merge_orgs(groups: list[_Group]) -> list[_Group]:
+    def key_of(g: _Group) -> str:
+        return re.sub(r"[^a-z0-9]", "", gz.fold(g.best_name()))
+
     kept: list[_Group] = []
+    kept_keys: list[str] = []  # as in _merge_people: updated when a group absorbs
     for g in sorted(groups, key=lambda g: -g.mentions):
-        key = re.sub(r"[^a-z0-9]", "", gz.fold(g.best_name()))
-        for k in kept:
-            kkey = re.sub(r"[^a-z0-9]", "", gz.fold(k.best_name()))
+        key = key_of(g)
+        for n, k in enumerate(kept):
+            kkey = kept_keys[n]
             if min(len(key), len(kkey)) >= 7 and edit_distance(key, kkey, 1) <= 1:
                 k.absorb(g)
+                kept_keys[n] = key_of(k)
                 break
         else:
             kept.append(g)
+            kept_keys.append(key)
     return kept
 
 
@@ -480,9 +492,12 @@ SAME_TIME_DAYS = 7
 
 
 def _time_key(as_of: str | None) -> str:
-    from ..events import sort_key
+    # From the dates module itself (the events module's sort_key is this
+    # function): the events module compiles its own patterns on import, which
+    # an article's first conflicts in the app paid for nothing.
+    from .dates import date_sort_key
 
-    return sort_key(as_of) if as_of else "9999"
+    return date_sort_key(as_of) if as_of else "9999"
 
 
 def _same_times(claims: list[Claim]) -> list[list[Claim]]:
