@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import run_step
+from common import emit, run_step
 
 
 def cpu(result: dict[str, Any]) -> float:
@@ -90,10 +90,7 @@ def main() -> None:
         "cpu_ratio": [min(r["cpu_ratio"] for r in rounds), max(r["cpu_ratio"] for r in rounds)],
         "add_s": [min(r["add_s"] for r in rounds), max(r["add_s"] for r in rounds)],
     }
-    text = json.dumps(out, indent=2)
-    if args.out:
-        args.out.write_text(text + "\n", "utf-8")
-    print(text)
+    emit(out, args.out)
 
 
 if __name__ == "__main__":

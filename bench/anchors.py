@@ -26,7 +26,6 @@ a multiple of fieldbrief's.
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import shutil
 import sqlite3
@@ -39,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import COMPARABLE, latency, load_queries
+from common import COMPARABLE, emit, latency, load_queries
 from scale import read_records, write_files
 
 Engine = Callable[[str], int]
@@ -285,10 +284,7 @@ def main() -> None:
         if name not in report["engines"]:
             report[name] = value
     shutil.rmtree(work, ignore_errors=True)
-    text = json.dumps(report, indent=2, ensure_ascii=False)
-    if args.out:
-        args.out.write_text(text + "\n", "utf-8")
-    print(text)
+    emit(report, args.out)
 
 
 if __name__ == "__main__":

@@ -32,7 +32,6 @@ run and min/median/max per figure. Needs tmux; the library must exist.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import re
 import shutil
@@ -44,6 +43,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import emit
 
 WIDTH, HEIGHT = 160, 48
 POLL_S = 0.004
@@ -237,10 +239,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
     report = probe(args.library, args.queries.split(","), args.runs)
-    text = json.dumps(report, indent=2, ensure_ascii=False)
-    if args.out:
-        args.out.write_text(text + "\n", "utf-8")
-    print(text)
+    emit(report, args.out)
 
 
 def probe(library: Path, queries: list[str], runs_wanted: int = 3) -> dict[str, Any]:

@@ -21,15 +21,18 @@ per-round ratios (above 1: fieldbrief was faster).
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import resource
 import shutil
 import statistics
 import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import emit
 
 DEFAULT_QUERIES = ("oil", "cocoa", "interest rates")
 
@@ -111,10 +114,7 @@ def main() -> None:
                 "per_round": spread(per_round, 2),
             }
         out["queries"][q] = entry
-    text = json.dumps(out, indent=2)
-    if args.out:
-        args.out.write_text(text + "\n", "utf-8")
-    print(text)
+    emit(out, args.out)
 
 
 if __name__ == "__main__":

@@ -29,6 +29,14 @@ def load_queries(path: Path = QUERIES) -> list[tuple[str, str]]:
     return out
 
 
+def emit(report: Any, out: Path | None) -> None:
+    """Print ``report`` as JSON, and write it to ``out`` too when given."""
+    text = json.dumps(report, indent=2, ensure_ascii=False)
+    if out:
+        out.write_text(text + "\n", "utf-8")
+    print(text)
+
+
 def pct(values: list[float], p: float) -> float:
     if not values:
         return float("nan")

@@ -11,14 +11,13 @@ p50/p95 per kind, the ratio phrase/term, and each query's median and total.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import latency, load_queries
+from common import emit, latency, load_queries
 
 EXTRA_PHRASES = ['"stock market"', '"central bank"', '"oil prices"', '"united states"']
 """Common two-word phrases besides queries.txt's (thousands of candidates each)."""
@@ -73,10 +72,7 @@ def main() -> None:
             for q, ms in per_query.items()
         },
     }
-    text = json.dumps(out, indent=2)
-    if args.out:
-        args.out.write_text(text + "\n", "utf-8")
-    print(text)
+    emit(out, args.out)
 
 
 if __name__ == "__main__":
