@@ -7,6 +7,7 @@ engine raises are turned into them in one place, :func:`main`.
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import os
 import sys
@@ -271,6 +272,12 @@ def build_parser(command: str | None = None, *, every: bool = False) -> argparse
     parser.set_defaults(func=cmd_tui)
     sub = parser.add_subparsers(title="commands", metavar="COMMAND")
     for name, (module, summary) in COMMANDS.items():
+        if command is not None and name != command and not every:
+            # Running one command never needs the others' parsers: each is a
+            # whole ArgumentParser, and building all eleven was 4% of a cold
+            # search. Without a command (`fieldbrief --help`, a typo) all are
+            # listed.
+            continue
         p = sub.add_parser(name, help=summary)
         if every or name == command:
             importlib.import_module(module).declare(name, p)
@@ -331,9 +338,21 @@ def declare(name: str, p: argparse.ArgumentParser) -> None:
         p.set_defaults(func=cmd_facts)
 
 
+_ONE_SHOT = ("search", "show")
+"""Read-only commands that print an answer and end the process straight after."""
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     words = sys.argv[1:] if argv is None else argv
-    args = build_parser(chosen_command(words)).parse_args(words)
+    command = chosen_command(words)
+    if argv is None and command in _ONE_SHOT:
+        # Such a command is mostly imports: thousands of new modules, classes
+        # and functions that live until the end, which the cyclic collector
+        # walked again and again (4% of a cold search's instructions). It
+        # makes little cyclic garbage and ends at once (`_leave`). Only for the
+        # real process: tests calling main([...]) keep their collector.
+        gc.disable()
+    args = build_parser(command).parse_args(words)
     code = _run(args)
     if argv is None and args.func in (cmd_search, cmd_show):
         _leave(code)

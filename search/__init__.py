@@ -3,3 +3,7 @@
 Nothing in this package may import Textual: the TUI and the CLI are both thin
 layers over it.
 """
+
+from . import leanload
+
+leanload.load()

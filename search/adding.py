@@ -39,6 +39,8 @@ COMMIT_EVERY = 100_000
 
 @dataclass(slots=True)
 class AddReport:
+    """What one add did: counts, the files read, problems and notes."""
+
     added: int = 0
     updated: int = 0
     unchanged: int = 0

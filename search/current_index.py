@@ -35,8 +35,11 @@ from .errors import (
     UnsafeLayoutError,
 )
 from .fsutil import atomic_write, is_real_dir, read_small
+from .index import (
+    lengths,  # noqa: F401  (every searcher reads field lengths in one piece)
+    trust,
+)
 from .index import schema as index_schema
-from .index import trust
 from .index import writer as index_writer
 from .model import Article, Fact
 from .store import Store

@@ -32,18 +32,16 @@ Figures: bench/README.md ("Speed as the user feels it", phrases).
 from __future__ import annotations
 
 import pickle
-import threading
-import weakref
 from itertools import accumulate
 from typing import Any
 
 from . import whooshload  # noqa: F401  # isort: skip (before any Whoosh import)
 from whoosh import formats, matching, query, scoring
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching import ListMatcher
 from whoosh.reading import TermNotFound
-from whoosh.util.numeric import byte_to_length
 
+from .index.lengths import lengths as field_lengths
 from .index.positions import PackedPositions
 
 Segments = list[tuple[Any, frozenset[int]]]
@@ -243,7 +241,7 @@ class KnownPhrase(query.Phrase):
                 # BM25F and its kin score from (weight, field length): each
                 # document's length is looked up once for all the words.
                 if lengths is None:
-                    lengths = _lengths(searcher.reader(), self.fieldname, found.ids)
+                    lengths = field_lengths(searcher.reader(), self.fieldname, found.ids)
                 score = scorer._score
                 for i, (tf, dl) in enumerate(zip(weights, lengths, strict=True)):
                     scores[i] += score(tf, dl)
@@ -255,43 +253,6 @@ class KnownPhrase(query.Phrase):
         if self.boost != 1.0:
             m = matching.WrappingMatcher(m, boost=self.boost)
         return m
-
-
-_BYTE_LENGTH = [byte_to_length(b) for b in range(256)]
-_length_bytes: weakref.WeakKeyDictionary[Any, dict[str, bytes | None]] = weakref.WeakKeyDictionary()
-_lock = threading.Lock()
-
-
-def _length_column(reader: Any, fieldname: str) -> bytes | None:
-    """The field's length byte of every document of the segment, read in one
-    piece once per reader (``None`` where the codec keeps them otherwise)."""
-    with _lock:
-        known = _length_bytes.setdefault(reader, {})
-        if fieldname in known:
-            return known[fieldname]
-    column: bytes | None = None
-    perdoc = getattr(reader, "_perdoc", None)
-    cached = getattr(perdoc, "_cached_reader", None)
-    lengths: Any = cached(_lenfield(fieldname), LENGTHS_COLUMN) if cached else None
-    if getattr(lengths, "_typecode", None) == "B" and getattr(lengths, "_fixedlen", 0) == 1:
-        column = lengths._dbfile.get(lengths._basepos, lengths._count)
-        column += bytes(lengths._doccount - lengths._count)  # documents past the end: 0
-    with _lock:
-        known[fieldname] = column
-    return column
-
-
-def _lengths(reader: Any, fieldname: str, docs: list[int]) -> list[int]:
-    """Each document's length in ``fieldname``, as BM25F reads it.
-
-    Whoosh looks a length up through its column reader one document at a
-    time (a seek and a read each): for a phrase with a thousand hits that
-    was a fifth of its ranking. The column is one byte per document.
-    """
-    column = _length_column(reader, fieldname)
-    if column is None:
-        return [reader.doc_field_length(doc, fieldname, 1) for doc in docs]
-    return [_BYTE_LENGTH[column[doc]] for doc in docs]
 
 
 def _follows(

@@ -41,6 +41,8 @@ def state_dir() -> Path:
 
 @dataclass(frozen=True)
 class LibraryPaths:
+    """Where one library keeps its files."""
+
     root: Path
 
     @property

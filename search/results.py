@@ -13,6 +13,8 @@ from typing import Any
 
 @dataclass(slots=True)
 class Hit:
+    """One search hit: the article's metadata, its score and rank, and a snippet."""
+
     id: str
     title: str
     date: date | None
@@ -39,6 +41,8 @@ class Hit:
 
 @dataclass(slots=True)
 class SearchResults:
+    """One page of hits for a query, with the total and what the engine did with the query."""
+
     query: str
     hits: list[Hit]
     total: int

@@ -8,20 +8,28 @@ they are removed once, at ingest, and again defensively at display time.
 
 from __future__ import annotations
 
+import functools
 import re
 
-# ESC-introduced sequences: CSI (ESC [ … final), OSC/DCS/SOS/PM/APC strings up
-# to BEL or ST, and two-byte escapes. The 8-bit C1 forms (0x9B CSI, 0x9D OSC …)
-# are handled the same way.
-_ESCAPE_SEQUENCE = re.compile(
-    r"""
+_ESCAPE_SEQUENCE = r"""
     (?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]?            # CSI
   | (?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])       # OSC, DCS, SOS, PM, APC …
         [^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?     # … up to BEL or ST
   | \x1b[ -/]*[0-~]?                              # other two-byte escapes
-    """,
-    re.VERBOSE,
-)
+    """
+
+
+@functools.cache
+def _escape_sequences() -> re.Pattern[str]:
+    """ESC-introduced sequences: CSI (ESC [ … final), OSC/DCS/SOS/PM/APC strings
+    up to BEL or ST, and two-byte escapes. The 8-bit C1 forms (0x9B CSI, 0x9D
+    OSC …) are handled the same way.
+
+    Compiled the first time text holds an escape: compiling it was half of
+    this module's import, paid by every command, and most text has none.
+    """
+    return re.compile(_ESCAPE_SEQUENCE, re.VERBOSE)
+
 
 # C0 controls except tab and newline, DEL, C1 controls; bidi embeddings,
 # overrides and isolates; zero-width characters and the BOM.
@@ -46,7 +54,7 @@ def strip_unsafe(text: str) -> str:
         return text
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if "\x1b" in text or "\x9b" in text or "\x9d" in text:
-        text = _ESCAPE_SEQUENCE.sub("", text)
+        text = _escape_sequences().sub("", text)
     return _SURROGATES.sub("\ufffd", _UNSAFE_CHARS.sub("", text))
 
 

@@ -50,6 +50,11 @@ NEVER_FOR_SEARCH = (
     "whoosh.lang.dmetaphone",
     # what `secrets` wraps is os.urandom; the module pulls base64 in
     "secrets",
+    # what dataclasses imports to write a docstring for a dataclass without one
+    # (search/leanload.py), with ast, dis and tokenize behind it
+    "inspect",
+    "ast",
+    "dis",
     # other commands' argument declarations
     "fieldbrief.cli_briefing",
     "fieldbrief.cli_events",
@@ -78,6 +83,14 @@ def imported(argv: list[str]) -> tuple[set[str], subprocess.CompletedProcess[str
         if line.startswith("import time:") and "|" in line
     }
     return names, done
+
+
+def run_fresh(script: str) -> None:
+    """Run ``script`` in a new interpreter (nothing imported yet); its asserts must hold."""
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
 
 
 def loaded(names: set[str], module: str) -> bool:
@@ -131,10 +144,45 @@ def test_whoosh_stand_ins_do_not_outlive_the_import() -> None:
         "    or whoosh.reading.SegmentReader.__dict__['deleted_docs_set'],\n"
         "    functools.cached_property)\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=False
+    run_fresh(script)
+
+
+def test_inspect_stand_in_does_not_outlive_the_import() -> None:
+    """dataclasses is imported without inspect, yet every later ``import inspect``
+    gets the real module, and dataclasses' own use of it still works: a
+    dataclass without a docstring gets one made from its signature."""
+    script = (
+        "import sys, fieldbrief.search.model\n"
+        "assert 'dataclasses' in sys.modules and 'inspect' not in sys.modules\n"
+        "import dataclasses\n"
+        "assert type(dataclasses.inspect).__name__ == 'DeferredModule'\n"
+        "@dataclasses.dataclass\n"
+        "class Undocumented:\n"
+        "    name: str\n"
+        "    count: int = 0\n"
+        "assert Undocumented.__doc__ == 'Undocumented(name: str, count: int = 0)', Undocumented.__doc__\n"
+        "import inspect\n"
+        "assert type(inspect).__name__ == 'module' and inspect.signature(len)\n"
+        "assert sys.modules['inspect'] is inspect\n"
     )
-    assert done.returncode == 0, done.stderr[-2000:]
+    run_fresh(script)
+
+
+def test_every_dataclass_on_the_search_path_has_a_docstring() -> None:
+    """Without one, dataclasses builds it with inspect, which a cold search must not load."""
+    import dataclasses
+
+    from fieldbrief.search import adding, locations, model, results
+
+    undocumented = [
+        f"{module.__name__}.{name}"
+        for module in (adding, locations, model, results)
+        for name, value in vars(module).items()
+        if dataclasses.is_dataclass(value)
+        and value.__module__ == module.__name__
+        and (value.__doc__ or "").startswith(f"{name}(")
+    ]
+    assert undocumented == []
 
 
 def test_the_app_draws_its_first_frame_without_the_engine() -> None:
