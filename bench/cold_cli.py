@@ -1,7 +1,8 @@
 """A cold ``fieldbrief search --json`` against ``rg -il`` and ``grep -ril``, whole processes.
 
     python bench/cold_cli.py --library /tmp/lib22k --files /tmp/files22k [--runs 15]
-        [--query oil --query cocoa --query "interest rates"] [--out F.json]
+        [--query oil --query cocoa --query "interest rates"] [--baseline OTHER/bin/fieldbrief]
+        [--out F.json]
 
 Each round runs the three commands once each for every query, one after the
 other, so a change in the machine's load hits all of them alike; the first
@@ -15,7 +16,9 @@ again at every start (the script unsets it for the commands it runs).
 Prints JSON: per query and command, wall and CPU milliseconds (min, median,
 max over the rounds), the load average before and after, and per query the
 ratio rg/fieldbrief and grep/fieldbrief of the medians and the range of the
-per-round ratios (above 1: fieldbrief was faster).
+per-round ratios (above 1: fieldbrief was faster). ``--baseline`` adds another
+install of fieldbrief (say, the previous commit's, in its own venv) to every
+round, for an A/B of a change in wall time beside the instruction counts.
 """
 
 from __future__ import annotations
@@ -62,6 +65,7 @@ def main() -> None:
     parser.add_argument("--files", type=Path, required=True)
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--query", action="append", dest="queries")
+    parser.add_argument("--baseline", type=Path, help="another fieldbrief command to compare")
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
 
@@ -73,6 +77,16 @@ def main() -> None:
     commands: dict[str, Any] = {
         "fieldbrief": lambda q: [fieldbrief, "--library", str(args.library), "search", q, "--json"],
     }
+    if args.baseline:
+        baseline = str(args.baseline)
+        commands["baseline"] = lambda q: [
+            baseline,
+            "--library",
+            str(args.library),
+            "search",
+            q,
+            "--json",
+        ]
     if rg:
         commands["rg -il"] = lambda q: [rg, "-il", "-F", q, str(args.files)]
     if grep:
@@ -96,6 +110,7 @@ def main() -> None:
         "runs": args.runs,
         "load_avg_before": [round(x, 2) for x in load_before],
         "load_avg_after": [round(x, 2) for x in load_after],
+        "baseline": str(args.baseline) if args.baseline else None,
         "queries": {},
     }
     for q in queries:
