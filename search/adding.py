@@ -16,7 +16,7 @@ from .current_index import INDEX_BUSY, CurrentIndex, Progress
 from .errors import LibraryError
 from .index import schema as index_schema
 from .index import writer as index_writer
-from .model import Article, Fact
+from .model import BUNDLED_SAMPLE, Article, Fact
 from .store import Store
 
 if TYPE_CHECKING:
@@ -86,7 +86,7 @@ def bundled_seed_articles() -> list[Article]:
     for path in bundled_seed_files():
         for piece in iter_read(path):
             for article in piece.articles:
-                article.path = f"bundled sample {path.name}"
+                article.path = f"{BUNDLED_SAMPLE}{path.name}"
                 article.origin = f"fieldbrief-sample:{path.name}"
                 articles.append(article)
     return articles

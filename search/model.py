@@ -24,6 +24,9 @@ ENTITY_FIELD: dict[str, str] = {"person": "person", "organization": "org", "plac
 FIELD_ENTITY: dict[str, str] = {name: kind for kind, name in ENTITY_FIELD.items()}
 """The entity kind a query field names (``org`` -> ``organization``)."""
 
+BUNDLED_SAMPLE = "bundled sample "
+"""How a bundled sample article's ``path`` starts: it names no file of the user's."""
+
 
 @dataclass(slots=True)
 class Article:

@@ -38,6 +38,39 @@ def test_palette_entries_show_their_keys(library_path: Path) -> None:
     run(library_path, scenario)
 
 
+def test_every_palette_command_with_a_key_shows_it(library_path: Path) -> None:
+    async def scenario(app: FieldbriefApp, pilot: Pilot) -> None:
+        for typed, title, key in (
+            ("tag article", "Tag article", "T"),
+            ("view in pager", "View in pager", "v"),
+            ("edit source", "Edit source file", "E"),
+            ("switch briefing", "Switch briefing", "W"),
+            ("quit", "Quit", "q"),
+        ):
+            prompts = await _palette_prompts(app, pilot, typed)
+            assert any(title in p and f"{key} · " in p for p in prompts), (title, prompts)
+            await pilot.press("escape")
+            await settle(pilot)
+        prompts = await _palette_prompts(app, pilot, "keys")
+        # fieldbrief's key help replaces Textual's key panel: one "Keys", not two
+        assert sum(p.splitlines()[0].strip() == "Keys" for p in prompts) <= 1, prompts
+        await pilot.press("escape")
+        await settle(pilot)
+        prompts = await _palette_prompts(app, pilot, "timeline")
+        assert any("Events by month" in p for p in prompts), prompts
+
+    run(library_path, scenario)
+
+
+def test_E_on_a_bundled_sample_says_it_has_no_file_of_yours() -> None:
+    from fieldbrief.search.model import Article
+    from fieldbrief.tui.external import ExternalError, source_file
+
+    sample = Article(id="x", title="t", body="b", path="bundled sample 000_ab.txt")
+    with pytest.raises(ExternalError, match="bundled sample has no source file of yours"):
+        source_file(sample)
+
+
 def test_palette_keys_follow_the_users_keymap(library_path: Path, tmp_path: Path) -> None:
     keymap = tmp_path / "keymap.toml"
     keymap.write_text('[keymap]\n"fieldbrief.timeline" = "ctrl+t"\n', "utf-8")

@@ -41,17 +41,28 @@ SAVE_DELAY_SECONDS = 0.5
 # Palette entries for actions without a key of their own on the main screen,
 # (title, help, action); every other entry comes from a binding.
 _EXTRA_COMMANDS = [
-    ("Copy passage", "Copy the current sentence or paragraph", "copy_passage"),
-    ("Export briefing", "Preview the briefing as Markdown and save", "export_briefing"),
-    ("Saved searches", "Reopen a named search and see what is new", "saved_searches"),
-    ("Query syntax", "Phrases, fields, dates, fuzzy words: examples", "query_syntax"),
-    ("Switch briefing", "Choose the briefing that p, P and F pin into", "switch_briefing"),
-    ("Tag article", "Add or remove the open article's tags", "edit_tags"),
-    ("View in pager", "The open article as text in $PAGER", "pager"),
-    ("Edit source file", "The open article's file in $EDITOR", "edit_source"),
+    # title, help line, the main screen's action, the binding whose keys it shows
+    (
+        "Copy passage",
+        "Copy the article pane's current sentence or paragraph",
+        "copy_passage",
+        "fieldbrief.article.copy_passage",
+    ),
+    ("Export briefing", "Preview the briefing as Markdown and save", "export_briefing", None),
+    ("Saved searches", "Reopen a named search and see what is new", "saved_searches", None),
+    ("Query syntax", "Phrases, fields, dates, fuzzy words: examples", "query_syntax", None),
+    (
+        "Switch briefing",
+        "Choose the briefing that p, P and F pin into",
+        "switch_briefing",
+        "fieldbrief.briefing.switch",
+    ),
+    ("Tag article", "Add or remove the open article's tags", "edit_tags", "fieldbrief.tags"),
+    ("View in pager", "The open article as text in $PAGER", "pager", "fieldbrief.pager"),
+    ("Edit source file", "The open article's file in $EDITOR", "edit_source", "fieldbrief.editor"),
 ]
 _COMMAND_HELP = {
-    "fieldbrief.timeline": "Articles per week and every dated fact",
+    "fieldbrief.timeline": "Events by month and every dated fact",
     "fieldbrief.sort": "Re-sort the results (relevance / date)",
     "fieldbrief.sidebar": "Show or hide the fact sidebar",
     "fieldbrief.maximize": "Give the focused pane the whole screen",
@@ -64,6 +75,12 @@ _COMMAND_HELP = {
     "fieldbrief.briefing.open": "Pins in order, notes, export",
 }
 """The main screen's bindings offered in the palette, with their help lines."""
+
+
+def _with_keys(keys: dict[str, str], binding_id: str | None, help_text: str) -> str:
+    """``help_text`` led by the keys of ``binding_id``, where it has any."""
+    shown = keys.get(binding_id) if binding_id else None
+    return f"{shown} · {help_text}" if shown else help_text
 
 
 class FieldbriefApp(App[None]):
@@ -137,28 +154,35 @@ class FieldbriefApp(App[None]):
     # --- command palette -------------------------------------------------------
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        keys = self._keys_by_binding_id(screen)
+        for command in super().get_system_commands(screen):
+            if command.title == "Keys" and isinstance(screen, MainScreen):
+                continue  # fieldbrief's own key help (F1, ?) replaces Textual's key panel
+            if command.title == "Quit" and "fieldbrief.quit" in keys:
+                command = command._replace(help=f"{keys['fieldbrief.quit']} · {command.help}")
+            yield command
         if not isinstance(screen, MainScreen):
             return
-        keys = self._keys_by_binding_id(screen)
         for binding in screen.BINDINGS:
             if isinstance(binding, Binding) and binding.id in _COMMAND_HELP:
-                help_text = _COMMAND_HELP[binding.id]
-                if binding.id in keys:
-                    help_text = f"{keys[binding.id]} · {help_text}"
+                help_text = _with_keys(keys, binding.id, _COMMAND_HELP[binding.id])
                 yield SystemCommand(
                     binding.description, help_text, partial(screen.run_action, binding.action)
                 )
-        for title, help_text, action in _EXTRA_COMMANDS:
-            yield SystemCommand(title, help_text, partial(screen.run_action, action))
+        for title, help_text, action, binding_id in _EXTRA_COMMANDS:
+            yield SystemCommand(
+                title, _with_keys(keys, binding_id, help_text), partial(screen.run_action, action)
+            )
 
     def _keys_by_binding_id(self, screen: Screen[Any]) -> dict[str, str]:
         """The keys each binding answers to now (after the user's keymap), as
-        the footer shows them, so the palette teaches the shortcut."""
+        the footer shows them, so the palette teaches the shortcut: the
+        screen's and the app's, and the focused pane's (the article pane's
+        ``c`` while it has the focus, as in the footer)."""
         keys: dict[str, list[str]] = {}
         for active in screen.active_bindings.values():
             binding = active.binding
-            if binding.id and active.node is screen:
+            if binding.id:
                 keys.setdefault(binding.id, []).append(self.get_key_display(binding))
         return {ident: ", ".join(dict.fromkeys(shown)) for ident, shown in keys.items()}
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from textual.app import App, SuspendNotSupported
 
-from fieldbrief.search.model import Article
+from fieldbrief.search.model import BUNDLED_SAMPLE, Article
 
 from .safe import plain
 
@@ -56,6 +56,10 @@ def source_file(article: Article) -> tuple[Path, int | None]:
     # The path itself may hold a "#": only what follows the path is the record.
     where = origin[len(article.path) + 1 :] if origin.startswith(article.path + "#") else ""
     line = int(where[1:]) if where[:1] == "L" and where[1:].isdigit() else None
+    if article.path.startswith(BUNDLED_SAMPLE):
+        raise ExternalError(
+            "A bundled sample has no source file of yours to edit (v shows it in the pager)"
+        )
     path = Path(article.path or origin)
     if not path.is_file():
         raise ExternalError(f"The source file is not there any more: {plain(path)}")
