@@ -121,7 +121,7 @@ def test_first_frame_lists_the_library_focused_before_any_worker_runs(
             assert len(listing.hits) == 7 and not listing.loading
             assert app.focused is listing
             assert "7 articles" in _status(app)
-            await wait_for(pilot, lambda: "Open article" in _footer(app))  # the results' keys
+            assert "Open article" in _footer(app)  # the results' keys, in the same frame
             assert app.library is None and not listing.story_of
             gate.set()
             await settle(pilot, lambda: app.library is not None and listing.story_of)
@@ -182,6 +182,50 @@ def test_search_typed_while_the_library_opens_runs_once_it_is_open(
             assert app.query_one(QueryInput).value == "Agadez"
 
     asyncio.run(main())
+
+
+def test_saved_theme_is_set_before_any_style_is_parsed(
+    library_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every rule is parsed with the saved theme's colours: none is parsed for
+    Textual's default theme and again once the saved one is set."""
+    from textual.css.stylesheet import Stylesheet
+
+    state = tmp_path / "state.json"
+    state.write_text(json.dumps({"theme": "fieldbrief-light"}))
+    themes: list[str] = []
+    real = Stylesheet._parse_rules
+
+    def parse_rules(sheet: Stylesheet, *args: object, **kwargs: object) -> object:
+        themes.append(sheet._variables.get("background", ""))
+        return real(sheet, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Stylesheet, "_parse_rules", parse_rules)
+
+    async def scenario(app: FieldbriefApp, pilot: Pilot) -> None:
+        assert app.theme == "fieldbrief-light"
+        assert set(themes) == {app.get_css_variables()["background"]}
+
+    run(library_path, scenario, state_path=state)
+
+
+def test_run_freezes_what_start_up_made(
+    library_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The modules and classes loaded before the app runs are kept out of the
+    collector's passes (gc.freeze)."""
+    import gc
+
+    from textual.app import App
+
+    frozen: list[int] = []
+    monkeypatch.setattr(App, "run", lambda app, **kwargs: frozen.append(gc.get_freeze_count()))
+    try:
+        gc.unfreeze()
+        create_app(library_path, state_path=tmp_path / "state.json").run()
+    finally:
+        gc.unfreeze()
+    assert frozen and frozen[0] > 0
 
 
 def test_theme_switch_persists(library_path: Path, tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 
+from textual.app import ComposeResult
 from textual.widgets import Footer
 
 
@@ -17,9 +18,16 @@ class KeyFooter(Footer):
     2-core machine, between the first frame and the keys showing.
     """
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: object, keys_now: bool = False, **kwargs: object) -> None:
+        """``keys_now``: compose the keys as the footer mounts. ``Footer`` shows
+        none until the screen's first bindings refresh, which comes after the
+        first frame, so the keys took a second frame (and a rebuild) before the
+        app looked ready. A screen that has settled its focus before its first
+        frame mounts its footer then, with this set, so that frame has them.
+        """
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self._shown: Hashable | None = None
+        self.set_reactive(Footer._bindings_ready, keys_now)
 
     def _keys(self) -> Hashable:
         """Everything ``Footer.compose`` reads, as a comparable value."""
@@ -44,6 +52,11 @@ class KeyFooter(Footer):
                 for key, (_node, binding, enabled, tooltip) in self.screen.active_bindings.items()
             ),
         )
+
+    def compose(self) -> ComposeResult:
+        if self._bindings_ready:
+            self._shown = self._keys()
+        yield from super().compose()
 
     async def recompose(self) -> None:
         if not self.is_attached:
