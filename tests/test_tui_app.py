@@ -6,6 +6,7 @@ import asyncio
 import json
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.pilot import Pilot
@@ -132,6 +133,28 @@ def test_first_frame_lists_the_library_focused_before_any_worker_runs(
     asyncio.run(main())
 
 
+def test_footer_keys_are_styled_once_as_they_mount(
+    library_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No key changes its classes (and is restyled) while it mounts."""
+    from textual.widgets._footer import FooterKey
+
+    restyled: list[str] = []
+    real = FooterKey.update_node_styles
+
+    def counting(key: FooterKey, animate: bool = True) -> None:
+        restyled.append(key.description)
+        real(key, animate)
+
+    monkeypatch.setattr(FooterKey, "update_node_styles", counting)
+
+    async def scenario(app: FieldbriefApp, pilot: Pilot) -> None:
+        assert "Open article" in _footer(app)
+        assert restyled == []
+
+    run(library_path, scenario)
+
+
 def test_footer_is_rebuilt_only_when_its_keys_change(library_path: Path) -> None:
     from textual.widgets import Footer
 
@@ -187,24 +210,27 @@ def test_search_typed_while_the_library_opens_runs_once_it_is_open(
 def test_saved_theme_is_set_before_any_style_is_parsed(
     library_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Every rule is parsed with the saved theme's colours: none is parsed for
-    Textual's default theme and again once the saved one is set."""
-    from textual.css.stylesheet import Stylesheet
+    """Every stylesheet is parsed once, with the saved theme's colours: none is
+    parsed for Textual's default theme and again once the saved one is set."""
+    import textual.css.stylesheet as stylesheet
 
     state = tmp_path / "state.json"
     state.write_text(json.dumps({"theme": "fieldbrief-light"}))
-    themes: list[str] = []
-    real = Stylesheet._parse_rules
+    parsed: list[tuple[object, str]] = []
+    real = stylesheet.parse
 
-    def parse_rules(sheet: Stylesheet, *args: object, **kwargs: object) -> object:
-        themes.append(sheet._variables.get("background", ""))
-        return real(sheet, *args, **kwargs)  # type: ignore[arg-type]
+    def parse(scope: str, css: str, read_from: object, **kwargs: Any) -> Any:
+        source = (read_from, scope, kwargs.get("tie_breaker"))
+        parsed.append((source, kwargs["variable_tokens"]["background"][0].value))
+        return real(scope, css, read_from, **kwargs)
 
-    monkeypatch.setattr(Stylesheet, "_parse_rules", parse_rules)
+    monkeypatch.setattr(stylesheet, "parse", parse)
 
     async def scenario(app: FieldbriefApp, pilot: Pilot) -> None:
         assert app.theme == "fieldbrief-light"
-        assert set(themes) == {app.get_css_variables()["background"]}
+        sources = [source for source, _ in parsed]
+        assert [s for s in sources if sources.count(s) > 1] == []
+        assert {colour for _, colour in parsed} == {app.get_css_variables()["background"]}
 
     run(library_path, scenario, state_path=state)
 

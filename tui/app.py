@@ -99,6 +99,7 @@ class FieldbriefApp(App[None]):
         if library is None and is_library_view(self.state.query):
             self.store_listing = StoreListing(library_path)
         self._save_timer: Timer | None = None
+        self._theme_before_styles = False
         self._saved_on_quit = False
         self.main: MainScreen
         """The screen with the panes (the bottom of the screen stack)."""
@@ -135,7 +136,20 @@ class FieldbriefApp(App[None]):
         # theme made Textual parse every rule again, twice, and restyle the
         # screen before its first frame.
         state = self.state
-        self.theme = state.theme if state.theme in self.available_themes else DEFAULT_THEME
+        theme = state.theme if state.theme in self.available_themes else DEFAULT_THEME
+        # Only a change asks for a refresh (see refresh_css).
+        self._theme_before_styles = theme != self.theme
+        self.theme = theme
+
+    def refresh_css(self, animate: bool = True) -> None:
+        if self._theme_before_styles:
+            # The refresh that setting the theme on load asks for: nothing has
+            # been parsed or styled yet, so the new variables are all it needs
+            # (Textual would parse every rule now and again when first styling).
+            self._theme_before_styles = False
+            self.stylesheet.set_variables(self.get_css_variables())
+            return
+        super().refresh_css(animate)
 
     def on_mount(self) -> None:
         self.theme_changed_signal.subscribe(self, self._theme_changed)

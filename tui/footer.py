@@ -6,6 +6,7 @@ from collections.abc import Hashable
 
 from textual.app import ComposeResult
 from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
 
 
 class KeyFooter(Footer):
@@ -56,7 +57,17 @@ class KeyFooter(Footer):
     def compose(self) -> ComposeResult:
         if self._bindings_ready:
             self._shown = self._keys()
-        yield from super().compose()
+        for widget in super().compose():
+            if isinstance(widget, FooterKey):
+                # A key starts compact (its own default) and Textual then binds
+                # it to the footer's setting, all but the palette's key: two
+                # class changes as it mounts, each restyling it, a third of the
+                # footer's cost. Starting each key as it will end makes both
+                # no-ops.
+                compact = True if widget.has_class("-command-palette") else self.compact
+                widget.set_reactive(FooterKey.compact, compact)
+                widget.set_class(compact, "-compact", update=False)
+            yield widget
 
     async def recompose(self) -> None:
         if not self.is_attached:
