@@ -22,13 +22,12 @@ import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import emit
+from common import BARE_TEXTUAL_APP, app_home, emit
 
 WIDTH, HEIGHT = 160, 48
 
@@ -68,33 +67,18 @@ def display(app, screen, renderable):
         os._exit(0)
 
 App._display = display
-if kind == "bare":
-    from textual.widgets import Footer, Static
-    class Bare(App):
-        BINDINGS = [("q", "quit", "Quit")]
-        def compose(self):
-            yield Static("bare textual app ready")
-            yield Footer()
-    Bare().run()
-else:
-    from fieldbrief.cli import main
-    sys.exit(main(["--library", sys.argv[3]]))
 """
 
 
 def one_run(kind: str, library: Path, callgrind: bool) -> dict[str, Any]:
-    scratch = Path(tempfile.mkdtemp(prefix="fb-cpu-"))
-    from fieldbrief.search.locations import config_dir, state_dir
-
-    # As in app_probe: a fresh home with the index's key and its verified files.
-    if config_dir().is_dir():
-        shutil.copytree(config_dir(), scratch / "config")
-    verified = state_dir() / "verified-index-files.json"
-    if verified.is_file():
-        (scratch / "state").mkdir()
-        shutil.copy2(verified, scratch / "state" / verified.name)
+    scratch = app_home("fb-cpu-")
     script = scratch / "inside.py"
-    script.write_text(INSIDE)
+    launch = (
+        BARE_TEXTUAL_APP
+        if kind == "bare"
+        else "from fieldbrief.cli import main\nsys.exit(main(['--library', sys.argv[3]]))\n"
+    )
+    script.write_text(INSIDE + launch)
     out = scratch / "out.json"
     valgrind = ""
     if callgrind:
