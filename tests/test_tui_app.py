@@ -235,23 +235,35 @@ def test_saved_theme_is_set_before_any_style_is_parsed(
     run(library_path, scenario, state_path=state)
 
 
-def test_run_freezes_what_start_up_made(
+def test_run_freezes_what_start_up_made_and_collects_nothing_until_the_first_frame(
     library_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The modules and classes loaded before the app runs are kept out of the
-    collector's passes (gc.freeze)."""
+    collector's passes (gc.freeze), and it makes none until the first frame."""
     import gc
 
     from textual.app import App
 
-    frozen: list[int] = []
-    monkeypatch.setattr(App, "run", lambda app, **kwargs: frozen.append(gc.get_freeze_count()))
+    seen: list[tuple[int, bool]] = []
+    monkeypatch.setattr(
+        App, "run", lambda app, **kwargs: seen.append((gc.get_freeze_count(), gc.isenabled()))
+    )
     try:
         gc.unfreeze()
         create_app(library_path, state_path=tmp_path / "state.json").run()
     finally:
         gc.unfreeze()
-    assert frozen and frozen[0] > 0
+        gc.enable()
+    assert len(seen) == 1 and seen[0][0] > 0 and not seen[0][1]
+
+    async def scenario(app: FieldbriefApp, pilot: Pilot) -> None:
+        assert gc.isenabled()  # turned on again once the first frame is out
+
+    gc.disable()
+    try:
+        run(library_path, scenario)
+    finally:
+        gc.enable()
 
 
 def test_theme_switch_persists(library_path: Path, tmp_path: Path) -> None:
