@@ -38,14 +38,13 @@ import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import emit
+from common import BARE_TEXTUAL_APP, app_home, emit
 
 WIDTH, HEIGHT = 160, 48
 POLL_S = 0.004
@@ -118,19 +117,7 @@ def expected(library: Path, queries: list[str]) -> dict[str, dict[str, Any]]:
 def one_run(library: Path, queries: list[str], want: dict[str, dict[str, Any]]) -> dict[str, Any]:
     socket = f"fb-probe-{os.getpid()}-{time.monotonic_ns()}"
     screen = Screen(socket)
-    from fieldbrief.search.locations import config_dir, state_dir
-
-    scratch = Path(tempfile.mkdtemp(prefix="fb-probe-"))
-    # A fresh home: no query or article restored from an earlier run; the same
-    # config (the key the library's index was sealed with) and the same record
-    # of index files already verified (else every run would hash the index,
-    # as only the very first start after an add does).
-    if config_dir().is_dir():
-        shutil.copytree(config_dir(), scratch / "config")
-    verified = state_dir() / "verified-index-files.json"
-    if verified.is_file():
-        (scratch / "state").mkdir()
-        shutil.copy2(verified, scratch / "state" / verified.name)
+    scratch = app_home("fb-probe-")
     exe = shutil.which("fieldbrief", path=str(Path(sys.executable).parent)) or "fieldbrief"
     env = (
         f"-u COLUMNS -u LINES -u PYTHONDONTWRITEBYTECODE TERM=xterm-256color "
@@ -193,18 +180,6 @@ def one_run(library: Path, queries: list[str], want: dict[str, dict[str, Any]]) 
     return out
 
 
-REFERENCE = """
-from textual.app import App
-from textual.widgets import Footer, Static
-class Bare(App):
-    BINDINGS = [("q", "quit", "Quit")]
-    def compose(self):
-        yield Static("bare textual app ready")
-        yield Footer()
-Bare().run()
-"""
-
-
 def reference_run() -> float | None:
     """Launch to first frame of a bare Textual app (one line and a footer), the same
     way: what Python and Textual alone cost on this machine at this moment."""
@@ -213,7 +188,7 @@ def reference_run() -> float | None:
         t0 = time.perf_counter()
         screen.run(
             "new-session", "-d", "-s", "fb", "-x", str(WIDTH), "-y", str(HEIGHT),
-            f"env -u COLUMNS -u LINES TERM=xterm-256color '{sys.executable}' -c '{REFERENCE}'; sleep 30",
+            f"env -u COLUMNS -u LINES TERM=xterm-256color '{sys.executable}' -c '{BARE_TEXTUAL_APP}'; sleep 30",
         )  # fmt: skip
         t = screen.wait(lambda s: "bare textual app ready" in s and "Quit" in s, 30)
         screen.keys("q")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -35,6 +36,39 @@ def emit(report: Any, out: Path | None) -> None:
     if out:
         out.write_text(text + "\n", "utf-8")
     print(text)
+
+
+BARE_TEXTUAL_APP = """
+from textual.app import App
+from textual.widgets import Footer, Static
+class Bare(App):
+    BINDINGS = [("q", "quit", "Quit")]
+    def compose(self):
+        yield Static("bare textual app ready")
+        yield Footer()
+Bare().run()
+"""
+"""The reference the app's start is compared with: one line and a footer."""
+
+
+def app_home(prefix: str) -> Path:
+    """A fresh FIELDBRIEF_HOME for one start of the app in tmux.
+
+    No query or article restored from an earlier run; the same config (the
+    key the library's index was sealed with) and the same record of index
+    files already verified (else every run would hash the index, as only the
+    very first start after an add does).
+    """
+    from fieldbrief.search.locations import config_dir, state_dir
+
+    home = Path(tempfile.mkdtemp(prefix=prefix))
+    if config_dir().is_dir():
+        shutil.copytree(config_dir(), home / "config")
+    verified = state_dir() / "verified-index-files.json"
+    if verified.is_file():
+        (home / "state").mkdir()
+        shutil.copy2(verified, home / "state" / verified.name)
+    return home
 
 
 def pct(values: list[float], p: float) -> float:

@@ -6,6 +6,7 @@ import asyncio
 import json
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.pilot import Pilot
@@ -121,7 +122,7 @@ def test_first_frame_lists_the_library_focused_before_any_worker_runs(
             assert len(listing.hits) == 7 and not listing.loading
             assert app.focused is listing
             assert "7 articles" in _status(app)
-            await wait_for(pilot, lambda: "Open article" in _footer(app))  # the results' keys
+            assert "Open article" in _footer(app)  # the results' keys, in the same frame
             assert app.library is None and not listing.story_of
             gate.set()
             await settle(pilot, lambda: app.library is not None and listing.story_of)
@@ -130,6 +131,28 @@ def test_first_frame_lists_the_library_focused_before_any_worker_runs(
             assert any(o.id and o.id.startswith("story:") for o in listing._options)
 
     asyncio.run(main())
+
+
+def test_footer_keys_are_styled_once_as_they_mount(
+    library_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No key changes its classes (and is restyled) while it mounts."""
+    from textual.widgets._footer import FooterKey
+
+    restyled: list[str] = []
+    real = FooterKey.update_node_styles
+
+    def counting(key: FooterKey, animate: bool = True) -> None:
+        restyled.append(key.description)
+        real(key, animate)
+
+    monkeypatch.setattr(FooterKey, "update_node_styles", counting)
+
+    async def scenario(app: FieldbriefApp, pilot: Pilot) -> None:
+        assert "Open article" in _footer(app)
+        assert restyled == []
+
+    run(library_path, scenario)
 
 
 def test_footer_is_rebuilt_only_when_its_keys_change(library_path: Path) -> None:
@@ -182,6 +205,65 @@ def test_search_typed_while_the_library_opens_runs_once_it_is_open(
             assert app.query_one(QueryInput).value == "Agadez"
 
     asyncio.run(main())
+
+
+def test_saved_theme_is_set_before_any_style_is_parsed(
+    library_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every stylesheet is parsed once, with the saved theme's colours: none is
+    parsed for Textual's default theme and again once the saved one is set."""
+    import textual.css.stylesheet as stylesheet
+
+    state = tmp_path / "state.json"
+    state.write_text(json.dumps({"theme": "fieldbrief-light"}))
+    parsed: list[tuple[object, str]] = []
+    real = stylesheet.parse
+
+    def parse(scope: str, css: str, read_from: object, **kwargs: Any) -> Any:
+        source = (read_from, scope, kwargs.get("tie_breaker"))
+        parsed.append((source, kwargs["variable_tokens"]["background"][0].value))
+        return real(scope, css, read_from, **kwargs)
+
+    monkeypatch.setattr(stylesheet, "parse", parse)
+
+    async def scenario(app: FieldbriefApp, pilot: Pilot) -> None:
+        assert app.theme == "fieldbrief-light"
+        sources = [source for source, _ in parsed]
+        assert [s for s in sources if sources.count(s) > 1] == []
+        assert {colour for _, colour in parsed} == {app.get_css_variables()["background"]}
+
+    run(library_path, scenario, state_path=state)
+
+
+def test_run_freezes_what_start_up_made_and_collects_nothing_until_the_first_frame(
+    library_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The modules and classes loaded before the app runs are kept out of the
+    collector's passes (gc.freeze), and it makes none until the first frame."""
+    import gc
+
+    from textual.app import App
+
+    seen: list[tuple[int, bool]] = []
+    monkeypatch.setattr(
+        App, "run", lambda app, **kwargs: seen.append((gc.get_freeze_count(), gc.isenabled()))
+    )
+    try:
+        gc.unfreeze()
+        create_app(library_path, state_path=tmp_path / "state.json").run()
+    finally:
+        gc.unfreeze()
+        gc.enable()
+    assert len(seen) == 1 and seen[0][0] > 0 and not seen[0][1]
+
+    async def scenario(app: FieldbriefApp, pilot: Pilot) -> None:
+        assert gc.isenabled()  # turned on again once the first frame is out
+
+    gc.disable()
+    try:
+        run(library_path, scenario)
+    finally:
+        gc.enable()
 
 
 def test_theme_switch_persists(library_path: Path, tmp_path: Path) -> None:

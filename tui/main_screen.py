@@ -156,9 +156,15 @@ class MainScreen(Screen[None]):
             with Pane(id="sidebar"):
                 yield Static(Content.styled("Facts", "bold"), id="sidebar-title")
                 yield FactList(id="facts")
-        yield KeyFooter()
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
+        self._start()
+        # Mounted once the focus is settled, so the first frame has the keys
+        # where it has put the focus (see KeyFooter).
+        await self.mount(KeyFooter(keys_now=self.focused is not None))
+
+    def _start(self) -> None:
+        """Show the library, or what it will be, and start opening it."""
         self._apply_layout(self.size.width)
         results = self.query_one(ResultsList)
         self.query_bar.set_text(self.state.query)
