@@ -335,6 +335,9 @@ def test_a_range_opening_a_sentence() -> None:
         # A capital against the number names a product or standard.
         "But 3G networks were built.",
         "Boeing will supply 50 of its 7E7 planes.",
+        # A time of day before a noun counts nothing.
+        "By 1228 gmt Norcros shares were quoted higher.",
+        "At 5 pm troops left the base.",
     ],
 )
 def test_still_not_figures(text: str) -> None:

@@ -246,6 +246,7 @@ _CURRENCY_PHRASES = {
 _SCALED_CURRENCY = {"marks": "DEM", "won": "KRW"}
 _SCALED_CURRENCY_AFTER = re.compile(r"\s+(marks|won)\b")
 # Singular currency words: "1,000 franc bonds", "Each 1,000 mark bond carries".
+_CLOCK = frozenset(_words("am pm a.m p.m gmt utc est edt cst cdt pst pdt bst cet"))
 _DENOMINATIONS = frozenset(
     _words(
         "dollar dlr euro ecu pound yen yuan rupee rouble ruble ringgit rand naira zloty "
@@ -570,6 +571,9 @@ def _unit_after(text: str, pos: int, end: int) -> tuple[str, str, int, int, str]
                 # A capital against the number makes a name, not a count: "3G
                 # networks", "the 7E7 planes" (lowercase "77m euros" stays).
                 return None
+        if low in _CLOCK:
+            # "By 1228 gmt Norcros shares rose", "at 5 pm troops left": a time of day.
+            return None
         if low in _DISTANCE and not mods:
             return "distance", low, m.start(1), m.start(1) + len(tok), tok
         if low in _DURATION and not mods:
