@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from fieldbrief.search.facts.extract import extract_facts
 from fieldbrief.search.facts.figures import FigureMatch, find_figures
 
 
@@ -235,3 +236,109 @@ def test_won_and_marks_are_money_only_after_a_scale_word() -> None:
 def test_a_hyphenated_percentage() -> None:
     f = one("The bill creates a 20-percent business income deduction")
     assert (f.text, f.value, f.unit) == ("20-percent", 20.0, "%")
+
+
+class _NoEntities:
+    """A tagger that finds nothing, so only the figure rules speak."""
+
+    def entities(self, text: str, sentence_spans: object = None) -> list[tuple[str, int, int, str]]:
+        return []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "A 65-year-old man was arrested in Lagos on Monday.",
+            [("65-year-old", 65, "years", "age")],
+        ),
+        ("A 14-story tower collapsed in Lagos.", [("14-story", 14, "stories", "measure")]),
+        (
+            "The 65-year-old minister, aged 70, spoke.",
+            [("65-year-old", 65, "years", "age"), ("aged 70", 70, "years", "age")],
+        ),
+    ],
+)
+def test_a_sentence_opening_article_names_no_number(
+    text: str, expected: list[tuple[str, float, str, str]]
+) -> None:
+    # "A"/"The" are capitalised for their position, unlike "Air Base" in "Air Base 201".
+    found = [(f.text, f.value, f.unit, f.category) for f in find_figures(text)]
+    assert found == expected
+    # The same through the whole pipeline, as `fieldbrief facts --jsonl` runs it.
+    facts = extract_facts(text, None, tagger=_NoEntities())
+    assert [(f.text, f.value, f.unit) for f in facts if f.kind == "figure"] == [
+        (t, v, u) for t, v, u, _ in expected
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "value", "unit", "category"),
+    [
+        ("An 18-year-old student was killed.", "18-year-old", 18, "years", "age"),
+        ("A 10-km stretch of road was closed.", "10-km", 10, "km", "distance"),
+        ("In 14-story buildings, fires spread.", "14-story", 14, "stories", "measure"),
+        ("Its 3,000-meter runway was shut.", "3,000-meter", 3, "km", "distance"),
+        ("A 12-year war ended.", "12-year", 12, "years", "duration"),
+        ("The 500 troops left on Friday.", "500 troops", 500, "troops", "troops"),
+        # A number word after "the" is a back reference, but not before a hyphenated unit.
+        ("The nine-year mission ended.", "nine-year", 9, "years", "duration"),
+        ("It ended the two-year ban.", "two-year", 2, "years", "duration"),
+        # A hyphenated unit measures a number even after a capitalised word.
+        ("He won the Olympic 3,000-meter steeplechase.", "3,000-meter", 3, "km", "distance"),
+        ("BRAZIL ASKS 60-DAY EXTENSION", "60-DAY", 60, "days", "duration"),
+    ],
+)
+def test_hyphenated_measures_wherever_the_sentence_starts(
+    text: str, span: str, value: float, unit: str, category: str
+) -> None:
+    f = one(text)
+    assert (f.text, f.value, f.unit, f.category) == (span, value, unit, category)
+
+
+def test_a_sentence_after_a_quote() -> None:
+    text = "“We saw it fall,” she said. “A 65-year-old man was inside.” The 14-story tower burned."
+    second = text.index("“A")
+    third = text.index("The 14")
+    f = one(text[second : third - 1])
+    assert (f.text, f.value, f.category) == ("65-year-old", 65, "age")
+    [g] = find_figures(text, third, len(text))
+    assert (g.text, g.value, g.unit) == ("14-story", 14, "stories")
+
+
+def test_a_range_opening_a_sentence() -> None:
+    f = one("Between 15,000 and 20,000 couples go to court each year.")
+    assert (f.text, f.low, f.high, f.qualifier) == (
+        "Between 15,000 and 20,000 couples",
+        15000,
+        20000,
+        "between",
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Resolution 2719 passed on Friday.",
+        "Air Base 201 was closed.",
+        "Chapter 11 filings rose.",
+        "Article 5 guarantees hold.",
+        # "No" abbreviates "number" even where it opens a sentence.
+        "No 10 officials said nothing.",
+        "The two officials said so.",
+        "The 2019 protests spread.",
+        "A 2019 report was published.",
+        # A year before "year" is a year, and a face value counts nothing.
+        "assets at 1986 year end were higher",
+        "it said each 1,000 mark bond carries two warrants",
+        "the bonds come in 5,000 franc denominations",
+        # A capital against the number names a product or standard.
+        "But 3G networks were built.",
+        "Boeing will supply 50 of its 7E7 planes.",
+        # A time of day before a noun counts nothing.
+        "By 1228 gmt Norcros shares were quoted higher.",
+        "At 5 pm troops left the base.",
+    ],
+)
+def test_still_not_figures(text: str) -> None:
+    assert find_figures(text) == []

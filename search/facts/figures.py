@@ -17,12 +17,15 @@ up) together with what it counts or measures:
   "letters/day", "USD/year").
 
 Not figures: bare numbers ("Air Base 201", "Resolution 2719", "Chapter 11"),
-years and dates (see ``dates``), a number after a capitalised word unless a
-unit follows ("Johor 41.77 per cent" is one), words for proportions ("half",
-"nearly half", "a third": no number is stated), "one", and definite references
-("the two officials"). Vague magnitudes with a unit ("hundreds of millions of
-dollars", "thousands of people") are figures with no value and an
-order-of-magnitude ``low``/``high``.
+years and dates (see ``dates``, and "1986 year end"), a number after a
+capitalised word unless a unit follows ("Johor 41.77 per cent", "the Olympic
+3,000-meter" are figures; a function word opening the sentence, as in "A
+65-year-old" or "The 14-story", is no name), a face value ("1,000 franc
+bonds" counts no bonds), words for proportions ("half", "nearly half", "a
+third": no number is stated), "one", and definite references ("the two
+officials"; "the nine-year mission" still states a duration). Vague
+magnitudes with a unit ("hundreds of millions of dollars", "thousands of
+people") are figures with no value and an order-of-magnitude ``low``/``high``.
 
 Everything is precompiled regex; a sentence without a digit or number word is
 skipped by a single search.
@@ -242,6 +245,14 @@ _CURRENCY_PHRASES = {
 # trillion won"): alone they are ordinary words ("marks", "won").
 _SCALED_CURRENCY = {"marks": "DEM", "won": "KRW"}
 _SCALED_CURRENCY_AFTER = re.compile(r"\s+(marks|won)\b")
+# Singular currency words: "1,000 franc bonds", "Each 1,000 mark bond carries".
+_CLOCK = frozenset(_words("am pm a.m p.m gmt utc est edt cst cdt pst pdt bst cet"))
+_DENOMINATIONS = frozenset(
+    _words(
+        "dollar dlr euro ecu pound yen yuan rupee rouble ruble ringgit rand naira zloty "
+        "forint baht riyal dirham lira franc krone krona peso shilling cent penny mark crown"
+    )
+)
 
 _QUALIFIERS = {
     "about": "approx",
@@ -507,6 +518,20 @@ _FUNCTION = frozenset(
 )
 
 
+# A sentence's first word is capitalised for its position, not because it names
+# anything: "A 65-year-old man", "The 14-story tower", "In 14-story buildings"
+# have no name before the number the way "Air Base 201" has. Function words are
+# never such names; "No" is the exception ("No 10 officials" is number 10).
+_POSITIONAL_CAPITALS = _FUNCTION - {"no"}
+_SENTENCE_OPENER = re.compile(r"[\s\"“‘'(\[]*(?P<w>[A-Z][a-z]*)\s+")
+
+
+def _opens_sentence(text: str, start: int, pos: int) -> bool:
+    """Whether ``text[start:pos]`` is only a sentence's first word, a function word."""
+    m = _SENTENCE_OPENER.fullmatch(text, start, pos)
+    return m is not None and m.group("w").lower() in _POSITIONAL_CAPITALS
+
+
 def _is_plural(low: str) -> bool:
     if low in _IRREGULAR_PLURALS:
         return True
@@ -542,6 +567,13 @@ def _unit_after(text: str, pos: int, end: int) -> tuple[str, str, int, int, str]
         low = tok.lower()
         if first is None:
             first = m.start(1)
+            if first == pos and tok[:1].isupper() and low not in _DISTANCE:
+                # A capital against the number makes a name, not a count: "3G
+                # networks", "the 7E7 planes" (lowercase "77m euros" stays).
+                return None
+        if low in _CLOCK:
+            # "By 1228 gmt Norcros shares rose", "at 5 pm troops left": a time of day.
+            return None
         if low in _DISTANCE and not mods:
             return "distance", low, m.start(1), m.start(1) + len(tok), tok
         if low in _DURATION and not mods:
@@ -564,6 +596,10 @@ def _unit_after(text: str, pos: int, end: int) -> tuple[str, str, int, int, str]
             subj = " ".join([*mods, tok])
             return "count", low, first, m.start(1) + len(tok), subj
         if low in _CURRENCY_PHRASES_HEADS and mods:
+            return None
+        if mods and mods[0].lower() in _DENOMINATIONS:
+            # "1,000 franc denominations", "Each 1,000 mark bond carries": the number
+            # is the face value of one thing, not a count of the words that follow.
             return None
         if tok[:1].islower() and _is_plural(low):
             # Any other counted noun: "500,000 tickets", "801 points".
@@ -664,7 +700,11 @@ def find_figures(text: str, start: int = 0, end: int | None = None) -> list[Figu
         cur = (m.groupdict().get("cur") or "").strip()
         named = False
         if word:
-            if _DEFINITE_BEFORE.search(text, max(start, s - 8), s):
+            # "the two officials" refers back to a count; "the nine-year mission"
+            # states a duration whatever its article.
+            if _DEFINITE_BEFORE.search(text, max(start, s - 8), s) and not _HYPHEN_UNIT.match(
+                text, e, end
+            ):
                 continue
             value = float(_WORD_VALUES[word.lower()])
             raw = word
@@ -674,7 +714,12 @@ def find_figures(text: str, start: int = 0, end: int | None = None) -> list[Figu
             # money or a percentage follows ("Johor 41.77 per cent").
             if not cur and _BASE_NUMBER_BEFORE.search(text, max(start, s - 25), s):
                 prev = text[max(start, s - 25) : s].split()
-                if prev and prev[-1][:1].isupper() and prev[-1].lower() not in _QUALIFIERS:
+                if (
+                    prev
+                    and prev[-1][:1].isupper()
+                    and prev[-1].lower() not in _QUALIFIERS
+                    and not _opens_sentence(text, start, s)
+                ):
                     named = True
             if s > start and (text[s - 1].isalnum() or text[s - 1] in "-/"):
                 continue
@@ -689,14 +734,15 @@ def find_figures(text: str, start: int = 0, end: int | None = None) -> list[Figu
             qualifier, fig_start = None, s
         low = high = None
         range_m = None
-        if not word and _BETWEEN_BEFORE.search(text, max(start, s - 20), s):
+        between = None if word else _BETWEEN_BEFORE.search(text, max(start, s - 20), s)
+        if between:
             range_m = _RANGE_AFTER.match(text, e, end)
             if range_m:
                 low = value
                 high = _num(range_m.group("num"), range_m.group("scale") or m.group("scale"))
                 qualifier = "between"
-                bw = text.rfind("between", max(start, s - 20), s)
-                fig_start = bw
+                # The match, not a search for "between": a sentence may open with "Between".
+                fig_start = between.start()
                 e = range_m.end()
         p = e
         # "13,000-strong UN peacekeeping force"
@@ -725,11 +771,13 @@ def find_figures(text: str, start: int = 0, end: int | None = None) -> list[Figu
             _finish(text, fig, out, low, high, end)
             prev_end = fig.end
             continue
-        if named:
+        hyphen_unit = _HYPHEN_UNIT.match(text, p, end)
+        # A hyphenated unit measures the number as surely as a currency does: "the
+        # Olympic 3,000-meter steeplechase" names no number 3,000.
+        if named and not hyphen_unit:
             info = _unit_after(text, p, end)
             if info is None or info[0] != "money":
                 continue
-        hyphen_unit = _HYPHEN_UNIT.match(text, p, end)
         if hyphen_unit and hyphen_unit.group(1).lower().startswith("year") and hyphen_unit.group(2):
             # "a 65-year-old": an age.
             fig = FigureMatch(fig_start, hyphen_unit.end(), "", value, "years", "age")
@@ -814,6 +862,9 @@ def find_figures(text: str, start: int = 0, end: int | None = None) -> list[Figu
             continue
         if category == "items" and (word or _YEAR.match(raw)):
             # "2013 protests", "two sides": years and small words are not counts.
+            continue
+        if category == "duration" and _YEAR.match(raw) and subject_text.lower() == "year":
+            # "at 1986 year end": a year, not 1,986 of them.
             continue
         fig = FigureMatch(fig_start, ne, "", value, unit, category, qualifier=qualifier)
         fig.noun_end = ne
