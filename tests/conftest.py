@@ -44,6 +44,7 @@ GROUPS: dict[str, tuple[str, ...]] = {
         "test_export",
         "test_hostile_ingest",
         "test_identity",
+        "test_index_writer",
         "test_ingest_bounds",
         "test_library",
         "test_library_facts",
