@@ -43,6 +43,7 @@ GROUPS: dict[str, tuple[str, ...]] = {
         "test_events",
         "test_export",
         "test_hostile_ingest",
+        "test_adding",
         "test_identity",
         "test_index_writer",
         "test_ingest_bounds",
