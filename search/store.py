@@ -292,8 +292,8 @@ class StoredFacts(NamedTuple):
 
     A bulk add makes these in the extraction workers (``adding.prepare``), so
     what crosses to the process that stores is strings and tuples: pickling
-    the ``Fact`` objects there and back cost more CPU than storing them
-    (bench/README.md). ``put`` makes them itself from a list of facts.
+    the ``Fact`` objects there and back cost nearly as much CPU as storing
+    them (bench/README.md). ``put`` makes them itself from a list of facts.
     """
 
     json: str

@@ -148,8 +148,8 @@ class _RunPool(PostingPool):
     temporary file, and at flush merges every run back; once a writer has
     spilled, all of its postings make that trip. Whoosh pickles and unpickles
     each posting on its own, a Python-level call each way per posting: at 22k
-    articles (11k per writer process, a few runs each) that round trip cost
-    more CPU than any other part of the writers beyond tokenising. Postings
+    articles (11k per writer process, a few runs each) that round trip was
+    the largest single item of the writers' profile. Postings
     are plain tuples of str, bytes, int and float, which ``marshal`` writes
     exactly, so a run is written as length-prefixed marshalled lists of
     ``RUN_CHUNK`` postings: the same postings come back in the same order.
