@@ -12,7 +12,8 @@ import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from itertools import islice
+from itertools import chain, islice
+from typing import Any
 
 # Forked workers die with this process (search/forkguard.py).
 from . import forkguard  # noqa: F401
@@ -23,6 +24,8 @@ PARALLEL_THRESHOLD = 400
 
 Extractor = Callable[[Article], list[Fact]]
 Outcome = tuple[list[Fact], str | None]
+Prepare = Callable[[Article, list[Fact]], Any]
+"""Turns an article's facts into what the caller keeps of them, where they were extracted."""
 
 _worker_extract: Extractor | None = None
 
@@ -52,9 +55,16 @@ def _guarded(extract: Extractor, article: Article) -> Outcome:
         )
 
 
-def _extract_chunk(chunk: list[Article]) -> list[Outcome]:
+def _prepared(
+    extract: Extractor, article: Article, prepare: Prepare | None
+) -> tuple[Any, str | None]:
+    facts, note = _guarded(extract, article)
+    return (facts if prepare is None else prepare(article, facts)), note
+
+
+def _extract_chunk(chunk: list[Article], prepare: Prepare | None) -> list[tuple[Any, str | None]]:
     assert _worker_extract is not None
-    return [_guarded(_worker_extract, a) for a in chunk]
+    return [_prepared(_worker_extract, a, prepare) for a in chunk]
 
 
 def worker_count() -> int:
@@ -70,30 +80,31 @@ def extract_stream(
     *,
     use_pool: bool = False,
     chunk: int = 50,
-) -> Iterator[tuple[Article, Outcome]]:
-    """Each article with its facts, in order, as soon as they are ready.
+    prepare: Prepare | None = None,
+) -> Iterator[tuple[Article, tuple[Any, str | None]]]:
+    """Each article with its facts (or what ``prepare`` made of them), in order,
+    as soon as they are ready.
 
     This never holds the whole input: at most a few chunks per worker are in
     flight, so memory stays flat however large the library being added, and
     the caller can store and index each chunk while the workers extract the
-    next ones.
+    next ones. ``prepare`` (a module-level function, so a worker can be sent
+    it) runs in the worker: what it returns is what is pickled back.
     """
     stream = iter(articles)
     head = list(islice(stream, PARALLEL_THRESHOLD))
     workers = worker_count()
     if not use_pool or len(head) < PARALLEL_THRESHOLD or workers == 1:
-        for article in head:
-            yield article, _guarded(extractor, article)
-        for article in stream:
-            yield article, _guarded(extractor, article)
+        for article in chain(head, stream):
+            yield article, _prepared(extractor, article, prepare)
         return
-    pending: deque[tuple[list[Article], Future[list[Outcome]]]] = deque()
+    pending: deque[tuple[list[Article], Future[list[tuple[Any, str | None]]]]] = deque()
     rest = iter(lambda: list(islice(stream, chunk)), [])
     chunks = (head[i : i + chunk] for i in range(0, len(head), chunk))
     with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker) as pool:
         for source in (chunks, rest):
             for part in source:
-                pending.append((part, pool.submit(_extract_chunk, part)))
+                pending.append((part, pool.submit(_extract_chunk, part, prepare)))
                 if len(pending) >= workers * 4:
                     done_part, future = pending.popleft()
                     yield from zip(done_part, future.result(), strict=True)

@@ -283,6 +283,43 @@ def facts_from_json(raw: str | None) -> list[Fact]:
     return facts
 
 
+EventRow = tuple[str, str, str, int, int, str]
+"""An event mention as ``Store`` keeps it: date, precision, text, start, end, terms."""
+
+
+class StoredFacts(NamedTuple):
+    """An article's facts in the forms ``Store.put`` writes them.
+
+    A bulk add makes these in the extraction workers (``adding.prepare``), so
+    what crosses to the process that stores is strings and tuples: pickling
+    the ``Fact`` objects there and back cost nearly as much CPU as storing
+    them (bench/README.md). ``put`` makes them itself from a list of facts.
+    """
+
+    json: str
+    facets: frozenset[tuple[str, str]]
+    events: list[EventRow]
+
+    @classmethod
+    def of(cls, article: Article, facts: list[Fact], *, events: bool = True) -> StoredFacts:
+        from .facets import facet_terms
+
+        return cls(
+            facts_to_json(facts),
+            frozenset(facet_terms(facts)),
+            _event_rows(article, facts) if events else [],
+        )
+
+
+def _event_rows(article: Article, facts: list[Fact]) -> list[EventRow]:
+    from .events import event_mentions
+
+    return [
+        (m.date, m.precision, m.text, m.start, m.end, "|".join(m.terms))
+        for m in event_mentions(article, facts)
+    ]
+
+
 class ArticleFacts(NamedTuple):
     """An article's facts with its metadata, without the body."""
 
@@ -457,11 +494,13 @@ class Store:
         self,
         db: sqlite3.Connection,
         article: Article,
-        facts: list[Fact],
+        facts: list[Fact] | StoredFacts,
         *,
         replaces: Iterable[str] = (),
     ) -> None:
         """Store ``article``; ``replaces`` are ids of earlier versions from the same origin.
+
+        ``facts`` are the article's facts, or their ``StoredFacts`` made beforehand.
 
         An earlier version hands the new one everything the analyst attached to
         it (tags, pins, notes, its place in "new since"), and its id keeps
@@ -482,10 +521,15 @@ class Store:
                     " DO UPDATE SET value = CAST(value AS INTEGER) + 1 RETURNING value"
                 ).fetchone()[0]
             )
+        stored = (
+            facts
+            if isinstance(facts, StoredFacts)
+            else StoredFacts.of(article, facts, events=self.record_events)
+        )
         previous = db.execute("SELECT facts FROM articles WHERE id = ?", (article.id,)).fetchone()
         if previous is not None:  # the same id stored again: its old facts no longer count
             self._count_facets(db, facts_from_json(previous[0]), -1)
-        self._count_facets(db, facts, +1)
+        self._count_terms(db, stored.facets, +1)
         # An upsert, not INSERT OR REPLACE: a replace deletes the row first,
         # and the delete would take the article's tags with it.
         db.execute(
@@ -504,12 +548,12 @@ class Store:
                 article.date.isoformat() if article.date else None,
                 article.source,
                 article.body,
-                facts_to_json(facts),
+                stored.json,
                 seq,
             ),
         )
         db.execute("DELETE FROM pending_deletes WHERE id = ?", (article.id,))
-        self._put_events(db, article, facts)
+        self._put_events(db, article.id, stored.events)
         # A file edited back to an earlier text brings back that version's id:
         # a live id is never an alias of another one.
         db.execute("DELETE FROM superseded WHERE old_id = ?", (article.id,))
@@ -517,27 +561,25 @@ class Store:
             "INSERT OR IGNORE INTO tags(article_id, tag) VALUES (?, ?)",
             [(article.id, tag) for tag in article.tags],
         )
+        if old_ids:
+            # Pins are re-anchored on Fact objects; an edited article is rare.
+            fact_list = facts if isinstance(facts, list) else facts_from_json(stored.json)
         for old in old_ids:
-            self._hand_over(db, old, article, facts)
+            self._hand_over(db, old, article, fact_list)
             self.remove(db, old)
         if old_ids:
             # The caller indexes this same object: the index must see the
             # tags the old version handed over.
             article.tags = self.tags_for(article.id)
 
-    def _put_events(self, db: sqlite3.Connection, article: Article, facts: list[Fact]) -> None:
+    def _put_events(self, db: sqlite3.Connection, article_id: str, rows: list[EventRow]) -> None:
         if not self.record_events:
             return
-        from .events import event_mentions
-
-        db.execute("DELETE FROM events WHERE article_id = ?", (article.id,))
+        db.execute("DELETE FROM events WHERE article_id = ?", (article_id,))
         db.executemany(
             'INSERT INTO events(article_id, date, precision, text, start, "end", terms)'
             " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [
-                (m.article_id, m.date, m.precision, m.text, m.start, m.end, "|".join(m.terms))
-                for m in event_mentions(article, facts)
-            ],
+            [(article_id, *row) for row in rows],
         )
 
     def fill_events(self) -> None:
@@ -548,7 +590,7 @@ class Store:
             if self.get_meta("events_pending") is None:
                 return
             for article, facts in self.iter_all():
-                self._put_events(db, article, facts)
+                self._put_events(db, article.id, _event_rows(article, facts))
             db.execute("DELETE FROM meta WHERE key = 'events_pending'")
 
     def event_mentions(self, article_ids: Iterable[str] | None = None) -> list[EventMention]:
@@ -666,8 +708,13 @@ class Store:
         """
         from .facets import facet_terms
 
+        self._count_terms(db, facet_terms(facts), delta)
+
+    def _count_terms(
+        self, db: sqlite3.Connection, terms: Iterable[tuple[str, str]], delta: int
+    ) -> None:
         pending = self._pending_facets()
-        for term in facet_terms(facts):
+        for term in terms:
             pending[term] += delta
         if getattr(self._local, "depth", 0) == 0:  # not inside a transaction
             self._write_facets(db)

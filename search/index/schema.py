@@ -58,6 +58,11 @@ def _packed(field: fields.TEXT) -> fields.TEXT:
 
 
 def document(article: Article, facts: list[Fact]) -> dict[str, Any]:
+    return document_with(article, fact_fields(facts))
+
+
+def document_with(article: Article, fact_fields: dict[str, str]) -> dict[str, Any]:
+    """The document of ``article`` whose facts gave ``fact_fields`` (see ``fact_fields``)."""
     doc: dict[str, Any] = {
         "id": article.id,
         "origin": article.origin,
@@ -71,16 +76,27 @@ def document(article: Article, facts: list[Fact]) -> dict[str, Any]:
     if article.date is not None:
         doc["date"] = _midnight(article.date)
         doc["day"] = max(1, (article.date - _EPOCH).days)
+    doc.update(fact_fields)
+    return doc
+
+
+def fact_fields(facts: list[Fact]) -> dict[str, str]:
+    """The fields a document takes from its article's facts: entity names and facet keys.
+
+    Apart from ``document`` so that a bulk add makes them where the facts
+    were extracted (``adding.prepare``) and only these strings cross processes.
+    """
+    out: dict[str, str] = {}
     for kind, name in ENTITY_FIELD.items():
         values = sorted({entity_name(f) for f in facts if f.kind == kind})
         if values:
             # Newline-separated so a phrase query cannot match across two names.
-            doc[name] = "\n".join(values)
-            doc[f"{name}_k"] = ",".join(keyword(v) for v in values)
+            out[name] = "\n".join(values)
+            out[f"{name}_k"] = ",".join(keyword(v) for v in values)
     keys = sorted({keyword(f.key) for f in facts if f.kind == "figure" and f.key})
     if keys:
-        doc["figure_k"] = ",".join(keys)
-    return doc
+        out["figure_k"] = ",".join(keys)
+    return out
 
 
 _EPOCH = date(1970, 1, 1)
