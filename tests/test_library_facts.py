@@ -15,7 +15,8 @@ def seeds_library(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Library]
     root = tmp_path_factory.mktemp("seedlib")
     patch = pytest.MonkeyPatch()
     patch.setenv("FIELDBRIEF_HOME", str(root / "home"))
-    library = Library.open(root / "lib")
+    # The default library, opened for the first time: the one that gets the seeds.
+    library = Library.open()
     yield library
     library.close()
     patch.undo()
