@@ -131,19 +131,23 @@ class Analytics:
         """Other names of the entity ``text`` names, for ``person:``/``org:``/``place:``.
 
         Spelling variants come from the index itself (a surname one edit away,
-        like "Barzoum" for "Bazoum", as the resolver merges them); when the
-        library-wide overview has been built, its alias lists are used too.
+        like "Barzoum" for "Bazoum", as the resolver merges them), for a
+        surname alone or a full name ("Mohamed Barzoum" for "Mohamed
+        Bazoum"); when the library-wide overview has been built, its alias
+        lists are used too. The index is asked either way, so a search finds
+        the same articles whether or not this process has built the overview.
         """
         aliases: list[str] = []
         words = text.split()
-        if field_name == "person" and len(words) == 1 and len(words[0]) >= 6:
-            wanted = words[0].lower()
+        if field_name == "person" and words and len(words[-1]) >= 6:
+            surname = words[-1].lower()
+            given = words[:-1]
             with self.index.reading() as searcher:
                 reader = searcher.reader()
                 aliases += [
-                    name
-                    for t in reader.terms_within("person", wanted, 1, prefix=1)
-                    if (name := _text(t)) != wanted
+                    " ".join([*given, variant])
+                    for t in reader.terms_within("person", surname, 1, prefix=1)
+                    if (variant := _text(t)) != surname
                 ]
         overview = self.cached_overview()
         if overview is not None:

@@ -42,6 +42,19 @@ def test_entity_filters(seeds_library: Library) -> None:
     assert barzoum_article.id in bazoum
 
 
+def test_a_quoted_full_name_finds_every_spelling(seeds_library: Library) -> None:
+    # As a fresh `fieldbrief search` sees it: no overview built in this process.
+    seeds_library.analytics.forget()
+    found = ids_for(seeds_library, 'person:"Mohamed Bazoum"')
+    barzoum_article = next(a for a, _ in seeds_library.articles() if "Barzoum" in a.body)
+    assert barzoum_article.id in found and len(found) == 4
+    assert ids_for(seeds_library, 'person:"Mohamed Barzoum"') == found
+    # The articles `facts` gives him, and the same once the overview is built.
+    entity = seeds_library.overview().find("person", "Mohamed Bazoum")
+    assert entity is not None and set(entity.article_ids) == found
+    assert ids_for(seeds_library, 'person:"Mohamed Bazoum"') == found
+
+
 def test_mention_counts_and_top_entities(seeds_library: Library) -> None:
     article = next(a for a, _ in seeds_library.articles() if a.source == "Reuters")
     _, facts = seeds_library.get(article.id)
