@@ -225,9 +225,11 @@ class Library:
 
     def set_tags(self, article_id: str, tags: Iterable[str]) -> None:
         with self.writing("tagging an article"):
+            before = self.store.generation()
             self.store.set_tags(article_id, sorted({t.strip() for t in tags if t.strip()}))
             self.store.bump_generation()
             self.index.sync()
+            self.analytics.carry_over(before)
 
     # --- reading --------------------------------------------------------------
 

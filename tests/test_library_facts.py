@@ -65,6 +65,41 @@ def test_mention_counts_and_top_entities(seeds_library: Library) -> None:
     assert top_places["Niger"] == 5
 
 
+def test_mention_counts_are_the_facts_counts_after_tagging(
+    seeds_library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from fieldbrief.search import analytics
+    from fieldbrief.search.facets import entity_name
+
+    article = next(a for a, _ in seeds_library.articles() if "Barzoum" in a.body)
+    for n in range(3):  # each tagging rewrites the article's document in the index
+        seeds_library.set_tags(article.id, [f"round{n}"])
+    _, facts = seeds_library.get(article.id)
+    entities = [f for f in facts if f.kind in ("person", "organization", "place")]
+
+    # As `facts` counts them: every spelling of the entity, each article once.
+    overview = seeds_library.overview()
+    counts = seeds_library.mention_counts(facts)
+    for fact in entities:
+        entity = overview.find(fact.kind, entity_name(fact))
+        assert entity is not None
+        assert counts[(fact.kind, entity_name(fact))] == len(entity.article_ids), fact
+    assert counts[("person", "Mohamed Barzoum")] == 4
+
+    # Without a full resolution (a large library), the articles naming it now,
+    # not the replaced versions of the tagged one.
+    monkeypatch.setattr(analytics, "OVERVIEW_FULL_LIMIT", 2)
+    counts = seeds_library.mention_counts(facts)
+    for fact in entities:
+        naming = [
+            a.id
+            for a, fs in seeds_library.articles()
+            if any(f.kind == fact.kind and entity_name(f) == entity_name(fact) for f in fs)
+        ]
+        assert counts[(fact.kind, entity_name(fact))] == len(naming), fact
+    assert counts[("place", "Agadez")] <= 5
+
+
 def test_conflicts_for_an_article(seeds_library: Library) -> None:
     article = next(a for a, _ in seeds_library.articles() if a.source == "Reuters")
     conflicts = seeds_library.conflicts_for(article.id)
