@@ -66,13 +66,18 @@ def positive_int(text: str) -> int:
 
 
 def open_library(
-    args: argparse.Namespace, *, create: bool = False, seed: bool = True, repair: bool = False
+    args: argparse.Namespace,
+    *,
+    create: bool = False,
+    seed: bool | None = None,
+    repair: bool = False,
 ) -> Library:
     """The library the command names; only ``create`` commands may make a new one.
 
     The default library (no ``--library``) is always made on first use, with
-    the bundled samples; a folder named with ``--library`` must already hold a
-    library unless the command adds to it.
+    the bundled samples (``seed=None`` leaves that to ``Library.open``); a
+    folder named with ``--library`` must already hold a library unless the
+    command adds to it, and is never seeded.
     """
     from fieldbrief.search.library import Library
 

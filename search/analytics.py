@@ -40,6 +40,7 @@ class Analytics:
         # write lock; without one (a bare Analytics), nothing is saved.
         self._hold = hold
         self._overview: tuple[int, Overview] | None = None
+        self._names: tuple[Overview, dict[tuple[str, str], int]] | None = None
         self._lock = threading.Lock()
 
     def overview(self) -> Overview:
@@ -53,21 +54,53 @@ class Analytics:
         per result page (``stories_among``) rather than library-wide.
         """
         generation = self.store.generation()
-        with self._lock:
-            if self._overview is not None and self._overview[0] == generation:
-                return self._overview[1]
-        # Made when articles were added (overviewcache): opening reads one row.
-        how = "full" if self.store.count() <= OVERVIEW_FULL_LIMIT else "index"
-        overview = overviewcache.stored(self.store, generation, how)
+        overview = self._made(generation)
         if overview is None:
+            how = self._how()
             if how == "full":
                 overview = self.overview_for(self.store.iter_all())
             else:
                 overview = self._overview_from_index()
             if self._hold is not None:
                 overviewcache.save(self.store, self._hold, generation, how, overview)
+            with self._lock:
+                self._overview = (generation, overview)
+        return overview
+
+    def ready_overview(self) -> Overview | None:
+        """The overview of the library as it is now if it has been made (in this
+        process, or kept in the store); never makes one."""
+        return self._made(self.store.generation())
+
+    def carry_over(self, before: int) -> None:
+        """Keep the overview of generation ``before`` as the current one.
+
+        For a change that leaves every article's facts as they were (tags): the
+        overview does not depend on it, and making it again after every tag
+        would cost what a first opening costs. Called with the write lock held.
+        """
+        overview = self._made(before)
+        if overview is None:
+            return
+        generation = self.store.generation()
         with self._lock:
             self._overview = (generation, overview)
+        if self._hold is not None:
+            overviewcache.save(self.store, self._hold, generation, self._how(), overview)
+
+    def _how(self) -> str:
+        return "full" if self.store.count() <= OVERVIEW_FULL_LIMIT else "index"
+
+    def _made(self, generation: int) -> Overview | None:
+        """The overview of ``generation`` if already made, in memory or in the store."""
+        with self._lock:
+            if self._overview is not None and self._overview[0] == generation:
+                return self._overview[1]
+        # Made when articles were added (overviewcache): opening reads one row.
+        overview = overviewcache.stored(self.store, generation, self._how())
+        if overview is not None:
+            with self._lock:
+                self._overview = (generation, overview)
         return overview
 
     def cached_overview(self) -> Overview | None:
@@ -131,19 +164,23 @@ class Analytics:
         """Other names of the entity ``text`` names, for ``person:``/``org:``/``place:``.
 
         Spelling variants come from the index itself (a surname one edit away,
-        like "Barzoum" for "Bazoum", as the resolver merges them); when the
-        library-wide overview has been built, its alias lists are used too.
+        like "Barzoum" for "Bazoum", as the resolver merges them), for a
+        surname alone or a full name ("Mohamed Barzoum" for "Mohamed
+        Bazoum"); when the library-wide overview has been built, its alias
+        lists are used too. The index is asked either way, so a search finds
+        the same articles whether or not this process has built the overview.
         """
         aliases: list[str] = []
         words = text.split()
-        if field_name == "person" and len(words) == 1 and len(words[0]) >= 6:
-            wanted = words[0].lower()
+        if field_name == "person" and words and len(words[-1]) >= 6:
+            surname = words[-1].lower()
+            given = words[:-1]
             with self.index.reading() as searcher:
                 reader = searcher.reader()
                 aliases += [
-                    name
-                    for t in reader.terms_within("person", wanted, 1, prefix=1)
-                    if (name := _text(t)) != wanted
+                    " ".join([*given, variant])
+                    for t in reader.terms_within("person", surname, 1, prefix=1)
+                    if (variant := _text(t)) != surname
                 ]
         overview = self.cached_overview()
         if overview is not None:
@@ -153,19 +190,70 @@ class Analytics:
         return aliases
 
     def mention_counts(self, facts: Iterable[Fact]) -> dict[tuple[str, str], int]:
-        """How many articles mention each entity in ``facts`` (from the index)."""
+        """How many articles mention each entity in ``facts``.
+
+        The count ``facts`` gives the entity (every spelling of it: "Mohamed
+        Barzoum" counts Mohamed Bazoum's articles) when the library-wide
+        resolution is at hand; otherwise the articles naming it in the index.
+        The index is asked for its live documents, not its term statistics:
+        Whoosh's document frequency still counts the old version of every
+        re-indexed article (a tag rewrites its document) until segments merge.
+        """
+        from .facts.gazetteer import fold
+
+        entities = self._entities_by_name()
         counts: dict[tuple[str, str], int] = {}
-        with self.index.reading() as searcher:
-            for fact in facts:
-                field_name = ENTITY_FIELD.get(fact.kind)
-                if field_name is None:
-                    continue
-                name = entity_name(fact)
-                if (fact.kind, name) not in counts:
-                    counts[(fact.kind, name)] = int(
-                        searcher.doc_frequency(f"{field_name}_k", keyword(name))
-                    )
+        from_index: list[tuple[tuple[str, str], str]] = []
+        for fact in facts:
+            field_name = ENTITY_FIELD.get(fact.kind)
+            if field_name is None:
+                continue
+            name = entity_name(fact)
+            key = (fact.kind, name)
+            if key in counts:
+                continue
+            found = entities.get((fact.kind, fold(name)))
+            if found is not None:
+                counts[key] = found
+            else:
+                counts[key] = 0
+                from_index.append((key, f"{field_name}_k"))
+        if from_index:
+            from whoosh import query as wq
+
+            from . import docsets
+
+            with self.index.reading() as searcher:
+                for named, field_name in from_index:
+                    term = wq.Term(field_name, keyword(named[1]))
+                    counts[named] = docsets.total(docsets.match_sets(searcher, term) or [])
         return counts
+
+    def _entities_by_name(self) -> dict[tuple[str, str], int]:
+        """(kind, folded name or alias) -> articles, from a full overview made already.
+
+        An overview made from the index (a large library) lists one spelling
+        per entity with its index count, no better than asking the index.
+        """
+        from .facts.gazetteer import fold
+
+        if self._how() != "full":
+            return {}
+        overview = self.ready_overview()
+        if overview is None:
+            return {}
+        with self._lock:
+            if self._names is not None and self._names[0] is overview:
+                return self._names[1]
+        names: dict[tuple[str, str], int] = {}
+        for entity in overview.entities:
+            if entity.article_ids:
+                for name in (entity.name, *entity.aliases):
+                    # The first entity a name belongs to, as Overview.find chooses.
+                    names.setdefault((entity.kind, fold(name)), len(entity.article_ids))
+        with self._lock:
+            self._names = (overview, names)
+        return names
 
     def entity_counts(self, kind: str, name: str) -> int:
         """Articles mentioning the entity ``name`` of ``kind``."""

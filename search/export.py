@@ -317,17 +317,22 @@ def _document(
     key_facts = _key_facts(overview, cites)
     if key_facts:
         out += ["## Key facts", "", *key_facts]
-    shown = [_conflict_key(c) for c in overview.conflicts]
-    extra: list[Conflict] = []
+    # One section per subject and unit. A pinned figure's conflict is the
+    # library-wide one, every claim on it; the same conflict found among the
+    # briefing's own articles holds only their claims, so the wider one takes
+    # its place rather than following it as a second table.
+    sections: dict[tuple[str, str | None], Conflict] = {
+        (c.subject, c.unit): c for c in overview.conflicts
+    }
     for conflict, others in pinned_conflicts:
-        if _conflict_key(conflict) in shown:
+        known = sections.get((conflict.subject, conflict.unit))
+        if known is not None and len(known.claims) >= len(conflict.claims):
             continue
-        shown.append(_conflict_key(conflict))
-        extra.append(conflict)
+        sections[(conflict.subject, conflict.unit)] = conflict
         # The other side's articles are cited, not added to the briefing's scope.
         for other in others:
             cites.sources.setdefault(other.article_id, other)
-    conflicts = _conflicts([*overview.conflicts, *extra], cites)
+    conflicts = _conflicts(sections.values(), cites)
     if conflicts:
         out += ["## Figures with conflicts", "", *conflicts]
     timeline = _timeline(library, sources, cites)
@@ -381,14 +386,6 @@ def build_briefing_markdown(
         pins=pins,
         today=today,
         pinned_conflicts=_pinned_conflicts(library, pins),
-    )
-
-
-def _conflict_key(conflict: Conflict) -> tuple[str, str | None, frozenset[tuple[str, int]]]:
-    return (
-        conflict.subject,
-        conflict.unit,
-        frozenset((c.article_id, c.start) for c in conflict.claims),
     )
 
 

@@ -77,7 +77,7 @@ class Library:
         path: str | os.PathLike[str] | None = None,
         *,
         create: bool = True,
-        seed: bool = True,
+        seed: bool | None = None,
         fact_extractor: FactExtractor | None = None,
         rebuild_untrusted: bool = False,
         on_wait: Callable[[str], None] | None = None,
@@ -86,6 +86,10 @@ class Library:
 
         With ``create=False`` a folder holding no library is refused rather
         than made into one, so a mistyped path is an error, not a new library.
+
+        ``seed=None`` seeds only the default library (``path`` None): the
+        samples are there for a first run, and a library someone names is
+        theirs, so ``--library DIR add`` makes one holding only what was added.
 
         An index that fails verification raises ``UntrustedIndexError`` unless
         ``rebuild_untrusted`` is set, in which case it is rebuilt from the store.
@@ -106,6 +110,8 @@ class Library:
             library.index.recovered.append(f"{exc} Rebuilding.")
             library.rebuild(replace_links=True)
             library.index.rebuilt_on_open = True
+        if seed is None:
+            seed = path is None
         if seed and library.store.get_meta("seeded") is None and library.store.count() == 0:
             with library.writing("adding the sample articles"):
                 # Two first runs at once: the second finds the seeds in place.
@@ -219,9 +225,11 @@ class Library:
 
     def set_tags(self, article_id: str, tags: Iterable[str]) -> None:
         with self.writing("tagging an article"):
+            before = self.store.generation()
             self.store.set_tags(article_id, sorted({t.strip() for t in tags if t.strip()}))
             self.store.bump_generation()
             self.index.sync()
+            self.analytics.carry_over(before)
 
     # --- reading --------------------------------------------------------------
 

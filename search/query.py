@@ -8,11 +8,12 @@ parse, or parses to nothing, is re-run as plain terms and the result says so.
 
 from __future__ import annotations
 
+import calendar
 import heapq
 import re
 import time
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from itertools import islice
 from typing import Any
 
@@ -86,18 +87,53 @@ def _fuzzy_with_prefix(text: str) -> str:
     return _FUZZY_SUFFIX.sub(lambda m: f"~{m.group(1) or 1}/1", text)
 
 
-_YEAR_COMPARISON = re.compile(r"\bdate:([<>]=?)(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?\b")
+# date:>2024, date:<=2023-08, date:>"2024-05-20" (quoted, Whoosh's GtLt plugin
+# would take it and keep the boundary).
+_YEAR_COMPARISON = re.compile(r'\bdate:([<>]=?)(")?(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?(?(2)"|\b)')
+
+
+def _calendar_span(year: str, month: str | None, day: str | None) -> tuple[date, date]:
+    """The first and last day of the year, month or day as written."""
+    y = int(year)
+    if month is None:
+        return date(y, 1, 1), date(y, 12, 31)
+    m = int(month)
+    if day is None:
+        return date(y, m, 1), date(y, m, calendar.monthrange(y, m)[1])
+    exact = date(y, m, int(day))
+    return exact, exact
+
+
+def _compact(day: date) -> str:
+    return f"{day.year:04d}{day.month:02d}{day.day:02d}"
 
 
 def _normalise_dates(text: str) -> str:
-    """Rewrite ``date:>2024`` style comparisons into ranges Whoosh understands."""
+    """Rewrite ``date:>2024`` style comparisons into ranges Whoosh understands.
+
+    ``>``/``<`` are strict at the precision written: after 2023 starts on
+    2024-01-01, before 2023-09 ends on 2023-08-31; ``>=``/``<=`` include the
+    whole year, month or day. The bounds are written as days because a range
+    bound of a bare year or month is inclusive of all of it in Whoosh.
+    """
 
     def repl(match: re.Match[str]) -> str:
-        op, year, month, day = match.groups()
-        stamp = year + (month or "") + (day or "")
-        if op.startswith(">"):
-            return f"date:[{stamp} to]"
-        return f"date:[to {stamp}]"
+        op, _quote, year, month, day = match.groups()
+        try:
+            first, last = _calendar_span(year, month, day)
+            if op == ">":
+                return f"date:[{_compact(last + timedelta(days=1))} to]"
+            if op == ">=":
+                return f"date:[{_compact(first)} to]"
+            if op == "<":
+                return f"date:[to {_compact(first - timedelta(days=1))}]"
+            return f"date:[to {_compact(last)}]"
+        except (ValueError, OverflowError):
+            # No such date (2023-13, or past the calendar's ends): Whoosh's
+            # own parser gets it as typed and reports it, and the query is
+            # searched as words.
+            stamp = year + (month or "") + (day or "")
+            return f"date:[{stamp} to]" if op.startswith(">") else f"date:[to {stamp}]"
 
     text = _YEAR_COMPARISON.sub(repl, text)
     # Whoosh's date parser reads "1987-03-01" as the year 1987 alone; the

@@ -55,11 +55,19 @@ _KNOWN_OUTLETS = (
     "Reuters|AP|AFP|Associated Press|The Associated Press|Al Jazeera|BBC|CNN|Bloomberg|"
     "Politico|RT|TASS|Xinhua|Anadolu|DPA|UPI|NPR|Axios|Getty Images|EPA"
 )
-# "Sam Mednick/AP", "Photo: Reuters", "(Reuters) -" …
+# "Photo:", "PHOTO:", "Photo credit:" as pages write it; only the label is
+# case-blind, the name after it must still be capitalised.
+_PHOTO_LABEL = r"(?i:photo(?:graph)?(?:\s+credit)?)\s*:\s*"
+_CREDIT_NAME = r"[A-Z][\w.'’&-]*(?:\s+[A-Z][\w.'’&-]*){0,3}"
+# "Sam Mednick/AP", "Photo: Reuters", "Photo: John Doe/Reuters", "AFP/Getty Images" …
 _CREDIT_LINE = re.compile(
-    rf"^\s*(?:switch caption)?\s*(?:photo\s*:\s*)?(?:[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){{0,3}}\s*/\s*)?"
-    rf"({_KNOWN_OUTLETS})(?:\s+(?:via|/)\s+Getty Images)?\s*$"
+    rf"^\s*(?:switch caption)?\s*(?:{_PHOTO_LABEL})?(?:{_CREDIT_NAME}\s*/\s*)?"
+    rf"({_KNOWN_OUTLETS})(?:\s+via\s+Getty Images|\s*/\s*Getty Images)?\s*$"
 )
+# A labelled credit naming no outlet we know ("Photo: John Doe", "Photo:
+# Jane Roe/Sahel Wire"). The whole line must be the label and a short run of
+# capitalised names, so a caption sentence after "Photo:" is not taken for one.
+_PHOTO_CREDIT_LINE = re.compile(rf"^\s*{_PHOTO_LABEL}{_CREDIT_NAME}(?:\s*/\s*{_CREDIT_NAME})?\s*$")
 _SWITCH_CAPTION = re.compile(r"^\s*switch caption", re.IGNORECASE)
 _REPORTS_SUFFIX = re.compile(
     r"(?:…|\.\.\.)?\s*reports\s+([A-Z][\w&'’.-]*(?:\s+[A-Z][\w&'’.-]*){0,4})\s*$"
@@ -197,7 +205,7 @@ def clean_scraped(text: str, *, known_title: str | None = None) -> ScrapedArticl
         if _TRAILER.match(line) and any(k.strip() for k in kept):
             break
         credit = _CREDIT_LINE.match(line)
-        if credit or _SWITCH_CAPTION.match(line):
+        if credit or _SWITCH_CAPTION.match(line) or _PHOTO_CREDIT_LINE.match(line):
             if credit:
                 credits.append(credit.group(1))
             if not caption_removed:

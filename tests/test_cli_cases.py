@@ -183,6 +183,32 @@ def test_only_add_creates_a_library(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert code == EXIT_OK and "1 added" in out
     assert (target / "library.sqlite3").is_file()
     assert run(capsys, str(target), "search", "Chad")[0] == EXIT_OK
+    # What was added and nothing else: the bundled samples are the default
+    # library's, not every new one's.
+    code, out, _ = run(capsys, str(target), "search", "*", "--json")
+    assert code == EXIT_OK and json.loads(out)["total"] == 1
+
+
+def test_a_library_add_made_empty_is_not_seeded_later(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "empty.txt").write_text("", "utf-8")
+    target = tmp_path / "new"
+    assert run(capsys, str(target), "add", str(tmp_path / "empty.txt"))[0] == EXIT_NOTHING
+    # The library exists but holds nothing: opening it must not fill it.
+    code, out, _ = run(capsys, str(target), "search", "*", "--json")
+    assert code == EXIT_NOTHING and json.loads(out)["total"] == 0
+
+
+def test_the_default_library_starts_with_the_samples(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    story = tmp_path / "s.txt"
+    story.write_text("A story\n\nTroops arrived in Chad.\n", "utf-8")
+    assert main(["add", str(story)]) == EXIT_OK
+    assert "1 added" in capsys.readouterr().out
+    assert main(["search", "*", "--json"]) == EXIT_OK
+    assert json.loads(capsys.readouterr().out)["total"] == 6
 
 
 def test_a_corrupt_database_is_one_line_and_exit_3(

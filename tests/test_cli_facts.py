@@ -18,9 +18,9 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str]:
     home, library = str(root / "home"), str(root / "lib")
     patch = pytest.MonkeyPatch()
     patch.setenv("FIELDBRIEF_HOME", home)
-    # Only `add` makes a library at a --library path from the command line;
-    # the engine's open seeds a new one, as the default library is seeded.
-    Library.open(library).close()
+    # Only `add` makes a library at a --library path from the command line,
+    # and unseeded; the engine seeds one when asked to.
+    Library.open(library, seed=True).close()
     patch.undo()
     return library, home
 

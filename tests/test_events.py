@@ -30,7 +30,7 @@ def seeds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Library, s
     root = tmp_path_factory.mktemp("events")
     patch = pytest.MonkeyPatch()
     patch.setenv("FIELDBRIEF_HOME", str(root / "home"))
-    library = Library.open(root / "lib")
+    library = Library.open(root / "lib", seed=True)
     yield library, str(root / "lib"), str(root / "home")
     library.close()
     patch.undo()
@@ -119,7 +119,7 @@ def test_same_article_twice_is_one_source() -> None:
 
 
 def test_an_upgraded_library_gets_its_events(tmp_path: pytest.TempPathFactory) -> None:
-    library = Library.open(tmp_path / "lib")  # type: ignore[operator]
+    library = Library.open(tmp_path / "lib", seed=True)  # type: ignore[operator]
     before = len(library.timeline())
     db = sqlite3.connect(library.paths.store)
     db.execute("DELETE FROM events")

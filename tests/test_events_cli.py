@@ -19,7 +19,7 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]
     root = tmp_path_factory.mktemp("eventscli")
     patch = pytest.MonkeyPatch()
     patch.setenv("FIELDBRIEF_HOME", str(root / "home"))
-    Library.open(root / "lib").close()
+    Library.open(root / "lib", seed=True).close()
     patch.undo()
     yield str(root / "lib"), str(root / "home")
 

@@ -348,6 +348,32 @@ def test_seed_briefing_from_pins(seeds: Library) -> None:
     assert refs == defined and ":1" in refs and len(refs) >= 2
 
 
+def test_pinned_sides_of_a_conflict_give_one_section(seeds: Library) -> None:
+    briefings = Briefings(seeds)
+    briefing = briefings.create("Both sides")
+    pinned = set()
+    for article, facts in seeds.articles():
+        for fact in facts:
+            # Reuters' 1,100 and Politico's "around 1,200": both sides of the
+            # conflict are in the briefing's own articles.
+            if fact.key == "US troops in Niger" and fact.value in (1100, 1200):
+                briefings.pin_fact(article.id, fact)
+                pinned.add(article.id)
+                break
+    assert len(pinned) >= 2
+    text = build_briefing_markdown(seeds, briefing)
+    conflicts = _section(text, "Figures with conflicts")
+    assert conflicts.count("### US troops in Niger") == 1
+    # The one section is the library-wide table, every claim on the subject.
+    (everywhere,) = [
+        c for c in seeds.conflicts_for(next(iter(pinned))) if c.subject == "US troops in Niger"
+    ]
+    rows = [r for r in conflicts.splitlines() if r.startswith("| ") and "[^" in r]
+    assert len(rows) == len(everywhere.claims) > len(pinned)
+    refs, defined = footnotes(text)
+    assert refs == defined
+
+
 def test_saved_file_honours_the_umask(tmp_path: Path) -> None:
     old = os.umask(0o027)
     try:

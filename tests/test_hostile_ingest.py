@@ -172,7 +172,7 @@ def test_export_and_app_work_with_network_blocked(
                 raise OSError("network access attempted")
             super().__init__(family, *args, **kwargs)
 
-    library = Library.open(tmp_path / "lib")
+    library = Library.open(tmp_path / "lib", seed=True)
     monkeypatch.setattr(socket, "socket", LocalOnlySocket)
     monkeypatch.setattr(socket, "create_connection", refuse)
     monkeypatch.setattr(socket, "getaddrinfo", refuse)

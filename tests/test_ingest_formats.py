@@ -172,3 +172,20 @@ def test_invalid_header_date_stays_undated(tmp_path: Path) -> None:
     )
     assert result.articles[0].date is None
     assert any("99-99-9999" in note for note in result.notes)
+
+
+def test_photo_credit_lines_are_removed_and_sentences_kept(tmp_path: Path) -> None:
+    text = (
+        "Troops leave Niger\n\ndate 2023-09-08\n\n"
+        "The first paragraph says troops are moving from Agadez to Niamey over weeks.\n\n"
+        "The second paragraph is about the drawdown and how long it will take.\n\n"
+        "Photo: Reuters\n\nPhoto: AFP\n\nPhoto: John Doe/Reuters\n\nPHOTO: Jane Roe\n\n"
+        "Photo: the base was seen from the air in a picture the army took.\n\n"
+        "A final sentence.\n"
+    )
+    (article,) = read_path(write(tmp_path / "credits.txt", text)).articles
+    for credit in ("Photo: Reuters", "Photo: AFP", "John Doe", "Jane Roe"):
+        assert credit not in article.body
+    # "Photo:" before a sentence is not a credit: the sentence stays.
+    assert "Photo: the base was seen from the air" in article.body
+    assert "second paragraph" in article.body and article.body.endswith("A final sentence.")

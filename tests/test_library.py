@@ -145,7 +145,7 @@ def test_query_features(bare_library: Library, seed_paths: list[Path]) -> None:
     assert search("title:pentagon").total == 3
     assert search("source:reuters").total == 1
     assert search("date:[2023-09-01 to 2023-12-31]").total == 3
-    assert search("date:>2024").total == 1
+    assert search("date:>=2024").total == 1
     # ISO days inside a range (Whoosh alone reads "2023-09-01" as all of 2023).
     september = search("date:[2023-09-01 to 2023-09-30] troops")
     assert september.total == 3 and {str(h.date) for h in september.hits} == {"2023-09-08"}
@@ -163,6 +163,32 @@ def test_query_features(bare_library: Library, seed_paths: list[Path]) -> None:
     assert [h.rank for h in page2.hits] == [3, 4]
     hit = search("agadez").hits[0]
     assert hit.highlights and all(hit.snippet[s:e].lower() == "agadez" for s, e in hit.highlights)
+
+
+def test_date_comparisons_are_strict_at_the_precision_written(
+    bare_library: Library, seed_paths: list[Path]
+) -> None:
+    # The seeds: three articles of 2023-09-08, one of 2024-05-20, one undated.
+    bare_library.add_paths(seed_paths)
+
+    def dates(text: str) -> list[str]:
+        return sorted(str(h.date) for h in bare_library.search(text, limit=10).hits)
+
+    sept, may = ["2023-09-08"] * 3, ["2024-05-20"]
+    # After a year is from the next one; before a month ends the month before.
+    assert dates("date:>2023") == may
+    assert dates("date:>2024") == []
+    assert dates("date:<2023-09") == []
+    assert dates("date:<2023-10") == sept
+    assert dates("date:>2024-05-20") == []
+    assert dates("date:>2024-05-19") == may
+    assert dates("date:<2023-09-08") == []
+    assert dates('date:>"2023"') == may
+    # >= and <= include the year, month or day written.
+    assert dates("date:>=2023") == sept + may
+    assert dates("date:<=2023-09") == sept
+    assert dates("date:>=2024-05-20") == may
+    assert dates("date:<=2023-09-08") == sept
 
 
 @pytest.mark.parametrize(

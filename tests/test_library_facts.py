@@ -15,7 +15,8 @@ def seeds_library(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Library]
     root = tmp_path_factory.mktemp("seedlib")
     patch = pytest.MonkeyPatch()
     patch.setenv("FIELDBRIEF_HOME", str(root / "home"))
-    library = Library.open(root / "lib")
+    # The default library, opened for the first time: the one that gets the seeds.
+    library = Library.open()
     yield library
     library.close()
     patch.undo()
@@ -41,6 +42,19 @@ def test_entity_filters(seeds_library: Library) -> None:
     assert barzoum_article.id in bazoum
 
 
+def test_a_quoted_full_name_finds_every_spelling(seeds_library: Library) -> None:
+    # As a fresh `fieldbrief search` sees it: no overview built in this process.
+    seeds_library.analytics.forget()
+    found = ids_for(seeds_library, 'person:"Mohamed Bazoum"')
+    barzoum_article = next(a for a, _ in seeds_library.articles() if "Barzoum" in a.body)
+    assert barzoum_article.id in found and len(found) == 4
+    assert ids_for(seeds_library, 'person:"Mohamed Barzoum"') == found
+    # The articles `facts` gives him, and the same once the overview is built.
+    entity = seeds_library.overview().find("person", "Mohamed Bazoum")
+    assert entity is not None and set(entity.article_ids) == found
+    assert ids_for(seeds_library, 'person:"Mohamed Bazoum"') == found
+
+
 def test_mention_counts_and_top_entities(seeds_library: Library) -> None:
     article = next(a for a, _ in seeds_library.articles() if a.source == "Reuters")
     _, facts = seeds_library.get(article.id)
@@ -49,6 +63,41 @@ def test_mention_counts_and_top_entities(seeds_library: Library) -> None:
     assert counts[("place", "Niger")] == 5
     top_places = dict(seeds_library.top_entities("place"))
     assert top_places["Niger"] == 5
+
+
+def test_mention_counts_are_the_facts_counts_after_tagging(
+    seeds_library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from fieldbrief.search import analytics
+    from fieldbrief.search.facets import entity_name
+
+    article = next(a for a, _ in seeds_library.articles() if "Barzoum" in a.body)
+    for n in range(3):  # each tagging rewrites the article's document in the index
+        seeds_library.set_tags(article.id, [f"round{n}"])
+    _, facts = seeds_library.get(article.id)
+    entities = [f for f in facts if f.kind in ("person", "organization", "place")]
+
+    # As `facts` counts them: every spelling of the entity, each article once.
+    overview = seeds_library.overview()
+    counts = seeds_library.mention_counts(facts)
+    for fact in entities:
+        entity = overview.find(fact.kind, entity_name(fact))
+        assert entity is not None
+        assert counts[(fact.kind, entity_name(fact))] == len(entity.article_ids), fact
+    assert counts[("person", "Mohamed Barzoum")] == 4
+
+    # Without a full resolution (a large library), the articles naming it now,
+    # not the replaced versions of the tagged one.
+    monkeypatch.setattr(analytics, "OVERVIEW_FULL_LIMIT", 2)
+    counts = seeds_library.mention_counts(facts)
+    for fact in entities:
+        naming = [
+            a.id
+            for a, fs in seeds_library.articles()
+            if any(f.kind == fact.kind and entity_name(f) == entity_name(fact) for f in fs)
+        ]
+        assert counts[(fact.kind, entity_name(fact))] == len(naming), fact
+    assert counts[("place", "Agadez")] <= 5
 
 
 def test_conflicts_for_an_article(seeds_library: Library) -> None:

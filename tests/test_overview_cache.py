@@ -23,7 +23,7 @@ from fieldbrief.search.model import Article, Fact
 @pytest.fixture
 def seeds_library(tmp_path: Path) -> Iterator[Library]:
     """The bundled samples with the real fact engine (each test changes its library)."""
-    library = Library.open(tmp_path / "lib")
+    library = Library.open(tmp_path / "lib", seed=True)
     yield library
     library.close()
 

@@ -24,7 +24,7 @@ from tests.test_tui_support import settle
 
 @pytest.fixture
 def seeds_library(tmp_path: Path) -> Iterator[Library]:
-    library = Library.open(tmp_path / "lib")
+    library = Library.open(tmp_path / "lib", seed=True)
     yield library
     library.close()
 
