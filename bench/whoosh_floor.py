@@ -20,7 +20,7 @@ if "--lean" in sys.argv:
     sys.argv.remove("--lean")
     import fieldbrief.search.whooshload  # noqa: F401
 
-from whoosh import index, qparser  # noqa: E402
+from whoosh import index, qparser
 
 
 def main() -> None:
