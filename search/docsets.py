@@ -321,16 +321,21 @@ def _adjacent(
     """The ``docs`` where word ``i`` of the phrase is at ``p + i`` for some ``p``:
     the phrase without slop, as Whoosh's spans find it, from sets of possible
     starting positions (no span objects for every occurrence of the first word)."""
-    first, rest = postings[0], list(enumerate(postings[1:], 1))
+    first = postings[0]
+    *middle, (last_i, last) = list(enumerate(postings[1:], 1))
     found = []
     for doc in docs:
         starts = set(decode(first[doc][1]))
-        for i, word in rest:
+        for i, word in middle:
             starts.intersection_update(map((-i).__add__, decode(word[doc][1])))
             if not starts:
                 break
         else:
-            found.append(doc)
+            # The last word only has to meet one start: isdisjoint stops at
+            # the first, where building the intersection read every position
+            # (most phrases are two words, so this is most of the check).
+            if not starts.isdisjoint(map((-last_i).__add__, decode(last[doc][1]))):
+                found.append(doc)
     return found
 
 
