@@ -32,6 +32,7 @@ Figures: bench/README.md ("Speed as the user feels it", phrases).
 from __future__ import annotations
 
 import pickle
+from bisect import bisect_right
 from itertools import accumulate
 from typing import Any
 
@@ -268,11 +269,17 @@ def _follows(
     return sorted(out)
 
 
-def _postings(reader: Any, fieldname: str, text: bytes) -> dict[int, tuple[float, Any]]:
+def _postings(
+    reader: Any, fieldname: str, text: bytes, within: list[int] | None = None
+) -> dict[int, tuple[float, Any]]:
     """Every live document with the word: its weight and its (still encoded) positions.
 
     Read a whole block at a time, each block's data unpickled once; positions
     are decoded later, and only for the documents that have every word.
+    With ``within`` (sorted document numbers), only the blocks that can hold
+    one of them are decoded: a block's header gives its last document, so a
+    block between two candidates is passed over unread (the result then
+    holds at least every document of ``within`` that has the word).
     """
     try:
         m = reader.postings(fieldname, text)
@@ -282,9 +289,19 @@ def _postings(reader: Any, fieldname: str, text: bytes) -> dict[int, tuple[float
     leaf = getattr(m, "child", m) if deleted else m
     out: dict[int, tuple[float, Any]] = {}
     if isinstance(leaf, W3LeafMatcher):
+        last = -1  # the last document of the blocks passed so far
         while leaf.is_active():
+            if within is not None:
+                wanted = bisect_right(within, last)
+                if wanted == len(within):
+                    break
+                if within[wanted] > leaf._maxid:
+                    last = leaf._maxid
+                    leaf._next_block()
+                    continue
             leaf.id(), leaf.weight(), leaf.value()  # decode the block's three parts
             out.update(zip(leaf._ids, zip(leaf._weights, leaf._values, strict=True), strict=True))
+            last = leaf._maxid
             leaf._next_block()
     else:  # a short list stored inline
         while m.is_active():
@@ -342,13 +359,21 @@ def _adjacent(
 def _find_in_segment(reader: Any, fieldname: str, texts: list[bytes], slop: int) -> _Found:
     if any((fieldname, text) not in reader for text in texts):
         return _NOTHING
-    postings = [_postings(reader, fieldname, text) for text in texts]
-    rarest = min(postings, key=lambda word: len(word))
-    common = set(rarest).intersection(*postings)
-    if not common:
-        return _NOTHING
+    # The rarest word first: each further word's postings are read only in
+    # the blocks that can hold a document every earlier word has.
+    order = sorted(range(len(texts)), key=lambda i: reader.doc_frequency(fieldname, texts[i]))
+    found: list[dict[int, tuple[float, Any]]] = [{} for _ in texts]
+    candidates: list[int] | None = None
+    for i in order:
+        found[i] = _postings(reader, fieldname, texts[i], candidates)
+        candidates = sorted(
+            found[i] if candidates is None else set(candidates).intersection(found[i])
+        )
+        if not candidates:
+            return _NOTHING
+    postings = found
     decode = _positions_decoder(reader.schema[fieldname].format)
-    docs = sorted(common)
+    docs = candidates or []
     if slop == 1:
         docs = _adjacent(decode, postings, docs)
         if not docs:

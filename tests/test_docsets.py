@@ -226,3 +226,35 @@ def test_posting_blocks_keep_positions_as_bytes(
     assert isinstance(matcher, W3LeafMatcher)
     block = matcher._postfile.get(matcher._dataoffset, matcher._nextoffset - matcher._dataoffset)
     assert block[:2] == b"\x80\x04" and b"_codecs" not in block
+
+
+def test_a_phrase_reads_only_the_blocks_that_can_hold_a_candidate(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A common word's postings span several blocks; next to a rare word only
+    the blocks around the rare word's documents are read, with the same
+    weights and positions, and the phrase is found as Whoosh finds it."""
+    library = Library.open(tmp_path / "lib", seed=False, fact_extractor=lambda _a: [])
+    bodies = [f"alpha filler{n} words" for n in range(600)]
+    bodies[7] = "alpha beta at the start"
+    bodies[555] = "near the end alpha beta"
+    bodies[300] = "beta alone, then alpha"
+    bundle = tmp_path / "a.jsonl"
+    lines = [{"id": n, "title": f"t{n}", "body": body} for n, body in enumerate(bodies)]
+    bundle.write_text("\n".join(json.dumps(line) for line in lines) + "\n", "utf-8")
+    library.add_paths([bundle])
+    searcher = library.searcher()
+    (leaf, _offset), *_ = searcher.leaf_searchers()
+    reader = leaf.reader()
+    whole = docsets._postings(reader, "body", b"alpha")
+    rare = sorted(docsets._postings(reader, "body", b"beta"))
+    assert len(rare) == 3
+    read = docsets._postings(reader, "body", b"alpha", within=rare)
+    assert len(whole) == 600 and len(read) < 600  # blocks without a candidate were skipped
+    assert all(read[doc] == whole[doc] for doc in rare)
+    assert set(read) <= set(whole)
+    text = '"alpha beta"'
+    assert ranked(library, text) == whoosh_ranked(library, text, monkeypatch)
+    assert set_docs(library, text) == whoosh_docs(library, text)
+    assert ranked(library, text)[0] == 2
+    library.close()
