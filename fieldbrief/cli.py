@@ -345,7 +345,8 @@ _ONE_SHOT = ("search", "show")
 def main(argv: Sequence[str] | None = None) -> int:
     words = sys.argv[1:] if argv is None else argv
     command = chosen_command(words)
-    if argv is None and command in _ONE_SHOT:
+    one_shot = argv is None and command in _ONE_SHOT
+    if one_shot:
         # Such a command is mostly imports: thousands of new modules, classes
         # and functions that live until the end, which the cyclic collector
         # walked again and again (4% of a cold search's instructions). It
@@ -354,7 +355,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         gc.disable()
     args = build_parser(command).parse_args(words)
     code = _run(args)
-    if argv is None and args.func in (cmd_search, cmd_show):
+    if one_shot:
         _leave(code)
     return code
 

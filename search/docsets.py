@@ -362,18 +362,15 @@ def _find_in_segment(reader: Any, fieldname: str, texts: list[bytes], slop: int)
     # The rarest word first: each further word's postings are read only in
     # the blocks that can hold a document every earlier word has.
     order = sorted(range(len(texts)), key=lambda i: reader.doc_frequency(fieldname, texts[i]))
-    found: list[dict[int, tuple[float, Any]]] = [{} for _ in texts]
-    candidates: list[int] | None = None
+    postings: list[dict[int, tuple[float, Any]]] = [{} for _ in texts]
+    docs: list[int] | None = None  # the documents with every word read so far
     for i in order:
-        found[i] = _postings(reader, fieldname, texts[i], candidates)
-        candidates = sorted(
-            found[i] if candidates is None else set(candidates).intersection(found[i])
-        )
-        if not candidates:
+        postings[i] = _postings(reader, fieldname, texts[i], docs)
+        docs = sorted(postings[i] if docs is None else set(docs).intersection(postings[i]))
+        if not docs:
             return _NOTHING
-    postings = found
+    assert docs is not None  # a phrase has words
     decode = _positions_decoder(reader.schema[fieldname].format)
-    docs = candidates or []
     if slop == 1:
         docs = _adjacent(decode, postings, docs)
         if not docs:
