@@ -79,3 +79,40 @@ def test_pooled_add_keeps_what_putting_each_articles_facts_keeps(
     assert ("org_k", "IBM", 450) in kept["facets"] and ("place_k", "Niamey", 450) in kept["facets"]
     pooled.close()
     by_hand.close()
+
+
+def test_a_writer_process_that_dies_fails_the_add_and_its_articles_are_indexed_later(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Whoosh commits without the segment of a writer process that died (a
+    full disk, the OOM killer): the add reported every article indexed while
+    searches found none of them. Now the add fails, nothing half-written is
+    sealed, and the next open indexes what the store holds."""
+    from fieldbrief.search.errors import LibraryError
+    from fieldbrief.search.index import writer
+
+    bundle = tmp_path / "bundle.jsonl"
+    with bundle.open("w", encoding="utf-8") as handle:
+        for n in range(300):
+            handle.write(json.dumps({"id": n, "title": f"Story {n}", "body": f"cocoa report {n}"}))
+            handle.write("\n")
+    monkeypatch.setenv("FIELDBRIEF_WORKERS", "2")
+    monkeypatch.setattr(writer, "BIG_BATCH", 100)
+    monkeypatch.setattr(writer, "default_procs", lambda: 2)
+
+    def die(self: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    # The writer processes are forked from this one and inherit the patch.
+    with monkeypatch.context() as patch:
+        patch.setattr(writer.QuickFlushWriter, "_flush_segment", die)
+        library = Library.open(tmp_path / "lib", seed=False, fact_extractor=lambda _a: [])
+        with pytest.raises(LibraryError, match="indexing process failed"):
+            library.add_paths([bundle])
+        assert library.article_count() == 300  # stored, marked not yet indexed
+        library.close()
+
+    reopened = Library.open(tmp_path / "lib", seed=False, fact_extractor=lambda _a: [])
+    assert any("resumed indexing of 300" in note for note in reopened.recovered)
+    assert reopened.search("cocoa").total == 300
+    reopened.close()

@@ -6,12 +6,14 @@ import ``multiprocessing`` (a cold ``fieldbrief search`` is mostly imports).
 
 from __future__ import annotations
 
+import queue
 from typing import Any
 
 from .. import whooshload  # noqa: F401  # isort: skip (before any Whoosh import)
 from whoosh.multiproc import MpWriter, SubWriterTask
 
 from .. import forkguard  # noqa: F401  (the writer processes die with this one)
+from ..errors import LibraryError
 from .writer import QuickFlushWriter
 
 
@@ -55,3 +57,42 @@ class QuickMpWriter(MpWriter):
         self.tasks.append(task)
         task.start()
         return task
+
+    def _commit(self, mergetype: Any, optimize: Any, merge: Any) -> None:
+        """Whoosh's multi-segment commit, refusing to seal an index that lacks
+        a writer process's segment.
+
+        Whoosh waits one second for each process's segment and commits
+        without the ones that never came: a process that died (a full disk,
+        the kernel's OOM killer, a bug) took its share of the documents with
+        it, and the add still reported them indexed. Raising here cancels
+        the commit (``CurrentIndex.commit``); the articles stay in the store
+        as not yet indexed, and the next open indexes them again.
+        """
+        if self.docbuffer:
+            self._enqueue()
+        for _ in self.tasks:
+            self.jobqueue.put(None)
+        finalsegments = self._merge_segments(mergetype, optimize, merge)
+        for task in self.tasks:
+            task.join()
+        results = []
+        for _ in self.tasks:
+            try:
+                results.append(self.resultqueue.get(timeout=1))
+            except queue.Empty:
+                break
+        failed = [task.exitcode for task in self.tasks if task.exitcode != 0]
+        if failed or len(results) != len(self.tasks):
+            raise LibraryError(
+                f"an indexing process failed (exit codes {failed or 'ok'}, "
+                f"{len(results)} of {len(self.tasks)} segments written); "
+                "the articles are stored and will be indexed when the library is next opened"
+            )
+        finalsegments += [segment for _, _, segment in results]
+        if self._added:
+            finalsegments.append(self._finalize_segment())
+        else:
+            self._close_segment()
+        self._commit_toc(finalsegments)
+        self._finish()
