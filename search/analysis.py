@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterator
-from itertools import pairwise
 from typing import Any
 
 from . import whooshload  # noqa: F401  # isort: skip (before any Whoosh import)
@@ -103,43 +102,6 @@ class StemmingTokenizer(Tokenizer):
                 token.startchar = start_char + match.start()
                 token.endchar = start_char + match.end()
             yield token
-
-
-PAIR_SEPARATOR = " "
-"""Between a pair's two words: no word of the stemming analyzer holds a space."""
-
-
-class PairTokenizer(StemmingTokenizer):
-    """Each two neighbouring words of ``StemmingTokenizer``'s output, as one
-    term ``"interest rate"``: the terms of a field that answers two-word
-    phrases with one posting list (``docsets.known_phrases``).
-
-    Neighbours are the words the stemming analyzer keeps, in its renumbered
-    positions, so a pair is in a document exactly when the phrase of its two
-    words is: stop words between them take no position in either. Pairs are
-    counted, never placed or highlighted, so positions and character
-    offsets are not asked of it.
-    """
-
-    def __call__(  # type: ignore[override]
-        self, value: str, tokenize: bool = True, mode: str = "", **kwargs: Any
-    ) -> Iterator[Token]:
-        kwargs.pop("positions", None)
-        kwargs.pop("chars", None)
-        pair = Token(False, False, removestops=True, mode=mode, **kwargs)
-        previous: str | None = None
-        for word in super().__call__(value, tokenize=tokenize, mode=mode):
-            text = word.text
-            if previous is not None:
-                pair.text = previous + PAIR_SEPARATOR + text
-                pair.boost = 1.0
-                yield pair
-            previous = text
-
-
-def pairs(words: list[str]) -> list[str]:
-    """The pair terms of a phrase's analysed ``words``, in order."""
-    return [a + PAIR_SEPARATOR + b for a, b in pairwise(words)]
 
 
 class _Whole:

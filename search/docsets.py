@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import pickle
 from bisect import bisect_right
-from collections.abc import Sequence
 from itertools import accumulate
 from typing import Any
 
@@ -43,10 +42,8 @@ from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching import ListMatcher
 from whoosh.reading import TermNotFound
 
-from .analysis import pairs
 from .index.lengths import lengths as field_lengths
 from .index.positions import PackedPositions
-from .index.schema import PAIRS
 
 Segments = list[tuple[Any, frozenset[int]]]
 """(leaf searcher, its matching local document numbers), one per segment."""
@@ -100,7 +97,7 @@ def _evaluate(q: Any, reader: Any) -> set[int]:
         if phrase is None:
             raise Unsupported(q)
         return set(phrase.ids)
-    if type(q) is query.Term or type(q) is PairPhrase:
+    if type(q) is query.Term:
         if q.fieldname not in reader.schema:
             return set()
         return _posting_ids(reader, q.fieldname, q.text)
@@ -259,25 +256,6 @@ class KnownPhrase(query.Phrase):
         return m
 
 
-class PairPhrase(query.Term):
-    """A two-word phrase as the one term of its word-pair field (``index.schema.PAIRS``).
-
-    It matches exactly the documents where the two words stand side by side,
-    and ranks like any word: by the pair's own BM25F (how often the phrase
-    itself occurs, how rare it is), where Whoosh's phrase adds up its words'
-    scores wherever each occurs. ``phrase_field`` and ``words`` keep the
-    phrase as it was asked, for highlighting.
-    """
-
-    def __init__(self, phrase_field: str, words: list[str], boost: float = 1.0) -> None:
-        super().__init__(PAIRS[phrase_field], pairs(words)[0], boost=boost)
-        self.phrase_field = phrase_field
-        self.words = list(words)
-
-    def __repr__(self) -> str:
-        return f"PairPhrase({self.phrase_field!r}, {self.words!r}, boost={self.boost})"
-
-
 def _follows(
     spans: list[tuple[int, int]], positions: list[int], slop: int
 ) -> list[tuple[int, int]]:
@@ -378,30 +356,14 @@ def _adjacent(
     return found
 
 
-def _find_in_segment(
-    reader: Any,
-    fieldname: str,
-    texts: list[bytes],
-    slop: int,
-    pair_terms: Sequence[bytes] = (),
-) -> _Found:
+def _find_in_segment(reader: Any, fieldname: str, texts: list[bytes], slop: int) -> _Found:
     if any((fieldname, text) not in reader for text in texts):
         return _NOTHING
-    docs: list[int] | None = None  # the documents with every word read so far
-    if pair_terms:
-        # Only documents with each neighbouring pair can hold the whole
-        # phrase: usually far fewer than have every word.
-        pair_field = PAIRS[fieldname]
-        candidates = sorted(
-            (_posting_ids(reader, pair_field, pair) for pair in pair_terms), key=len
-        )
-        docs = sorted(candidates[0].intersection(*candidates[1:]))
-        if not docs:
-            return _NOTHING
     # The rarest word first: each further word's postings are read only in
     # the blocks that can hold a document every earlier word has.
     order = sorted(range(len(texts)), key=lambda i: reader.doc_frequency(fieldname, texts[i]))
     postings: list[dict[int, tuple[float, Any]]] = [{} for _ in texts]
+    docs: list[int] | None = None  # the documents with every word read so far
     for i in order:
         postings[i] = _postings(reader, fieldname, texts[i], docs)
         docs = sorted(postings[i] if docs is None else set(docs).intersection(postings[i]))
@@ -447,11 +409,6 @@ def known_phrases(searcher: Any, q: Any) -> Any:
             texts = [field.to_bytes(word) for word in node.words]
         except ValueError:
             return node
-        pair_terms: list[bytes] = []
-        if node.slop == 1 and PAIRS.get(node.fieldname) in searcher.schema:
-            if len(node.words) == 2:
-                return PairPhrase(node.fieldname, node.words, boost=node.boost)
-            pair_terms = [pair.encode("utf-8") for pair in pairs(node.words)]
         known = KnownPhrase(
             node.fieldname,
             node.words,
@@ -460,9 +417,7 @@ def known_phrases(searcher: Any, q: Any) -> Any:
             char_ranges=node.char_ranges,
         )
         known.found = {
-            leaf.reader(): _find_in_segment(
-                leaf.reader(), node.fieldname, texts, node.slop, pair_terms
-            )
+            leaf.reader(): _find_in_segment(leaf.reader(), node.fieldname, texts, node.slop)
             for leaf in leaves
         }
         return known

@@ -550,10 +550,6 @@ def highlight_words(q: Any, reader: Any) -> set[str]:
         if isinstance(node, query.AndNot):
             walk(node.a)
             return
-        if isinstance(node, docsets.PairPhrase):
-            if node.phrase_field in _TEXT_FIELDS:
-                words.update(node.words)
-            return
         if getattr(node, "fieldname", None) not in _TEXT_FIELDS and node.is_leaf():
             return
         if isinstance(node, query.FuzzyTerm):

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import pickle
-from itertools import pairwise
 
 import pytest
 from whoosh.analysis import StemmingAnalyzer
 
-from fieldbrief.search.analysis import PairTokenizer, StemmingTokenizer, pairs
+from fieldbrief.search.analysis import StemmingTokenizer
 
 TEXTS = [
     "The U.S. troops in Niger's capital, Niamey, are leaving; 1,100 of them by Sept. 15.",
@@ -84,22 +83,3 @@ def test_packed_positions_read_back_as_whoosh_positions() -> None:
     assert [(w, n, wt) for w, n, wt, _ in ours.word_values(text, StemmingTokenizer())] == [
         (w, n, wt) for w, n, wt, _ in whoosh.word_values(text, StemmingTokenizer())
     ]
-
-
-@pytest.mark.parametrize("text", TEXTS)
-def test_pairs_are_the_neighbouring_words_at_whooshs_positions(text: str) -> None:
-    """A pair is two words at positions p and p + 1 of Whoosh's stemming
-    analyzer (stop words take no position), so a document holds the pair
-    exactly when Whoosh's phrase of the two words matches it."""
-    words = [(t.text, t.pos) for t in StemmingAnalyzer()(text, positions=True)]
-    expected = [f"{a} {b}" for (a, p), (b, q) in pairwise(words) if q == p + 1]
-    assert len(expected) == max(len(words) - 1, 0)
-    got = [t.text for t in PairTokenizer()(text, positions=True, chars=True, mode="index")]
-    assert got == expected == pairs([w for w, _ in words])
-
-
-def test_pairs_of_the_seeds_and_of_a_query() -> None:
-    got = [t.text for t in PairTokenizer()("Interest rates, the US said, rose at Air Base 201.")]
-    assert got == ["interest rate", "rate said", "said rose", "rose air", "air base", "base 201"]
-    assert pairs(["air", "base", "201"]) == ["air base", "base 201"]
-    assert pairs(["troop"]) == []

@@ -76,36 +76,12 @@ def ranked(library: Library, text: str, limit: int = 10) -> tuple[int, list[tupl
     return results.total, [(hit.id, round(hit.score, 9)) for hit in results.hits]
 
 
-def whoosh_matchers(_searcher: object, q: object) -> object:
-    """``q`` for Whoosh's own matchers: a phrase of three words or more as
-    Whoosh's phrase; one of two words over a title or body as Whoosh's term
-    on the field of word pairs, which is what ``docsets.PairPhrase`` is
-    defined to be. (Which documents it finds is checked against Whoosh's
-    phrase, from positions, by ``whoosh_docs``.)"""
-    from whoosh import query as whoosh_query
-
-    from fieldbrief.search.fuzzy import rewrite
-    from fieldbrief.search.index.schema import PAIRS
-
-    def visit(node: object) -> object:
-        if (
-            type(node) is whoosh_query.Phrase
-            and node.slop == 1
-            and len(node.words) == 2
-            and node.fieldname in PAIRS
-        ):
-            return whoosh_query.Term(PAIRS[node.fieldname], " ".join(node.words), boost=node.boost)
-        return node
-
-    return rewrite(q, visit)
-
-
 def whoosh_ranked(
     library: Library, text: str, monkeypatch: pytest.MonkeyPatch, limit: int = 10
 ) -> tuple[int, list[tuple[str, float]]]:
-    """The same search with Whoosh's own matchers (``whoosh_matchers``)."""
+    """The same search with Whoosh's own phrase matcher."""
     with monkeypatch.context() as patch:
-        patch.setattr(docsets, "known_phrases", whoosh_matchers)
+        patch.setattr(docsets, "known_phrases", lambda _searcher, q: q)
         return ranked(library, text, limit)
 
 
@@ -173,7 +149,9 @@ def test_sets_skip_deleted_documents_across_segments(
     assert library.search("troops", limit=5).total == 600
     for text in ('"troops stayed"', '"soldiers left base"', '"stayed base"~2', '"report 1"'):
         assert set_docs(library, text) == whoosh_docs(library, text)
-        expected = whoosh_ranked(library, text, monkeypatch, limit=20)
+        with monkeypatch.context() as patch:
+            patch.setattr(docsets, "known_phrases", lambda _searcher, q: q)
+            expected = ranked(library, text, limit=20)
         assert ranked(library, text, limit=20) == expected and expected[0] > 0
     # One word apart, or the wrong way round: both words in every article, no phrase.
     for text in ('"troops base"', '"base stayed"', '"stayed troops"'):
@@ -221,20 +199,18 @@ def test_phrases_next_to_near_misses_rank_as_whoosh_does(
 def test_phrase_ranking_reads_each_length_column_once(
     bare_library: Library, seed_paths: list[Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Scores of a phrase found from positions (three words: two are one
-    term, ranked as any term is) need every hit's field length; none is
-    looked up one by one."""
+    """Scores need every hit's field length; none is looked up one by one."""
     from whoosh.codec.whoosh3 import W3PerDocReader
 
     bare_library.add_paths(seed_paths)
-    expected = whoosh_ranked(bare_library, '"air base 201"', monkeypatch)
+    expected = whoosh_ranked(bare_library, '"air base"', monkeypatch)
     assert expected[0] > 1
 
     def refuse(*_args: object, **_kwargs: object) -> None:
         raise AssertionError("a field length was looked up one document at a time")
 
     monkeypatch.setattr(W3PerDocReader, "doc_field_length", refuse)
-    assert ranked(bare_library, '"air base 201"') == expected
+    assert ranked(bare_library, '"air base"') == expected
 
 
 def test_posting_blocks_keep_positions_as_bytes(
@@ -281,62 +257,4 @@ def test_a_phrase_reads_only_the_blocks_that_can_hold_a_candidate(
     assert ranked(library, text) == whoosh_ranked(library, text, monkeypatch)
     assert set_docs(library, text) == whoosh_docs(library, text)
     assert ranked(library, text)[0] == 2
-    library.close()
-
-
-def test_a_two_word_phrase_is_one_term_of_the_pair_field(
-    bare_library: Library, seed_paths: list[Path], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """No positions are read for it; it finds Whoosh's phrase's documents,
-    counts them exactly, and highlights its two words."""
-    bare_library.add_paths(seed_paths)
-    text = '"air base"'
-    expected_docs = whoosh_docs(bare_library, text)
-    assert len(expected_docs) > 1
-
-    def refuse(*_args: object, **_kwargs: object) -> None:
-        raise AssertionError("positions were read for a two-word phrase")
-
-    monkeypatch.setattr(docsets, "_postings", refuse)
-    searcher = bare_library.searcher()
-    parsed, _ = query_module._parse(
-        query_module._parser_for(searcher.schema), text, None, searcher.reader()
-    )
-    rewritten = docsets.known_phrases(searcher, parsed)
-    assert {type(q) for q in rewritten.subqueries} == {docsets.PairPhrase}
-    results = bare_library.search(text, limit=1)
-    assert results.total == len(expected_docs) == len(set_docs(bare_library, text) or ())
-    assert results.terms == ["air", "base"]
-    assert results.hits[0].highlights
-
-
-def test_a_longer_phrase_reads_positions_only_where_its_pairs_meet(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Documents with all three words but not both pairs side by side are
-    not candidates: the words' positions are read only for the others."""
-    library = Library.open(tmp_path / "lib", seed=False, fact_extractor=lambda _a: [])
-    bodies = [
-        f"new york times filler{n}" if n % 50 == 0 else f"times new filler{n} york"
-        for n in range(400)
-    ]
-    bodies[3] = "new york and then york times"  # both pairs, never the phrase
-    bundle = tmp_path / "a.jsonl"
-    lines = [{"id": n, "title": f"t{n}", "body": body} for n, body in enumerate(bodies)]
-    bundle.write_text("\n".join(json.dumps(line) for line in lines) + "\n", "utf-8")
-    library.add_paths([bundle])
-    asked: list[list[int] | None] = []
-    real = docsets._postings
-
-    def recording(
-        reader: object, fieldname: str, text: bytes, within: list[int] | None = None
-    ) -> object:
-        asked.append(within)
-        return real(reader, fieldname, text, within)
-
-    monkeypatch.setattr(docsets, "_postings", recording)
-    text = 'body:"new york times"'
-    assert ranked(library, text, limit=20) == whoosh_ranked(library, text, monkeypatch, limit=20)
-    assert library.search(text).total == 8 == len(whoosh_docs(library, text))
-    assert asked and all(within is not None and len(within) == 9 for within in asked)
     library.close()

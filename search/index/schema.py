@@ -9,23 +9,15 @@ from .. import whooshload  # noqa: F401  # isort: skip (before any Whoosh import
 from whoosh import fields
 from whoosh.analysis import StandardAnalyzer
 
-from ..analysis import PairTokenizer, StemmingTokenizer
+from ..analysis import StemmingTokenizer
 from ..facets import entity_name, keyword
 from ..model import ENTITY_FIELD, Article, Fact
 from .positions import PackedPositions
 
-FORMAT_VERSION = 5
+FORMAT_VERSION = 4
 """Bumped whenever ``schema()`` or the way postings are written changes (4:
 positions packed, ``index.positions``, and posting blocks pickled with
-protocol 4, ``index.writer``; 5: the word-pair fields, ``PAIRS``); an older
-index is rebuilt from the store."""
-
-PAIRS = {"title": "title_pairs", "body": "body_pairs"}
-"""The text fields whose two-word phrases are also indexed as single terms
-(``analysis.PairTokenizer``), and the field holding them: a phrase of two
-words is then one posting list, read and ranked like one word
-(``docsets.known_phrases``), rather than two words' positions compared
-document by document. Elasticsearch's ``index_phrases`` does the same."""
+protocol 4, ``index.writer``); an older index is rebuilt from the store."""
 
 
 def schema() -> fields.Schema:
@@ -39,9 +31,6 @@ def schema() -> fields.Schema:
         # themselves, and skipping them nearly halves indexing work.
         title=_packed(fields.TEXT(stored=True, analyzer=stem, field_boost=2.0)),
         body=_packed(fields.TEXT(stored=True, analyzer=stem)),
-        # Not stored, no positions: a pair's documents and its count in each.
-        title_pairs=fields.TEXT(analyzer=PairTokenizer(), phrase=False, field_boost=2.0),
-        body_pairs=fields.TEXT(analyzer=PairTokenizer(), phrase=False),
         date=fields.DATETIME(stored=True),
         # Days since 1970 for sorting; undated articles get 0 so they sort last
         # when newest-first (Whoosh would otherwise put missing values first).
@@ -79,8 +68,6 @@ def document_with(article: Article, fact_fields: dict[str, str]) -> dict[str, An
         "origin": article.origin,
         "title": article.title,
         "body": article.body,
-        "title_pairs": article.title,
-        "body_pairs": article.body,
         "path": article.path,
         "source": article.source or "",
         "tag": ",".join(article.tags),
