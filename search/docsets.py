@@ -31,14 +31,20 @@ Figures: bench/README.md ("Speed as the user feels it", phrases).
 
 from __future__ import annotations
 
+import io
 import pickle
+import struct
+import sys
+import zlib
+from array import array
 from bisect import bisect_right
+from collections.abc import Iterator, Sequence
 from itertools import accumulate
 from typing import Any
 
 from . import whooshload  # noqa: F401  # isort: skip (before any Whoosh import)
 from whoosh import formats, matching, query, scoring
-from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3LeafMatcher
 from whoosh.matching import ListMatcher
 from whoosh.reading import TermNotFound
 
@@ -274,42 +280,105 @@ def _postings(
 ) -> dict[int, tuple[float, Any]]:
     """Every live document with the word: its weight and its (still encoded) positions.
 
-    Read a whole block at a time, each block's data unpickled once; positions
-    are decoded later, and only for the documents that have every word.
-    With ``within`` (sorted document numbers), only the blocks that can hold
-    one of them are decoded: a block's header gives its last document, so a
-    block between two candidates is passed over unread (the result then
-    holds at least every document of ``within`` that has the word).
+    The word's whole posting list is read in one piece and its blocks
+    unpickled there (:func:`_blocks`); positions are decoded later, and only
+    for the documents that have every word. With ``within`` (sorted
+    document numbers), only the blocks that can hold one of them are
+    decoded: a block's header gives its last document, so a block between
+    two candidates is passed over unread (the result then holds at least
+    every document of ``within`` that has the word).
     """
+    terminfo = _term_info(reader, fieldname, text)
+    if terminfo is None or terminfo.is_inlined():
+        return _postings_from_matcher(reader, fieldname, text)
+    offset, length = terminfo.extent()
+    if isinstance(length, tuple):  # W3TermInfo.from_bytes leaves it as struct's 1-tuple
+        (length,) = length
+    fixed = reader.schema[fieldname].format.fixed_value_size()
+    out: dict[int, tuple[float, Any]] = {}
+    for ids, weights, values in _blocks(reader._terms._postfile.get(offset, length), fixed, within):
+        out.update(zip(ids, zip(weights, values, strict=True), strict=True))
+    if reader.has_deletions():
+        for doc in reader.deleted_docs_set.intersection(out):
+            del out[doc]
+    return out
+
+
+def _term_info(reader: Any, fieldname: str, text: bytes) -> Any:
+    """The term's entry in a segment's term table (where its postings are), or None."""
+    try:
+        return reader._terms.term_info(fieldname, text)
+    except (TermNotFound, AttributeError):
+        return None
+
+
+_BLOCK_LENGTH = struct.Struct("!i")
+
+
+def _blocks(
+    extent: bytes, fixed: int | None, within: list[int] | None
+) -> Iterator[tuple[Sequence[int], Sequence[float], Sequence[Any]]]:
+    """The (document numbers, weights, values) of each block of one term's
+    postings, ``extent`` being the postings as Whoosh's W3 codec wrote them:
+    a tag, then per block its signed length (negative for the last), a
+    pickled header (count, last document, best weight, compression, two
+    length bytes) and the pickled (gaps between document numbers, weights,
+    values). Whoosh's leaf matcher reads the same layout through a seek and
+    several method calls per block and rebuilds the numbers from the gaps in
+    a Python loop; here one ``BytesIO`` is unpickled in place and the gaps
+    are summed by ``itertools.accumulate``. Blocks whose last document is
+    below the next one ``within`` wants are skipped unread.
+    """
+    if extent[:4] != WHOOSH3_HEADER_MAGIC:
+        raise ValueError("not a W3 posting list")
+    stream = io.BytesIO(extent)
+    load = pickle.load
+    position, end = 4, len(extent)
+    last = -1  # the last document of the blocks passed so far
+    while position < end:
+        (length,) = _BLOCK_LENGTH.unpack_from(extent, position)
+        start = position + 4
+        position = start + abs(length)
+        stream.seek(start)
+        count, maxid, _best, compression, _shortest, _longest = load(stream)
+        if within is not None:
+            wanted = bisect_right(within, last)
+            if wanted == len(within):
+                return
+            if within[wanted] > maxid:
+                last = maxid
+                continue
+        last = maxid
+        if compression:
+            data = pickle.loads(zlib.decompress(extent[stream.tell() : position]))
+        else:
+            data = load(stream)
+        gaps, weights, values = data
+        ids = tuple(accumulate(gaps))
+        if weights is None or isinstance(weights, float):
+            weights = (1.0 if weights is None else weights,) * count
+        if fixed is not None and fixed >= 0:
+            values = (
+                (None,) * count
+                if fixed == 0
+                else tuple(values[i : i + fixed] for i in range(0, len(values), fixed))
+            )
+        yield ids, weights, values
+
+
+def _postings_from_matcher(
+    reader: Any, fieldname: str, text: bytes
+) -> dict[int, tuple[float, Any]]:
+    """:func:`_postings` through Whoosh's matcher, for what is not a W3 posting
+    list on disk (postings inlined in the term's entry, another codec)."""
     try:
         m = reader.postings(fieldname, text)
     except TermNotFound:
         return {}
-    deleted = reader.deleted_docs_set if reader.has_deletions() else None
-    leaf = getattr(m, "child", m) if deleted else m
     out: dict[int, tuple[float, Any]] = {}
-    if isinstance(leaf, W3LeafMatcher):
-        last = -1  # the last document of the blocks passed so far
-        while leaf.is_active():
-            if within is not None:
-                wanted = bisect_right(within, last)
-                if wanted == len(within):
-                    break
-                if within[wanted] > leaf._maxid:
-                    last = leaf._maxid
-                    leaf._next_block()
-                    continue
-            leaf.id(), leaf.weight(), leaf.value()  # decode the block's three parts
-            out.update(zip(leaf._ids, zip(leaf._weights, leaf._values, strict=True), strict=True))
-            last = leaf._maxid
-            leaf._next_block()
-    else:  # a short list stored inline
-        while m.is_active():
-            out[m.id()] = (m.weight(), m.value())
-            m.next()
-    if deleted:
-        for doc in deleted.intersection(out):
-            del out[doc]
+    while m.is_active():
+        out[m.id()] = (m.weight(), m.value())
+        m.next()
     return out
 
 
@@ -341,6 +410,8 @@ def _adjacent(
     first = postings[0]
     *middle, (last_i, last) = list(enumerate(postings[1:], 1))
     found = []
+    if decode is PackedPositions.positions and not middle and sys.byteorder == "little":
+        return _adjacent_packed_pairs(first, last, docs)
     for doc in docs:
         starts = set(decode(first[doc][1]))
         for i, word in middle:
@@ -353,6 +424,24 @@ def _adjacent(
             # (most phrases are two words, so this is most of the check).
             if not starts.isdisjoint(map((-last_i).__add__, decode(last[doc][1]))):
                 found.append(doc)
+    return found
+
+
+def _adjacent_packed_pairs(
+    first: dict[int, tuple[float, bytes]], second: dict[int, tuple[float, bytes]], docs: list[int]
+) -> list[int]:
+    """:func:`_adjacent` for two words in packed positions, the common case,
+    with the unpacking written out: the function calls around each
+    candidate's decoding were a third of the check."""
+    found = []
+    before = (-1).__add__
+    for doc in docs:
+        a = first[doc][1]
+        b = second[doc][1]
+        if not set(accumulate(array(chr(a[0]), a[1:]))).isdisjoint(
+            map(before, accumulate(array(chr(b[0]), b[1:])))
+        ):
+            found.append(doc)
     return found
 
 
