@@ -31,6 +31,7 @@ Figures: bench/README.md ("Speed as the user feels it", phrases).
 
 from __future__ import annotations
 
+import heapq
 import io
 import pickle
 import struct
@@ -237,6 +238,18 @@ class KnownPhrase(query.Phrase):
         weighting = context.weighting if context is not None else searcher.weighting
         if weighting is None:  # Whoosh asks for unscored matchers too (docs_for_query)
             return ListMatcher(found.ids)
+        scores, bound = self.scores(searcher, weighting, found, boosted=False)
+        m = _PhraseMatcher(found.ids, scores, bound)
+        if self.boost != 1.0:
+            m = matching.WrappingMatcher(m, boost=self.boost)
+        return m
+
+    def scores(
+        self, searcher: Any, weighting: Any, found: _Found, *, boosted: bool = True
+    ) -> tuple[list[float], float]:
+        """Each of ``found``'s documents' score in a leaf ``searcher``, and their
+        bound (the sum of the words' best scores); ``boosted``, times the
+        boost as Whoosh's wrapping matcher applies it."""
         scores = [0.0] * len(found.ids)
         bound = 0.0
         at = _At()
@@ -256,10 +269,60 @@ class KnownPhrase(query.Phrase):
             for i, (docnum, tf) in enumerate(zip(found.ids, weights, strict=True)):
                 at.docnum, at.tf = docnum, tf
                 scores[i] += scorer.score(at)
-        m = _PhraseMatcher(found.ids, scores, bound)
-        if self.boost != 1.0:
-            m = matching.WrappingMatcher(m, boost=self.boost)
-        return m
+        if boosted and self.boost != 1.0:
+            scores = [score * self.boost for score in scores]
+        return scores, bound
+
+
+def rank_phrases(searcher: Any, q: Any, window: int) -> tuple[int, list[tuple[float, int]]] | None:
+    """The exact total and the best ``window`` (score, document) of a query
+    that is one :class:`KnownPhrase` or an OR of two (a typed phrase is one
+    over the title and one over the body), or None for any other query.
+
+    Whoosh would step a union of the phrases' matchers through every
+    document, one Python call per document and matcher, to keep the same
+    top documents its collector keeps: scores from the same scorers, a
+    document in both phrases scored as their sum (Whoosh's union adds the
+    two, and two floats add the same either way round), the best first and
+    equal scores by document number. The phrases already hold every
+    document and its score, so this adds them up in a dict and takes the
+    top with ``heapq``. Tests hold the page and the scores to Whoosh's.
+    """
+    if isinstance(q, KnownPhrase):
+        phrases = [q]
+    elif (
+        type(q) is query.Or
+        and 1 <= len(q.subqueries) <= 2
+        and all(isinstance(sub, KnownPhrase) for sub in q.subqueries)
+        and q.boost == 1.0
+        and not q.minmatch
+        and not q.scale
+    ):
+        phrases = list(q.subqueries)
+    else:
+        return None
+    weighting = searcher.weighting
+    if weighting is None or weighting.use_final:
+        return None
+    scored: dict[int, float] = {}
+    for leaf, offset in searcher.leaf_searchers():
+        in_leaf: dict[int, float] = {}
+        for phrase in phrases:
+            found = phrase.found.get(leaf.reader())
+            if found is None:
+                return None
+            if not found.ids:
+                continue
+            scores, _bound = phrase.scores(leaf, weighting, found)
+            if not in_leaf:
+                in_leaf = dict(zip(found.ids, scores, strict=True))
+                continue
+            for doc, score in zip(found.ids, scores, strict=True):
+                earlier = in_leaf.get(doc)
+                in_leaf[doc] = score if earlier is None else earlier + score
+        scored.update((doc + offset, score) for doc, score in in_leaf.items())
+    top = heapq.nsmallest(window, scored.items(), key=lambda item: (-item[1], item[0]))
+    return len(scored), [(score, doc) for doc, score in top]
 
 
 def _follows(

@@ -402,6 +402,19 @@ def _run_search(
         total, ranked = listed
         return _page(searcher, text, searched, ranked[(page - 1) * limit :], total, True,
                      sort=sort, page=page, snippets=snippets, fallback=fallback)  # fmt: skip
+    direct = (
+        docsets.rank_phrases(searcher, searched, window)
+        if sort == "relevance" and allowed is None
+        else None
+    )
+    if direct is not None:
+        total, best = direct
+        ranked = [
+            _Listed(searcher.stored_fields(doc), rank, score)
+            for rank, (score, doc) in enumerate(best)
+        ]
+        return _page(searcher, text, searched, ranked[(page - 1) * limit :], total, True,
+                     sort=sort, page=page, snippets=snippets, fallback=fallback)  # fmt: skip
     try:
         results = searcher.search(searched, limit=window, sortedby=sortedby, filter=allowed)
     except Exception as exc:
@@ -431,14 +444,15 @@ def _run_search(
 
 
 class _Listed:
-    """A hit of the newest-first listing, shaped like the Whoosh hits it replaces."""
+    """A hit ranked without Whoosh's collector (the newest-first listing, a
+    phrase's page), shaped like the Whoosh hits it replaces."""
 
     __slots__ = ("_stored", "rank", "score")
 
-    def __init__(self, stored: dict[str, Any], rank: int) -> None:
+    def __init__(self, stored: dict[str, Any], rank: int, score: float = 0.0) -> None:
         self._stored = stored
         self.rank = rank
-        self.score = 0.0
+        self.score = score
 
     def fields(self) -> dict[str, Any]:
         return self._stored

@@ -258,3 +258,40 @@ def test_a_phrase_reads_only_the_blocks_that_can_hold_a_candidate(
     assert set_docs(library, text) == whoosh_docs(library, text)
     assert ranked(library, text)[0] == 2
     library.close()
+
+
+def test_a_phrase_page_is_ranked_without_whooshs_collector(
+    bare_library: Library, seed_paths: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A query made of phrases alone is ranked from the phrases' own scores:
+    the same page, scores and ranks, to the last bit, as Whoosh's collector
+    gives over the same matchers; anything else still goes to Whoosh."""
+    from whoosh.searching import Searcher
+
+    bare_library.add_paths(seed_paths)
+
+    def page(text: str, number: int) -> tuple[int, list[tuple[str, float, int]]]:
+        results = bare_library.search(text, limit=2, page=number)
+        return results.total, [(hit.id, hit.score, hit.rank) for hit in results.hits]
+
+    phrases = ['"air base"', 'title:"air base" OR body:"air base"', 'body:"us troops leaving"']
+    expected = {}
+    with monkeypatch.context() as patch:
+        patch.setattr(docsets, "rank_phrases", lambda *_args: None)
+        for text in phrases:
+            expected[text] = [page(text, 1), page(text, 2)]
+    assert all(pages[0][0] > 2 for pages in list(expected.values())[:2])
+
+    searched: list[object] = []
+    real_search = Searcher.search
+
+    def recording(self: Searcher, q: object, *args: object, **kwargs: object) -> object:
+        searched.append(q)
+        return real_search(self, q, *args, **kwargs)
+
+    monkeypatch.setattr(Searcher, "search", recording)
+    for text in phrases:
+        assert [page(text, 1), page(text, 2)] == expected[text]
+    assert searched == []
+    bare_library.search('"air base" OR pentagon')
+    assert len(searched) == 1
