@@ -274,10 +274,13 @@ class KnownPhrase(query.Phrase):
         return scores, bound
 
 
-def rank_phrases(searcher: Any, q: Any, window: int) -> tuple[int, list[tuple[float, int]]] | None:
+def rank_phrases(
+    searcher: Any, q: Any, window: int, allowed: set[int] | None = None
+) -> tuple[int, list[tuple[float, int]]] | None:
     """The exact total and the best ``window`` (score, document) of a query
     that is one :class:`KnownPhrase` or an OR of two (a typed phrase is one
-    over the title and one over the body), or None for any other query.
+    over the title and one over the body), or None for any other query;
+    with ``allowed`` (global document numbers, a date range's), only those.
 
     Whoosh would step a union of the phrases' matchers through every
     document, one Python call per document and matcher, to keep the same
@@ -321,6 +324,8 @@ def rank_phrases(searcher: Any, q: Any, window: int) -> tuple[int, list[tuple[fl
                 earlier = in_leaf.get(doc)
                 in_leaf[doc] = score if earlier is None else earlier + score
         scored.update((doc + offset, score) for doc, score in in_leaf.items())
+    if allowed is not None:
+        scored = {doc: score for doc, score in scored.items() if doc in allowed}
     top = heapq.nsmallest(window, scored.items(), key=lambda item: (-item[1], item[0]))
     return len(scored), [(score, doc) for doc, score in top]
 

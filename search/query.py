@@ -403,9 +403,7 @@ def _run_search(
         return _page(searcher, text, searched, ranked[(page - 1) * limit :], total, True,
                      sort=sort, page=page, snippets=snippets, fallback=fallback)  # fmt: skip
     direct = (
-        docsets.rank_phrases(searcher, searched, window)
-        if sort == "relevance" and allowed is None
-        else None
+        docsets.rank_phrases(searcher, searched, window, allowed) if sort == "relevance" else None
     )
     if direct is not None:
         total, best = direct

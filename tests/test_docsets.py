@@ -64,6 +64,8 @@ PHRASES = [
     '"us troops" NOT agadez',
     '"us troops" OR pentagon',
     '"us troops" AND date:>2023',
+    '"air base" AND date:>2023-09-08',
+    '"air base" AND date:<2000',
     '"air base" NOT agadez',
     '"air base" OR pentagon',
     'title:"air base" OR body:"air base"',
@@ -274,7 +276,12 @@ def test_a_phrase_page_is_ranked_without_whooshs_collector(
         results = bare_library.search(text, limit=2, page=number)
         return results.total, [(hit.id, hit.score, hit.rank) for hit in results.hits]
 
-    phrases = ['"air base"', 'title:"air base" OR body:"air base"', 'body:"us troops leaving"']
+    phrases = [
+        '"air base"',
+        'title:"air base" OR body:"air base"',
+        'body:"us troops leaving"',
+        '"air base" date:>2023-09-08',
+    ]
     expected = {}
     with monkeypatch.context() as patch:
         patch.setattr(docsets, "rank_phrases", lambda *_args: None)
