@@ -22,10 +22,13 @@ candidates from whole posting blocks (as above), then the positions of only
 those candidates, checked as sets of possible starting positions. The phrase
 then ranks from those documents alone with the very scorers Whoosh's phrase
 uses (the sum of its words' BM25F scores, each hit's field length read from
-the segment's length column in one piece), and counts from the same set.
-Reading a common word's blocks and its candidates' positions is cheap only
-because the index packs positions as integers (``index.positions``) and
-pickles blocks with protocol 4 (``index.writer.BLOCK_PICKLE_PROTOCOL``).
+the segment's length column in one piece), and counts from the same set; a
+query of phrases alone takes its page straight from those scores
+(:func:`rank_phrases`) rather than through Whoosh's collector. Reading a
+common word's blocks and its candidates' positions is cheap only because the
+index packs positions as integers (``index.positions``), pickles blocks with
+protocol 4 (``index.writer.BLOCK_PICKLE_PROTOCOL``) and each posting list is
+read in one piece (:func:`_blocks`).
 Figures: bench/README.md ("Speed as the user feels it", phrases).
 """
 
