@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from . import overviewcache
 from .current_index import CurrentIndex
@@ -26,14 +26,6 @@ OVERVIEW_FULL_LIMIT = 3000
 
 def _text(term: object) -> str:
     return term.decode("utf-8") if isinstance(term, bytes) else str(term)
-
-
-def _names_someone(searcher: Any, names: list[str]) -> bool:
-    """Whether some article names a person by one of the full ``names``."""
-    from whoosh import query
-
-    phrases = [query.Phrase("person", name.lower().split()) for name in names]
-    return bool(searcher.search(query.Or(phrases), limit=1).scored_length())
 
 
 class Analytics:
@@ -176,26 +168,20 @@ class Analytics:
         surname alone or a full name ("Mohamed Barzoum" for "Mohamed
         Bazoum"); when the library-wide overview has been built, its alias
         lists are used too. The index is asked either way, so a search finds
-        the same articles whether or not this process has built the overview:
-        where the overview knows a person it adds their surnames (an article
-        that names only "Bazoum" is his), so a full name that names someone
-        in the index gets its surnames here too.
+        the same articles whether or not this process has built the overview.
         """
         aliases: list[str] = []
         words = text.split()
-        if field_name == "person" and words:
+        if field_name == "person" and words and len(words[-1]) >= 6:
             surname = words[-1].lower()
             given = words[:-1]
             with self.index.reading() as searcher:
                 reader = searcher.reader()
-                if len(surname) >= 6:
-                    aliases += [
-                        " ".join([*given, variant])
-                        for t in reader.terms_within("person", surname, 1, prefix=1)
-                        if (variant := _text(t)) != surname
-                    ]
-                if given and _names_someone(searcher, [text, *aliases]):
-                    aliases += list(dict.fromkeys(name.split()[-1] for name in [text, *aliases]))
+                aliases += [
+                    " ".join([*given, variant])
+                    for t in reader.terms_within("person", surname, 1, prefix=1)
+                    if (variant := _text(t)) != surname
+                ]
         overview = self.cached_overview()
         if overview is not None:
             from .facts.resolve import aliases_for

@@ -55,38 +55,6 @@ def test_a_quoted_full_name_finds_every_spelling(seeds_library: Library) -> None
     assert ids_for(seeds_library, 'person:"Mohamed Bazoum"') == found
 
 
-def test_a_full_name_finds_the_articles_naming_only_the_surname_with_or_without_the_overview(
-    tmp_path: Path,
-) -> None:
-    """The overview merges a lone "Bazoum" into the only person of that
-    surname and a query for him adds his surnames; a fresh process, with no
-    overview, must find the same articles from the index alone."""
-    import json
-
-    bundle = tmp_path / "niger.jsonl"
-    stories = [
-        ("Niger coup", "President Mohamed Bazoum was ousted by the army in July."),
-        ("Detention", "Ousted president Bazoum remains detained. Mr. Bazoum refused to resign."),
-        ("Troops", "The Pentagon said 1,000 US troops would leave Niger by September."),
-    ]
-    bundle.write_text(
-        "".join(
-            json.dumps({"id": n, "title": t, "body": b}) + "\n" for n, (t, b) in enumerate(stories)
-        ),
-        "utf-8",
-    )
-    library = Library.open(tmp_path / "lib", seed=False)
-    library.add_paths([bundle])
-    titles = {a.id: a.title for a, _ in library.articles()}
-    library.analytics.forget()
-    fresh = ids_for(library, 'person:"Mohamed Bazoum"')
-    assert sorted(titles[i] for i in fresh) == ["Detention", "Niger coup"]
-    assert ids_for(library, 'person:"Hadiza Bazoum"') == set()  # names nobody here
-    library.overview()
-    assert ids_for(library, 'person:"Mohamed Bazoum"') == fresh
-    library.close()
-
-
 def test_mention_counts_and_top_entities(seeds_library: Library) -> None:
     article = next(a for a, _ in seeds_library.articles() if a.source == "Reuters")
     _, facts = seeds_library.get(article.id)
