@@ -8,7 +8,7 @@ from __future__ import annotations
 
 QUERY_SYNTAX: list[tuple[str, str]] = [
     ("troops Niger", "articles with both words (stemmed: troop, troops)"),
-    ('"US troops"', "the exact phrase"),
+    ('"air base"', "the words side by side (the, of, us… are skipped)"),
     ("troops OR soldiers", "either word; AND and NOT work too (NOT drone)"),
     ("withdr*", "any word starting with withdr"),
     ("bazom~", "one spelling mistake allowed (~2: two)"),
