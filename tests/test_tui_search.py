@@ -168,3 +168,36 @@ def test_stories_are_grouped_when_the_page_rests_not_while_typing(
         asyncio.run(main())
     finally:
         library.close()
+
+
+def test_every_row_of_a_page_shows_its_matching_passage(library_path: Path, tmp_path: Path) -> None:
+    """The app loads pages of 50; every row gets the passage where the words
+    are, not only the first 20 (the engine's default), with the rest showing
+    the article's opening lines."""
+    import json
+
+    from tests.test_tui_support import open_library
+
+    filler = "The committee met on Tuesday to review the annual budget figures. " * 12
+    bundle = tmp_path / "cocoa.jsonl"
+    bundle.write_text(
+        "".join(
+            json.dumps(
+                {"id": n, "title": f"Market report {n}", "body": f"{filler}Cocoa rose {n}%."}
+            )
+            + "\n"
+            for n in range(30)
+        ),
+        "utf-8",
+    )
+    library = open_library(library_path)
+    library.add_paths([bundle])
+    library.close()
+
+    async def scenario(app: FieldbriefApp, pilot: Pilot) -> None:
+        await search(pilot, "cocoa")
+        listing = app.query_one(ResultsList)
+        assert len(listing.hits) == 30
+        assert all("Cocoa" in hit.snippet and hit.highlights for hit in listing.hits)
+
+    run(library_path, scenario)

@@ -114,7 +114,12 @@ def fetch_page(library: Library, request: SearchRequest, listing: ResultsList) -
     started = time.perf_counter()
     query = request.query.strip() or LIBRARY_QUERY
     results = library.search(
-        query, limit=PAGE_SIZE, sort=request.sort, page=request.page, count=False
+        query,
+        limit=PAGE_SIZE,
+        sort=request.sort,
+        page=request.page,
+        snippets=PAGE_SIZE,  # every row shows where the words are, not its opening lines
+        count=False,
     )
     # The results answer what the analyst typed, even when that was nothing.
     results = replace(results, query=request.query)
