@@ -106,8 +106,13 @@ def rewrite(q: Any, leaf: Any) -> Any:
     replaced = leaf(q)
     if replaced is not q:
         return replaced
-    if hasattr(q, "subqueries"):
+    if isinstance(q, query.BinaryQuery):  # AND NOT, ANDMAYBE: matched from .a and .b
+        q.a, q.b = rewrite(q.a, leaf), rewrite(q.b, leaf)
+        q.subqueries = (q.a, q.b)
+    elif hasattr(q, "subqueries"):
         q.subqueries = [rewrite(s, leaf) for s in q.subqueries]
+    elif isinstance(q, query.Not):
+        q.query = rewrite(q.query, leaf)
     elif hasattr(q, "child"):
         q.child = rewrite(q.child, leaf)
     return q

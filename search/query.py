@@ -61,13 +61,17 @@ _DATE_FIELD = re.compile(r"\bdate\s*:", re.IGNORECASE)
 
 
 def _parser_for(schema: Any, text: str | None = None) -> qparser.QueryParser:
-    """The parser for ``text``: with Whoosh's date grammar only if it names ``date:``.
+    """The parser for ``text``: with Whoosh's date grammar only if it names
+    ``date:`` in a form :func:`_read_dates` does not read itself.
 
     Building that grammar compiles dozens of regular expressions, two thirds
     of a cold `fieldbrief search` after its imports; it reads nothing but the
     ``date`` field, so a query without one parses the same without it.
     """
-    dates = text is None or _DATE_FIELD.search(text) is not None
+    dates = text is None or (
+        _DATE_FIELD.search(text) is not None
+        and _DATE_FIELD.search(_read_dates(_normalise_dates(text))[0]) is not None
+    )
     key = (id(schema), dates)
     if key not in _parsers:
         _parsers[key] = make_parser(schema, dates=dates)
@@ -143,6 +147,68 @@ def _normalise_dates(text: str) -> str:
 
 _DATE_RANGE = re.compile(r"\bdate:[\[{][^\]}]*[\]}]")
 _ISO_DAY = re.compile(r"\b(\d{4})-(\d{2})(?:-(\d{2}))?\b")
+
+_COMPACT = r"(\d{4})(\d{2})?(\d{2})?"
+_OWN_DATES = re.compile(
+    rf"\bdate:(?:[\[{{]\s*(?:{_COMPACT}\s+)?(?i:to)\b\s*(?:{_COMPACT})?\s*[\]}}](?![\^~])"
+    rf"|{_COMPACT}(?![\w.^~-]))"
+)
+_DATE_PLACEHOLDER = "fieldbrief-date-{}"
+
+
+def _read_dates(text: str) -> tuple[str, dict[str, Any]]:
+    """``text`` with each date range in compact digits (what
+    :func:`_normalise_dates` writes: ``date:[20230909 to]``, ``date:[2023 to
+    2024]``, ``date:202309``) replaced by a placeholder term, and the
+    ``DateRange`` each stands for: the same range Whoosh's date grammar
+    makes of it (from the first moment of the first year, month or day to
+    the last of the last; Whoosh ignores ``{}``'s exclusion here, and so
+    does this), without building that grammar. Other forms stay for it.
+    """
+    ranges: dict[str, Any] = {}
+
+    def repl(match: re.Match[str]) -> str:
+        groups = match.groups()
+        try:
+            if groups[6] is not None:  # date:YYYY[MM[DD]]: that whole period
+                start = _first_moment(*groups[6:9])
+                end = _last_moment(*groups[6:9])
+            else:
+                start = _first_moment(*groups[0:3]) if groups[0] else None
+                end = _last_moment(*groups[3:6]) if groups[3] else None
+        except (ValueError, OverflowError):
+            return match.group(0)  # no such date: Whoosh's grammar reports it
+        if start is None and end is None:
+            return match.group(0)
+        if start is not None and end is not None and start > end:
+            return match.group(0)
+        name = _DATE_PLACEHOLDER.format(len(ranges))
+        ranges[name] = query.DateRange("date", start, end)
+        return f"id:{name}"
+
+    return _OWN_DATES.sub(repl, text), ranges
+
+
+def _first_moment(year: str, month: str | None, day: str | None) -> datetime:
+    first, _last = _calendar_span(year, month, day)
+    return datetime(first.year, first.month, first.day)
+
+
+def _last_moment(year: str, month: str | None, day: str | None) -> datetime:
+    _first, last = _calendar_span(year, month, day)
+    return datetime(last.year, last.month, last.day, 23, 59, 59, 999999)
+
+
+def _put_dates_back(q: Any, ranges: dict[str, Any]) -> Any:
+    if not ranges:
+        return q
+
+    def visit(node: Any) -> Any:
+        if type(node) is query.Term and node.fieldname == "id" and node.text in ranges:
+            return ranges[node.text]
+        return node
+
+    return rewrite(q, visit)
 
 
 def _contains_error(q: Any) -> bool:
@@ -278,7 +344,8 @@ def _parse(
 def _parse_text(parser: Any, cleaned: str, expand: AliasExpander | None) -> tuple[Any, str | None]:
     fallback: str | None = None
     try:
-        parsed = parser.parse(_fuzzy_with_prefix(_normalise_dates(cleaned)))
+        text, dates = _read_dates(_normalise_dates(cleaned))
+        parsed = _put_dates_back(parser.parse(_fuzzy_with_prefix(text)), dates)
         if _contains_error(parsed):
             raise ValueError("query did not parse")
     except Exception as exc:  # Whoosh raises many exception types on odd input
