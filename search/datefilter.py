@@ -11,6 +11,7 @@ makes any range a scan of that array, and the documents of a range typed again
 
 from __future__ import annotations
 
+import sys
 import threading
 import weakref
 from array import array
@@ -55,10 +56,30 @@ def day_column(reader: Any) -> array[int]:
     with _lock:
         found = _days.get(reader)
     if found is None:
-        found = array("I", reader.column_reader("day"))
+        found = _read_days(reader)
         with _lock:
             _days[reader] = found
     return found
+
+
+def _read_days(reader: Any) -> array[int]:
+    """The ``day`` column of every segment, each read in one piece.
+
+    Whoosh's column reader yields one value at a time (a seek, a read and an
+    unpack per document): 30 ms on 22k articles, three quarters of a dated
+    search. The column is four bytes per document, big-endian, written up to
+    the last document with a day (those after it are undated: 0).
+    """
+    days = array("I", bytes(4 * reader.doc_count_all()))
+    for leaf, offset in reader.leaf_readers():
+        raw = leaf.column_reader("day", translate=False)
+        if getattr(raw, "_typecode", None) != "I" or days.itemsize != 4:
+            return array("I", reader.column_reader("day"))  # not the column we write
+        part = array("I", raw._dbfile.get(raw._basepos, raw._count * 4))
+        if sys.byteorder == "little":
+            part.byteswap()
+        days[offset : offset + len(part)] = part
+    return days
 
 
 def docs_in_span(reader: Any, span: tuple[int, int]) -> frozenset[int]:

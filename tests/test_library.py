@@ -191,6 +191,46 @@ def test_date_comparisons_are_strict_at_the_precision_written(
     assert dates("date:<=2023-09-08") == sept
 
 
+def test_the_day_column_is_read_in_one_piece_as_whoosh_reads_it(tmp_path: Path) -> None:
+    """Two segments, the last articles of each undated (their days are not
+    written), one replaced (a deleted document): each document's day is what
+    Whoosh's own column reader gives, and date ranges count from it."""
+    import json
+    from array import array
+
+    from fieldbrief.search import datefilter
+    from fieldbrief.search.index import writer
+
+    library = Library.open(tmp_path / "lib", seed=False, fact_extractor=lambda _a: [])
+    for batch in range(2):
+        bundle = tmp_path / f"b{batch}.jsonl"
+        rows = [
+            {
+                "id": n,
+                "title": f"t{batch}-{n}",
+                "body": "cocoa",
+                "date": f"198{batch}-0{n % 9 + 1}-15",
+            }
+            for n in range(40)
+        ] + [{"id": 40 + n, "title": f"u{batch}-{n}", "body": "cocoa"} for n in range(3)]
+        bundle.write_text("".join(json.dumps(row) + "\n" for row in rows), "utf-8")
+        library.add_paths([bundle])
+    first = tmp_path / "b0.jsonl"
+    first.write_text(first.read_text("utf-8").replace('"t0-5"', '"t0-5 again"'), "utf-8")
+    library.add_paths([first])
+    reader = library.searcher().reader()
+    assert len(reader.leaf_readers()) > 1 or writer.MAX_SEGMENTS == 1
+    assert reader.has_deletions()
+    whooshs = array("I", reader.column_reader("day"))
+    ours = datefilter._read_days(reader)
+    assert len(ours) == reader.doc_count_all() >= len(whooshs)
+    assert ours[: len(whooshs)] == whooshs and not any(ours[len(whooshs) :])
+    assert library.search("cocoa date:[1980 to 1980]").total == 40
+    assert library.search("cocoa date:>=1981-05").total == 20
+    assert library.search("cocoa").total == 86
+    library.close()
+
+
 @pytest.mark.parametrize(
     "text",
     ["date:99-99-9999", "[[[", "title:(", '"unclosed', "AND OR NOT", ")))", "date:[foo to bar]"],
