@@ -169,6 +169,8 @@ def _read_dates(text: str) -> tuple[str, dict[str, Any]]:
 
     def repl(match: re.Match[str]) -> str:
         groups = match.groups()
+        start: datetime | None
+        end: datetime | None
         try:
             if groups[6] is not None:  # date:YYYY[MM[DD]]: that whole period
                 start = _first_moment(*groups[6:9])
