@@ -12,13 +12,14 @@ import calendar
 import heapq
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date, datetime, timedelta
 from itertools import islice
 from typing import Any
 
 from . import whooshload  # noqa: F401  # isort: skip (before any Whoosh import)
 from whoosh import qparser, query, sorting
+from whoosh.analysis import STOP_WORDS
 
 from . import docsets
 from .datefilter import day_column, split_date_filter
@@ -570,7 +571,7 @@ def _page(
 ) -> SearchResults:
     cleaned = text.strip()
     words = highlight_words(searched, searcher.reader())
-    pattern = term_pattern(words)
+    pattern = term_pattern(words, highlight_phrases(searched), STOP_WORDS)
     hits: list[Hit] = []
     for i, hit in enumerate(page_hits):
         stored = hit.fields()
@@ -613,6 +614,21 @@ _TEXT_FIELDS = frozenset({"title", "body"})
 _WILDCARDS = re.compile(r"[*?\[]")
 
 
+def _shown_leaves(q: Any) -> Iterator[Any]:
+    """The leaves of ``q`` over titles and bodies that a hit's text can show:
+    none under ``NOT`` or on the excluded side of ``ANDNOT``."""
+    if isinstance(q, query.Not):
+        return
+    if isinstance(q, query.AndNot):
+        yield from _shown_leaves(q.a)
+    elif q.is_leaf():
+        if getattr(q, "fieldname", None) in _TEXT_FIELDS:
+            yield q
+    else:
+        for child in q.children():
+            yield from _shown_leaves(child)
+
+
 def highlight_words(q: Any, reader: Any) -> set[str]:
     """The stems to show in titles and bodies for ``q``: its title and body
     terms, fuzzy terms as the words they stand for, a wildcard as its literal
@@ -624,31 +640,28 @@ def highlight_words(q: Any, reader: Any) -> set[str]:
     occur in its text.
     """
     words: set[str | bytes] = set()
-
-    def walk(node: Any) -> None:
-        if isinstance(node, query.Not):
-            return
-        if isinstance(node, query.AndNot):
-            walk(node.a)
-            return
-        if getattr(node, "fieldname", None) not in _TEXT_FIELDS and node.is_leaf():
-            return
+    for node in _shown_leaves(q):
         if isinstance(node, query.FuzzyTerm):
             words.update(text for _, text in node.existing_terms(reader, expand=True))
         elif isinstance(node, query.Wildcard | query.Prefix | query.Regex):
             start = _WILDCARDS.split(str(node.text), 1)[0]
             if len(start) >= 2:
                 words.add(start.lower())
-        elif node.is_leaf():
+        else:
             words.update(
                 text for fieldname, text in node.iter_all_terms() if fieldname in _TEXT_FIELDS
             )
-        else:
-            for child in node.children():
-                walk(child)
-
-    walk(q)
     return {w.decode("utf-8") if isinstance(w, bytes) else w for w in words}
+
+
+def highlight_phrases(q: Any) -> list[list[str]]:
+    """The stems of each phrase ``q`` asks for in titles and bodies (not
+    under ``NOT``), so a snippet can show the phrase itself where it occurs."""
+    return [
+        [_text(w) for w in node.words]
+        for node in _shown_leaves(q)
+        if isinstance(node, query.Phrase) and node.slop == 1
+    ]
 
 
 def _suggest(searcher: Any, text: str) -> str | None:

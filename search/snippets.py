@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 Span = tuple[int, int]
 
@@ -21,14 +21,25 @@ LEAD_IN = 70
 BETWEEN = " … "
 
 
-def term_pattern(terms: Iterable[str]) -> re.Pattern[str] | None:
-    """Words starting with any of ``terms`` (index stems), case-insensitively."""
+def term_pattern(
+    terms: Iterable[str], phrases: Iterable[Sequence[str]] = (), skipped: Iterable[str] = ()
+) -> re.Pattern[str] | None:
+    """Words starting with any of ``terms`` (index stems), case-insensitively;
+    and, tried first, each of ``phrases`` (lists of stems) as its words side
+    by side, with only ``skipped`` words (the analyzer's stop words) or
+    one-letter words between, as the index reads a phrase."""
     words = sorted({t.strip() for t in terms if t and t.strip() and not t.startswith("*")}, key=len)
-    if not words:
+    runs = [[w for w in phrase if w.strip()] for phrase in phrases]
+    runs = [run for run in runs if len(run) > 1]
+    if not words and not runs:
         return None
     # Longest first, so "oilfield" is not cut short at "oil".
-    alternation = "|".join(re.escape(w) for w in reversed(words))
-    return re.compile(rf"\b(?:{alternation})\w*", re.I)
+    alternatives = [re.escape(w) for w in reversed(words)]
+    if runs:
+        stops = "|".join(sorted((re.escape(w) for w in skipped), key=len, reverse=True))
+        gap = rf"(?:\W+(?:{stops + '|' if stops else ''}\w)\b)*\W+"
+        alternatives[:0] = [gap.join(rf"{re.escape(w)}\w*" for w in run) for run in runs]
+    return re.compile(rf"\b(?:{'|'.join(alternatives)})\w*", re.I)
 
 
 def _passage(text: str, first: int) -> Span:
@@ -54,14 +65,26 @@ def snippet(
     """
     if pattern is None:
         return "", []
-    matches = [(m.start(), m.end()) for m in pattern.finditer(text)]
+    matches: list[Span] = []
+    weights = [0]  # running total of what each match is worth to a passage
+    for m in pattern.finditer(text):
+        if _SPACE_OR_MARK.search(m.group()):
+            # A phrase found whole: a passage that shows one beats any number
+            # of its words apart. Its words are highlighted, not what lies
+            # between them.
+            parts = _phrase_words(m.group(), pattern)
+            matches += [(m.start() + s, m.start() + e) for s, e in parts]
+            weights += [weights[-1] + _PHRASE_WORTH + n + 1 for n in range(len(parts))]
+            continue
+        matches.append((m.start(), m.end()))
+        weights.append(weights[-1] + 1)
     if not matches:
         return "", []
     ends = [e for _, e in matches]  # ascending, as the matches are
     candidates: list[tuple[int, int, Span]] = []
     for i, (first, _) in enumerate(matches):
         start, end = _passage(text, first)
-        inside = bisect.bisect_right(ends, end) - i
+        inside = weights[bisect.bisect_right(ends, end)] - weights[i]
         candidates.append((-inside, start, (start, end)))
     chosen: list[Span] = []
     for _, _, span in sorted(candidates):
@@ -94,3 +117,18 @@ def snippet(
             out.append(word)
             length += len(word)
     return "".join(out), spans
+
+
+_SPACE_OR_MARK = re.compile(r"\W")
+_PHRASE_WORTH = 1000
+
+
+def _phrase_words(matched: str, pattern: re.Pattern[str]) -> list[Span]:
+    """The spans, within a phrase's match, of the words that make the phrase
+    (the first and every word after a gap that is not a skipped word)."""
+    words = [(m.start(), m.end()) for m in re.finditer(r"\w+", matched)]
+    keep = [words[0], words[-1]]
+    for start, end in words[1:-1]:
+        if pattern.fullmatch(matched[start:end]) and end - start > 1:
+            keep.append((start, end))
+    return sorted(set(keep))

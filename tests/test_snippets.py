@@ -43,3 +43,42 @@ def test_spans_always_point_at_matches(words: list[str]) -> None:
     text, spans = snippet(" ".join(words), term_pattern(["troop"]))
     assert all(text[s:e].lower().startswith("troop") for s, e in spans)
     assert bool(spans) == bool(text)
+
+
+def test_a_passage_showing_the_phrase_beats_one_with_more_of_its_words_apart() -> None:
+    """Only the phrase's words are highlighted, not the stop words and
+    one-letter words the index skips between them."""
+    filler = "Nothing to see in this sentence at all. " * 12
+    body = (
+        f"Oil fell, prices rose, oil and more oil, price after price.\n{filler}"
+        f"Analysts said the Bank of England and oil prices moved.\n{filler}"
+    )
+    pattern = term_pattern(
+        ["oil", "price", "bank", "england"], [["oil", "price"], ["bank", "england"]], ["of", "the"]
+    )
+    text, spans = snippet(body, pattern, passages=1)
+    assert "Bank of England and oil prices" in text
+    assert [text[s:e] for s, e in spans] == ["Bank", "England", "oil", "prices"]
+    # Without the phrases, the passage with the most words wins.
+    words_only, _ = snippet(body, term_pattern(["oil", "price", "bank", "england"]), passages=1)
+    assert words_only.startswith("Oil fell")
+
+
+def test_a_phrase_across_punctuation_and_a_one_letter_word() -> None:
+    pattern = term_pattern(["unit", "state"], [["unit", "state"]], ["of"])
+    text, spans = snippet("Troops of the United - a States unit.", pattern)
+    assert [text[s:e] for s, e in spans] == ["United", "States", "unit"]
+
+
+@given(
+    st.lists(
+        st.sampled_from(["oil", "Oil", "prices", "of", "a", ",", "\n\n", "price.", "é", "x"]),
+        max_size=120,
+    )
+)
+def test_phrase_spans_always_point_at_its_words(words: list[str]) -> None:
+    text, spans = snippet(
+        " ".join(words), term_pattern(["oil", "price"], [["oil", "price"]], ["of"])
+    )
+    assert all(text[s:e].lower().startswith(("oil", "price")) for s, e in spans)
+    assert bool(spans) == bool(text)
