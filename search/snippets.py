@@ -37,7 +37,9 @@ def term_pattern(
     alternatives = [re.escape(w) for w in reversed(words)]
     if runs:
         stops = "|".join(sorted((re.escape(w) for w in skipped), key=len, reverse=True))
-        gap = rf"(?:\W+(?:{stops + '|' if stops else ''}\w)\b)*\W+"
+        # Possessive: a run of spaces and marks is taken whole, never retried
+        # split in two (a snippet is cut for every hit of every page).
+        gap = rf"(?:\W++(?:{stops + '|' if stops else ''}\w)\b)*+\W++"
         alternatives[:0] = [gap.join(rf"{re.escape(w)}\w*" for w in run) for run in runs]
     return re.compile(rf"\b(?:{'|'.join(alternatives)})\w*", re.I)
 
