@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from . import overviewcache
 from .current_index import CurrentIndex
@@ -26,6 +26,39 @@ OVERVIEW_FULL_LIMIT = 3000
 
 def _text(term: object) -> str:
     return term.decode("utf-8") if isinstance(term, bytes) else str(term)
+
+
+def _lone_names_only(searcher: Any, names: list[str]) -> list[str]:
+    """``names`` (a person's full names first) with each one-word name kept
+    only as the exact name of articles that call the person by that word
+    alone, and only if no article names someone else by it; surnames of the
+    full names are tried too. One-word names are returned as the index
+    spells them (``person_k``)."""
+    from whoosh import query
+
+    full = [n for n in names if len(n.split()) > 1]
+    phrases = query.Or([query.Phrase("person", n.lower().split()) for n in full])
+    named = set(searcher.docs_for_query(phrases))
+    if not named:
+        return [n for n in names if len(n.split()) > 1]
+    reader = searcher.reader()
+    lone: dict[str, None] = {}
+    for word in dict.fromkeys(n.split()[-1] for n in names):
+        spelled = next(
+            (
+                s
+                for s in dict.fromkeys((word, word.capitalize(), word.title()))
+                if ("person_k", keyword(s)) in reader
+            ),
+            None,
+        )
+        if spelled is None:
+            continue
+        alone = set(searcher.docs_for_query(query.Term("person_k", keyword(spelled))))
+        anyone = set(searcher.docs_for_query(query.Term("person", word.lower())))
+        if not (anyone - named - alone):
+            lone[spelled] = None
+    return [*full, *lone]
 
 
 class Analytics:
@@ -169,24 +202,33 @@ class Analytics:
         Bazoum"); when the library-wide overview has been built, its alias
         lists are used too. The index is asked either way, so a search finds
         the same articles whether or not this process has built the overview.
+
+        For a full name, a one-word alias (a surname, "Bazoum") stands for the
+        articles that name the person by that word alone, and only where no
+        article names anyone else by it ("Hadiza Bazoum"): the query expands
+        it as that exact entity name (``person_k``), never as the word, which
+        would find everyone of the surname. The index decides this, with or
+        without the overview.
         """
         aliases: list[str] = []
         words = text.split()
-        if field_name == "person" and words and len(words[-1]) >= 6:
-            surname = words[-1].lower()
-            given = words[:-1]
-            with self.index.reading() as searcher:
+        with self.index.reading() as searcher:
+            if field_name == "person" and words and len(words[-1]) >= 6:
+                surname = words[-1].lower()
+                given = words[:-1]
                 reader = searcher.reader()
                 aliases += [
                     " ".join([*given, variant])
                     for t in reader.terms_within("person", surname, 1, prefix=1)
                     if (variant := _text(t)) != surname
                 ]
-        overview = self.cached_overview()
-        if overview is not None:
-            from .facts.resolve import aliases_for
+            overview = self.cached_overview()
+            if overview is not None:
+                from .facts.resolve import aliases_for
 
-            aliases += aliases_for(overview, FIELD_ENTITY[field_name], text)
+                aliases += aliases_for(overview, FIELD_ENTITY[field_name], text)
+            if field_name == "person" and len(words) > 1:
+                aliases = _lone_names_only(searcher, [text, *aliases])[1:]
         return aliases
 
     def mention_counts(self, facts: Iterable[Fact]) -> dict[tuple[str, str], int]:

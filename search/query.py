@@ -23,6 +23,7 @@ from whoosh.analysis import STOP_WORDS
 
 from . import docsets
 from .datefilter import day_column, split_date_filter
+from .facets import keyword
 from .fuzzy import quicken, rewrite, suggest
 from .listing import lead
 from .results import Hit, SearchResults
@@ -250,7 +251,11 @@ def _expand_entities(q: Any, expand: AliasExpander | None) -> Any:
                 alts = [node]
                 for alias in aliases:
                     parts = re.findall(r"\w+", alias.lower())
-                    if len(parts) == 1:
+                    if len(parts) == 1 and len(words) > 1:
+                        # A full name's one-word alias: that exact entity name
+                        # (see Analytics.expand_aliases), not everyone of the word.
+                        alts.append(query.Term(f"{node.field()}_k", keyword(alias)))
+                    elif len(parts) == 1:
                         alts.append(query.Term(node.field(), parts[0]))
                     elif parts:
                         alts.append(query.Phrase(node.field(), parts))

@@ -55,6 +55,58 @@ def test_a_quoted_full_name_finds_every_spelling(seeds_library: Library) -> None
     assert ids_for(seeds_library, 'person:"Mohamed Bazoum"') == found
 
 
+def _niger_library(tmp_path: Path, *extra: tuple[str, str]) -> Library:
+    import json
+
+    stories = [
+        ("Niger coup", "President Mohamed Bazoum was ousted by the army in July."),
+        ("Detention", "Ousted president Bazoum remains detained. Mr. Bazoum refused to resign."),
+        ("Troops", "The Pentagon said 1,000 US troops would leave Niger by September."),
+        *extra,
+    ]
+    bundle = tmp_path / "niger.jsonl"
+    bundle.write_text(
+        "".join(
+            json.dumps({"id": n, "title": t, "body": b}) + "\n" for n, (t, b) in enumerate(stories)
+        ),
+        "utf-8",
+    )
+    library = Library.open(tmp_path / "lib", seed=False)
+    library.add_paths([bundle])
+    return library
+
+
+def _titles(library: Library, query: str) -> list[str]:
+    return sorted(hit.title for hit in library.search(query).hits)
+
+
+def test_a_full_name_finds_the_articles_naming_only_its_unshared_surname(tmp_path: Path) -> None:
+    """An article that says only "Bazoum" is his when nobody else here is
+    a Bazoum: found by his full name with or without the overview built."""
+    library = _niger_library(tmp_path)
+    library.analytics.forget()
+    assert _titles(library, 'person:"Mohamed Bazoum"') == ["Detention", "Niger coup"]
+    assert _titles(library, 'person:"Hadiza Bazoum"') == []  # names nobody here
+    library.overview()
+    assert _titles(library, 'person:"Mohamed Bazoum"') == ["Detention", "Niger coup"]
+    library.close()
+
+
+def test_a_full_name_never_finds_everyone_of_its_surname(tmp_path: Path) -> None:
+    """With another Bazoum in the library, "Bazoum" alone could be either:
+    the full name finds only itself, with or without the overview, while
+    the surname alone still finds all three."""
+    library = _niger_library(
+        tmp_path, ("First lady", "Hadiza Bazoum spoke to reporters in Niamey on Monday.")
+    )
+    library.analytics.forget()
+    assert _titles(library, 'person:"Mohamed Bazoum"') == ["Niger coup"]
+    library.overview()
+    assert _titles(library, 'person:"Mohamed Bazoum"') == ["Niger coup"]
+    assert _titles(library, "person:Bazoum") == ["Detention", "First lady", "Niger coup"]
+    library.close()
+
+
 def test_mention_counts_and_top_entities(seeds_library: Library) -> None:
     article = next(a for a, _ in seeds_library.articles() if a.source == "Reuters")
     _, facts = seeds_library.get(article.id)
