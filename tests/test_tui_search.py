@@ -201,3 +201,34 @@ def test_every_row_of_a_page_shows_its_matching_passage(library_path: Path, tmp_
         assert all("Cocoa" in hit.snippet and hit.highlights for hit in listing.hits)
 
     run(library_path, scenario)
+
+
+def test_reaching_the_load_more_row_loads_one_page_and_end_goes_to_the_last_hit(
+    library_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """↓ onto "load more" shows the next page with the cursor on its first
+    hit (it had gone on loading every page, then jumped back to hit 1);
+    end loads the rest and lands on the last hit."""
+    from fieldbrief.tui import results as results_module
+    from fieldbrief.tui import searching
+
+    monkeypatch.setattr(searching, "PAGE_SIZE", 3)
+    monkeypatch.setattr(results_module, "PAGE_SIZE", 3)
+
+    async def scenario(app: FieldbriefApp, pilot: Pilot) -> None:
+        await search(pilot, "Agadez")
+        listing = app.query_one(ResultsList)
+        await pilot.press("tab")  # the results list
+        await settle(pilot)
+        assert len(listing.hits) == 3 and listing.highlighted == 0
+        await pilot.press("down", "down", "down")  # onto the load-more row
+        await settle(pilot)
+        assert len(listing.hits) == 6 and listing.has_more
+        option = listing.highlighted_option
+        assert option is not None and option.id == f"hit:{listing.hits[3].id}"
+        await pilot.press("end")
+        await settle(pilot)
+        assert len(listing.hits) == 7 and not listing.has_more
+        assert listing.highlighted == listing.option_count - 1  # the last row
+
+    run(library_path, scenario)

@@ -61,6 +61,10 @@ class ResultsList(OptionList):
         self.story_of: dict[str, int] = {}
         self.expanded: set[int] = set()
         self.loading_more = False
+        # Where the cursor goes when a page it asked for by reaching the
+        # load-more row arrives: the first new hit (↓), or on through every
+        # page to the last hit (end).
+        self._to_last = False
         self._rest: Callable[[], None] | None = None
         self._prompts: dict[tuple[str, str], Hanging] = {}
 
@@ -85,6 +89,7 @@ class ResultsList(OptionList):
         self, results: SearchResults, story_of: dict[str, int] | None = None, append: bool = False
     ) -> None:
         keep = self.highlighted_option.id if append and self.highlighted_option else None
+        where = self.highlighted or 0
         self.results = results
         self.hits = [*self.hits, *results.hits] if append else list(results.hits)
         if story_of is not None:
@@ -92,8 +97,22 @@ class ResultsList(OptionList):
         if not append:
             self.expanded.clear()
             self._prompts.clear()
+            self._to_last = False
         self.loading_more = False
-        self._rebuild(keep)
+        if keep == LOAD_MORE and results.hits:
+            # Staying on the load-more row would ask for the next page at
+            # once, and the one after, and then (the row gone) fall back to
+            # the first hit.
+            if self._to_last and not self.has_more:
+                self._to_last = False
+                self._rebuild(keep)
+                self.highlighted = self.option_count - 1  # end reached: the last row
+                return
+            if not self._to_last:  # (end, with more to come: on to the next page)
+                keep = f"hit:{results.hits[0].id}"
+        # Where the load-more row was is where the new rows start, should the
+        # row kept be inside a collapsed story.
+        self._rebuild(keep, fallback=where if append else 0)
 
     def set_total(self, total: int) -> None:
         """The exact number of hits, counted after the page was shown."""
@@ -123,7 +142,7 @@ class ResultsList(OptionList):
                 by_story[story] = row
         return rows
 
-    def _rebuild(self, keep: str | None) -> None:
+    def _rebuild(self, keep: str | None, fallback: int = 0) -> None:
         self._rest = None  # rows an earlier build had still to add
         rows = self._rows()
         # Rows are numbered as shown, so a collapsed story never leaves a gap
@@ -149,7 +168,7 @@ class ResultsList(OptionList):
             try:
                 index = self.get_option_index(keep)
             except Exception:
-                index = 0
+                index = min(fallback, self.option_count - 1)
         self.highlighted = index
 
     def _screenful(self) -> int:
@@ -267,6 +286,7 @@ class ResultsList(OptionList):
     def action_last(self) -> None:
         self._finish_rows()
         if self.option_count:
+            self._to_last = True
             self.highlighted = self.option_count - 1
 
     def action_toggle_story(self) -> None:
