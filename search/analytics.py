@@ -29,36 +29,37 @@ def _text(term: object) -> str:
 
 
 def _lone_names_only(searcher: Any, names: list[str]) -> list[str]:
-    """``names`` (a person's full names first) with each one-word name kept
-    only as the exact name of articles that call the person by that word
-    alone, and only if no article names someone else by it; surnames of the
-    full names are tried too. One-word names are returned as the index
-    spells them (``person_k``)."""
+    """The full names among ``names`` (the name asked for first), and the
+    asked name's surname as the index spells it (``person_k``) if some
+    articles call the person by it alone and it is nobody else's: no
+    article names anyone else with it, nor has it alone beside another
+    full name with it ("Chira" beside "Chira Phanupong"). Spelling
+    variants of the surname never stand alone: a one-letter difference may
+    be someone else ("Markel" for "Merkel")."""
     from whoosh import query
 
     full = [n for n in names if len(n.split()) > 1]
     phrases = query.Or([query.Phrase("person", n.lower().split()) for n in full])
     named = set(searcher.docs_for_query(phrases))
-    if not named:
-        return [n for n in names if len(n.split()) > 1]
+    surname = names[0].split()[-1]
     reader = searcher.reader()
-    lone: dict[str, None] = {}
-    for word in dict.fromkeys(n.split()[-1] for n in names):
-        spelled = next(
-            (
-                s
-                for s in dict.fromkeys((word, word.capitalize(), word.title()))
-                if ("person_k", keyword(s)) in reader
-            ),
-            None,
-        )
-        if spelled is None:
-            continue
-        alone = set(searcher.docs_for_query(query.Term("person_k", keyword(spelled))))
-        anyone = set(searcher.docs_for_query(query.Term("person", word.lower())))
-        if not (anyone - named - alone):
-            lone[spelled] = None
-    return [*full, *lone]
+    spelled = next(
+        (
+            s
+            for s in dict.fromkeys((surname, surname.capitalize(), surname.title()))
+            if ("person_k", keyword(s)) in reader
+        ),
+        None,
+    )
+    if not named or spelled is None:
+        return full
+    alone = set(searcher.docs_for_query(query.Term("person_k", keyword(spelled))))
+    times = dict(reader.postings("person", surname.lower()).items_as("weight"))
+    # Outside the articles naming the person in full, the surname must stand
+    # alone: in no other name, and once in the article's list of names.
+    if any(doc not in alone or times[doc] > 1 for doc in set(times) - named):
+        return full
+    return [*full, spelled]
 
 
 class Analytics:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import calendar
 import heapq
+import os
 import re
 import time
 from collections.abc import Callable, Iterator
@@ -152,10 +153,13 @@ _ISO_DAY = re.compile(r"\b(\d{4})-(\d{2})(?:-(\d{2}))?\b")
 
 _COMPACT = r"(\d{4})(\d{2})?(\d{2})?"
 _OWN_DATES = re.compile(
-    rf"\bdate:(?:[\[{{]\s*(?:{_COMPACT}\s+)?(?i:to)\b\s*(?:{_COMPACT})?\s*[\]}}](?![\^~])"
-    rf"|{_COMPACT}(?![\w.^~-]))"
+    rf"\bdate:(?:[\[{{]\s*(?:{_COMPACT}\s+)?(?i:to)\b\s*(?:{_COMPACT})?\s*[\]}}]|{_COMPACT})"
+    # Only a date that stands alone: anything stuck to it (a comma, a
+    # boost, another word) is Whoosh's grammar's to read or to refuse.
+    r"(?=\s|\)|$)"
 )
-_DATE_PLACEHOLDER = "fieldbrief-date-{}"
+_DATE_PLACEHOLDER = f"fieldbrief-date-{os.urandom(6).hex()}-{{}}"
+"""The term a date stands as while Whoosh parses the rest (not one anybody types)."""
 
 
 def _read_dates(text: str) -> tuple[str, dict[str, Any]]:

@@ -107,6 +107,27 @@ def test_a_full_name_never_finds_everyone_of_its_surname(tmp_path: Path) -> None
     library.close()
 
 
+@pytest.mark.parametrize(
+    "other",
+    [
+        # The surname alone beside another full name with it, in one article.
+        ("First lady", "Hadiza Bazoum spoke on Monday. Bazoum said the family was safe."),
+        # A spelling variant alone: one letter away may be someone else.
+        ("Markets", "Ousted leader Barzoum stays silent. Mr. Barzoum refused to comment."),
+    ],
+)
+def test_only_the_surname_asked_stands_alone_and_only_if_it_is_nobody_elses(
+    tmp_path: Path, other: tuple[str, str]
+) -> None:
+    library = _niger_library(tmp_path, other)
+    library.analytics.forget()
+    found = _titles(library, 'person:"Mohamed Bazoum"')
+    library.overview()
+    assert _titles(library, 'person:"Mohamed Bazoum"') == found
+    assert other[0] not in found and "Niger coup" in found
+    library.close()
+
+
 def test_mention_counts_and_top_entities(seeds_library: Library) -> None:
     article = next(a for a, _ in seeds_library.articles() if a.source == "Reuters")
     _, facts = seeds_library.get(article.id)

@@ -137,7 +137,15 @@ DATED = [
     "troops ANDNOT date:2023",
     "-date:2023 troops",
     "date:[2023 TO 2024] OR date:1987",
-    # left to Whoosh's grammar: words, impossible dates, boosts, other spellings
+    "(troops date:[2023 to])",
+    # left to Whoosh's grammar: words, impossible dates, boosts, other spellings,
+    # anything stuck to the date
+    "date:[1987 to 1988], oil",
+    "date:[1987 to 1988]oil",
+    "date:1987* oil",
+    "date:1987, oil",
+    'date:1987"',
+    "date:1987/03",
     "date:[2023 to 2022]",
     "date:2023-13",
     "date:>2023-02-30",
