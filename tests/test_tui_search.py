@@ -232,3 +232,35 @@ def test_reaching_the_load_more_row_loads_one_page_and_end_goes_to_the_last_hit(
         assert listing.highlighted == listing.option_count - 1  # the last row
 
     run(library_path, scenario)
+
+
+def test_g_during_end_stops_the_loading_at_the_page_on_its_way(
+    library_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """end goes on through every page; moving away (g) stops that, so a
+    later ↓ onto "load more" loads one page again."""
+    from fieldbrief.tui import results as results_module
+    from fieldbrief.tui import searching
+
+    monkeypatch.setattr(searching, "PAGE_SIZE", 2)
+    monkeypatch.setattr(results_module, "PAGE_SIZE", 2)
+
+    async def scenario(app: FieldbriefApp, pilot: Pilot) -> None:
+        await search(pilot, "Agadez")
+        listing = app.query_one(ResultsList)
+        await pilot.press("tab")
+        await settle(pilot)
+        listing.action_last()  # end, and before its page arrives …
+        listing.action_first()  # … g
+        await settle(pilot)
+        assert len(listing.hits) == 4 and listing.highlighted == 0
+        listing._finish_rows()
+        assert listing.get_option_at_index(listing.option_count - 1).id == results_module.LOAD_MORE
+        await pilot.press(*["down"] * (listing.option_count - 1))  # onto "load more"
+        await settle(pilot)
+        assert len(listing.hits) == 6 and listing.has_more  # one page, not all
+        await pilot.press("end")
+        await settle(pilot)
+        assert len(listing.hits) == 7 and listing.highlighted == listing.option_count - 1
+
+    run(library_path, scenario)

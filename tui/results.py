@@ -309,6 +309,8 @@ class ResultsList(OptionList):
         self._rebuild(f"hit:{target.id}")
 
     def _on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        if event.option.id != LOAD_MORE:
+            self._to_last = False  # moved elsewhere (g, ↑): an end under way stops at its page
         if event.option.id == LOAD_MORE and not self.loading_more:
             self.loading_more = True
             self.post_message(self.MoreWanted())
