@@ -34,14 +34,23 @@ def term_pattern(
     if not words and not runs:
         return None
     # Longest first, so "oilfield" is not cut short at "oil".
-    alternatives = [re.escape(w) for w in reversed(words)]
+    alternatives = [_stem_start(w) for w in reversed(words)]
     if runs:
         stops = "|".join(sorted((re.escape(w) for w in skipped), key=len, reverse=True))
         # Possessive: a run of spaces and marks is taken whole, never retried
         # split in two (a snippet is cut for every hit of every page).
         gap = rf"(?:\W++(?:{stops + '|' if stops else ''}\w)\b)*+\W++"
-        alternatives[:0] = [gap.join(rf"{re.escape(w)}\w*" for w in run) for run in runs]
+        alternatives[:0] = [gap.join(rf"{_stem_start(w)}\w*" for w in run) for run in runs]
     return re.compile(rf"\b(?:{'|'.join(alternatives)})\w*", re.I)
+
+
+def _stem_start(stem: str) -> str:
+    """How a word with ``stem`` begins, as a pattern: the stem itself, except
+    that Porter's stemmer writes a final y as i ("money" → "monei", "supply"
+    → "suppli"), which no word of the text starts with."""
+    if len(stem) > 2 and stem.endswith("i"):
+        return re.escape(stem[:-1]) + "[iy]"
+    return re.escape(stem)
 
 
 def _passage(text: str, first: int) -> Span:

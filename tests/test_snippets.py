@@ -82,3 +82,13 @@ def test_phrase_spans_always_point_at_its_words(words: list[str]) -> None:
     )
     assert all(text[s:e].lower().startswith(("oil", "price")) for s, e in spans)
     assert bool(spans) == bool(text)
+
+
+def test_stems_that_end_in_i_find_their_words_ending_in_y() -> None:
+    """Porter writes a final y as i: "money supply" is indexed as monei suppli."""
+    pattern = term_pattern(["monei", "suppli", "militari"], [["monei", "suppli"]], ["of"])
+    text, spans = snippet(
+        "The military said money supply and the supplies of monies grew.", pattern
+    )
+    # ("monies" is stemmed moni: another word.)
+    assert [text[s:e] for s, e in spans] == ["military", "money", "supply", "supplies"]
