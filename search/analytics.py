@@ -37,6 +37,7 @@ def _lone_names_only(searcher: Any, names: list[str]) -> list[str]:
     variants of the surname never stand alone: a one-letter difference may
     be someone else ("Markel" for "Merkel")."""
     from whoosh import query
+    from whoosh.reading import TermNotFound
 
     full = [n for n in names if len(n.split()) > 1]
     phrases = query.Or([query.Phrase("person", n.lower().split()) for n in full])
@@ -54,7 +55,10 @@ def _lone_names_only(searcher: Any, names: list[str]) -> list[str]:
     if not named or spelled is None:
         return full
     alone = set(searcher.docs_for_query(query.Term("person_k", keyword(spelled))))
-    times = dict(reader.postings("person", surname.lower()).items_as("weight"))
+    try:
+        times = dict(reader.postings("person", surname.lower()).items_as("weight"))
+    except TermNotFound:  # the name's words were split otherwise: say nothing more
+        return full
     # Outside the articles naming the person in full, the surname must stand
     # alone: in no other name, and once in the article's list of names.
     if any(doc not in alone or times[doc] > 1 for doc in set(times) - named):

@@ -214,3 +214,28 @@ def test_stories_among_a_result_page(seeds_library: Library) -> None:
     (story,) = seeds_library.stories_among(ids)
     sources = {seeds_library.get(i)[0].source for i in story}
     assert len(story) == 3 and {"Reuters", "Asian Lite News"} <= sources
+
+
+def test_a_surname_the_index_splits_otherwise_never_breaks_the_search(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Should the surname's postings be missing (its words tokenised another
+    way), the full name is searched alone rather than the search failing."""
+    from whoosh.reading import MultiReader, SegmentReader, TermNotFound
+
+    library = _niger_library(tmp_path)
+    library.analytics.forget()
+    real = {cls: cls.postings for cls in (SegmentReader, MultiReader)}
+
+    def missing(cls: type) -> object:
+        def postings(self: object, fieldname: str, text: object, **kwargs: object) -> object:
+            if fieldname == "person" and not kwargs:  # the surname's count, not a search
+                raise TermNotFound(text)
+            return real[cls](self, fieldname, text, **kwargs)
+
+        return postings
+
+    for cls in real:
+        monkeypatch.setattr(cls, "postings", missing(cls))
+    assert _titles(library, 'person:"Mohamed Bazoum"') == ["Niger coup"]
+    library.close()
