@@ -48,7 +48,7 @@ from typing import Any
 
 from . import whooshload  # noqa: F401  # isort: skip (before any Whoosh import)
 from whoosh import formats, matching, query, scoring
-from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3LeafMatcher
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC
 from whoosh.matching import ListMatcher
 from whoosh.reading import TermNotFound
 
@@ -64,23 +64,15 @@ class Unsupported(Exception):
 
 
 def _posting_ids(reader: Any, fieldname: str, text: Any) -> set[int]:
-    try:
-        matcher = reader.postings(fieldname, text)
-    except TermNotFound:
-        return set()
-    deleted = reader.deleted_docs_set
-    leaf = getattr(matcher, "child", matcher) if deleted else matcher
+    """Every live document with the term, its posting list read as :func:`_postings` reads it."""
+    written = _written_postings(reader, fieldname, text)
+    if written is None:
+        return set(_postings_from_matcher(reader, fieldname, text))
     ids: set[int] = set()
-    if isinstance(leaf, W3LeafMatcher):
-        # A block's ids are decoded as one tuple; take them all at once.
-        while leaf.is_active():
-            leaf.id()
-            ids.update(leaf._ids[leaf._i :])
-            leaf._next_block()
-    else:  # short lists are stored inline and read as a ListMatcher
-        ids.update(leaf.all_ids())
-    if deleted:
-        ids.difference_update(deleted)
+    for block_ids, _weights, _values in _blocks(*written, None):
+        ids.update(block_ids)
+    if reader.has_deletions():
+        ids.difference_update(reader.deleted_docs_set)
     return ids
 
 
@@ -359,15 +351,11 @@ def _postings(
     two candidates is passed over unread (the result then holds at least
     every document of ``within`` that has the word).
     """
-    terminfo = _term_info(reader, fieldname, text)
-    if terminfo is None or terminfo.is_inlined():
+    written = _written_postings(reader, fieldname, text)
+    if written is None:
         return _postings_from_matcher(reader, fieldname, text)
-    offset, length = terminfo.extent()
-    if isinstance(length, tuple):  # W3TermInfo.from_bytes leaves it as struct's 1-tuple
-        (length,) = length
-    fixed = reader.schema[fieldname].format.fixed_value_size()
     out: dict[int, tuple[float, Any]] = {}
-    for ids, weights, values in _blocks(reader._terms._postfile.get(offset, length), fixed, within):
+    for ids, weights, values in _blocks(*written, within):
         out.update(zip(ids, zip(weights, values, strict=True), strict=True))
     if reader.has_deletions():
         for doc in reader.deleted_docs_set.intersection(out):
@@ -375,12 +363,25 @@ def _postings(
     return out
 
 
-def _term_info(reader: Any, fieldname: str, text: bytes) -> Any:
-    """The term's entry in a segment's term table (where its postings are), or None."""
+def _written_postings(
+    reader: Any, fieldname: str, text: Any
+) -> tuple[bytes, int | None] | None:
+    """A segment's posting list of the term as the W3 codec wrote it, and the
+    fixed size of its values; None where Whoosh's matcher must read it (no
+    such term, postings inlined in the term's entry, another codec)."""
     try:
-        return reader._terms.term_info(fieldname, text)
+        if not isinstance(text, bytes):
+            text = reader._text_to_bytes(fieldname, text)
+        terminfo = reader._terms.term_info(fieldname, text)
     except (TermNotFound, AttributeError):
         return None
+    if terminfo.is_inlined():
+        return None
+    offset, length = terminfo.extent()
+    if isinstance(length, tuple):  # W3TermInfo.from_bytes leaves it as struct's 1-tuple
+        (length,) = length
+    fixed = reader.schema[fieldname].format.fixed_value_size()
+    return reader._terms._postfile.get(offset, length), fixed
 
 
 _BLOCK_LENGTH = struct.Struct("!i")
