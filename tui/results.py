@@ -89,7 +89,9 @@ class ResultsList(OptionList):
         self, results: SearchResults, story_of: dict[str, int] | None = None, append: bool = False
     ) -> None:
         keep = self.highlighted_option.id if append and self.highlighted_option else None
-        where = self.highlighted or 0
+        # Where the load-more row was is where the new rows start, should the
+        # row kept be inside a collapsed story.
+        fallback = (self.highlighted or 0) if append else 0
         self.results = results
         self.hits = [*self.hits, *results.hits] if append else list(results.hits)
         if story_of is not None:
@@ -102,17 +104,13 @@ class ResultsList(OptionList):
         if keep == LOAD_MORE and results.hits:
             # Staying on the load-more row would ask for the next page at
             # once, and the one after, and then (the row gone) fall back to
-            # the first hit.
-            if self._to_last and not self.has_more:
-                self._to_last = False
-                self._rebuild(keep)
-                self.highlighted = self.option_count - 1  # end reached: the last row
-                return
-            if not self._to_last:  # (end, with more to come: on to the next page)
+            # the first hit. End goes on while there is more, then to the
+            # last row (the row kept is gone: the fallback, past the end).
+            if not self._to_last:
                 keep = f"hit:{results.hits[0].id}"
-        # Where the load-more row was is where the new rows start, should the
-        # row kept be inside a collapsed story.
-        self._rebuild(keep, fallback=where if append else 0)
+            elif not self.has_more:
+                self._to_last, fallback = False, len(self.hits)
+        self._rebuild(keep, fallback=fallback)
 
     def set_total(self, total: int) -> None:
         """The exact number of hits, counted after the page was shown."""
