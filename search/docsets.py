@@ -363,9 +363,7 @@ def _postings(
     return out
 
 
-def _written_postings(
-    reader: Any, fieldname: str, text: Any
-) -> tuple[bytes, int | None] | None:
+def _written_postings(reader: Any, fieldname: str, text: Any) -> tuple[bytes, int | None] | None:
     """A segment's posting list of the term as the W3 codec wrote it, and the
     fixed size of its values; None where Whoosh's matcher must read it (no
     such term, postings inlined in the term's entry, another codec)."""

@@ -179,11 +179,10 @@ def _read_dates(text: str) -> tuple[str, dict[str, Any]]:
         end: datetime | None
         try:
             if groups[6] is not None:  # date:YYYY[MM[DD]]: that whole period
-                start = _first_moment(*groups[6:9])
-                end = _last_moment(*groups[6:9])
+                start, end = _moments(*groups[6:9])
             else:
-                start = _first_moment(*groups[0:3]) if groups[0] else None
-                end = _last_moment(*groups[3:6]) if groups[3] else None
+                start = _moments(*groups[0:3])[0] if groups[0] else None
+                end = _moments(*groups[3:6])[1] if groups[3] else None
         except (ValueError, OverflowError):
             return match.group(0)  # no such date: Whoosh's grammar reports it
         if start is None and end is None:
@@ -197,14 +196,13 @@ def _read_dates(text: str) -> tuple[str, dict[str, Any]]:
     return _OWN_DATES.sub(repl, text), ranges
 
 
-def _first_moment(year: str, month: str | None, day: str | None) -> datetime:
-    first, _last = _calendar_span(year, month, day)
-    return datetime(first.year, first.month, first.day)
-
-
-def _last_moment(year: str, month: str | None, day: str | None) -> datetime:
-    _first, last = _calendar_span(year, month, day)
-    return datetime(last.year, last.month, last.day, 23, 59, 59, 999999)
+def _moments(year: str, month: str | None, day: str | None) -> tuple[datetime, datetime]:
+    """The first and the last moment of the year, month or day as written."""
+    first, last = _calendar_span(year, month, day)
+    return (
+        datetime(first.year, first.month, first.day),
+        datetime(last.year, last.month, last.day, 23, 59, 59, 999999),
+    )
 
 
 def _put_dates_back(q: Any, ranges: dict[str, Any]) -> Any:
