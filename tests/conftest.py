@@ -12,8 +12,9 @@ a group; collection stops until it is.
 
 from __future__ import annotations
 
+import json
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pytest
@@ -129,6 +130,12 @@ def seed_paths() -> list[Path]:
 
 def no_facts(_article: object) -> list:
     return []
+
+
+def write_jsonl(path: Path, rows: Iterable[dict[str, object]]) -> Path:
+    """``rows`` as a JSON Lines bundle at ``path`` (one article per line)."""
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows), "utf-8")
+    return path
 
 
 @pytest.fixture

@@ -11,6 +11,8 @@ import pytest
 
 from fieldbrief.search.library import Library
 
+from .conftest import write_jsonl
+
 BODY = (
     "President Mohamed Bazoum met IBM officials in Niamey on July {day}, 2023, when"
     " {n} soldiers left the base. The Pentagon said 1,{n:03d} troops would stay until"
@@ -91,11 +93,10 @@ def test_a_writer_process_that_dies_fails_the_add_and_its_articles_are_indexed_l
     from fieldbrief.search.errors import LibraryError
     from fieldbrief.search.index import writer
 
-    bundle = tmp_path / "bundle.jsonl"
-    with bundle.open("w", encoding="utf-8") as handle:
-        for n in range(300):
-            handle.write(json.dumps({"id": n, "title": f"Story {n}", "body": f"cocoa report {n}"}))
-            handle.write("\n")
+    bundle = write_jsonl(
+        tmp_path / "bundle.jsonl",
+        ({"id": n, "title": f"Story {n}", "body": f"cocoa report {n}"} for n in range(300)),
+    )
     monkeypatch.setenv("FIELDBRIEF_WORKERS", "2")
     monkeypatch.setattr(writer, "BIG_BATCH", 100)
     monkeypatch.setattr(writer, "default_procs", lambda: 2)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -10,6 +9,8 @@ import pytest
 from fieldbrief.search import docsets
 from fieldbrief.search import query as query_module
 from fieldbrief.search.library import Library
+
+from .conftest import write_jsonl
 
 QUERIES = [
     "troops",
@@ -140,8 +141,7 @@ def test_sets_skip_deleted_documents_across_segments(
             }
             for n in range(300)
         ]
-        bundle.write_text("\n".join(json.dumps(line) for line in lines) + "\n", "utf-8")
-        library.add_paths([bundle])
+        library.add_paths([write_jsonl(bundle, lines)])
     # Editing a bundle replaces its articles: the old ones become deleted documents.
     edited = tmp_path / "batch1.jsonl"
     edited.write_text(edited.read_text("utf-8").replace("Troops", "Soldiers"), "utf-8")
@@ -181,10 +181,8 @@ def test_phrases_next_to_near_misses_rank_as_whoosh_does(
         "New and York and Times",
         "New Jersey York Times",
     ]
-    bundle = tmp_path / "a.jsonl"
     lines = [{"id": n, "title": f"t{n}", "body": body} for n, body in enumerate(bodies)]
-    bundle.write_text("\n".join(json.dumps(line) for line in lines) + "\n", "utf-8")
-    library.add_paths([bundle])
+    library.add_paths([write_jsonl(tmp_path / "a.jsonl", lines)])
     for text in (
         '"new york times"',
         '"new york"',
@@ -244,10 +242,8 @@ def test_a_phrase_reads_only_the_blocks_that_can_hold_a_candidate(
     bodies[7] = "alpha beta at the start"
     bodies[555] = "near the end alpha beta"
     bodies[300] = "beta alone, then alpha"
-    bundle = tmp_path / "a.jsonl"
     lines = [{"id": n, "title": f"t{n}", "body": body} for n, body in enumerate(bodies)]
-    bundle.write_text("\n".join(json.dumps(line) for line in lines) + "\n", "utf-8")
-    library.add_paths([bundle])
+    library.add_paths([write_jsonl(tmp_path / "a.jsonl", lines)])
     searcher = library.searcher()
     (leaf, _offset), *_ = searcher.leaf_searchers()
     reader = leaf.reader()

@@ -10,6 +10,8 @@ import pytest
 from fieldbrief.search.index.trust import UntrustedIndexError
 from fieldbrief.search.library import Library
 
+from .conftest import write_jsonl
+
 
 def no_facts(_article: object) -> list:
     return []
@@ -195,7 +197,6 @@ def test_the_day_column_is_read_in_one_piece_as_whoosh_reads_it(tmp_path: Path) 
     """Two segments, the last articles of each undated (their days are not
     written), one replaced (a deleted document): each document's day is what
     Whoosh's own column reader gives, and date ranges count from it."""
-    import json
     from array import array
 
     from fieldbrief.search import datefilter
@@ -213,8 +214,7 @@ def test_the_day_column_is_read_in_one_piece_as_whoosh_reads_it(tmp_path: Path) 
             }
             for n in range(40)
         ] + [{"id": 40 + n, "title": f"u{batch}-{n}", "body": "cocoa"} for n in range(3)]
-        bundle.write_text("".join(json.dumps(row) + "\n" for row in rows), "utf-8")
-        library.add_paths([bundle])
+        library.add_paths([write_jsonl(bundle, rows)])
     first = tmp_path / "b0.jsonl"
     first.write_text(first.read_text("utf-8").replace('"t0-5"', '"t0-5 again"'), "utf-8")
     library.add_paths([first])

@@ -9,6 +9,8 @@ import pytest
 
 from fieldbrief.search.library import Library
 
+from .conftest import write_jsonl
+
 
 @pytest.fixture(scope="module")
 def seeds_library(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Library]:
@@ -56,7 +58,6 @@ def test_a_quoted_full_name_finds_every_spelling(seeds_library: Library) -> None
 
 
 def _niger_library(tmp_path: Path, *extra: tuple[str, str]) -> Library:
-    import json
 
     stories = [
         ("Niger coup", "President Mohamed Bazoum was ousted by the army in July."),
@@ -64,15 +65,9 @@ def _niger_library(tmp_path: Path, *extra: tuple[str, str]) -> Library:
         ("Troops", "The Pentagon said 1,000 US troops would leave Niger by September."),
         *extra,
     ]
-    bundle = tmp_path / "niger.jsonl"
-    bundle.write_text(
-        "".join(
-            json.dumps({"id": n, "title": t, "body": b}) + "\n" for n, (t, b) in enumerate(stories)
-        ),
-        "utf-8",
-    )
+    rows = [{"id": n, "title": t, "body": b} for n, (t, b) in enumerate(stories)]
     library = Library.open(tmp_path / "lib", seed=False)
-    library.add_paths([bundle])
+    library.add_paths([write_jsonl(tmp_path / "niger.jsonl", rows)])
     return library
 
 

@@ -15,6 +15,8 @@ from fieldbrief.tui.query_bar import QueryInput
 from fieldbrief.tui.results import ResultsList
 from tests.test_tui_support import run, search, settle
 
+from .conftest import write_jsonl
+
 
 def test_typing_a_query_shows_results(library_path: Path) -> None:
     async def scenario(app: FieldbriefApp, pilot: Pilot) -> None:
@@ -174,24 +176,16 @@ def test_every_row_of_a_page_shows_its_matching_passage(library_path: Path, tmp_
     """The app loads pages of 50; every row gets the passage where the words
     are, not only the first 20 (the engine's default), with the rest showing
     the article's opening lines."""
-    import json
 
     from tests.test_tui_support import open_library
 
     filler = "The committee met on Tuesday to review the annual budget figures. " * 12
-    bundle = tmp_path / "cocoa.jsonl"
-    bundle.write_text(
-        "".join(
-            json.dumps(
-                {"id": n, "title": f"Market report {n}", "body": f"{filler}Cocoa rose {n}%."}
-            )
-            + "\n"
-            for n in range(30)
-        ),
-        "utf-8",
-    )
+    rows = [
+        {"id": n, "title": f"Market report {n}", "body": f"{filler}Cocoa rose {n}%."}
+        for n in range(30)
+    ]
     library = open_library(library_path)
-    library.add_paths([bundle])
+    library.add_paths([write_jsonl(tmp_path / "cocoa.jsonl", rows)])
     library.close()
 
     async def scenario(app: FieldbriefApp, pilot: Pilot) -> None:
