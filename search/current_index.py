@@ -14,7 +14,6 @@ write lock (the ``writing`` callable given by :class:`~.library.Library`).
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import threading
 from collections.abc import Callable, Iterable, Iterator
@@ -28,14 +27,13 @@ from whoosh.index import LockError
 from whoosh.writing import IndexWriter
 
 from .errors import (
-    REBUILD_FIXES,
-    REBUILD_FIXES_LINK,
     LibraryBusyError,
     LibraryError,
     UnsafeLayoutError,
 )
-from .fsutil import atomic_write, is_real_dir, read_small
+from .fsutil import atomic_write, is_real_dir
 from .index import (
+    folders,
     lengths,  # noqa: F401  (every searcher reads field lengths in one piece)
     trust,
 )
@@ -54,9 +52,6 @@ INDEX_BUSY = (
     "another fieldbrief process is writing this library's index; the new "
     "articles are saved and will be indexed by the next run"
 )
-
-_INDEX_NAME = re.compile(r"ix-[0-9A-Za-z_-]{1,64}")
-"""What ``rebuild`` names index folders: one path component, no dots, no slashes."""
 
 
 class CurrentIndex:
@@ -83,61 +78,18 @@ class CurrentIndex:
 
     @property
     def indexes_dir(self) -> Path:
-        return self.root / "indexes"
+        return folders.indexes_dir(self.root)
 
     @property
     def current_file(self) -> Path:
-        return self.root / "CURRENT"
+        return folders.current_file(self.root)
 
     def _checked_indexes_dir(self, *, create: bool = False) -> Path:
-        """``indexes/`` as a real folder of this library, never a link elsewhere.
-
-        Everything below it is ours to delete (abandoned rebuilds, replaced
-        indexes), so a link here would let a crafted library folder point
-        those deletions at any folder the user can write.
-        """
-        folder = self.indexes_dir
-        if folder.is_symlink():
-            raise UnsafeLayoutError(
-                f"{folder} is a symbolic link (to {os.readlink(folder)}); fieldbrief keeps "
-                "its indexes in a real folder inside the library and will not write or "
-                f"delete through a link. {REBUILD_FIXES_LINK}"
-            )
-        if create:
-            folder.mkdir(parents=True, exist_ok=True)
-        if folder.exists() and not is_real_dir(folder):
-            raise UnsafeLayoutError(f"{folder} is not a folder. {REBUILD_FIXES_LINK}")
-        return folder
+        return folders.checked_indexes_dir(self.root, create=create)
 
     def current_dir(self) -> Path | None:
-        """The index folder ``CURRENT`` names: a real folder directly inside ``indexes/``.
-
-        ``CURRENT`` is plain text in a folder that may have been crafted, so
-        what it names is checked before anything is opened or deleted there:
-        a path (``../victim``, ``/home``), a link or anything but a folder is
-        refused with ``UnsafeLayoutError``. A name that does not exist yet is
-        returned (the index is then rebuilt into a new folder).
-        """
-        try:
-            name = read_small(self.current_file, 256)
-        except ValueError as exc:
-            raise UnsafeLayoutError(f"{self.current_file}: {exc}. {REBUILD_FIXES}") from None
-        name = (name or "").strip()
-        if not name:
-            return None
-        indexes = self._checked_indexes_dir()
-        if not _INDEX_NAME.fullmatch(name):
-            raise UnsafeLayoutError(
-                f"{self.current_file} names {name[:80]!r}, which is not an index folder "
-                f"inside {indexes}; it is neither opened nor deleted. {REBUILD_FIXES}"
-            )
-        folder = indexes / name
-        if folder.is_symlink() or (folder.exists() and not is_real_dir(folder)):
-            raise UnsafeLayoutError(
-                f"{folder} is not a real folder (a link?); it is neither opened nor "
-                f"deleted. {REBUILD_FIXES}"
-            )
-        return folder
+        """The index folder ``CURRENT`` names, checked (:func:`.index.folders.current_dir`)."""
+        return folders.current_dir(self.root)
 
     # --- recovery -------------------------------------------------------------
 
@@ -194,18 +146,7 @@ class CurrentIndex:
             pass  # a live writer owns those rows and will index them itself
 
     def _abandoned(self, keep: Path) -> list[Path]:
-        """Index folders a killed rebuild left behind (only ours, only real folders)."""
-        indexes = self._checked_indexes_dir()
-        if not indexes.exists():
-            return []
-        return [
-            child
-            for child in indexes.iterdir()
-            if child != keep
-            and _INDEX_NAME.fullmatch(child.name)
-            and is_real_dir(child)
-            and not trust.owner_alive(child)
-        ]
+        return folders.abandoned(self.root, keep)
 
     # --- reading --------------------------------------------------------------
 
@@ -397,6 +338,6 @@ def _remove_index_dir(indexes: Path, folder: Path) -> None:
     """
     if folder.parent != indexes or not is_real_dir(indexes) or not is_real_dir(folder):
         return
-    if not _INDEX_NAME.fullmatch(folder.name):
+    if not folders.INDEX_NAME.fullmatch(folder.name):
         return
     shutil.rmtree(folder, ignore_errors=True)

@@ -35,25 +35,20 @@ Figures: bench/README.md ("Speed as the user feels it", phrases).
 from __future__ import annotations
 
 import heapq
-import io
 import pickle
-import struct
 import sys
-import zlib
 from array import array
-from bisect import bisect_right
-from collections.abc import Iterator, Sequence
 from itertools import accumulate
 from typing import Any
 
 from . import whooshload  # noqa: F401  # isort: skip (before any Whoosh import)
 from whoosh import formats, matching, query, scoring
-from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC
 from whoosh.matching import ListMatcher
 from whoosh.reading import TermNotFound
 
 from .index.lengths import lengths as field_lengths
 from .index.positions import PackedPositions
+from .index.postings import blocks as _blocks
 
 Segments = list[tuple[Any, frozenset[int]]]
 """(leaf searcher, its matching local document numbers), one per segment."""
@@ -380,60 +375,6 @@ def _written_postings(reader: Any, fieldname: str, text: Any) -> tuple[bytes, in
         (length,) = length
     fixed = reader.schema[fieldname].format.fixed_value_size()
     return reader._terms._postfile.get(offset, length), fixed
-
-
-_BLOCK_LENGTH = struct.Struct("!i")
-
-
-def _blocks(
-    extent: bytes, fixed: int | None, within: list[int] | None
-) -> Iterator[tuple[Sequence[int], Sequence[float], Sequence[Any]]]:
-    """The (document numbers, weights, values) of each block of one term's
-    postings, ``extent`` being the postings as Whoosh's W3 codec wrote them:
-    a tag, then per block its signed length (negative for the last), a
-    pickled header (count, last document, best weight, compression, two
-    length bytes) and the pickled (gaps between document numbers, weights,
-    values). Whoosh's leaf matcher reads the same layout through a seek and
-    several method calls per block and rebuilds the numbers from the gaps in
-    a Python loop; here one ``BytesIO`` is unpickled in place and the gaps
-    are summed by ``itertools.accumulate``. Blocks whose last document is
-    below the next one ``within`` wants are skipped unread.
-    """
-    if extent[:4] != WHOOSH3_HEADER_MAGIC:
-        raise ValueError("not a W3 posting list")
-    stream = io.BytesIO(extent)
-    load = pickle.load
-    position, end = 4, len(extent)
-    last = -1  # the last document of the blocks passed so far
-    while position < end:
-        (length,) = _BLOCK_LENGTH.unpack_from(extent, position)
-        start = position + 4
-        position = start + abs(length)
-        stream.seek(start)
-        count, maxid, _best, compression, _shortest, _longest = load(stream)
-        if within is not None:
-            wanted = bisect_right(within, last)
-            if wanted == len(within):
-                return
-            if within[wanted] > maxid:
-                last = maxid
-                continue
-        last = maxid
-        if compression:
-            data = pickle.loads(zlib.decompress(extent[stream.tell() : position]))
-        else:
-            data = load(stream)
-        gaps, weights, values = data
-        ids = tuple(accumulate(gaps))
-        if weights is None or isinstance(weights, float):
-            weights = (1.0 if weights is None else weights,) * count
-        if fixed is not None and fixed >= 0:
-            values = (
-                (None,) * count
-                if fixed == 0
-                else tuple(values[i : i + fixed] for i in range(0, len(values), fixed))
-            )
-        yield ids, weights, values
 
 
 def _postings_from_matcher(

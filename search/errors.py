@@ -5,7 +5,7 @@ from __future__ import annotations
 import errno
 import sqlite3
 
-from .index.trust import ForeignIndexError
+from .index.manifest import ForeignIndexError
 from .textsafety import printable
 
 

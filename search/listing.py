@@ -18,7 +18,8 @@ from datetime import date
 
 from .locations import library_at
 from .results import Hit, SearchResults
-from .store import LEAD_CHARS, Store, StoreError
+from .snippets import lead
+from .store import Store, open_as_is
 
 LIBRARY_QUERY = "*"
 """How the library view is asked for in the query language."""
@@ -26,13 +27,6 @@ LIBRARY_QUERY = "*"
 
 def is_library_query(text: str) -> bool:
     return text.strip() in ("", LIBRARY_QUERY)
-
-
-def lead(body: str, limit: int = LEAD_CHARS // 2) -> str:
-    """A body's first words, up to ``limit`` characters: the snippet of a hit
-    that has no matched words to show."""
-    text = " ".join(body[: limit * 2].split())
-    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"
 
 
 def newest_first(store: Store, *, limit: int = 20, page: int = 1) -> SearchResults:
@@ -66,12 +60,8 @@ def first_page(path: str | os.PathLike[str] | None, limit: int) -> SearchResults
     """The library's first page before it is opened, or None when it cannot be
     read as it is (no library yet, or one that opening will upgrade): the
     caller then waits for the full open."""
-    paths = library_at(path)
-    if not paths.store.is_file():
-        return None
-    try:
-        store = Store(paths.store, migrate=False)
-    except (StoreError, sqlite3.Error):
+    store = open_as_is(library_at(path).store)
+    if store is None:
         return None
     try:
         return newest_first(store, limit=limit)

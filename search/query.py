@@ -19,17 +19,16 @@ from itertools import islice
 from typing import Any
 
 from . import whooshload  # noqa: F401  # isort: skip (before any Whoosh import)
-from whoosh import qparser, query, sorting
+from whoosh import collectors, qparser, query, sorting
 from whoosh.analysis import STOP_WORDS
 
 from . import docsets
 from .datefilter import day_column, split_date_filter
 from .facets import keyword
 from .fuzzy import quicken, rewrite, suggest
-from .listing import lead
 from .results import Hit, SearchResults
-from .snippets import snippet as make_snippet
-from .snippets import term_pattern
+from .snippets import shown_hit, term_pattern
+from .syntax import MAX_QUERY_CHARS, MAX_QUERY_WORDS
 
 __all__ = ["Hit", "SearchResults", "count_matches", "run_search"]
 
@@ -267,11 +266,6 @@ def _expand_entities(q: Any, expand: AliasExpander | None) -> Any:
     return rewrite(q.copy(), visit)
 
 
-MAX_QUERY_CHARS = 1000
-"""Longer queries are cut: Whoosh's query tagger takes time quadratic in a word's
-length, before a single posting is read (bench/README.md, design figures)."""
-MAX_QUERY_WORDS = 64
-"""More words than this are dropped (5,000 words overflowed the parser's recursion)."""
 MAX_EXPANSION = 256
 """Words one wildcard or prefix may stand for; beyond, the most frequent ones are kept."""
 
@@ -491,7 +485,7 @@ def _run_search(
         return _page(searcher, text, searched, ranked[(page - 1) * limit :], total, True,
                      sort=sort, page=page, snippets=snippets, fallback=fallback)  # fmt: skip
     try:
-        results = searcher.search(searched, limit=window, sortedby=sortedby, filter=allowed)
+        results = _ranked(searcher, searched, limit=window, sortedby=sortedby, filter=allowed)
     except Exception as exc:
         fallback = f"query failed ({_reason(exc)}); searched for the words instead"
         parsed = _plain_terms(parser, cleaned)
@@ -500,7 +494,7 @@ def _run_search(
                 query=text, hits=[], total=0, sort=sort, page=page, fallback=fallback
             )
         searched, allowed = parsed, None
-        results = searcher.search(parsed, limit=window, sortedby=sortedby)
+        results = _ranked(searcher, parsed, limit=window, sortedby=sortedby)
     collected = results.scored_length()
     exact = True
     if collected < window:
@@ -516,6 +510,27 @@ def _run_search(
     page_hits = results[(page - 1) * limit : window]
     return _page(searcher, text, searched, page_hits, total, exact,
                  sort=sort, page=page, snippets=snippets, fallback=fallback)  # fmt: skip
+
+
+def _ranked(searcher: Any, q: Any, **kwargs: Any) -> Any:
+    """``searcher.search(q, **kwargs)``, except that a search for the best few
+    never has Whoosh replace its matchers while it runs.
+
+    Every ten documents Whoosh's top-N collector swaps the query's matchers
+    for "more efficient" ones that can no longer reach the lowest score kept
+    so far (``Matcher.replace``). For an AND of words over the title and the
+    body that swap loses documents: ``oil prices`` over the 22k articles left
+    the best of its 711 hits (score 26.0) off the first page of 20, and put
+    it back at 19 or 21 per page. Block skipping (``skip_to_quality``) stays:
+    its bounds hold, and with it the page is the exact top of every match
+    (``tests/test_direct.py`` holds it to scoring every match).
+    """
+    collector = searcher.collector(**kwargs)
+    top = collector.child if isinstance(collector, collectors.FilterCollector) else collector
+    if isinstance(top, collectors.TopCollector):
+        top.replace = 0
+    searcher.search_with_collector(q, collector)
+    return collector.results()
 
 
 class _Listed:
@@ -579,29 +594,16 @@ def _page(
     cleaned = text.strip()
     words = highlight_words(searched, searcher.reader())
     pattern = term_pattern(words, highlight_phrases(searched), STOP_WORDS)
-    hits: list[Hit] = []
-    for i, hit in enumerate(page_hits):
-        stored = hit.fields()
-        body = stored.get("body", "")
-        snippet, spans = "", list[tuple[int, int]]()
-        if i < snippets:
-            snippet, spans = make_snippet(body, pattern)
-        if not snippet:
-            snippet = lead(body)
-        stamp = stored.get("date")
-        hits.append(
-            Hit(
-                id=stored["id"],
-                title=stored.get("title", ""),
-                date=stamp.date() if isinstance(stamp, datetime) else None,
-                source=stored.get("source") or None,
-                path=stored.get("path", ""),
-                score=float(hit.score) if isinstance(hit.score, int | float) else 0.0,
-                rank=hit.rank + 1,
-                snippet=snippet,
-                highlights=spans,
-            )
+    hits = [
+        shown_hit(
+            hit.fields(),
+            rank=hit.rank,
+            score=float(hit.score) if isinstance(hit.score, int | float) else 0.0,
+            pattern=pattern,
+            with_snippet=i < snippets,
         )
+        for i, hit in enumerate(page_hits)
+    ]
     # Only when nothing was found: correcting costs more than the search itself.
     suggestion = _suggest(searcher, cleaned) if total == 0 and not fallback else None
     return SearchResults(

@@ -10,7 +10,12 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from .results import Hit
+from .store import LEAD_CHARS
 
 Span = tuple[int, int]
 
@@ -143,3 +148,40 @@ def _phrase_words(matched: str, pattern: re.Pattern[str]) -> list[Span]:
         if pattern.fullmatch(matched[start:end]) and end - start > 1:
             keep.append((start, end))
     return sorted(set(keep))
+
+
+def lead(body: str, limit: int = LEAD_CHARS // 2) -> str:
+    """A body's first words, up to ``limit`` characters: the snippet of a hit
+    that has no matched words to show."""
+    text = " ".join(body[: limit * 2].split())
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"
+
+
+def shown_hit(
+    stored: Mapping[str, Any],
+    *,
+    rank: int,
+    score: float,
+    pattern: re.Pattern[str] | None,
+    with_snippet: bool,
+) -> Hit:
+    """A hit as shown: an indexed document's stored fields, ranked and scored,
+    with its snippet (or, without one, its lead). ``rank`` counts from 0."""
+    body = stored.get("body", "")
+    text, spans = "", list[Span]()
+    if with_snippet:
+        text, spans = snippet(body, pattern)
+    if not text:
+        text = lead(body)
+    stamp = stored.get("date")
+    return Hit(
+        id=stored["id"],
+        title=stored.get("title", ""),
+        date=stamp.date() if isinstance(stamp, datetime) else None,
+        source=stored.get("source") or None,
+        path=stored.get("path", ""),
+        score=score,
+        rank=rank + 1,
+        snippet=text,
+        highlights=spans,
+    )

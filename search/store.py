@@ -941,3 +941,15 @@ def reanchor(
     if at is None:
         return start, start + len(quote) if start is not None else None, fact, True
     return at, at + len(quote), fact, False
+
+
+def open_as_is(path: Path) -> Store | None:
+    """The store at ``path`` for reading beside other processes, as it is; None
+    when there is none or it is not at this version (opening the library
+    creates or upgrades it: the caller leaves that to a full open)."""
+    if not path.is_file():
+        return None
+    try:
+        return Store(path, migrate=False)
+    except (StoreError, sqlite3.Error):
+        return None

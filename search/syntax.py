@@ -1,10 +1,16 @@
-"""The query language in examples: one list for the app's help and the CLI's.
+"""The query language in examples (one list for the app's help and the CLI's) and its limits.
 
 Kept apart from ``query`` (which loads Whoosh) so the help can be drawn
 without loading the search engine.
 """
 
 from __future__ import annotations
+
+MAX_QUERY_CHARS = 1000
+"""Longer queries are cut: Whoosh's query tagger takes time quadratic in a word's
+length, before a single posting is read (bench/README.md, design figures)."""
+MAX_QUERY_WORDS = 64
+"""More words than this are dropped (5,000 words overflowed the parser's recursion)."""
 
 QUERY_SYNTAX: list[tuple[str, str]] = [
     ("troops Niger", "articles with both words (stemmed: troop, troops)"),

@@ -55,19 +55,19 @@ def test_search_json_reports_engine_time(
     (here a snippet builder slowed by 40 ms), on every path, the no-hit one too."""
     import time
 
-    from fieldbrief.search import query
+    from fieldbrief.search import snippets
 
     code, out, _ = run(capsys, "--library", lib_dir, "search", "Agadez", "--json")
     quick = json.loads(out)["took_ms"]
     assert code == EXIT_OK and isinstance(quick, float) and quick > 0
 
-    real_snippet = query.make_snippet
+    real_snippet = snippets.snippet
 
     def slow_snippet(*args: object, **kwargs: object) -> object:
         time.sleep(0.01)
         return real_snippet(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(query, "make_snippet", slow_snippet)
+    monkeypatch.setattr(snippets, "snippet", slow_snippet)
     started = time.perf_counter()
     code, out, _ = run(capsys, "--library", lib_dir, "search", "Agadez", "--json", "--limit", "4")
     wall_ms = (time.perf_counter() - started) * 1000

@@ -289,13 +289,13 @@ def test_a_phrase_page_is_ranked_without_whooshs_collector(
     assert all(pages[0][0] > 2 for pages in list(expected.values())[:2])
 
     searched: list[object] = []
-    real_search = Searcher.search
+    real_search = Searcher.search_with_collector
 
     def recording(self: Searcher, q: object, *args: object, **kwargs: object) -> object:
         searched.append(q)
         return real_search(self, q, *args, **kwargs)
 
-    monkeypatch.setattr(Searcher, "search", recording)
+    monkeypatch.setattr(Searcher, "search_with_collector", recording)
     for text in phrases:
         assert [page(text, 1), page(text, 2)] == expected[text]
     assert searched == []

@@ -16,7 +16,7 @@ import pytest
 
 from fieldbrief.cli import main
 from fieldbrief.search.errors import UnsafeLayoutError
-from fieldbrief.search.index import trust
+from fieldbrief.search.index import manifest, trust
 from fieldbrief.search.library import Library
 
 from .conftest import no_facts
@@ -162,6 +162,6 @@ def test_index_files_of_another_user_are_foreign(
 ) -> None:
     folder = Library.open(library_dir, seed=False, fact_extractor=no_facts).current_index_dir()
     assert folder is not None
-    monkeypatch.setattr(trust, "_euid", lambda: os.geteuid() + 1)
+    monkeypatch.setattr(manifest, "_euid", lambda: os.geteuid() + 1)
     with pytest.raises(trust.ForeignIndexError, match="another user"):
         trust.verify(folder)

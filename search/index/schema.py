@@ -13,11 +13,9 @@ from ..analysis import StemmingTokenizer
 from ..facets import entity_name, keyword
 from ..model import ENTITY_FIELD, Article, Fact
 from .positions import PackedPositions
+from .version import FORMAT_VERSION
 
-FORMAT_VERSION = 4
-"""Bumped whenever ``schema()`` or the way postings are written changes (4:
-positions packed, ``index.positions``, and posting blocks pickled with
-protocol 4, ``index.writer``); an older index is rebuilt from the store."""
+__all__ = ["FORMAT_VERSION", "document", "document_with", "fact_fields", "schema"]
 
 
 def schema() -> fields.Schema:

@@ -1,0 +1,307 @@
+"""A plain word search answered straight from the index files, without Whoosh.
+
+Every ``fieldbrief search`` is a new process, and most of a cold one was
+importing Whoosh and the engine around it: more than ``rg`` takes to search
+22k articles as files. Most searches typed at a shell are a few plain words
+(``oil prices``). For those, this module does what the engine's Whoosh
+search does, on the same files: it checks the library needs no repair, checks
+the index's seal, reads each word's postings in the title and the body
+(:mod:`.index.direct`), scores them with Whoosh's BM25F (same statistics,
+same formula, the same additions in the same order, so the same floats),
+keeps the best page ordered as Whoosh's collector orders it (best score
+first, equal scores by document number), and shows it with the engine's
+snippets. ``tests/test_direct.py`` holds page, scores, snippets and totals to
+the Whoosh search's.
+
+Anything else returns ``None`` and the caller searches with the engine:
+operators, fields, quotes, wildcards, dates, a stop word or a one-letter
+word (Whoosh's parser drops those), the same stem twice, a sort by date, a
+search with no hits (the engine then suggests a spelling), a library that
+needs repair or an upgrade, an index this module does not read.
+"""
+
+from __future__ import annotations
+
+import heapq
+import re
+import sqlite3
+import time
+from bisect import bisect_right, insort
+from math import log
+from os import PathLike
+from typing import Any
+
+from whoosh.lang.porter import stem  # a module of plain functions: Whoosh itself stays unloaded
+
+from .errors import UnsafeLayoutError
+from .index import folders, manifest
+from .index.direct import BYTE_LENGTH, DirectIndex, Segment, Unreadable
+from .locations import library_at
+from .results import SearchResults
+from .snippets import shown_hit, term_pattern
+from .store import StoreError, open_as_is
+from .syntax import MAX_QUERY_CHARS, MAX_QUERY_WORDS
+
+STOP_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "by",
+        "can",
+        "for",
+        "from",
+        "have",
+        "if",
+        "in",
+        "is",
+        "it",
+        "may",
+        "not",
+        "of",
+        "on",
+        "or",
+        "tbd",
+        "that",
+        "the",
+        "this",
+        "to",
+        "us",
+        "we",
+        "when",
+        "will",
+        "with",
+        "yet",
+        "you",
+        "your",
+    ]
+)
+"""Whoosh's English stop words (``whoosh.analysis.STOP_WORDS``, held to it by a test),
+which the title and body analyzer leaves out."""
+
+SEARCHED_FIELDS = ("title", "body")
+"""The fields a plain word is looked for in, as the engine's parser asks (title first)."""
+
+B, K1 = 0.75, 1.2
+"""BM25F's parameters: Whoosh's defaults, which the engine's searcher uses."""
+
+_PLAIN_WORD = re.compile(r"[A-Za-z0-9]+")
+_OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"})
+
+
+def plain_stems(text: str) -> list[str] | None:
+    """The stems of a query of plain words, each kept by the analyzer, none twice; else None."""
+    if len(text) > MAX_QUERY_CHARS:
+        return None
+    words = text.split()
+    if not words or len(words) > MAX_QUERY_WORDS:
+        return None
+    stems: list[str] = []
+    for word in words:
+        if not _PLAIN_WORD.fullmatch(word) or word in _OPERATORS:
+            return None
+        lowered = word.lower()
+        if len(lowered) < 2 or lowered in STOP_WORDS:
+            return None
+        stems.append(str(stem(lowered)))
+    return stems if len(set(stems)) == len(stems) else None
+
+
+def search(
+    path: str | PathLike[str] | None,
+    text: str,
+    *,
+    limit: int = 20,
+    sort: str = "relevance",
+    snippets: int = 20,
+    page: int = 1,
+) -> SearchResults | None:
+    """The page the engine's search would give, or None where the engine must answer."""
+    if sort != "relevance" or limit < 1 or page < 1:
+        return None
+    stems = plain_stems(text)
+    if stems is None:
+        return None
+    paths = library_at(path)
+    store = open_as_is(paths.store)
+    if store is None:
+        return None
+    try:
+        # Opening the library would repair or seed here: leave that to it.
+        if store.unindexed_count() or not store.count():
+            return None
+        folder = folders.current_dir(paths.root)
+        if folder is None or not manifest.is_index(folder) or folders.abandoned(paths.root, folder):
+            return None
+        verified = manifest.verify(folder)
+        with DirectIndex(folder, verified) as index:
+            return _search(index, text, stems, limit=limit, page=page, snippets=snippets)
+    except (
+        Unreadable,
+        manifest.UntrustedIndexError,
+        UnsafeLayoutError,
+        OSError,
+        sqlite3.Error,
+        StoreError,
+    ):
+        return None
+    finally:
+        store.close()
+
+
+class _Word:
+    """One word of the query: its BM25F statistics per field, across the index."""
+
+    __slots__ = ("fields", "stem")
+
+    def __init__(self, index: DirectIndex, stem: str, average_lengths: dict[str, float]) -> None:
+        self.stem = stem
+        count = index.doc_count_all
+        self.fields: list[tuple[str, float, float]] = []  # (field, idf, average length)
+        for fieldname in SEARCHED_FIELDS:
+            frequency = index.doc_frequency(fieldname, stem)
+            if frequency:
+                idf = log(count / (frequency + 1)) + 1
+                self.fields.append((fieldname, idf, average_lengths[fieldname]))
+
+
+def _search(
+    index: DirectIndex, text: str, stems: list[str], *, limit: int, page: int, snippets: int
+) -> SearchResults | None:
+    started = time.perf_counter()
+    count = index.doc_count_all
+    average_lengths = {
+        name: (index.field_length(name) / (count or 1)) or 1 for name in SEARCHED_FIELDS
+    }
+    words = [_Word(index, s, average_lengths) for s in stems]
+    if not all(word.fields for word in words):
+        return None  # a word in no article: no hits, and the engine suggests a spelling
+    scored: list[tuple[float, int]] = []
+    starts: list[int] = []
+    offset = 0
+    for segment in index.segments:
+        starts.append(offset)
+        scored += ((score, doc + offset) for score, doc in _segment_scores(segment, words))
+        offset += segment.doc_count_all
+    if not scored:
+        return None
+    window = page * limit
+    best = heapq.nsmallest(window, scored, key=lambda item: (-item[0], item[1]))
+    pattern = term_pattern(stems, (), STOP_WORDS)
+    hits = []
+    first = (page - 1) * limit
+    for i, (score, doc) in enumerate(best[first:window]):
+        at = bisect_right(starts, doc) - 1
+        stored = index.segments[at].stored_fields(doc - starts[at])
+        hits.append(
+            shown_hit(
+                stored, rank=first + i, score=score, pattern=pattern, with_snippet=i < snippets
+            )
+        )
+    results = SearchResults(
+        query=text,
+        hits=hits,
+        total=len(scored),
+        total_exact=True,
+        sort="relevance",
+        page=page,
+        terms=sorted(stems),
+    )
+    results.elapsed_ms = (time.perf_counter() - started) * 1000
+    return results
+
+
+def _segment_scores(segment: Segment, words: list[_Word]) -> list[tuple[float, int]]:
+    """(score, document) of each live document of the segment having every word."""
+    per_word: list[dict[int, float]] = []
+    sizes: list[int] = []
+    deleted = segment.deleted
+    for word in words:
+        scores: dict[int, float] = {}
+        size = 0
+        for fieldname, idf, average in word.fields:
+            info = segment.terms.term_info(fieldname, word.stem)
+            if info is None:
+                continue
+            size += info.doc_frequency
+            lengths = segment.length_bytes(fieldname)
+            for ids, weights in segment.postings(fieldname, info):
+                for doc, tf in zip(ids, weights, strict=True):
+                    if doc in deleted:
+                        continue
+                    byte = lengths[doc]
+                    fl = BYTE_LENGTH[byte] if byte else 1
+                    # Whoosh's bm25(), operation for operation: the same float.
+                    score = idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / average)))
+                    earlier = scores.get(doc)
+                    # The title's score first, then the body's (Whoosh's union adds them so).
+                    scores[doc] = score if earlier is None else earlier + score
+        per_word.append(scores)
+        sizes.append(min(size, segment.doc_count))
+    if not all(sizes):
+        return []
+    tree = _intersection_tree(sizes)
+    smallest = min(range(len(per_word)), key=lambda i: len(per_word[i]))
+    common = set(per_word[smallest])
+    for scores in per_word:
+        common.intersection_update(scores)
+    return [(_tree_sum(tree, per_word, doc), doc) for doc in common]
+
+
+class _Union:
+    """Stands where Whoosh's tree has one word's matcher (a union of its fields)."""
+
+    __slots__ = ("word",)
+
+    def __init__(self, word: int) -> None:
+        self.word = word
+
+    # As Whoosh's matchers compare: by class alone, so that two words of equal
+    # size are equal and keep their order through the (stable) sort.
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self)
+
+    def __lt__(self, other: object) -> bool:
+        return type(other) is type(self)
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+class _Intersection:
+    """Stands where Whoosh's tree intersects two matchers (their scores added, left first)."""
+
+    __slots__ = ("left", "right")
+
+    def __init__(self, left: Any, right: Any) -> None:
+        self.left, self.right = left, right
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self)
+
+    def __lt__(self, other: object) -> bool:
+        return type(other) is type(self)
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def _intersection_tree(sizes: list[int]) -> Any:
+    """The shape of Whoosh's AND matcher for words of these estimated sizes in a
+    segment (``make_weighted_tree``: the two largest joined first, ...), on
+    which the order of the additions, and so the last bit of a score, depends."""
+    nodes: list[tuple[int, Any]] = [(-size, _Union(i)) for i, size in enumerate(sizes)]
+    nodes.sort()
+    while len(nodes) > 1:
+        a = nodes.pop(0)
+        b = nodes.pop(0)
+        insort(nodes, (a[0] + b[0], _Intersection(a[1], b[1])))
+    return nodes[0][1]
+
+
+def _tree_sum(node: Any, per_word: list[dict[int, float]], doc: int) -> float:
+    if type(node) is _Union:
+        return per_word[node.word][doc]
+    return _tree_sum(node.left, per_word, doc) + _tree_sum(node.right, per_word, doc)

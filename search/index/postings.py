@@ -1,0 +1,73 @@
+"""A term's posting list read as Whoosh's W3 codec wrote it, in one piece.
+
+Whoosh-free, so that both the engine's exact document sets
+(:mod:`fieldbrief.search.docsets`) and the direct search
+(:mod:`fieldbrief.search.direct`) read postings the same way.
+"""
+
+from __future__ import annotations
+
+import io
+import pickle
+import struct
+import zlib
+from bisect import bisect_right
+from collections.abc import Iterator, Sequence
+from itertools import accumulate
+from typing import Any
+
+W3_POSTINGS_MAGIC = b"W3Bl"
+"""The tag at the start of every W3 posting list (``whoosh.codec.whoosh3.WHOOSH3_HEADER_MAGIC``)."""
+
+_BLOCK_LENGTH = struct.Struct("!i")
+
+
+def blocks(
+    extent: bytes, fixed: int | None, within: list[int] | None
+) -> Iterator[tuple[Sequence[int], Sequence[float], Sequence[Any]]]:
+    """The (document numbers, weights, values) of each block of one term's
+    postings, ``extent`` being the postings as Whoosh's W3 codec wrote them:
+    a tag, then per block its signed length (negative for the last), a
+    pickled header (count, last document, best weight, compression, two
+    length bytes) and the pickled (gaps between document numbers, weights,
+    values). Whoosh's leaf matcher reads the same layout through a seek and
+    several method calls per block and rebuilds the numbers from the gaps in
+    a Python loop; here one ``BytesIO`` is unpickled in place and the gaps
+    are summed by ``itertools.accumulate``. Blocks whose last document is
+    below the next one ``within`` wants are skipped unread.
+    """
+    if extent[:4] != W3_POSTINGS_MAGIC:
+        raise ValueError("not a W3 posting list")
+    stream = io.BytesIO(extent)
+    load = pickle.load
+    position, end = 4, len(extent)
+    last = -1  # the last document of the blocks passed so far
+    while position < end:
+        (length,) = _BLOCK_LENGTH.unpack_from(extent, position)
+        start = position + 4
+        position = start + abs(length)
+        stream.seek(start)
+        count, maxid, _best, compression, _shortest, _longest = load(stream)
+        if within is not None:
+            wanted = bisect_right(within, last)
+            if wanted == len(within):
+                return
+            if within[wanted] > maxid:
+                last = maxid
+                continue
+        last = maxid
+        if compression:
+            data = pickle.loads(zlib.decompress(extent[stream.tell() : position]))
+        else:
+            data = load(stream)
+        gaps, weights, values = data
+        ids = tuple(accumulate(gaps))
+        if weights is None or isinstance(weights, float):
+            weights = (1.0 if weights is None else weights,) * count
+        if fixed is not None and fixed >= 0:
+            values = (
+                (None,) * count
+                if fixed == 0
+                else tuple(values[i : i + fixed] for i in range(0, len(values), fixed))
+            )
+        yield ids, weights, values
