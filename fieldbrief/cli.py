@@ -146,10 +146,15 @@ def cmd_index(args: argparse.Namespace) -> int:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    with open_library(args) as library:
-        results = library.search(
-            " ".join(args.query), limit=args.limit, sort=args.sort, page=args.page
-        )
+    from fieldbrief.search.direct import search as search_directly
+
+    text = " ".join(args.query)
+    # Plain words in a library that needs no repair are answered from the
+    # index files without loading Whoosh; the same page (search.direct).
+    results = search_directly(args.library, text, limit=args.limit, sort=args.sort, page=args.page)
+    if results is None:
+        with open_library(args) as library:
+            results = library.search(text, limit=args.limit, sort=args.sort, page=args.page)
     if args.json:
         dump(results.to_json())
         return EXIT_OK if results.hits else EXIT_NOTHING

@@ -40,6 +40,7 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "engine": (
         "test_briefing",
         "test_crash",
+        "test_direct",
         "test_docsets",
         "test_events",
         "test_export",

@@ -1,0 +1,213 @@
+"""The direct search (plain words read from the index files, no Whoosh) against the engine's.
+
+A synthetic library of 1,400 articles over a Zipf-distributed vocabulary, in
+three segments, one with deleted documents, is large enough for Whoosh's
+block skipping and for the matcher replacing that used to lose hits.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import pickle
+import random
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from fieldbrief.search import direct, query
+from fieldbrief.search.index import folders, manifest
+from fieldbrief.search.index.direct import DirectIndex, Unreadable, _unpickle
+from fieldbrief.search.library import Library
+from tests.conftest import no_facts, write_jsonl
+
+_VOCABULARY = [
+    stem + ending
+    for stem in ("bar", "cor", "dal", "fen", "gar", "hol", "kel", "lam", "mor", "nes", "por")
+    for ending in ("ak", "ed", "im", "on", "ust", "ax", "ep", "ir", "ol", "ub", "el", "ot")
+]
+_WEIGHTS = [1 / (rank + 1) for rank in range(len(_VOCABULARY))]
+
+
+def _article(rng: random.Random, number: int, edition: str = "") -> dict[str, object]:
+    words = rng.choices(_VOCABULARY, _WEIGHTS, k=rng.choice([15, 40, 80, 200, 400]))
+    title = rng.choices(_VOCABULARY, _WEIGHTS, k=rng.randint(2, 7))
+    return {
+        "id": f"synthetic-{number}",
+        "title": " ".join(title).capitalize(),
+        "date": f"2024-01-{1 + number % 28:02d}",
+        "source": "Synthetic",
+        "body": " ".join(words).capitalize() + "." + edition,
+    }
+
+
+@pytest.fixture(scope="module")
+def synthetic_home(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A home (its seal's key) and a library in it: added in two parts, then 40
+    articles of the first part edited and added again (old documents deleted)."""
+    home = tmp_path_factory.mktemp("home")
+    folder = tmp_path_factory.mktemp("synthetic")
+    rng = random.Random(7)
+    first = [_article(rng, n) for n in range(700)]
+    second = [_article(rng, n) for n in range(700, 1400)]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("FIELDBRIEF_HOME", str(home))
+        with Library.open(folder / "lib", seed=False, fact_extractor=no_facts) as library:
+            library.add_paths([write_jsonl(folder / "first.jsonl", first)])
+            library.add_paths([write_jsonl(folder / "second.jsonl", second)])
+            first[:40] = [dict(row, body=f"{row['body']} Revised.") for row in first[:40]]
+            report = library.add_paths([write_jsonl(folder / "first.jsonl", first)])
+            assert report.updated == 40
+    return home, folder / "lib"
+
+
+@pytest.fixture
+def synthetic(
+    synthetic_home: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> Iterator[tuple[Path, Library]]:
+    home, path = synthetic_home
+    monkeypatch.setenv("FIELDBRIEF_HOME", str(home))
+    with Library.open(path, create=False, fact_extractor=no_facts) as library:
+        yield path, library
+
+
+def _pairs() -> list[str]:
+    return [f"{a} {b}" for a, b in itertools.combinations(_VOCABULARY[4:60:3], 2)][:120]
+
+
+def _without_time(results: Any) -> dict[str, Any]:
+    data: dict[str, Any] = results.to_json()
+    data.pop("took_ms")
+    return data
+
+
+def test_the_synthetic_library_has_segments_and_deletions(
+    synthetic: tuple[Path, Library],
+) -> None:
+    path, _library = synthetic
+    folder = folders.current_dir(path)
+    assert folder is not None
+    with DirectIndex(folder, manifest.verify(folder)) as index:
+        assert len(index.segments) >= 2
+        assert sum(len(segment.deleted) for segment in index.segments) == 40
+
+
+def test_a_page_is_the_best_of_every_match(
+    synthetic: tuple[Path, Library], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The engine's page of 10 is the first 10 of every match ranked; Whoosh's
+    collector replacing its matchers mid-search got some of these pages wrong."""
+    _path, library = synthetic
+
+    def best(text: str) -> list[tuple[str, float]]:
+        return [(hit.id, hit.score) for hit in library.search(text, limit=10).hits]
+
+    every = {text: library.search(text, limit=2000) for text in _pairs()}
+    assert all(results.total > 10 for results in every.values())
+    expected = {text: [(h.id, h.score) for h in results.hits[:10]] for text, results in every.items()}
+    assert {text: best(text) for text in expected} == expected
+
+    def replacing(searcher: Any, q: Any, **kwargs: Any) -> Any:
+        return searcher.search(q, **kwargs)  # Whoosh's own collector, as before
+
+    monkeypatch.setattr(query, "_ranked", replacing)
+    assert sum(best(text) != page for text, page in expected.items()) >= 3
+
+
+@pytest.mark.parametrize("limit,page", [(10, 1), (7, 3), (20, 2)])
+def test_direct_search_gives_the_engines_page(
+    synthetic: tuple[Path, Library], limit: int, page: int
+) -> None:
+    path, library = synthetic
+    words = [_VOCABULARY[i] for i in (0, 3, 10, 25, 60, 100, 131)]
+    rng = random.Random(limit)
+    longer = [" ".join(rng.sample(_VOCABULARY[:40], rng.randint(3, 5))) for _ in range(30)]
+    texts = [*words, *_pairs()[::7], *longer, " ".join(words[2:6]).upper()]
+    for text in texts:
+        found = direct.search(path, text, limit=limit, page=page)
+        engine = library.search(text, limit=limit, page=page)
+        assert found is not None, text
+        assert _without_time(found) == _without_time(engine)
+        # To the last bit: the words' scores added in the order Whoosh adds them.
+        assert [hit.score for hit in found.hits] == [hit.score for hit in engine.hits], text
+
+
+def test_direct_search_on_the_seeds(bare_library: Library, seed_paths: list[Path]) -> None:
+    bare_library.add_paths(seed_paths)
+    for text in ("niger", "troops", "troops leaving", "Agadez base", "drone", "Pentagon said"):
+        found = direct.search(bare_library.paths.root, text, limit=3)
+        engine = bare_library.search(text, limit=3)
+        if not engine.total:
+            assert found is None  # the engine answers, with its spelling suggestion
+            continue
+        assert found is not None and _without_time(found) == _without_time(engine), text
+        assert found.hits[0].snippet and found.hits[0].highlights
+
+
+@pytest.mark.parametrize(
+    "text,sort",
+    [
+        ('"air base"', "relevance"),
+        ("troops OR soldiers", "relevance"),
+        ("title:junta", "relevance"),
+        ("withdr*", "relevance"),
+        ("bazom~", "relevance"),
+        ("the troops", "relevance"),  # a stop word: Whoosh's parser drops it
+        ("troops troop", "relevance"),  # one stem twice
+        ("U.S. troops", "relevance"),
+        ("troops date:2023", "relevance"),
+        ("troops", "date"),
+        ("zzyzx", "relevance"),  # no hits: the engine suggests a spelling
+        ("", "relevance"),
+    ],
+)
+def test_the_rest_is_left_to_the_engine(
+    bare_library: Library, seed_paths: list[Path], text: str, sort: str
+) -> None:
+    bare_library.add_paths(seed_paths)
+    assert direct.search(bare_library.paths.root, text, sort=sort) is None
+
+
+def test_a_library_needing_repair_is_left_to_the_engine(
+    bare_library: Library, seed_paths: list[Path], tmp_path: Path
+) -> None:
+    root = bare_library.paths.root
+    assert direct.search(tmp_path / "nowhere", "troops") is None
+    bare_library.add_paths(seed_paths)
+    assert direct.search(root, "troops") is not None
+    # Articles stored but not yet indexed (a killed add): opening resumes it.
+    bare_library.store.db.execute("UPDATE articles SET indexed = 0 WHERE rowid = 1")
+    bare_library.store.db.commit()
+    assert direct.search(root, "troops") is None
+    bare_library.sync_index()
+    assert direct.search(root, "troops") is not None
+    # A changed index file: the seal no longer holds, and nothing is read.
+    folder = bare_library.current_index_dir()
+    assert folder is not None
+    segment = next(folder.glob("*.seg"))
+    segment.write_bytes(segment.read_bytes() + b"\0")
+    assert direct.search(root, "troops") is None
+
+
+def test_the_table_of_contents_unpickler_knows_only_its_types() -> None:
+    with pytest.raises(Unreadable, match=r"posix\.system"):
+        _unpickle(pickle.dumps(os.system))
+    assert _unpickle(pickle.dumps({"fieldmap": {"body": 1}}, 2)) == {"fieldmap": {"body": 1}}
+
+
+def test_whooshs_constants_as_copied() -> None:
+    from whoosh.analysis import STOP_WORDS
+    from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC
+    from whoosh.index import _CURRENT_TOC_VERSION, TOC
+    from whoosh.util.numeric import byte_to_length
+
+    from fieldbrief.search.index.direct import BYTE_LENGTH, TOC_VERSION
+    from fieldbrief.search.index.postings import W3_POSTINGS_MAGIC
+
+    assert direct.STOP_WORDS == STOP_WORDS
+    assert list(BYTE_LENGTH) == [byte_to_length(b) for b in range(256)]
+    assert W3_POSTINGS_MAGIC == WHOOSH3_HEADER_MAGIC
+    assert TOC_VERSION == _CURRENT_TOC_VERSION
+    assert manifest.TOC_NAME.pattern == TOC._pattern("MAIN").pattern
