@@ -3,21 +3,24 @@
 Every ``fieldbrief search`` is a new process, and most of a cold one was
 importing Whoosh and the engine around it: more than ``rg`` takes to search
 22k articles as files. Most searches typed at a shell are a few plain words
-(``oil prices``). For those, this module does what the engine's Whoosh
-search does, on the same files: it checks the library needs no repair, checks
-the index's seal, reads each word's postings in the title and the body
-(:mod:`.index.direct`), scores them with Whoosh's BM25F (same statistics,
-same formula, the same additions in the same order, so the same floats),
-keeps the best page ordered as Whoosh's collector orders it (best score
-first, equal scores by document number), and shows it with the engine's
-snippets. ``tests/test_direct.py`` holds page, scores, snippets and totals to
-the Whoosh search's.
+(``oil prices``) or one quoted phrase (``"air base"``). For those, this
+module does what the engine's search does, on the same files: it checks the
+library needs no repair, checks the index's seal, reads each word's postings
+in the title and the body (:mod:`.index.direct`), for a phrase keeps the
+documents where the words stand side by side (the engine's own check,
+:func:`.index.postings.adjacent`), scores them with Whoosh's BM25F (same
+statistics, same formula, the same additions in the same order, so the same
+floats), keeps the best page ordered as Whoosh's collector orders it (best
+score first, equal scores by document number), and shows it with the
+engine's snippets. ``tests/test_direct.py`` holds page, scores, snippets and
+totals to the engine's.
 
 Anything else returns ``None`` and the caller searches with the engine:
-operators, fields, quotes, wildcards, dates, a stop word or a one-letter
-word (Whoosh's parser drops those), the same stem twice, a sort by date, a
-search with no hits (the engine then suggests a spelling), a library that
-needs repair or an upgrade, an index this module does not read.
+operators, fields, wildcards, dates, a phrase beside other words, a stop
+word or a one-letter word (Whoosh's parser drops those), the same stem
+twice, a sort by date, a search with no hits (the engine then suggests a
+spelling), a library that needs repair or an upgrade, an index this module
+does not read.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ from whoosh.lang.porter import stem  # a module of plain functions: Whoosh itsel
 from .errors import UnsafeLayoutError
 from .index import folders, manifest
 from .index.direct import BYTE_LENGTH, DirectIndex, Segment, Unreadable
+from .index.postings import adjacent, packed_positions
 from .locations import library_at
 from .results import SearchResults
 from .snippets import shown_hit, term_pattern
@@ -111,6 +115,17 @@ def plain_stems(text: str) -> list[str] | None:
     return stems if len(set(stems)) == len(stems) else None
 
 
+def parse(text: str) -> tuple[list[str], bool] | None:
+    """The stems of plain words, or of one quoted phrase of two or more plain
+    words (and True); None for anything else."""
+    quoted = text.strip()
+    if len(quoted) > 2 and quoted[0] == quoted[-1] == '"' and '"' not in quoted[1:-1]:
+        stems = plain_stems(quoted[1:-1])
+        return (stems, True) if stems is not None and len(stems) > 1 else None
+    stems = plain_stems(text)
+    return (stems, False) if stems is not None else None
+
+
 def search(
     path: str | PathLike[str] | None,
     text: str,
@@ -120,11 +135,12 @@ def search(
     snippets: int = 20,
     page: int = 1,
 ) -> SearchResults | None:
-    """The page the engine's search would give, or None where the engine must answer."""
+    """The page the engine's search would give, or None where the engine must answer
+    (see the module's docstring)."""
     if sort != "relevance" or limit < 1 or page < 1:
         return None
-    stems = plain_stems(text)
-    if stems is None:
+    parsed = parse(text)
+    if parsed is None:
         return None
     paths = library_at(path)
     store = open_as_is(paths.store)
@@ -139,7 +155,7 @@ def search(
             return None
         verified = manifest.verify(folder)
         with DirectIndex(folder, verified) as index:
-            return _search(index, text, stems, limit=limit, page=page, snippets=snippets)
+            return _search(index, text, *parsed, limit=limit, page=page, snippets=snippets)
     except (
         Unreadable,
         manifest.UntrustedIndexError,
@@ -161,16 +177,28 @@ class _Word:
     def __init__(self, index: DirectIndex, stem: str, average_lengths: dict[str, float]) -> None:
         self.stem = stem
         count = index.doc_count_all
-        self.fields: list[tuple[str, float, float]] = []  # (field, idf, average length)
+        self.fields: dict[str, tuple[float, float]] = {}  # field: (idf, average length)
         for fieldname in SEARCHED_FIELDS:
             frequency = index.doc_frequency(fieldname, stem)
             if frequency:
                 idf = log(count / (frequency + 1)) + 1
-                self.fields.append((fieldname, idf, average_lengths[fieldname]))
+                self.fields[fieldname] = (idf, average_lengths[fieldname])
+
+
+def _bm25(idf: float, tf: float, fl: int, average: float) -> float:
+    """Whoosh's ``bm25()``, operation for operation: the same float."""
+    return idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / average)))
 
 
 def _search(
-    index: DirectIndex, text: str, stems: list[str], *, limit: int, page: int, snippets: int
+    index: DirectIndex,
+    text: str,
+    stems: list[str],
+    phrase: bool,
+    *,
+    limit: int,
+    page: int,
+    snippets: int,
 ) -> SearchResults | None:
     started = time.perf_counter()
     count = index.doc_count_all
@@ -185,13 +213,16 @@ def _search(
     offset = 0
     for segment in index.segments:
         starts.append(offset)
-        scored += ((score, doc + offset) for score, doc in _segment_scores(segment, words))
+        found = _phrase_scores(segment, words) if phrase else _segment_scores(segment, words)
+        scored += ((score, doc + offset) for score, doc in found)
         offset += segment.doc_count_all
     if not scored:
         return None
     window = page * limit
     best = heapq.nsmallest(window, scored, key=lambda item: (-item[0], item[1]))
-    pattern = term_pattern(stems, (), STOP_WORDS)
+    # A typed phrase is one over the title and one over the body, as the engine
+    # parses it; its snippet shows the phrase where the text has it.
+    pattern = term_pattern(stems, [stems, stems] if phrase else [], STOP_WORDS)
     hits = []
     first = (page - 1) * limit
     for i, (score, doc) in enumerate(best[first:window]):
@@ -223,20 +254,19 @@ def _segment_scores(segment: Segment, words: list[_Word]) -> list[tuple[float, i
     for word in words:
         scores: dict[int, float] = {}
         size = 0
-        for fieldname, idf, average in word.fields:
+        for fieldname, (idf, average) in word.fields.items():
             info = segment.terms.term_info(fieldname, word.stem)
             if info is None:
                 continue
             size += info.doc_frequency
             lengths = segment.length_bytes(fieldname)
-            for ids, weights in segment.postings(fieldname, info):
+            for ids, weights, _values in segment.postings(info):
                 for doc, tf in zip(ids, weights, strict=True):
                     if doc in deleted:
                         continue
                     byte = lengths[doc]
-                    fl = BYTE_LENGTH[byte] if byte else 1
-                    # Whoosh's bm25(), operation for operation: the same float.
-                    score = idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / average)))
+                    # A document without the field has length 1 (as the engine's lookup).
+                    score = _bm25(idf, tf, BYTE_LENGTH[byte] if byte else 1, average)
                     earlier = scores.get(doc)
                     # The title's score first, then the body's (Whoosh's union adds them so).
                     scores[doc] = score if earlier is None else earlier + score
@@ -250,6 +280,42 @@ def _segment_scores(segment: Segment, words: list[_Word]) -> list[tuple[float, i
     for scores in per_word:
         common.intersection_update(scores)
     return [(_tree_sum(tree, per_word, doc), doc) for doc in common]
+
+
+def _phrase_scores(segment: Segment, words: list[_Word]) -> list[tuple[float, int]]:
+    """(score, document) of each live document of the segment with the phrase in
+    its title or body: as the engine scores a phrase (``docsets.KnownPhrase``,
+    ``docsets.rank_phrases``), the sum of its words' scores in the field, in
+    the phrase's order, and the title's plus the body's where both have it."""
+    scored: dict[int, float] = {}
+    deleted = segment.deleted
+    for fieldname in SEARCHED_FIELDS:
+        statistics = [word.fields.get(fieldname) for word in words]
+        infos = [segment.terms.term_info(fieldname, word.stem) for word in words]
+        if None in statistics or None in infos:
+            continue
+        postings: list[dict[int, tuple[float, Any]]] = []
+        for info in infos:
+            assert info is not None
+            postings.append(
+                {
+                    doc: (tf, value)
+                    for ids, weights, values in segment.postings(info)
+                    for doc, tf, value in zip(ids, weights, values, strict=True)
+                    if doc not in deleted
+                }
+            )
+        candidates = set(postings[0]).intersection(*postings[1:])
+        lengths = segment.length_bytes(fieldname)
+        for doc in adjacent(packed_positions, postings, sorted(candidates)):
+            score = 0.0
+            for word, found in zip(statistics, postings, strict=True):
+                assert word is not None
+                idf, average = word
+                score += _bm25(idf, found[doc][0], BYTE_LENGTH[lengths[doc]], average)
+            earlier = scored.get(doc)
+            scored[doc] = score if earlier is None else earlier + score
+    return [(score, doc) for doc, score in scored.items()]
 
 
 class _Union:

@@ -36,8 +36,6 @@ from __future__ import annotations
 
 import heapq
 import pickle
-import sys
-from array import array
 from itertools import accumulate
 from typing import Any
 
@@ -48,6 +46,7 @@ from whoosh.reading import TermNotFound
 
 from .index.lengths import lengths as field_lengths
 from .index.positions import PackedPositions
+from .index.postings import adjacent, packed_positions
 from .index.postings import blocks as _blocks
 
 Segments = list[tuple[Any, frozenset[int]]]
@@ -399,7 +398,7 @@ def _positions_decoder(fmt: Any) -> Any:
     decoding with the running sum done by ``itertools.accumulate`` (C) rather
     than a Python loop. Decoding is most of what checking a phrase costs."""
     if isinstance(fmt, PackedPositions):
-        return PackedPositions.positions
+        return packed_positions
     if type(fmt) is not formats.Positions:
         return fmt.decoder("positions")
     skip = formats._INT_SIZE
@@ -410,50 +409,6 @@ def _positions_decoder(fmt: Any) -> Any:
         return list(accumulate(pickle.loads(value[skip:])))
 
     return decode
-
-
-def _adjacent(
-    decode: Any, postings: list[dict[int, tuple[float, Any]]], docs: list[int]
-) -> list[int]:
-    """The ``docs`` where word ``i`` of the phrase is at ``p + i`` for some ``p``:
-    the phrase without slop, as Whoosh's spans find it, from sets of possible
-    starting positions (no span objects for every occurrence of the first word)."""
-    first = postings[0]
-    *middle, (last_i, last) = list(enumerate(postings[1:], 1))
-    found = []
-    if decode is PackedPositions.positions and not middle and sys.byteorder == "little":
-        return _adjacent_packed_pairs(first, last, docs)
-    for doc in docs:
-        starts = set(decode(first[doc][1]))
-        for i, word in middle:
-            starts.intersection_update(map((-i).__add__, decode(word[doc][1])))
-            if not starts:
-                break
-        else:
-            # The last word only has to meet one start: isdisjoint stops at
-            # the first, where building the intersection read every position
-            # (most phrases are two words, so this is most of the check).
-            if not starts.isdisjoint(map((-last_i).__add__, decode(last[doc][1]))):
-                found.append(doc)
-    return found
-
-
-def _adjacent_packed_pairs(
-    first: dict[int, tuple[float, bytes]], second: dict[int, tuple[float, bytes]], docs: list[int]
-) -> list[int]:
-    """:func:`_adjacent` for two words in packed positions, the common case,
-    with the unpacking written out: the function calls around each
-    candidate's decoding were a third of the check."""
-    found = []
-    before = (-1).__add__
-    for doc in docs:
-        a = first[doc][1]
-        b = second[doc][1]
-        if not set(accumulate(array(chr(a[0]), a[1:]))).isdisjoint(
-            map(before, accumulate(array(chr(b[0]), b[1:])))
-        ):
-            found.append(doc)
-    return found
 
 
 def _find_in_segment(reader: Any, fieldname: str, texts: list[bytes], slop: int) -> _Found:
@@ -472,7 +427,7 @@ def _find_in_segment(reader: Any, fieldname: str, texts: list[bytes], slop: int)
     assert docs is not None  # a phrase has words
     decode = _positions_decoder(reader.schema[fieldname].format)
     if slop == 1:
-        docs = _adjacent(decode, postings, docs)
+        docs = adjacent(decode, postings, docs)
         if not docs:
             return _NOTHING
         return _Found(docs, texts, [[word[doc][0] for doc in docs] for word in postings])

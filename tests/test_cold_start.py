@@ -111,7 +111,8 @@ def library(tmp_path: Path, seed_paths: list[Path]) -> str:
     [
         ("Agadez", False, False),
         ("troops Agadez", False, False),
-        ('"air base"', False, True),
+        ('"air base"', False, False),
+        ('"air base" Niger', False, True),
         ("troops date:>2023", False, True),
         ("troops date:[2023-09-01 to 2023-12-31]", False, True),
         ("troops date:[september 2023 to now]", True, True),

@@ -106,7 +106,9 @@ def test_a_page_is_the_best_of_every_match(
 
     every = {text: library.search(text, limit=2000) for text in _pairs()}
     assert all(results.total > 10 for results in every.values())
-    expected = {text: [(h.id, h.score) for h in results.hits[:10]] for text, results in every.items()}
+    expected = {
+        text: [(h.id, h.score) for h in results.hits[:10]] for text, results in every.items()
+    }
     assert {text: best(text) for text in expected} == expected
 
     def replacing(searcher: Any, q: Any, **kwargs: Any) -> Any:
@@ -124,19 +126,27 @@ def test_direct_search_gives_the_engines_page(
     words = [_VOCABULARY[i] for i in (0, 3, 10, 25, 60, 100, 131)]
     rng = random.Random(limit)
     longer = [" ".join(rng.sample(_VOCABULARY[:40], rng.randint(3, 5))) for _ in range(30)]
-    texts = [*words, *_pairs()[::7], *longer, " ".join(words[2:6]).upper()]
+    phrases = [f'"{pair}"' for pair in _pairs()[::3]] + [f'"{_VOCABULARY[0]} {_VOCABULARY[1]}"']
+    texts = [*words, *_pairs()[::7], *longer, " ".join(words[2:6]).upper(), *phrases]
+    answered = 0
     for text in texts:
         found = direct.search(path, text, limit=limit, page=page)
         engine = library.search(text, limit=limit, page=page)
+        if not engine.total:
+            assert found is None, text  # the engine answers, with its spelling suggestion
+            continue
+        answered += text.startswith('"')
         assert found is not None, text
         assert _without_time(found) == _without_time(engine)
         # To the last bit: the words' scores added in the order Whoosh adds them.
         assert [hit.score for hit in found.hits] == [hit.score for hit in engine.hits], text
+    assert answered >= 5  # phrases found, not only declined
 
 
 def test_direct_search_on_the_seeds(bare_library: Library, seed_paths: list[Path]) -> None:
     bare_library.add_paths(seed_paths)
-    for text in ("niger", "troops", "troops leaving", "Agadez base", "drone", "Pentagon said"):
+    texts = ("niger", "troops", "troops leaving", "Agadez base", "drone", "Pentagon said")
+    for text in (*texts, '"air base"', '"troops leaving"', '"Agadez base"'):
         found = direct.search(bare_library.paths.root, text, limit=3)
         engine = bare_library.search(text, limit=3)
         if not engine.total:
@@ -149,7 +159,10 @@ def test_direct_search_on_the_seeds(bare_library: Library, seed_paths: list[Path
 @pytest.mark.parametrize(
     "text,sort",
     [
-        ('"air base"', "relevance"),
+        ('"air base" troops', "relevance"),  # a phrase and a word: the engine
+        ('"us troops"', "relevance"),  # a stop word in a phrase
+        ('"base"', "relevance"),  # a phrase of one word
+        ('"air base', "relevance"),
         ("troops OR soldiers", "relevance"),
         ("title:junta", "relevance"),
         ("withdr*", "relevance"),

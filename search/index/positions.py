@@ -15,11 +15,13 @@ from __future__ import annotations
 
 import sys
 from array import array
-from collections.abc import Iterator, Sequence
-from itertools import accumulate, chain
+from collections.abc import Sequence
+from itertools import chain
 
 from .. import whooshload  # noqa: F401  # isort: skip (before any Whoosh import)
 from whoosh.formats import Positions
+
+from .postings import packed_positions
 
 _SWAP = sys.byteorder != "little"
 _WIDTH = {ord("H"): 2, ord("I"): 4}
@@ -36,13 +38,7 @@ class PackedPositions(Positions):
             packed.byteswap()
         return code.encode("ascii") + packed.tobytes()
 
-    @staticmethod
-    def positions(value: bytes) -> Iterator[int]:
-        """The positions in ``value``, in order."""
-        packed = array(chr(value[0]), value[1:])
-        if _SWAP:
-            packed.byteswap()
-        return accumulate(packed)
+    positions = staticmethod(packed_positions)
 
     def decode_positions(self, valuestring: bytes) -> list[int]:
         return list(self.positions(valuestring))

@@ -1,6 +1,7 @@
-"""A term's posting list read as Whoosh's W3 codec wrote it, in one piece.
+"""A term's posting list read as Whoosh's W3 codec wrote it, in one piece, and
+the positions in it: where a phrase's words stand side by side.
 
-Whoosh-free, so that both the engine's exact document sets
+Whoosh-free, so that both the engine's exact document sets and phrases
 (:mod:`fieldbrief.search.docsets`) and the direct search
 (:mod:`fieldbrief.search.direct`) read postings the same way.
 """
@@ -10,7 +11,9 @@ from __future__ import annotations
 import io
 import pickle
 import struct
+import sys
 import zlib
+from array import array
 from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from itertools import accumulate
@@ -71,3 +74,60 @@ def blocks(
                 else tuple(values[i : i + fixed] for i in range(0, len(values), fixed))
             )
         yield ids, weights, values
+
+
+_SWAP = sys.byteorder != "little"
+
+
+def packed_positions(value: bytes) -> Iterator[int]:
+    """The positions in a posting's value as :class:`.positions.PackedPositions`
+    writes them: one byte naming the width of the gaps (``H`` or ``I``), then
+    the gaps, little-endian."""
+    packed = array(chr(value[0]), value[1:])
+    if _SWAP:
+        packed.byteswap()
+    return accumulate(packed)
+
+
+def adjacent(
+    decode: Any, postings: list[dict[int, tuple[float, Any]]], docs: list[int]
+) -> list[int]:
+    """The ``docs`` where word ``i`` of the phrase is at ``p + i`` for some ``p``:
+    the phrase without slop, as Whoosh's spans find it, from sets of possible
+    starting positions (no span objects for every occurrence of the first word)."""
+    first = postings[0]
+    *middle, (last_i, last) = list(enumerate(postings[1:], 1))
+    found = []
+    if decode is packed_positions and not middle and sys.byteorder == "little":
+        return _adjacent_packed_pairs(first, last, docs)
+    for doc in docs:
+        starts = set(decode(first[doc][1]))
+        for i, word in middle:
+            starts.intersection_update(map((-i).__add__, decode(word[doc][1])))
+            if not starts:
+                break
+        else:
+            # The last word only has to meet one start: isdisjoint stops at
+            # the first, where building the intersection read every position
+            # (most phrases are two words, so this is most of the check).
+            if not starts.isdisjoint(map((-last_i).__add__, decode(last[doc][1]))):
+                found.append(doc)
+    return found
+
+
+def _adjacent_packed_pairs(
+    first: dict[int, tuple[float, bytes]], second: dict[int, tuple[float, bytes]], docs: list[int]
+) -> list[int]:
+    """:func:`adjacent` for two words in packed positions, the common case,
+    with the unpacking written out: the function calls around each
+    candidate's decoding were a third of the check."""
+    found = []
+    before = (-1).__add__
+    for doc in docs:
+        a = first[doc][1]
+        b = second[doc][1]
+        if not set(accumulate(array(chr(a[0]), a[1:]))).isdisjoint(
+            map(before, accumulate(array(chr(b[0]), b[1:])))
+        ):
+            found.append(doc)
+    return found
