@@ -16,13 +16,12 @@ import threading
 import weakref
 from array import array
 from collections import OrderedDict
-from datetime import date, datetime
 from typing import Any
 
 from . import whooshload  # noqa: F401  # isort: skip (before any Whoosh import)
 from whoosh import query
 
-EPOCH = date(1970, 1, 1)
+from .typed_dates import day_span as typed_span
 
 _days: weakref.WeakKeyDictionary[Any, array[int]] = weakref.WeakKeyDictionary()
 _ranges: weakref.WeakKeyDictionary[Any, OrderedDict[tuple[int, int], frozenset[int]]] = (
@@ -32,18 +31,11 @@ _lock = threading.Lock()
 _RANGES_KEPT = 16
 
 
-def _day(value: datetime | None, default: int) -> int:
-    if value is None:
-        return default
-    return max(1, (value.date() - EPOCH).days)
-
-
 def day_span(node: Any) -> tuple[int, int] | None:
     """The inclusive day numbers of a ``date:`` range query, or None."""
     if not isinstance(node, query.DateRange) or node.fieldname != "date":
         return None
-    lo = _day(node.startdate, 1)  # day 0 is "undated": never inside a range
-    hi = _day(node.enddate, 2**32 - 1)
+    lo, hi = typed_span(node.startdate, node.enddate)
     if node.startexcl and node.startdate is not None:
         lo += 1
     if node.endexcl and node.enddate is not None:

@@ -32,7 +32,7 @@ import time
 from bisect import bisect_right, insort
 from math import log
 from os import PathLike
-from typing import Any
+from typing import Any, NamedTuple
 
 from whoosh.lang.porter import stem  # a module of plain functions: Whoosh itself stays unloaded
 
@@ -45,6 +45,7 @@ from .results import SearchResults
 from .snippets import shown_hit, term_pattern
 from .store import StoreError, open_as_is
 from .syntax import MAX_QUERY_CHARS, MAX_QUERY_WORDS
+from .typed_dates import day_span, normalise_dates, read_dates
 
 STOP_WORDS = frozenset(
     [
@@ -115,9 +116,30 @@ def plain_stems(text: str) -> list[str] | None:
     return stems if len(set(stems)) == len(stems) else None
 
 
-def parse(text: str) -> tuple[list[str], bool] | None:
-    """The stems of plain words, or of one quoted phrase of two or more plain
-    words (and True); None for anything else."""
+class Parsed(NamedTuple):
+    stems: list[str]
+    phrase: bool
+    days: list[tuple[int, int]]
+    """Inclusive day-number spans every hit must be dated within (``date:`` ranges)."""
+
+
+_PLACEHOLDER = "fieldbrief-date-{}"
+_PLACED = re.compile(r"\bid:fieldbrief-date-\d+")
+
+
+def parse(text: str) -> Parsed | None:
+    """Plain words, or one quoted phrase of two or more plain words, with any
+    ``date:`` ranges the engine reads itself (:mod:`.typed_dates`); None for
+    anything else."""
+    rest, spans = read_dates(normalise_dates(text), _PLACEHOLDER)
+    if "date:" in rest.lower():
+        return None  # a form only Whoosh's date grammar reads
+    days = [day_span(*span) for span in spans.values()]
+    found = _words_or_phrase(_PLACED.sub(" ", rest))
+    return None if found is None else Parsed(found[0], found[1], days)
+
+
+def _words_or_phrase(text: str) -> tuple[list[str], bool] | None:
     quoted = text.strip()
     if len(quoted) > 2 and quoted[0] == quoted[-1] == '"' and '"' not in quoted[1:-1]:
         stems = plain_stems(quoted[1:-1])
@@ -155,7 +177,7 @@ def search(
             return None
         verified = manifest.verify(folder)
         with DirectIndex(folder, verified) as index:
-            return _search(index, text, *parsed, limit=limit, page=page, snippets=snippets)
+            return _search(index, text, parsed, limit=limit, page=page, snippets=snippets)
     except (
         Unreadable,
         manifest.UntrustedIndexError,
@@ -191,16 +213,10 @@ def _bm25(idf: float, tf: float, fl: int, average: float) -> float:
 
 
 def _search(
-    index: DirectIndex,
-    text: str,
-    stems: list[str],
-    phrase: bool,
-    *,
-    limit: int,
-    page: int,
-    snippets: int,
+    index: DirectIndex, text: str, parsed: Parsed, *, limit: int, page: int, snippets: int
 ) -> SearchResults | None:
     started = time.perf_counter()
+    stems, phrase, spans = parsed
     count = index.doc_count_all
     average_lengths = {
         name: (index.field_length(name) / (count or 1)) or 1 for name in SEARCHED_FIELDS
@@ -214,6 +230,14 @@ def _search(
     for segment in index.segments:
         starts.append(offset)
         found = _phrase_scores(segment, words) if phrase else _segment_scores(segment, words)
+        if spans:
+            # As the engine's date filter: the day column, every range at once.
+            days = segment.days()
+            found = [
+                (score, doc)
+                for score, doc in found
+                if all(lo <= days[doc] <= hi for lo, hi in spans)
+            ]
         scored += ((score, doc + offset) for score, doc in found)
         offset += segment.doc_count_all
     if not scored:

@@ -8,13 +8,11 @@ parse, or parses to nothing, is re-run as plain terms and the result says so.
 
 from __future__ import annotations
 
-import calendar
 import heapq
 import os
 import re
 import time
 from collections.abc import Callable, Iterator
-from datetime import date, datetime, timedelta
 from itertools import islice
 from typing import Any
 
@@ -29,6 +27,7 @@ from .fuzzy import quicken, rewrite, suggest
 from .results import Hit, SearchResults
 from .snippets import shown_hit, term_pattern
 from .syntax import MAX_QUERY_CHARS, MAX_QUERY_WORDS
+from .typed_dates import normalise_dates, read_dates
 
 __all__ = ["Hit", "SearchResults", "count_matches", "run_search"]
 
@@ -72,7 +71,7 @@ def _parser_for(schema: Any, text: str | None = None) -> qparser.QueryParser:
     """
     dates = text is None or (
         _DATE_FIELD.search(text) is not None
-        and _DATE_FIELD.search(_read_dates(_normalise_dates(text))[0]) is not None
+        and _DATE_FIELD.search(_read_dates(normalise_dates(text))[0]) is not None
     )
     key = (id(schema), dates)
     if key not in _parsers:
@@ -93,115 +92,14 @@ def _fuzzy_with_prefix(text: str) -> str:
     return _FUZZY_SUFFIX.sub(lambda m: f"~{m.group(1) or 1}/1", text)
 
 
-# date:>2024, date:<=2023-08, date:>"2024-05-20" (quoted, Whoosh's GtLt plugin
-# would take it and keep the boundary).
-_YEAR_COMPARISON = re.compile(r'\bdate:([<>]=?)(")?(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?(?(2)"|\b)')
-
-
-def _calendar_span(year: str, month: str | None, day: str | None) -> tuple[date, date]:
-    """The first and last day of the year, month or day as written."""
-    y = int(year)
-    if month is None:
-        return date(y, 1, 1), date(y, 12, 31)
-    m = int(month)
-    if day is None:
-        return date(y, m, 1), date(y, m, calendar.monthrange(y, m)[1])
-    exact = date(y, m, int(day))
-    return exact, exact
-
-
-def _compact(day: date) -> str:
-    return f"{day.year:04d}{day.month:02d}{day.day:02d}"
-
-
-def _normalise_dates(text: str) -> str:
-    """Rewrite ``date:>2024`` style comparisons into ranges Whoosh understands.
-
-    ``>``/``<`` are strict at the precision written: after 2023 starts on
-    2024-01-01, before 2023-09 ends on 2023-08-31; ``>=``/``<=`` include the
-    whole year, month or day. The bounds are written as days because a range
-    bound of a bare year or month is inclusive of all of it in Whoosh.
-    """
-
-    def repl(match: re.Match[str]) -> str:
-        op, _quote, year, month, day = match.groups()
-        try:
-            first, last = _calendar_span(year, month, day)
-            if op == ">":
-                return f"date:[{_compact(last + timedelta(days=1))} to]"
-            if op == ">=":
-                return f"date:[{_compact(first)} to]"
-            if op == "<":
-                return f"date:[to {_compact(first - timedelta(days=1))}]"
-            return f"date:[to {_compact(last)}]"
-        except (ValueError, OverflowError):
-            # No such date (2023-13, or past the calendar's ends): Whoosh's
-            # own parser gets it as typed and reports it, and the query is
-            # searched as words.
-            stamp = year + (month or "") + (day or "")
-            return f"date:[{stamp} to]" if op.startswith(">") else f"date:[to {stamp}]"
-
-    text = _YEAR_COMPARISON.sub(repl, text)
-    # Whoosh's date parser reads "1987-03-01" as the year 1987 alone; the
-    # compact form "19870301" it reads as the day.
-    return _DATE_RANGE.sub(lambda m: _ISO_DAY.sub(r"\1\2\3", m.group(0)), text)
-
-
-_DATE_RANGE = re.compile(r"\bdate:[\[{][^\]}]*[\]}]")
-_ISO_DAY = re.compile(r"\b(\d{4})-(\d{2})(?:-(\d{2}))?\b")
-
-_COMPACT = r"(\d{4})(\d{2})?(\d{2})?"
-_OWN_DATES = re.compile(
-    rf"\bdate:(?:[\[{{]\s*(?:{_COMPACT}\s+)?(?i:to)\b\s*(?:{_COMPACT})?\s*[\]}}]|{_COMPACT})"
-    # Only a date that stands alone: anything stuck to it (a comma, a
-    # boost, another word) is Whoosh's grammar's to read or to refuse.
-    r"(?=\s|\)|$)"
-)
 _DATE_PLACEHOLDER = f"fieldbrief-date-{os.urandom(6).hex()}-{{}}"
 """The term a date stands as while Whoosh parses the rest (not one anybody types)."""
 
 
 def _read_dates(text: str) -> tuple[str, dict[str, Any]]:
-    """``text`` with each date range in compact digits (what
-    :func:`_normalise_dates` writes: ``date:[20230909 to]``, ``date:[2023 to
-    2024]``, ``date:202309``) replaced by a placeholder term, and the
-    ``DateRange`` each stands for: the same range Whoosh's date grammar
-    makes of it (from the first moment of the first year, month or day to
-    the last of the last; Whoosh ignores ``{}``'s exclusion here, and so
-    does this), without building that grammar. Other forms stay for it.
-    """
-    ranges: dict[str, Any] = {}
-
-    def repl(match: re.Match[str]) -> str:
-        groups = match.groups()
-        start: datetime | None
-        end: datetime | None
-        try:
-            if groups[6] is not None:  # date:YYYY[MM[DD]]: that whole period
-                start, end = _moments(*groups[6:9])
-            else:
-                start = _moments(*groups[0:3])[0] if groups[0] else None
-                end = _moments(*groups[3:6])[1] if groups[3] else None
-        except (ValueError, OverflowError):
-            return match.group(0)  # no such date: Whoosh's grammar reports it
-        if start is None and end is None:
-            return match.group(0)
-        if start is not None and end is not None and start > end:
-            return match.group(0)
-        name = _DATE_PLACEHOLDER.format(len(ranges))
-        ranges[name] = query.DateRange("date", start, end)
-        return f"id:{name}"
-
-    return _OWN_DATES.sub(repl, text), ranges
-
-
-def _moments(year: str, month: str | None, day: str | None) -> tuple[datetime, datetime]:
-    """The first and the last moment of the year, month or day as written."""
-    first, last = _calendar_span(year, month, day)
-    return (
-        datetime(first.year, first.month, first.day),
-        datetime(last.year, last.month, last.day, 23, 59, 59, 999999),
-    )
+    """:func:`.typed_dates.read_dates`, each span as Whoosh's ``DateRange``."""
+    text, spans = read_dates(text, _DATE_PLACEHOLDER)
+    return text, {name: query.DateRange("date", *span) for name, span in spans.items()}
 
 
 def _put_dates_back(q: Any, ranges: dict[str, Any]) -> Any:
@@ -348,7 +246,7 @@ def _parse(
 def _parse_text(parser: Any, cleaned: str, expand: AliasExpander | None) -> tuple[Any, str | None]:
     fallback: str | None = None
     try:
-        text, dates = _read_dates(_normalise_dates(cleaned))
+        text, dates = _read_dates(normalise_dates(cleaned))
         parsed = _put_dates_back(parser.parse(_fuzzy_with_prefix(text)), dates)
         if _contains_error(parsed):
             raise ValueError("query did not parse")

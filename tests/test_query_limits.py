@@ -164,15 +164,16 @@ def test_dates_in_digits_parse_as_whoosh_date_grammar_parses_them(text: str) -> 
     the very query that grammar makes; anything else is left to it."""
     from fieldbrief.search import query as query_module
     from fieldbrief.search.index.schema import schema
+    from fieldbrief.search.typed_dates import normalise_dates
 
     fields = schema()
     grammar = query_module.make_parser(fields, dates=True)
-    normalised = query_module._fuzzy_with_prefix(query_module._normalise_dates(text))
+    normalised = query_module._fuzzy_with_prefix(normalise_dates(text))
     try:
         expected = grammar.parse(normalised)
     except Exception:
         expected = None  # the search reports it and searches the words
-    own, ranges = query_module._read_dates(query_module._normalise_dates(text))
+    own, ranges = query_module._read_dates(normalise_dates(text))
     parser = query_module._parser_for(fields, text)
     if ranges:
         assert parser is not query_module._parser_for(fields, None)  # no date grammar built

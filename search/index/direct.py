@@ -250,6 +250,7 @@ class Segment:
         self.terms = _Terms(self._part(".trm"))
         self._lengths: dict[str, bytes] = {}
         self._stored: tuple[_Part, list[int], Sequence[int]] | None = None
+        self._days: array[int] | None = None
 
     @property
     def doc_count(self) -> int:
@@ -299,6 +300,22 @@ class Segment:
             column += bytes(self.doc_count_all - len(column))
             self._lengths[fieldname] = column
         return column
+
+    def days(self) -> array[int]:
+        """Every document's day number (days since 1970; 0: undated), from the
+        ``day`` column: four bytes a document, big-endian, written up to the
+        last document with a day."""
+        if self._days is None:
+            days = array("I")
+            if days.itemsize != 4:
+                raise Unreadable("no 4-byte unsigned integers here")
+            if self._has(".day.col"):
+                part = self._part(".day.col")
+                days.frombytes(part.get(0, part.length // 4 * 4))
+                _to_native(days)
+            days.extend([0] * (self.doc_count_all - len(days)))
+            self._days = days
+        return self._days
 
     def stored_fields(self, docnum: int) -> dict[str, Any]:
         """The document's stored fields (a compressed pickle in the ``_stored`` column)."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from .. import whooshload  # noqa: F401  # isort: skip (before any Whoosh import)
@@ -12,6 +12,7 @@ from whoosh.analysis import StandardAnalyzer
 from ..analysis import StemmingTokenizer
 from ..facets import entity_name, keyword
 from ..model import ENTITY_FIELD, Article, Fact
+from ..typed_dates import EPOCH
 from .positions import PackedPositions
 from .version import FORMAT_VERSION
 
@@ -73,7 +74,7 @@ def document_with(article: Article, fact_fields: dict[str, str]) -> dict[str, An
     doc["day"] = 0
     if article.date is not None:
         doc["date"] = _midnight(article.date)
-        doc["day"] = max(1, (article.date - _EPOCH).days)
+        doc["day"] = max(1, (article.date - EPOCH).days)
     doc.update(fact_fields)
     return doc
 
@@ -95,9 +96,6 @@ def fact_fields(facts: list[Fact]) -> dict[str, str]:
     if keys:
         out["figure_k"] = ",".join(keys)
     return out
-
-
-_EPOCH = date(1970, 1, 1)
 
 
 def _midnight(day: Any) -> Any:

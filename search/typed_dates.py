@@ -1,0 +1,143 @@
+"""Dates as typed in a query (``date:>2023``, ``date:[2023-09-01 to 2023-12-31]``),
+read into spans of time and of day numbers.
+
+Whoosh-free: the engine (:mod:`.query`, :mod:`.datefilter`) and the direct
+search (:mod:`.direct`) read a typed date the same way.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date, datetime, timedelta
+
+Moments = tuple[datetime | None, datetime | None]
+"""The first and the last moment of a range (None: open at that end)."""
+
+EPOCH = date(1970, 1, 1)
+
+LAST_DAY = 2**32 - 1
+"""The day number an open end of a range stands for."""
+
+
+def day_number(value: datetime | None, default: int) -> int:
+    """Days since 1970 of ``value`` (at least 1: 0 is an undated article's, never
+    inside a range), or ``default``."""
+    if value is None:
+        return default
+    return max(1, (value.date() - EPOCH).days)
+
+
+def day_span(start: datetime | None, end: datetime | None) -> tuple[int, int]:
+    """The inclusive day numbers of a range from ``start`` to ``end``."""
+    return day_number(start, 1), day_number(end, LAST_DAY)
+
+
+# date:>2024, date:<=2023-08, date:>"2024-05-20" (quoted, Whoosh's GtLt plugin
+# would take it and keep the boundary).
+_YEAR_COMPARISON = re.compile(r'\bdate:([<>]=?)(")?(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?(?(2)"|\b)')
+
+
+def calendar_span(year: str, month: str | None, day: str | None) -> tuple[date, date]:
+    """The first and last day of the year, month or day as written."""
+    y = int(year)
+    if month is None:
+        return date(y, 1, 1), date(y, 12, 31)
+    m = int(month)
+    if day is None:
+        return date(y, m, 1), date(y, m, calendar.monthrange(y, m)[1])
+    exact = date(y, m, int(day))
+    return exact, exact
+
+
+def compact(day: date) -> str:
+    return f"{day.year:04d}{day.month:02d}{day.day:02d}"
+
+
+def normalise_dates(text: str) -> str:
+    """Rewrite ``date:>2024`` style comparisons into ranges Whoosh understands.
+
+    ``>``/``<`` are strict at the precision written: after 2023 starts on
+    2024-01-01, before 2023-09 ends on 2023-08-31; ``>=``/``<=`` include the
+    whole year, month or day. The bounds are written as days because a range
+    bound of a bare year or month is inclusive of all of it in Whoosh.
+    """
+
+    def repl(match: re.Match[str]) -> str:
+        op, _quote, year, month, day = match.groups()
+        try:
+            first, last = calendar_span(year, month, day)
+            if op == ">":
+                return f"date:[{compact(last + timedelta(days=1))} to]"
+            if op == ">=":
+                return f"date:[{compact(first)} to]"
+            if op == "<":
+                return f"date:[to {compact(first - timedelta(days=1))}]"
+            return f"date:[to {compact(last)}]"
+        except (ValueError, OverflowError):
+            # No such date (2023-13, or past the calendar's ends): Whoosh's
+            # own parser gets it as typed and reports it, and the query is
+            # searched as words.
+            stamp = year + (month or "") + (day or "")
+            return f"date:[{stamp} to]" if op.startswith(">") else f"date:[to {stamp}]"
+
+    text = _YEAR_COMPARISON.sub(repl, text)
+    # Whoosh's date parser reads "1987-03-01" as the year 1987 alone; the
+    # compact form "19870301" it reads as the day.
+    return _DATE_RANGE.sub(lambda m: _ISO_DAY.sub(r"\1\2\3", m.group(0)), text)
+
+
+_DATE_RANGE = re.compile(r"\bdate:[\[{][^\]}]*[\]}]")
+_ISO_DAY = re.compile(r"\b(\d{4})-(\d{2})(?:-(\d{2}))?\b")
+
+_COMPACT = r"(\d{4})(\d{2})?(\d{2})?"
+OWN_DATES = re.compile(
+    rf"\bdate:(?:[\[{{]\s*(?:{_COMPACT}\s+)?(?i:to)\b\s*(?:{_COMPACT})?\s*[\]}}]|{_COMPACT})"
+    # Only a date that stands alone: anything stuck to it (a comma, a
+    # boost, another word) is Whoosh's grammar's to read or to refuse.
+    r"(?=\s|\)|$)"
+)
+
+
+def read_dates(text: str, placeholder: str) -> tuple[str, dict[str, Moments]]:
+    """``text`` with each date range in compact digits (what
+    :func:`normalise_dates` writes: ``date:[20230909 to]``, ``date:[2023 to
+    2024]``, ``date:202309``) replaced by ``id:`` and a name made from
+    ``placeholder`` (a format with one ``{}``), and the span each name stands
+    for: the same range Whoosh's date grammar makes of it (from the first
+    moment of the first year, month or day to the last of the last; Whoosh
+    ignores ``{}``'s exclusion here, and so does this), without building
+    that grammar. Other forms stay for it.
+    """
+    spans: dict[str, Moments] = {}
+
+    def repl(match: re.Match[str]) -> str:
+        groups = match.groups()
+        start: datetime | None
+        end: datetime | None
+        try:
+            if groups[6] is not None:  # date:YYYY[MM[DD]]: that whole period
+                start, end = moments(*groups[6:9])
+            else:
+                start = moments(*groups[0:3])[0] if groups[0] else None
+                end = moments(*groups[3:6])[1] if groups[3] else None
+        except (ValueError, OverflowError):
+            return match.group(0)  # no such date: Whoosh's grammar reports it
+        if start is None and end is None:
+            return match.group(0)
+        if start is not None and end is not None and start > end:
+            return match.group(0)
+        name = placeholder.format(len(spans))
+        spans[name] = (start, end)
+        return f"id:{name}"
+
+    return OWN_DATES.sub(repl, text), spans
+
+
+def moments(year: str, month: str | None, day: str | None) -> tuple[datetime, datetime]:
+    """The first and the last moment of the year, month or day as written."""
+    first, last = calendar_span(year, month, day)
+    return (
+        datetime(first.year, first.month, first.day),
+        datetime(last.year, last.month, last.day, 23, 59, 59, 999999),
+    )
