@@ -1,9 +1,10 @@
-"""A plain word search answered straight from the index files, without Whoosh.
+"""Plain word searches answered straight from the index files, without Whoosh.
 
 Every ``fieldbrief search`` is a new process, and most of a cold one was
 importing Whoosh and the engine around it: more than ``rg`` takes to search
 22k articles as files. Most searches typed at a shell are a few plain words
-(``oil prices``) or one quoted phrase (``"air base"``). For those, this
+(``oil prices``, ``troops OR soldiers Niger``), or one quoted phrase
+(``"air base"``), with or without ``date:`` ranges. For those, this
 module does what the engine's search does, on the same files: it checks the
 library needs no repair, checks the index's seal, reads each word's postings
 in the title and the body (:mod:`.index.direct`), for a phrase keeps the
@@ -16,11 +17,11 @@ engine's snippets. ``tests/test_direct.py`` holds page, scores, snippets and
 totals to the engine's.
 
 Anything else returns ``None`` and the caller searches with the engine:
-operators, fields, wildcards, dates, a phrase beside other words, a stop
-word or a one-letter word (Whoosh's parser drops those), the same stem
-twice, a sort by date, a search with no hits (the engine then suggests a
-spelling), a library that needs repair or an upgrade, an index this module
-does not read.
+``AND``/``NOT``, parentheses, fields, wildcards, fuzzy words, dates written
+in words, a phrase beside other words, a stop word or a one-letter word
+(Whoosh's parser drops those), the same stem twice, a sort by date, a search
+with no hits (the engine then suggests a spelling), a library that needs
+repair or an upgrade, an index this module does not read.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ from whoosh.lang.porter import stem  # a module of plain functions: Whoosh itsel
 
 from .errors import UnsafeLayoutError
 from .index import folders, manifest
-from .index.direct import BYTE_LENGTH, DirectIndex, Segment, Unreadable
+from .index.direct import BYTE_LENGTH, DirectIndex, Segment, TermInfo, Unreadable
 from .index.postings import adjacent, packed_positions
 from .locations import library_at
 from .results import SearchResults
@@ -117,7 +118,8 @@ def plain_stems(text: str) -> list[str] | None:
 
 
 class Parsed(NamedTuple):
-    stems: list[str]
+    groups: list[list[str]]
+    """Stems: every group must match (AND), any word of a group (OR); a phrase is one group."""
     phrase: bool
     days: list[tuple[int, int]]
     """Inclusive day-number spans every hit must be dated within (``date:`` ranges)."""
@@ -139,13 +141,33 @@ def parse(text: str) -> Parsed | None:
     return None if found is None else Parsed(found[0], found[1], days)
 
 
-def _words_or_phrase(text: str) -> tuple[list[str], bool] | None:
+def _words_or_phrase(text: str) -> tuple[list[list[str]], bool] | None:
     quoted = text.strip()
     if len(quoted) > 2 and quoted[0] == quoted[-1] == '"' and '"' not in quoted[1:-1]:
         stems = plain_stems(quoted[1:-1])
-        return (stems, True) if stems is not None and len(stems) > 1 else None
-    stems = plain_stems(text)
-    return (stems, False) if stems is not None else None
+        return ([stems], True) if stems is not None and len(stems) > 1 else None
+    # Words, and words joined by OR, which binds closer than the space between
+    # words (``oil OR gas prices`` is (oil OR gas) AND prices, as the engine parses it).
+    tokens = text.split()
+    sizes: list[int] = []
+    joined = False
+    for token in tokens:
+        if token == "OR":
+            if not sizes or joined:
+                return None
+            joined = True
+        elif joined:
+            sizes[-1] += 1
+            joined = False
+        else:
+            sizes.append(1)
+    if joined:
+        return None
+    stems = plain_stems(" ".join(token for token in tokens if token != "OR"))
+    if stems is None:
+        return None
+    found = iter(stems)
+    return [[next(found) for _ in range(size)] for size in sizes], False
 
 
 def search(
@@ -216,20 +238,19 @@ def _search(
     index: DirectIndex, text: str, parsed: Parsed, *, limit: int, page: int, snippets: int
 ) -> SearchResults | None:
     started = time.perf_counter()
-    stems, phrase, spans = parsed
+    groups, phrase, spans = parsed
+    stems = [stem for group in groups for stem in group]
     count = index.doc_count_all
     average_lengths = {
         name: (index.field_length(name) / (count or 1)) or 1 for name in SEARCHED_FIELDS
     }
-    words = [_Word(index, s, average_lengths) for s in stems]
-    if not all(word.fields for word in words):
-        return None  # a word in no article: no hits, and the engine suggests a spelling
+    words = [[_Word(index, s, average_lengths) for s in group] for group in groups]
     scored: list[tuple[float, int]] = []
     starts: list[int] = []
     offset = 0
     for segment in index.segments:
         starts.append(offset)
-        found = _phrase_scores(segment, words) if phrase else _segment_scores(segment, words)
+        found = _phrase_scores(segment, words[0]) if phrase else _segment_scores(segment, words)
         if spans:
             # As the engine's date filter: the day column, every range at once.
             days = segment.days()
@@ -270,40 +291,80 @@ def _search(
     return results
 
 
-def _segment_scores(segment: Segment, words: list[_Word]) -> list[tuple[float, int]]:
-    """(score, document) of each live document of the segment having every word."""
-    per_word: list[dict[int, float]] = []
+def _segment_scores(segment: Segment, groups: list[list[_Word]]) -> list[tuple[float, int]]:
+    """(score, document) of each live document of the segment matching every group."""
+    per_group: list[dict[int, float]] = []
     sizes: list[int] = []
-    deleted = segment.deleted
-    for word in words:
-        scores: dict[int, float] = {}
-        size = 0
-        for fieldname, (idf, average) in word.fields.items():
-            info = segment.terms.term_info(fieldname, word.stem)
-            if info is None:
-                continue
-            size += info.doc_frequency
-            lengths = segment.length_bytes(fieldname)
-            for ids, weights, _values in segment.postings(info):
-                for doc, tf in zip(ids, weights, strict=True):
-                    if doc in deleted:
-                        continue
-                    byte = lengths[doc]
-                    # A document without the field has length 1 (as the engine's lookup).
-                    score = _bm25(idf, tf, BYTE_LENGTH[byte] if byte else 1, average)
-                    earlier = scores.get(doc)
-                    # The title's score first, then the body's (Whoosh's union adds them so).
-                    scores[doc] = score if earlier is None else earlier + score
-        per_word.append(scores)
-        sizes.append(min(size, segment.doc_count))
+    for group in groups:
+        scores, size = _group_scores(segment, group)
+        per_group.append(scores)
+        sizes.append(size)
     if not all(sizes):
         return []
-    tree = _intersection_tree(sizes)
-    smallest = min(range(len(per_word)), key=lambda i: len(per_word[i]))
-    common = set(per_word[smallest])
-    for scores in per_word:
+    if len(per_group) == 1:
+        return [(score, doc) for doc, score in per_group[0].items()]
+    tree = _weighted_tree([-size for size in sizes], _Intersection)
+    smallest = min(range(len(per_group)), key=lambda i: len(per_group[i]))
+    common = set(per_group[smallest])
+    for scores in per_group:
         common.intersection_update(scores)
-    return [(_tree_sum(tree, per_word, doc), doc) for doc in common]
+    return [(_tree_sum(tree, per_group, doc), doc) for doc in common]
+
+
+ARRAY_UNION_DOCS = 5000
+"""Whoosh's ``Or`` of more than two clauses preloads their scores into an
+array (added clause by clause, in order) in a segment of at most this many
+documents, and joins them in a tree of unions (by size) in a larger one."""
+
+
+def _group_scores(segment: Segment, group: list[_Word]) -> tuple[dict[int, float], int]:
+    """Each live document's score for the group (its words over the title and
+    the body, any of them), and the group's size as Whoosh estimates it."""
+    clauses: list[dict[int, float]] = []
+    frequencies: list[int] = []
+    for word in group:
+        for fieldname in SEARCHED_FIELDS:
+            info = segment.terms.term_info(fieldname, word.stem)
+            frequencies.append(info.doc_frequency if info is not None else 0)
+            clauses.append(_term_scores(segment, fieldname, word, info))
+    size = min(sum(frequencies), segment.doc_count)
+    if len(clauses) == 2:
+        # One word: its title's score plus its body's (two floats add the same
+        # either way round).
+        title, body = clauses
+        for doc, score in title.items():
+            earlier = body.get(doc)
+            body[doc] = score if earlier is None else score + earlier
+        return body, size
+    if segment.doc_count_all <= ARRAY_UNION_DOCS:
+        summed: dict[int, float] = {}
+        for scores in clauses:
+            for doc, score in scores.items():
+                summed[doc] = summed.get(doc, 0.0) + score
+        return summed, size
+    tree = _weighted_tree(frequencies, _Union)
+    docs = set().union(*clauses)
+    return {doc: _union_sum(tree, clauses, doc) for doc in docs}, size
+
+
+def _term_scores(
+    segment: Segment, fieldname: str, word: _Word, info: TermInfo | None
+) -> dict[int, float]:
+    """Each live document's BM25F score for the word in the field."""
+    statistics = word.fields.get(fieldname)
+    if info is None or statistics is None:
+        return {}
+    idf, average = statistics
+    lengths = segment.length_bytes(fieldname)
+    deleted = segment.deleted
+    scores: dict[int, float] = {}
+    for ids, weights, _values in segment.postings(info):
+        for doc, tf in zip(ids, weights, strict=True):
+            if doc not in deleted:
+                byte = lengths[doc]
+                # A document without the field has length 1 (the engine's lookup).
+                scores[doc] = _bm25(idf, tf, BYTE_LENGTH[byte] if byte else 1, average)
+    return scores
 
 
 def _phrase_scores(segment: Segment, words: list[_Word]) -> list[tuple[float, int]]:
@@ -342,56 +403,62 @@ def _phrase_scores(segment: Segment, words: list[_Word]) -> list[tuple[float, in
     return [(score, doc) for doc, score in scored.items()]
 
 
-class _Union:
-    """Stands where Whoosh's tree has one word's matcher (a union of its fields)."""
+class _Node:
+    """Stands where Whoosh's weighted tree has a matcher: a clause (``index``) or
+    two joined (``left``, ``right``). At equal weights Whoosh's matchers never
+    compare one below the other, so they keep their order; so do these."""
 
-    __slots__ = ("word",)
+    __slots__ = ("index", "left", "right")
 
-    def __init__(self, word: int) -> None:
-        self.word = word
-
-    # As Whoosh's matchers compare: by class alone, so that two words of equal
-    # size are equal and keep their order through the (stable) sort.
-    def __eq__(self, other: object) -> bool:
-        return type(other) is type(self)
+    def __init__(self, index: int = -1, left: _Node | None = None, right: _Node | None = None):
+        self.index, self.left, self.right = index, left, right
 
     def __lt__(self, other: object) -> bool:
-        return type(other) is type(self)
-
-    __hash__ = None  # type: ignore[assignment]
+        return False
 
 
-class _Intersection:
-    """Stands where Whoosh's tree intersects two matchers (their scores added, left first)."""
-
-    __slots__ = ("left", "right")
-
-    def __init__(self, left: Any, right: Any) -> None:
-        self.left, self.right = left, right
-
-    def __eq__(self, other: object) -> bool:
-        return type(other) is type(self)
-
-    def __lt__(self, other: object) -> bool:
-        return type(other) is type(self)
-
-    __hash__ = None  # type: ignore[assignment]
+class _Union(_Node):
+    pass
 
 
-def _intersection_tree(sizes: list[int]) -> Any:
-    """The shape of Whoosh's AND matcher for words of these estimated sizes in a
-    segment (``make_weighted_tree``: the two largest joined first, ...), on
-    which the order of the additions, and so the last bit of a score, depends."""
-    nodes: list[tuple[int, Any]] = [(-size, _Union(i)) for i, size in enumerate(sizes)]
+class _Intersection(_Node):
+    pass
+
+
+def _weighted_tree(weights: list[int], joined: type[_Node]) -> _Node:
+    """The shape of the matcher tree Whoosh builds for clauses of these weights
+    (``make_weighted_tree``: the two lightest joined first, and so on; an AND
+    weighs each clause by minus its estimated size, an OR by its size). The
+    order of the additions, and so the last bit of a score, depends on it."""
+    nodes: list[tuple[int, _Node]] = [(weight, _Node(i)) for i, weight in enumerate(weights)]
     nodes.sort()
     while len(nodes) > 1:
         a = nodes.pop(0)
         b = nodes.pop(0)
-        insort(nodes, (a[0] + b[0], _Intersection(a[1], b[1])))
+        insort(nodes, (a[0] + b[0], joined(left=a[1], right=b[1])))
     return nodes[0][1]
 
 
-def _tree_sum(node: Any, per_word: list[dict[int, float]], doc: int) -> float:
-    if type(node) is _Union:
-        return per_word[node.word][doc]
-    return _tree_sum(node.left, per_word, doc) + _tree_sum(node.right, per_word, doc)
+def _tree_sum(node: _Node, clauses: list[dict[int, float]], doc: int) -> float:
+    """An AND tree's score for a document every clause has."""
+    if node.left is None or node.right is None:
+        return clauses[node.index][doc]
+    return _tree_sum(node.left, clauses, doc) + _tree_sum(node.right, clauses, doc)
+
+
+def _union_sum(node: _Node, clauses: list[dict[int, float]], doc: int) -> float:
+    """An OR tree's score for a document some clause has: those clauses'
+    scores, added as the tree adds them."""
+    found = _present(node, clauses, doc)
+    assert found is not None
+    return found
+
+
+def _present(node: _Node, clauses: list[dict[int, float]], doc: int) -> float | None:
+    if node.left is None or node.right is None:
+        return clauses[node.index].get(doc)
+    left = _present(node.left, clauses, doc)
+    right = _present(node.right, clauses, doc)
+    if left is None:
+        return right
+    return left if right is None else left + right

@@ -1,8 +1,10 @@
 """The direct search (plain words read from the index files, no Whoosh) against the engine's.
 
-A synthetic library of 1,400 articles over a Zipf-distributed vocabulary, in
-three segments, one with deleted documents, is large enough for Whoosh's
-block skipping and for the matcher replacing that used to lose hits.
+A synthetic library of 5,700 articles over a Zipf-distributed vocabulary, in
+two segments, one with deleted documents, is large enough for Whoosh's
+block skipping and for the matcher replacing that used to lose hits; its
+large segment holds more than 5,000 documents, where Whoosh joins the
+clauses of an OR in a tree rather than in an array.
 """
 
 from __future__ import annotations
@@ -45,18 +47,20 @@ def _article(rng: random.Random, number: int, edition: str = "") -> dict[str, ob
 
 @pytest.fixture(scope="module")
 def synthetic_home(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """A home (its seal's key) and a library in it: added in two parts, then 40
-    articles of the first part edited and added again (old documents deleted)."""
+    """A home (its seal's key) and a library in it: added in two parts, rebuilt
+    (one segment of 5,700), then 40 articles edited and added again (their old
+    documents deleted, the new ones in a segment of their own)."""
     home = tmp_path_factory.mktemp("home")
     folder = tmp_path_factory.mktemp("synthetic")
     rng = random.Random(7)
-    first = [_article(rng, n) for n in range(700)]
-    second = [_article(rng, n) for n in range(700, 1400)]
+    first = [_article(rng, n) for n in range(5000)]
+    second = [_article(rng, n) for n in range(5000, 5700)]
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("FIELDBRIEF_HOME", str(home))
         with Library.open(folder / "lib", seed=False, fact_extractor=no_facts) as library:
             library.add_paths([write_jsonl(folder / "first.jsonl", first)])
             library.add_paths([write_jsonl(folder / "second.jsonl", second)])
+            library.rebuild(procs=1)
             first[:40] = [dict(row, body=f"{row['body']} Revised.") for row in first[:40]]
             report = library.add_paths([write_jsonl(folder / "first.jsonl", first)])
             assert report.updated == 40
@@ -74,7 +78,7 @@ def synthetic(
 
 
 def _pairs() -> list[str]:
-    return [f"{a} {b}" for a, b in itertools.combinations(_VOCABULARY[4:60:3], 2)][:120]
+    return [f"{a} {b}" for a, b in itertools.combinations(_VOCABULARY[4:60:3], 2)][:60]
 
 
 def _without_time(results: Any) -> dict[str, Any]:
@@ -91,6 +95,9 @@ def test_the_synthetic_library_has_segments_and_deletions(
     assert folder is not None
     with DirectIndex(folder, manifest.verify(folder)) as index:
         assert len(index.segments) >= 2
+        # One segment where Whoosh joins an OR's clauses in a tree, others in an array.
+        sizes = sorted(segment.doc_count_all for segment in index.segments)
+        assert sizes[0] <= direct.ARRAY_UNION_DOCS < sizes[-1]
         assert sum(len(segment.deleted) for segment in index.segments) == 40
 
 
@@ -133,7 +140,23 @@ def test_direct_search_gives_the_engines_page(
         f"date:2024-01 {words[0]}",
         f"{phrases[0]} date:<2024-01-15",
     ]
-    texts = [*words, *_pairs()[::7], *longer, " ".join(words[2:6]).upper(), *phrases, *dated]
+    either = [
+        f"{words[0]} OR {words[4]}",
+        f"{words[1]} OR {words[2]} OR {words[6]}",
+        f"{words[3]} OR {words[5]} {words[1]}",
+        f"{words[2]} {words[4]} OR {words[6]} OR {words[0]} {words[5]}",
+        *(" OR ".join(rng.sample(_VOCABULARY[:60], rng.randint(2, 5))) for _ in range(40)),
+    ]
+    either = [text for text in either if len(text.split()) == len(set(text.split()))]
+    texts = [
+        *words,
+        *_pairs()[::7],
+        *longer,
+        " ".join(words[2:6]).upper(),
+        *phrases,
+        *dated,
+        *either,
+    ]
     answered = 0
     for text in texts:
         found = direct.search(path, text, limit=limit, page=page)
@@ -169,7 +192,12 @@ def test_direct_search_on_the_seeds(bare_library: Library, seed_paths: list[Path
         ('"us troops"', "relevance"),  # a stop word in a phrase
         ('"base"', "relevance"),  # a phrase of one word
         ('"air base', "relevance"),
-        ("troops OR soldiers", "relevance"),
+        ("troops AND soldiers", "relevance"),
+        ("troops NOT drone", "relevance"),
+        ("troops OR", "relevance"),
+        ("OR troops", "relevance"),
+        ("troops OR OR drone", "relevance"),
+        ("troops or", "relevance"),  # "or" in lower case is a stop word
         ("title:junta", "relevance"),
         ("withdr*", "relevance"),
         ("bazom~", "relevance"),
@@ -248,3 +276,17 @@ def test_typed_dates_are_read_as_the_engine_reads_them(
             answered += 1
             assert _without_time(found) == _without_time(bare_library.search(text, limit=3))
     assert answered >= 2  # words or a phrase with a range: the rest are dates alone or operators
+
+
+def test_or_scores_add_as_whoosh_adds_them(synthetic: tuple[Path, Library]) -> None:
+    """An OR of several words: the clauses' scores added in Whoosh's order (an
+    array in a small segment, a tree by size in a large one), to the last bit."""
+    path, library = synthetic
+    rng = random.Random(11)
+    for _ in range(12):
+        text = " OR ".join(rng.sample(_VOCABULARY[:30], rng.randint(3, 5)))
+        for page in (1, 2, 3):
+            found = direct.search(path, text, limit=50, page=page)
+            engine = library.search(text, limit=50, page=page)
+            assert found is not None, text
+            assert [(h.id, h.score) for h in found.hits] == [(h.id, h.score) for h in engine.hits]
