@@ -33,6 +33,7 @@ import time
 from bisect import bisect_right, insort
 from math import log
 from os import PathLike
+from pathlib import Path
 from typing import Any, NamedTuple
 
 from whoosh.lang.porter import stem  # a module of plain functions: Whoosh itself stays unloaded
@@ -44,7 +45,7 @@ from .index.postings import adjacent, packed_positions
 from .locations import library_at
 from .results import SearchResults
 from .snippets import shown_hit, term_pattern
-from .store import StoreError, open_as_is
+from .store import Store, StoreError, open_as_is
 from .syntax import MAX_QUERY_CHARS, MAX_QUERY_WORDS
 from .typed_dates import day_span, normalise_dates, read_dates
 
@@ -180,37 +181,67 @@ def search(
     page: int = 1,
 ) -> SearchResults | None:
     """The page the engine's search would give, or None where the engine must answer
-    (see the module's docstring)."""
-    if sort != "relevance" or limit < 1 or page < 1:
-        return None
-    parsed = parse(text)
-    if parsed is None:
+    (see the module's docstring). Opens the library's files for this one search:
+    a command's (``Library.search`` keeps them open between searches)."""
+    if answerable(text, sort=sort, limit=limit, page=page) is None:
         return None
     paths = library_at(path)
     store = open_as_is(paths.store)
     if store is None:
         return None
     try:
-        # Opening the library would repair or seed here: leave that to it.
-        if store.unindexed_count() or not store.count():
+        index = open_index(paths.root, store)
+        if index is None:
             return None
-        folder = folders.current_dir(paths.root)
-        if folder is None or not manifest.is_index(folder) or folders.abandoned(paths.root, folder):
-            return None
-        verified = manifest.verify(folder)
-        with DirectIndex(folder, verified) as index:
-            return _search(index, text, parsed, limit=limit, page=page, snippets=snippets)
-    except (
-        Unreadable,
-        manifest.UntrustedIndexError,
-        UnsafeLayoutError,
-        OSError,
-        sqlite3.Error,
-        StoreError,
-    ):
-        return None
+        with index:
+            return search_in(index, text, limit=limit, snippets=snippets, page=page)
     finally:
         store.close()
+
+
+def answerable(text: str, *, sort: str, limit: int, page: int) -> Parsed | None:
+    """The query as this module reads it, or None where the engine must answer."""
+    if sort != "relevance" or limit < 1 or page < 1:
+        return None
+    return parse(text)
+
+
+_TROUBLE = (
+    Unreadable,
+    manifest.UntrustedIndexError,
+    UnsafeLayoutError,
+    OSError,
+    sqlite3.Error,
+    StoreError,
+)
+"""What makes the direct search step aside: the engine then answers, or reports it."""
+
+
+def open_index(root: Path, store: Store) -> DirectIndex | None:
+    """The library's index, sealed and checked, ready to read; None where opening
+    the library would repair or seed something first, or it cannot be read."""
+    try:
+        if store.unindexed_count() or not store.count():
+            return None
+        folder = folders.current_dir(root)
+        if folder is None or not manifest.is_index(folder) or folders.abandoned(root, folder):
+            return None
+        return DirectIndex(folder, manifest.verify(folder))
+    except _TROUBLE:
+        return None
+
+
+def search_in(
+    index: DirectIndex, text: str, *, limit: int = 20, snippets: int = 20, page: int = 1
+) -> SearchResults | None:
+    """:func:`search` on an index already open (``sort`` is relevance)."""
+    parsed = answerable(text, sort="relevance", limit=limit, page=page)
+    if parsed is None:
+        return None
+    try:
+        return _search(index, text, parsed, limit=limit, page=page, snippets=snippets)
+    except _TROUBLE:
+        return None
 
 
 class _Word:
@@ -379,20 +410,25 @@ def _phrase_scores(segment: Segment, words: list[_Word]) -> list[tuple[float, in
         infos = [segment.terms.term_info(fieldname, word.stem) for word in words]
         if None in statistics or None in infos:
             continue
-        postings: list[dict[int, tuple[float, Any]]] = []
-        for info in infos:
+        # The rarest word first: each further word's postings are read only in
+        # the blocks that can hold a document every earlier word has.
+        postings: list[dict[int, tuple[float, Any]]] = [{} for _ in infos]
+        candidates: list[int] | None = None
+        for i in sorted(range(len(infos)), key=lambda i: infos[i].doc_frequency):  # type: ignore[union-attr]
+            info = infos[i]
             assert info is not None
-            postings.append(
-                {
-                    doc: (tf, value)
-                    for ids, weights, values in segment.postings(info)
-                    for doc, tf, value in zip(ids, weights, values, strict=True)
-                    if doc not in deleted
-                }
+            found = postings[i]
+            for ids, weights, values in segment.postings(info, candidates):
+                found.update(zip(ids, zip(weights, values, strict=True), strict=True))
+            candidates = sorted(
+                (found.keys() - deleted) if candidates is None else found.keys() & set(candidates)
             )
-        candidates = set(postings[0]).intersection(*postings[1:])
+            if not candidates:
+                break
+        if not candidates:
+            continue
         lengths = segment.length_bytes(fieldname)
-        for doc in adjacent(packed_positions, postings, sorted(candidates)):
+        for doc in adjacent(packed_positions, postings, candidates):
             score = 0.0
             for word, found in zip(statistics, postings, strict=True):
                 assert word is not None

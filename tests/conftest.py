@@ -140,6 +140,15 @@ def write_jsonl(path: Path, rows: Iterable[dict[str, object]]) -> Path:
 
 
 @pytest.fixture
+def engine_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``Library.search`` through the Whoosh engine alone: for tests of the
+    engine's own ways (plain words and phrases otherwise go to search.direct)."""
+    from fieldbrief.search import direct
+
+    monkeypatch.setattr(direct, "search", lambda *_args, **_kwargs: None)
+
+
+@pytest.fixture
 def bare_library(tmp_path: Path) -> Iterator[object]:
     """An empty library without fact extraction (fast; for ingest/index tests)."""
     from fieldbrief.search.library import Library

@@ -23,6 +23,8 @@ from fieldbrief.search import direct, query
 from fieldbrief.search.index import folders, manifest
 from fieldbrief.search.index.direct import DirectIndex, Unreadable, _unpickle
 from fieldbrief.search.library import Library
+from fieldbrief.search.query import run_search
+from fieldbrief.search.results import SearchResults
 from tests.conftest import no_facts, write_jsonl
 
 _VOCABULARY = [
@@ -77,6 +79,13 @@ def synthetic(
         yield path, library
 
 
+def _engine(library: Library, text: str, **kwargs: Any) -> SearchResults:
+    """The page of the Whoosh engine itself (``Library.search`` asks the direct
+    search first)."""
+    with library.index.reading() as searcher:
+        return run_search(searcher, text, expand=library.analytics.expand_aliases, **kwargs)
+
+
 def _pairs() -> list[str]:
     return [f"{a} {b}" for a, b in itertools.combinations(_VOCABULARY[4:60:3], 2)][:60]
 
@@ -109,9 +118,9 @@ def test_a_page_is_the_best_of_every_match(
     _path, library = synthetic
 
     def best(text: str) -> list[tuple[str, float]]:
-        return [(hit.id, hit.score) for hit in library.search(text, limit=10).hits]
+        return [(hit.id, hit.score) for hit in _engine(library, text, limit=10).hits]
 
-    every = {text: library.search(text, limit=2000) for text in _pairs()}
+    every = {text: _engine(library, text, limit=2000) for text in _pairs()}
     assert all(results.total > 10 for results in every.values())
     expected = {
         text: [(h.id, h.score) for h in results.hits[:10]] for text, results in every.items()
@@ -160,7 +169,7 @@ def test_direct_search_gives_the_engines_page(
     answered = 0
     for text in texts:
         found = direct.search(path, text, limit=limit, page=page)
-        engine = library.search(text, limit=limit, page=page)
+        engine = _engine(library, text, limit=limit, page=page)
         if not engine.total:
             assert found is None, text  # the engine answers, with its spelling suggestion
             continue
@@ -177,7 +186,7 @@ def test_direct_search_on_the_seeds(bare_library: Library, seed_paths: list[Path
     texts = ("niger", "troops", "troops leaving", "Agadez base", "drone", "Pentagon said")
     for text in (*texts, '"air base"', '"troops leaving"', '"Agadez base"', "troops date:>2023-09"):
         found = direct.search(bare_library.paths.root, text, limit=3)
-        engine = bare_library.search(text, limit=3)
+        engine = _engine(bare_library, text, limit=3)
         if not engine.total:
             assert found is None  # the engine answers, with its spelling suggestion
             continue
@@ -274,7 +283,7 @@ def test_typed_dates_are_read_as_the_engine_reads_them(
         found = direct.search(bare_library.paths.root, text, limit=3)
         if found is not None:
             answered += 1
-            assert _without_time(found) == _without_time(bare_library.search(text, limit=3))
+            assert _without_time(found) == _without_time(_engine(bare_library, text, limit=3))
     assert answered >= 2  # words or a phrase with a range: the rest are dates alone or operators
 
 
@@ -287,6 +296,20 @@ def test_or_scores_add_as_whoosh_adds_them(synthetic: tuple[Path, Library]) -> N
         text = " OR ".join(rng.sample(_VOCABULARY[:30], rng.randint(3, 5)))
         for page in (1, 2, 3):
             found = direct.search(path, text, limit=50, page=page)
-            engine = library.search(text, limit=50, page=page)
+            engine = _engine(library, text, limit=50, page=page)
             assert found is not None, text
             assert [(h.id, h.score) for h in found.hits] == [(h.id, h.score) for h in engine.hits]
+
+
+def test_the_library_keeps_the_index_open_until_it_changes(
+    bare_library: Library, seed_paths: list[Path]
+) -> None:
+    bare_library.add_paths(seed_paths[:2])
+    first = bare_library.search("troops")
+    kept = bare_library._direct
+    assert kept is not None and first.total == _engine(bare_library, "troops").total
+    assert bare_library.search("troops").total == first.total and bare_library._direct is kept
+    bare_library.add_paths(seed_paths[2:])  # a commit: sealed again, opened again
+    after = bare_library.search("troops")
+    assert bare_library._direct is not kept
+    assert after.total == _engine(bare_library, "troops").total > first.total

@@ -48,6 +48,7 @@ def set_docs(library: Library, text: str) -> set[int] | None:
 
 
 @pytest.mark.parametrize("text", QUERIES)
+@pytest.mark.usefixtures("engine_only")
 def test_sets_match_whoosh_on_the_seeds(
     bare_library: Library, seed_paths: list[Path], text: str
 ) -> None:
@@ -123,6 +124,7 @@ def test_phrase_totals_take_one_pass_without_whoosh_positions(
     assert got == expected and got[0] > 1  # exact total, more than the one hit shown
 
 
+@pytest.mark.usefixtures("engine_only")
 def test_sets_skip_deleted_documents_across_segments(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -261,6 +263,7 @@ def test_a_phrase_reads_only_the_blocks_that_can_hold_a_candidate(
     library.close()
 
 
+@pytest.mark.usefixtures("engine_only")
 def test_a_phrase_page_is_ranked_without_whooshs_collector(
     bare_library: Library, seed_paths: list[Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -140,6 +140,7 @@ def test_a_large_library_works_out_only_the_subjects_an_add_touched(
     assert 1300 in {claim.value for claim in grown.claims}
 
 
+@pytest.mark.usefixtures("engine_only")
 def test_the_newest_first_listing_is_whoosh_s_order(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -276,16 +276,18 @@ class Segment:
         return name in self._index.verified
 
     def postings(
-        self, info: TermInfo
+        self, info: TermInfo, within: list[int] | None = None
     ) -> Iterator[tuple[Sequence[int], Sequence[float], Sequence[Any]]]:
-        """The term's (documents, weights, values), deleted documents included, block by block."""
+        """The term's (documents, weights, values), deleted documents included,
+        block by block; with ``within`` (sorted), only the blocks that can hold
+        one of those documents (:func:`.postings.blocks`)."""
         if info.inlined is not None:
             yield info.inlined
             return
         assert info.extent is not None
         offset, length = info.extent
         extent = self._part(".pst").get(offset, length)
-        yield from blocks(extent, None, None)
+        yield from blocks(extent, None, within)
 
     def length_bytes(self, fieldname: str) -> bytes:
         """Every document's length byte in ``fieldname`` (0 where it has none)."""
