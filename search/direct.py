@@ -44,51 +44,10 @@ from .index.direct import BYTE_LENGTH, DirectIndex, Segment, TermInfo, Unreadabl
 from .index.postings import adjacent, packed_positions
 from .locations import library_at
 from .results import SearchResults
-from .snippets import shown_hit, term_pattern
+from .snippets import STOP_WORDS, shown_hit, term_pattern
 from .store import Store, StoreError, open_as_is
 from .syntax import MAX_QUERY_CHARS, MAX_QUERY_WORDS
 from .typed_dates import day_span, normalise_dates, read_dates
-
-STOP_WORDS = frozenset(
-    [
-        "a",
-        "an",
-        "and",
-        "are",
-        "as",
-        "at",
-        "be",
-        "by",
-        "can",
-        "for",
-        "from",
-        "have",
-        "if",
-        "in",
-        "is",
-        "it",
-        "may",
-        "not",
-        "of",
-        "on",
-        "or",
-        "tbd",
-        "that",
-        "the",
-        "this",
-        "to",
-        "us",
-        "we",
-        "when",
-        "will",
-        "with",
-        "yet",
-        "you",
-        "your",
-    ]
-)
-"""Whoosh's English stop words (``whoosh.analysis.STOP_WORDS``, held to it by a test),
-which the title and body analyzer leaves out."""
 
 SEARCHED_FIELDS = ("title", "body")
 """The fields a plain word is looked for in, as the engine's parser asks (title first)."""
@@ -317,6 +276,7 @@ def _search(
         sort="relevance",
         page=page,
         terms=sorted(stems),
+        phrases=[stems] if phrase else [],
     )
     results.elapsed_ms = (time.perf_counter() - started) * 1000
     return results

@@ -491,7 +491,8 @@ def _page(
 ) -> SearchResults:
     cleaned = text.strip()
     words = highlight_words(searched, searcher.reader())
-    pattern = term_pattern(words, highlight_phrases(searched), STOP_WORDS)
+    phrases = highlight_phrases(searched)
+    pattern = term_pattern(words, phrases, STOP_WORDS)
     hits = [
         shown_hit(
             hit.fields(),
@@ -514,6 +515,8 @@ def _page(
         fallback=fallback,
         suggestion=suggestion,
         terms=sorted(words),
+        # A typed phrase is one over titles and one over bodies: the same stems.
+        phrases=[list(p) for p in dict.fromkeys(tuple(p) for p in phrases)],
     )
 
 

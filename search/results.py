@@ -51,6 +51,9 @@ class SearchResults:
     fallback: str | None = None
     suggestion: str | None = None
     terms: list[str] = field(default_factory=list)
+    """The stems the query matched in titles and bodies (for highlighting)."""
+    phrases: list[list[str]] = field(default_factory=list)
+    """The stems of each phrase it asks for there, to highlight phrases whole."""
     elapsed_ms: float = 0.0
     """Engine time for the search (``took_ms`` in JSON, like Elasticsearch's ``took``)."""
     total_exact: bool = True

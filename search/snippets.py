@@ -19,6 +19,48 @@ from .store import LEAD_CHARS
 
 Span = tuple[int, int]
 
+STOP_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "by",
+        "can",
+        "for",
+        "from",
+        "have",
+        "if",
+        "in",
+        "is",
+        "it",
+        "may",
+        "not",
+        "of",
+        "on",
+        "or",
+        "tbd",
+        "that",
+        "the",
+        "this",
+        "to",
+        "us",
+        "we",
+        "when",
+        "will",
+        "with",
+        "yet",
+        "you",
+        "your",
+    ]
+)
+"""Whoosh's English stop words (``whoosh.analysis.STOP_WORDS``, held to it by a
+test): the title and body analyzer leaves them out, so a phrase's words may
+stand apart by one of them in the text."""
+
 SNIPPET_CHARS = 240
 """Longest passage in a snippet."""
 LEAD_IN = 70

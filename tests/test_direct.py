@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from fieldbrief.search import direct, query
+from fieldbrief.search import direct, query, snippets
 from fieldbrief.search.index import folders, manifest
 from fieldbrief.search.index.direct import DirectIndex, Unreadable, _unpickle
 from fieldbrief.search.library import Library
@@ -91,8 +91,11 @@ def _pairs() -> list[str]:
 
 
 def _without_time(results: Any) -> dict[str, Any]:
+    """What a search gives, but for the time it took: the JSON, and the stems
+    and phrases the app highlights."""
     data: dict[str, Any] = results.to_json()
     data.pop("took_ms")
+    data["terms"], data["phrases"] = results.terms, results.phrases
     return data
 
 
@@ -263,7 +266,7 @@ def test_whooshs_constants_as_copied() -> None:
     from fieldbrief.search.index.direct import BYTE_LENGTH, TOC_VERSION
     from fieldbrief.search.index.postings import W3_POSTINGS_MAGIC
 
-    assert direct.STOP_WORDS == STOP_WORDS
+    assert snippets.STOP_WORDS == STOP_WORDS
     assert list(BYTE_LENGTH) == [byte_to_length(b) for b in range(256)]
     assert W3_POSTINGS_MAGIC == WHOOSH3_HEADER_MAGIC
     assert TOC_VERSION == _CURRENT_TOC_VERSION

@@ -294,6 +294,27 @@ def test_highlights_and_n_follow_the_current_query(library_path: Path) -> None:
     run(library_path, scenario)
 
 
+def test_a_phrase_is_highlighted_where_its_words_stand_together(library_path: Path) -> None:
+    """``"air base"`` highlights the phrase, not every "air" and every "base"
+    (nor "based"); a word beside the phrase is highlighted alone."""
+
+    async def scenario(app: FieldbriefApp, pilot: Pilot) -> None:
+        main = app.main
+        await search(pilot, '"air base"')
+        await pilot.press("enter", "enter")
+        await settle(pilot)
+        pane = app.query_one(ArticlePane)
+        body = pane.article.body  # type: ignore[union-attr]
+        highlighted = [body[s:e] for s, e in pane.term_spans]
+        assert highlighted and {h.lower() for h in highlighted} == {"air base"}
+        assert re.search(r"\bbase", body.replace("air base", ""), re.IGNORECASE)  # left alone
+        main.search_for('"air base" Agadez')
+        await settle(pilot)
+        assert {body[s:e].lower() for s, e in pane.term_spans} == {"air base", "agadez"}
+
+    run(library_path, scenario)
+
+
 @pytest.mark.parametrize("size", [(120, 40), (80, 24), (60, 24)])
 def test_article_text_always_wraps_to_its_pane(library_path: Path, size: tuple[int, int]) -> None:
     """Issue 13.3: z made each paragraph one clipped line (358 columns wide on a

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import ClassVar
 
 from textual import on
@@ -16,7 +16,7 @@ from textual.widgets import Input, Static
 
 from fieldbrief.search.facts.tokenize import sentences
 from fieldbrief.search.model import Article, Fact
-from fieldbrief.search.snippets import term_pattern
+from fieldbrief.search.snippets import STOP_WORDS, term_pattern
 
 from .safe import one_line, plain
 
@@ -185,11 +185,12 @@ class ArticlePane(Vertical):
         terms: Iterable[str] = (),
         focus_span: Span | None = None,
         scroll_y: float | None = None,
+        phrases: Sequence[Sequence[str]] = (),
     ) -> None:
         self.article = article
         self.facts = facts
         body = article.body
-        self.term_spans = self._term_spans(terms)
+        self.term_spans = self._term_spans(terms, phrases)
         self._show_matches(None)
         finder = self.query_one(FindInput)
         self.find_spans = find_all(body, finder.value) if finder.display else []
@@ -208,17 +209,21 @@ class ArticlePane(Vertical):
         else:
             body_widget.scroll_home(animate=False)
 
-    def _term_spans(self, terms: Iterable[str]) -> list[Span]:
-        pattern = term_pattern(terms)
+    def _term_spans(
+        self, terms: Iterable[str], phrases: Sequence[Sequence[str]] = ()
+    ) -> list[Span]:
+        """Where the query's words stand in the body; a phrase's words only
+        where they stand together (the whole phrase is one match)."""
+        pattern = term_pattern(terms, phrases, STOP_WORDS)
         if pattern is None or self.article is None:
             return []
         return [(m.start(), m.end()) for m in pattern.finditer(self.article.body)]
 
-    def set_terms(self, terms: Iterable[str]) -> None:
+    def set_terms(self, terms: Iterable[str], phrases: Sequence[Sequence[str]] = ()) -> None:
         """Highlight (and let n/N walk) a new query's words in the open article."""
         if self.article is None:
             return
-        self.term_spans = self._term_spans(terms)
+        self.term_spans = self._term_spans(terms, phrases)
         if not self.find_spans:
             self.current = -1
             self._show_matches(None)

@@ -332,7 +332,7 @@ class MainScreen(Screen[None]):
             return
         if message.request.page == 1 and self.article is not None:
             # The open article now highlights (and n/N walks) this query's words.
-            self.query_one(ArticlePane).set_terms(self.search.terms)
+            self.query_one(ArticlePane).set_terms(self.search.terms, self.search.phrases)
         elif message.request.page == 1 and results.hits:
             self.articles.open(results.hits[0].id)
         self.fb.save_state_soon()

@@ -132,6 +132,7 @@ class ArticleController:
                 self.screen.search.terms,
                 focus_span=request.focus_span,
                 scroll_y=request.scroll_y,
+                phrases=self.screen.search.phrases,
             )
         except NoMatches:
             return False  # the app is closing and the pane's widgets are already gone
@@ -149,7 +150,13 @@ class ArticleController:
         """Re-show the open article scrolled to ``span`` (a fact's sentence)."""
         if self.article is None:
             return
-        self.pane.show_article(self.article, self.facts, self.screen.search.terms, focus_span=span)
+        self.pane.show_article(
+            self.article,
+            self.facts,
+            self.screen.search.terms,
+            focus_span=span,
+            phrases=self.screen.search.phrases,
+        )
         self.screen.query_one(ArticleBody).focus()
 
     def open_claim(self, claim: Claim | None) -> None:

@@ -46,6 +46,10 @@ _TEXT_FIELDS = {"person", "org", "place", "title", "body"}
 """Fields whose words can appear in an article's text (not source:, tag:, date:)."""
 
 
+_QUOTED = re.compile(r'(?<![\w:])"[^"]*"')
+"""A phrase typed on its own (not a field's: ``person:"Sabrina Singh"``)."""
+
+
 def query_words(query: str) -> list[str]:
     """The words of ``query`` as typed, to highlight alongside the engine's stems.
 
@@ -167,10 +171,21 @@ class SearchController:
 
     @property
     def terms(self) -> list[str]:
-        """The current query's words, for highlighting them in the article."""
+        """The current query's words, for highlighting them in the article; a
+        phrase's words are not among them (see :attr:`phrases`)."""
         if self.results is None:
             return []
-        return [*self.results.terms, *query_words(self.results.query)]
+        results = self.results
+        if not results.phrases:
+            return [*results.terms, *query_words(results.query)]
+        in_phrases = {word for phrase in results.phrases for word in phrase}
+        typed = query_words(_QUOTED.sub(" ", results.query))
+        return [*(t for t in results.terms if t not in in_phrases), *typed]
+
+    @property
+    def phrases(self) -> list[list[str]]:
+        """The stems of each phrase the current query asks for, highlighted whole."""
+        return [] if self.results is None else self.results.phrases
 
     @property
     def listing(self) -> ResultsList:
