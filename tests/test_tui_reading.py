@@ -259,6 +259,14 @@ def test_a_failing_worker_is_reported_and_the_app_keeps_running(library_path: Pa
     run(library_path, scenario)
 
 
+async def _open_first_hit(app: FieldbriefApp, pilot: Pilot, query: str) -> ArticlePane:
+    """Search for ``query`` and open its first hit in the article pane."""
+    await search(pilot, query)
+    await pilot.press("enter", "enter")
+    await settle(pilot)
+    return app.query_one(ArticlePane)
+
+
 def test_highlights_and_n_follow_the_current_query(library_path: Path) -> None:
     """Issue 13.2: a second search re-highlights the open article; words whose stem
     is not their prefix (Niamey) and entity-field queries highlight too; the n/N
@@ -266,10 +274,7 @@ def test_highlights_and_n_follow_the_current_query(library_path: Path) -> None:
 
     async def scenario(app: FieldbriefApp, pilot: Pilot) -> None:
         main = app.main
-        await search(pilot, "Singh")
-        await pilot.press("enter", "enter")
-        await settle(pilot)
-        pane = app.query_one(ArticlePane)
+        pane = await _open_first_hit(app, pilot, "Singh")
 
         def highlighted() -> set[str]:
             body = pane.article.body  # type: ignore[union-attr]
@@ -300,10 +305,7 @@ def test_a_phrase_is_highlighted_where_its_words_stand_together(library_path: Pa
 
     async def scenario(app: FieldbriefApp, pilot: Pilot) -> None:
         main = app.main
-        await search(pilot, '"air base"')
-        await pilot.press("enter", "enter")
-        await settle(pilot)
-        pane = app.query_one(ArticlePane)
+        pane = await _open_first_hit(app, pilot, '"air base"')
         body = pane.article.body  # type: ignore[union-attr]
         highlighted = [body[s:e] for s, e in pane.term_spans]
         assert highlighted and {h.lower() for h in highlighted} == {"air base"}
