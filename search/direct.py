@@ -27,6 +27,7 @@ repair or an upgrade, an index this module does not read.
 from __future__ import annotations
 
 import heapq
+import os
 import re
 import sqlite3
 import time
@@ -46,7 +47,7 @@ from .locations import library_at
 from .results import SearchResults
 from .snippets import STOP_WORDS, shown_hit, term_pattern
 from .store import Store, StoreError, open_as_is
-from .syntax import MAX_QUERY_CHARS, MAX_QUERY_WORDS
+from .syntax import MAX_QUERY_CHARS, MAX_QUERY_WORDS, OPERATORS
 from .typed_dates import day_span, normalise_dates, read_dates
 
 SEARCHED_FIELDS = ("title", "body")
@@ -56,7 +57,6 @@ B, K1 = 0.75, 1.2
 """BM25F's parameters: Whoosh's defaults, which the engine's searcher uses."""
 
 _PLAIN_WORD = re.compile(r"[A-Za-z0-9]+")
-_OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"})
 
 
 def plain_stems(text: str) -> list[str] | None:
@@ -68,7 +68,7 @@ def plain_stems(text: str) -> list[str] | None:
         return None
     stems: list[str] = []
     for word in words:
-        if not _PLAIN_WORD.fullmatch(word) or word in _OPERATORS:
+        if not _PLAIN_WORD.fullmatch(word) or word in OPERATORS:
             return None
         lowered = word.lower()
         if len(lowered) < 2 or lowered in STOP_WORDS:
@@ -85,20 +85,43 @@ class Parsed(NamedTuple):
     """Inclusive day-number spans every hit must be dated within (``date:`` ranges)."""
 
 
-_PLACEHOLDER = "fieldbrief-date-{}"
-_PLACED = re.compile(r"\bid:fieldbrief-date-\d+")
+_PLACEHOLDER = f"fieldbrief-date-{os.urandom(6).hex()}-{{}}"
+"""What a date stands as while the rest is read (not a term anybody types,
+so a typed ``id:fieldbrief-date-0`` stays the engine's to search)."""
+_PLACED = re.compile(r"id:" + re.escape(_PLACEHOLDER).replace(r"\{\}", r"\d+"))
 
 
 def parse(text: str) -> Parsed | None:
     """Plain words, or one quoted phrase of two or more plain words, with any
-    ``date:`` ranges the engine reads itself (:mod:`.typed_dates`); None for
-    anything else."""
+    ``date:`` ranges the engine reads itself (:mod:`.typed_dates`), each a term
+    of its own beside them (the engine then filters by it); None for anything
+    else."""
+    # The engine cuts a longer query (and says so): its answer.
+    if len(text) > MAX_QUERY_CHARS or len(text.split()) > MAX_QUERY_WORDS:
+        return None
     rest, spans = read_dates(normalise_dates(text), _PLACEHOLDER)
     if "date:" in rest.lower():
         return None  # a form only Whoosh's date grammar reads
+    if spans and not _dates_stand_alone(rest):
+        return None
     days = [day_span(*span) for span in spans.values()]
     found = _words_or_phrase(_PLACED.sub(" ", rest))
     return None if found is None else Parsed(found[0], found[1], days)
+
+
+def _dates_stand_alone(rest: str) -> bool:
+    """Whether every date in ``rest`` is a term of the top-level AND, as the
+    engine takes it out as a filter: not joined by ``OR`` to a word (``oil
+    date:2017 OR gas`` is oil AND (2017 OR gas)) and not inside a phrase."""
+    tokens = rest.split()
+    for i, token in enumerate(tokens):
+        if not _PLACED.search(token):
+            continue
+        if not _PLACED.fullmatch(token) or rest[: rest.find(token)].count('"') % 2:
+            return False
+        if "OR" in tokens[max(0, i - 1) : i] or "OR" in tokens[i + 1 : i + 2]:
+            return False
+    return True
 
 
 def _words_or_phrase(text: str) -> tuple[list[list[str]], bool] | None:

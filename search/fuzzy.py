@@ -23,6 +23,8 @@ from typing import Any
 from . import whooshload  # noqa: F401  # isort: skip (before any Whoosh import)
 from whoosh import query
 
+from .syntax import OPERATORS
+
 MAX_EXPANSIONS = 40
 """A fuzzy term matches at most this many words, nearest (then commonest) first."""
 
@@ -135,7 +137,6 @@ def quicken(q: Any) -> Any:
 
 
 _PLAIN_WORD = re.compile(r"(?<![\w:*?~])([A-Za-z][A-Za-z'-]{2,})(?![\w:*?~])")
-_OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"})
 
 
 _ENDINGS = ("", "e", "s", "es", "y", "ion", "ions", "ation", "ing", "ed", "er", "al", "ment")
@@ -177,7 +178,7 @@ def suggest(reader: Any, text: str, fieldname: str = "body") -> str | None:
     def fix(match: re.Match[str]) -> str:
         nonlocal changed
         typed = match.group(1)
-        if typed in _OPERATORS:
+        if typed in OPERATORS:
             return typed
         lowered = typed.lower()
         typed_stem = stem(lowered)

@@ -26,7 +26,7 @@ from .facets import keyword
 from .fuzzy import quicken, rewrite, suggest
 from .results import Hit, SearchResults
 from .snippets import shown_hit, term_pattern
-from .syntax import MAX_QUERY_CHARS, MAX_QUERY_WORDS
+from .syntax import MAX_QUERY_CHARS, MAX_QUERY_WORDS, OPERATORS
 from .typed_dates import normalise_dates, read_dates
 
 __all__ = ["Hit", "SearchResults", "count_matches", "run_search"]
@@ -127,7 +127,9 @@ def _contains_error(q: Any) -> bool:
 
 
 def _plain_terms(parser: qparser.QueryParser, text: str) -> Any:
-    words = re.findall(r"\w+", text)
+    """The query's words, searched together; its operators left out, as one of
+    them may be what failed (Whoosh asserts on ``oil REQUIRE gas``)."""
+    words = [word for word in re.findall(r"\w+", text) if word not in OPERATORS]
     if not words:
         return None
     return parser.parse(" ".join(words))

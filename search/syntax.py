@@ -9,6 +9,9 @@ from __future__ import annotations
 MAX_QUERY_CHARS = 1000
 """Longer queries are cut: Whoosh's query tagger takes time quadratic in a word's
 length, before a single posting is read (bench/README.md, design figures)."""
+OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "REQUIRE", "TO"})
+"""Words the query language reads as operators (in capitals), not as words to find
+(Whoosh's ``OperatorsPlugin`` and the ``TO`` of ranges)."""
 MAX_QUERY_WORDS = 64
 """More words than this are dropped (5,000 words overflowed the parser's recursion)."""
 

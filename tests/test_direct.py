@@ -210,6 +210,11 @@ def test_direct_search_on_the_seeds(bare_library: Library, seed_paths: list[Path
         ("OR troops", "relevance"),
         ("troops OR OR drone", "relevance"),
         ("troops or", "relevance"),  # "or" in lower case is a stop word
+        ("troops date:2023 OR drone", "relevance"),  # troops AND (2023 OR drone)
+        ("troops OR date:2023 drone", "relevance"),
+        ('"date:>2023 troops leaving"', "relevance"),  # a date inside a phrase
+        ("troops id:fieldbrief-date-0", "relevance"),  # typed, not a date's stand-in
+        ("REQUIRE troops", "relevance"),  # an operator too
         ("title:junta", "relevance"),
         ("withdr*", "relevance"),
         ("bazom~", "relevance"),
@@ -316,3 +321,25 @@ def test_the_library_keeps_the_index_open_until_it_changes(
     after = bare_library.search("troops")
     assert bare_library._direct is not kept
     assert after.total == _engine(bare_library, "troops").total > first.total
+
+
+def test_parsing_declines_what_the_engine_reads_otherwise() -> None:
+    """Unit checks of :func:`direct.parse` where the direct search once disagreed
+    with the engine (an audit in tmux and with fuzzed queries found them)."""
+    words = [f"{stem}{ending}" for stem in ("kel", "mor", "nes") for ending in "abcdefghijkl"]
+    assert direct.parse(" OR ".join(words[:20])) is not None
+    assert direct.parse(" OR ".join(words[:33])) is None  # 65 words: the engine cuts at 64
+    assert direct.parse("oil" + " " * 995 + "prices") is None  # past 1,000 characters
+    assert direct.parse("date:>2000 " * 63 + "oil prices") is None
+    parsed = direct.parse("oil prices date:2017")
+    assert parsed is not None and parsed.groups == [["oil"], ["price"]] and parsed.days
+    assert direct.parse("oil gas OR coal date:1987") is not None
+    for text in (
+        "oil date:2017 OR gas",
+        "oil OR date:2017 gas",
+        '"date:>2017-06 oil prices"',
+        '"oil date:2017 prices"',
+        "oil id:fieldbrief-date-0",
+        "oil REQUIRE gas",
+    ):
+        assert direct.parse(text) is None, text

@@ -183,3 +183,27 @@ def test_dates_in_digits_parse_as_whoosh_date_grammar_parses_them(text: str) -> 
         assert got == expected
     else:
         assert "date:" not in text or parser is query_module._parser_for(fields, None)
+
+
+def test_a_query_whoosh_cannot_run_is_searched_as_its_words(
+    bare_library: Library, seed_paths: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Whoosh asserts on some queries it parsed (``oil REQUIRE gas`` over 22k
+    articles): the words are searched instead, without the operators, one of
+    which may be what failed."""
+    from fieldbrief.search import query as query_module
+
+    bare_library.add_paths(seed_paths)
+    real = query_module._ranked
+    ran: list[str] = []
+
+    def fails_once(searcher: object, q: object, **kwargs: object) -> object:
+        ran.append(repr(q))
+        if len(ran) == 1:
+            raise AssertionError
+        return real(searcher, q, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(query_module, "_ranked", fails_once)
+    results = bare_library.search("troops REQUIRE Niger")
+    assert results.fallback and "searched for the words instead" in results.fallback
+    assert results.total > 0 and "Require" in ran[0] and "Require" not in ran[1]

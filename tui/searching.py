@@ -23,6 +23,7 @@ from textual.worker import get_current_worker
 
 from fieldbrief.search.listing import LIBRARY_QUERY
 from fieldbrief.search.results import SearchResults
+from fieldbrief.search.syntax import OPERATORS
 from fieldbrief.search.wording import plural
 
 from . import overview as ov
@@ -41,7 +42,6 @@ if TYPE_CHECKING:
 _FIELD = re.compile(r'(\w+):("[^"]*"|\[[^\]]*\]|\S+)')
 _WORD = re.compile(r"\w[\w'’-]*")
 _NEGATED = re.compile(r"(?:(?<=\s)|^)-\S+|\bNOT\s+\S+")
-_OPERATORS = {"AND", "OR", "NOT", "TO"}
 _TEXT_FIELDS = {"person", "org", "place", "title", "body"}
 """Fields whose words can appear in an article's text (not source:, tag:, date:)."""
 
@@ -66,7 +66,7 @@ def query_words(query: str) -> list[str]:
         return " "
 
     rest = _NEGATED.sub(" ", _FIELD.sub(field, query))
-    words += [w for w in _WORD.findall(rest) if w not in _OPERATORS]
+    words += [w for w in _WORD.findall(rest) if w not in OPERATORS]
     return [w for w in dict.fromkeys(words) if len(w) >= 2]
 
 
