@@ -311,16 +311,22 @@ class Library:
                 count=count,
             )
 
+    def index_version(self) -> tuple[Path | None, Any]:
+        """Changes whenever the index does (a commit here or in another process,
+        a rebuild): whether results shown earlier may be out of date."""
+        try:
+            folder = self.index.current_dir()
+        except UnsafeLayoutError:
+            return None, None
+        return folder, manifest_stamp(folder) if folder is not None else None
+
     def _direct_index(self) -> DirectIndex | None:
         """The index files as the direct search reads them, kept open while the
         index is unchanged (checked again, as the engine's searcher is, after
         any commit or rebuild). Called with the index's lock held: a search
         never reads files this closes."""
-        try:
-            folder = self.index.current_dir()
-        except UnsafeLayoutError:
-            folder = None
-        key = (folder, manifest_stamp(folder) if folder is not None else None)
+        key = self.index_version()
+        folder = key[0]
         if self._direct is not None and self._direct[0] == key:
             # Articles stored but not indexed yet (another process's add): the engine's.
             return self._direct[1] if not self.store.unindexed_count() else None

@@ -263,3 +263,32 @@ def test_g_during_end_stops_the_loading_at_the_page_on_its_way(
         assert len(listing.hits) == 7 and listing.highlighted == listing.option_count - 1
 
     run(library_path, scenario)
+
+
+def test_enter_searches_again_once_the_library_changed(library_path: Path, tmp_path: Path) -> None:
+    """Enter on the query shown runs it again only if articles were added since
+    (here by another process's library): the new article is listed."""
+    from tests.test_tui_support import open_library
+
+    async def scenario(app: FieldbriefApp, pilot: Pilot) -> None:
+        await search(pilot, "Agadez")
+        listing = app.query_one(ResultsList)
+        assert listing.results is not None
+        before, generation = listing.results.total, app.main.search.generation
+        query_box = app.screen_stack[0].query_one(QueryInput)
+        query_box.focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.main.search.generation == generation  # nothing changed: not run again
+        row = {"id": "n1", "title": "Agadez talks", "date": "2024-06-01", "source": "Test"}
+        other = open_library(library_path)
+        try:
+            other.add_paths([write_jsonl(tmp_path / "new.jsonl", [{**row, "body": "At Agadez."}])])
+        finally:
+            other.close()
+        query_box.focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert listing.results is not None and listing.results.total == before + 1
+
+    run(library_path, scenario)

@@ -389,7 +389,8 @@ class MainScreen(Screen[None]):
     def _query_committed(self, message: QueryBar.Committed) -> None:
         self.state.remember(message.text)
         results = self.search.results
-        if results is None or results.query != message.text:
+        # Enter on the query shown searches again if the library changed meanwhile.
+        if results is None or results.query != message.text or self.search.out_of_date():
             self.search.run(message.text)
         self.move_focus(self.query_one(ResultsList))
         self.fb.save_state_soon()

@@ -160,6 +160,8 @@ class SearchController:
     def __init__(self, screen: MainScreen) -> None:
         self.screen = screen
         self.generation = 0
+        self.searched_version: object = None
+        """The library's index as it was when the current results were asked for."""
         self.results: SearchResults | None = None
         self.last_search_ms = 0.0
         self._waiting: tuple[str, int] | None = None
@@ -201,6 +203,8 @@ class SearchController:
         if self.screen.library is None:
             self._waiting = (query, page)
             return
+        if page == 1:
+            self.searched_version = self.screen.library.index_version()
         if is_library_view(query):
             query = ""
         self._start(SearchRequest(query, self.sort_for(query), page, self.generation))
@@ -246,6 +250,12 @@ class SearchController:
         library = self.screen.library
         assert library is not None
         self.screen.run_in_thread(partial(fetch_page, library, request, self.listing), "search")
+
+    def out_of_date(self) -> bool:
+        """Whether the index changed (an add, here or in another process) since
+        the current results were asked for."""
+        library = self.screen.library
+        return library is not None and library.index_version() != self.searched_version
 
     def is_current(self, request: SearchRequest) -> bool:
         return request.generation == self.generation
