@@ -225,3 +225,43 @@ def test_conflict_popup_in_a_small_terminal(tmp_path: Path) -> None:
         tmux.wait_for(lambda s: "FIELDBRIEF-EXITED 0" in s, timeout=15)
     finally:
         tmux.run("kill-server")
+
+
+@pytest.mark.skipif(TMUX is None, reason="tmux is not installed")
+def test_cli_search_in_a_terminal_answers_alike_on_both_paths(tmp_path: Path) -> None:
+    """``fieldbrief search`` typed in a terminal: plain words are answered from the
+    index files without Whoosh, the same words with a ``NOT`` by the Whoosh
+    engine; both list the same hits, in bold titles, and exit 0."""
+    home = tmp_path / "home"
+    tmux = Tmux(f"fieldbrief-e2e-cli-{os.getpid()}")
+    found = shutil.which("fieldbrief") or shutil.which(
+        "fieldbrief", path=str(Path(sys.executable).parent)
+    )
+    command = f"'{found}'" if found else f"'{sys.executable}' -m fieldbrief"
+    env = f"env -u COLUMNS -u LINES FIELDBRIEF_HOME='{home}' TERM=xterm-256color"
+    script = (
+        f"{env} {command} search Agadez troops --limit 2; echo PLAIN-DONE $?; "
+        f"{env} {command} search 'Agadez troops NOT zzyzx' --limit 2; echo ENGINE-DONE $?; "
+        "sleep 30"
+    )
+    try:
+        tmux.run("new-session", "-d", "-s", "fb", "-x", "200", "-y", "60", script)
+        tmux.run("resize-window", "-t", "fb", "-x", "200", "-y", "60")
+        # The first command makes the default library (the seeds, with facts).
+        screen = tmux.wait_for(lambda s: "ENGINE-DONE" in s, timeout=180)
+        plain, rest = screen.split("PLAIN-DONE", 1)
+        status, engine = rest.split("\n", 1)
+        engine, engine_status = engine.split("ENGINE-DONE", 1)
+        assert status.strip() == "0" and engine_status.split()[0] == "0"
+
+        def listed(text: str) -> list[str]:
+            return [
+                line.strip() for line in text.splitlines() if line.strip()[:3] in ("1. ", "2. ")
+            ]
+
+        assert "hits (showing 2)" in plain and "hits (showing 2)" in engine
+        assert len(listed(plain)) == 2 and listed(plain) == listed(engine)
+        styled = tmux.run("capture-pane", "-p", "-e", "-t", "fb")
+        assert "\x1b[1m" in styled  # titles in bold: the output went to a terminal
+    finally:
+        tmux.run("kill-server")
