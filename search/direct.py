@@ -61,10 +61,8 @@ _PLAIN_WORD = re.compile(r"[A-Za-z0-9]+")
 
 def plain_stems(text: str) -> list[str] | None:
     """The stems of a query of plain words, each kept by the analyzer, none twice; else None."""
-    if len(text) > MAX_QUERY_CHARS:
-        return None
     words = text.split()
-    if not words or len(words) > MAX_QUERY_WORDS:
+    if not words:
         return None
     stems: list[str] = []
     for word in words:
@@ -165,7 +163,8 @@ def search(
     """The page the engine's search would give, or None where the engine must answer
     (see the module's docstring). Opens the library's files for this one search:
     a command's (``Library.search`` keeps them open between searches)."""
-    if answerable(text, sort=sort, limit=limit, page=page) is None:
+    parsed = answerable(text, sort=sort, limit=limit, page=page)
+    if parsed is None:
         return None
     paths = library_at(path)
     store = open_as_is(paths.store)
@@ -176,7 +175,7 @@ def search(
         if index is None:
             return None
         with index:
-            return search_in(index, text, limit=limit, snippets=snippets, page=page)
+            return search_in(index, text, parsed, limit=limit, snippets=snippets, page=page)
     finally:
         store.close()
 
@@ -214,12 +213,16 @@ def open_index(root: Path, store: Store) -> DirectIndex | None:
 
 
 def search_in(
-    index: DirectIndex, text: str, *, limit: int = 20, snippets: int = 20, page: int = 1
+    index: DirectIndex,
+    text: str,
+    parsed: Parsed,
+    *,
+    limit: int = 20,
+    snippets: int = 20,
+    page: int = 1,
 ) -> SearchResults | None:
-    """:func:`search` on an index already open (``sort`` is relevance)."""
-    parsed = answerable(text, sort="relevance", limit=limit, page=page)
-    if parsed is None:
-        return None
+    """:func:`search` on an index already open, for ``text`` as :func:`answerable`
+    read it."""
     try:
         return _search(index, text, parsed, limit=limit, page=page, snippets=snippets)
     except _TROUBLE:
@@ -278,9 +281,8 @@ def _search(
         return None
     window = page * limit
     best = heapq.nsmallest(window, scored, key=lambda item: (-item[0], item[1]))
-    # A typed phrase is one over the title and one over the body, as the engine
-    # parses it; its snippet shows the phrase where the text has it.
-    pattern = term_pattern(stems, [stems, stems] if phrase else [], STOP_WORDS)
+    # A phrase's snippet shows the phrase where the text has it.
+    pattern = term_pattern(stems, [stems] if phrase else [], STOP_WORDS)
     hits = []
     first = (page - 1) * limit
     for i, (score, doc) in enumerate(best[first:window]):
@@ -317,7 +319,7 @@ def _segment_scores(segment: Segment, groups: list[list[_Word]]) -> list[tuple[f
         return []
     if len(per_group) == 1:
         return [(score, doc) for doc, score in per_group[0].items()]
-    tree = _weighted_tree([-size for size in sizes], _Intersection)
+    tree = _weighted_tree([-size for size in sizes])
     smallest = min(range(len(per_group)), key=lambda i: len(per_group[i]))
     common = set(per_group[smallest])
     for scores in per_group:
@@ -356,9 +358,13 @@ def _group_scores(segment: Segment, group: list[_Word]) -> tuple[dict[int, float
             for doc, score in scores.items():
                 summed[doc] = summed.get(doc, 0.0) + score
         return summed, size
-    tree = _weighted_tree(frequencies, _Union)
-    docs = set().union(*clauses)
-    return {doc: _union_sum(tree, clauses, doc) for doc in docs}, size
+    tree = _weighted_tree(frequencies)
+    united: dict[int, float] = {}
+    for doc in set().union(*clauses):
+        total = _union_sum(tree, clauses, doc)
+        assert total is not None  # a clause has it
+        united[doc] = total
+    return united, size
 
 
 def _term_scores(
@@ -436,15 +442,7 @@ class _Node:
         return False
 
 
-class _Union(_Node):
-    pass
-
-
-class _Intersection(_Node):
-    pass
-
-
-def _weighted_tree(weights: list[int], joined: type[_Node]) -> _Node:
+def _weighted_tree(weights: list[int]) -> _Node:
     """The shape of the matcher tree Whoosh builds for clauses of these weights
     (``make_weighted_tree``: the two lightest joined first, and so on; an AND
     weighs each clause by minus its estimated size, an OR by its size). The
@@ -454,7 +452,7 @@ def _weighted_tree(weights: list[int], joined: type[_Node]) -> _Node:
     while len(nodes) > 1:
         a = nodes.pop(0)
         b = nodes.pop(0)
-        insort(nodes, (a[0] + b[0], joined(left=a[1], right=b[1])))
+        insort(nodes, (a[0] + b[0], _Node(left=a[1], right=b[1])))
     return nodes[0][1]
 
 
@@ -465,19 +463,13 @@ def _tree_sum(node: _Node, clauses: list[dict[int, float]], doc: int) -> float:
     return _tree_sum(node.left, clauses, doc) + _tree_sum(node.right, clauses, doc)
 
 
-def _union_sum(node: _Node, clauses: list[dict[int, float]], doc: int) -> float:
-    """An OR tree's score for a document some clause has: those clauses'
-    scores, added as the tree adds them."""
-    found = _present(node, clauses, doc)
-    assert found is not None
-    return found
-
-
-def _present(node: _Node, clauses: list[dict[int, float]], doc: int) -> float | None:
+def _union_sum(node: _Node, clauses: list[dict[int, float]], doc: int) -> float | None:
+    """An OR tree's score for a document: the scores of the clauses that have
+    it, added as the tree adds them (None where none has it)."""
     if node.left is None or node.right is None:
         return clauses[node.index].get(doc)
-    left = _present(node.left, clauses, doc)
-    right = _present(node.right, clauses, doc)
+    left = _union_sum(node.left, clauses, doc)
+    right = _union_sum(node.right, clauses, doc)
     if left is None:
         return right
     return left if right is None else left + right

@@ -289,11 +289,14 @@ class Library:
         """
         if sort == "date" and is_library_query(query):
             return newest_first(self.store, limit=limit, page=page)
-        if direct.answerable(query, sort=sort, limit=limit, page=page) is not None:
+        parsed = direct.answerable(query, sort=sort, limit=limit, page=page)
+        if parsed is not None:
             with self.index.lock:
                 index = self._direct_index()
                 found = (
-                    direct.search_in(index, query, limit=limit, snippets=snippets, page=page)
+                    direct.search_in(
+                        index, query, parsed, limit=limit, snippets=snippets, page=page
+                    )
                     if index is not None
                     else None
                 )

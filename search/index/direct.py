@@ -77,18 +77,12 @@ class Unreadable(Exception):
     """Something this reader does not read (or a file changed under it): use Whoosh."""
 
 
-class _Record:
-    """What a Whoosh segment or codec unpickles as here: its attributes, no behaviour."""
-
-    kind = ""
+class _Segment:
+    """What Whoosh's ``W3Segment`` unpickles as here: its attributes, no behaviour."""
 
 
-class _Segment(_Record):
-    kind = "W3Segment"
-
-
-class _Codec(_Record):
-    kind = "W3Codec"
+class _Codec:
+    """What Whoosh's ``W3Codec`` unpickles as here."""
 
 
 _GLOBALS: dict[tuple[str, str], Any] = {
@@ -174,6 +168,10 @@ class TermInfo:
         self.inlined = inlined
 
 
+_TERMS_KEPT = 4096
+"""Term entries a segment keeps between searches (an app keeps its index open)."""
+
+
 class _Terms:
     """A segment's term table: Whoosh's hash file (CDB-like, MD5-hashed keys)."""
 
@@ -187,13 +185,24 @@ class _Terms:
         directory_at = extras_at - 256 * _HASH_DIRECTORY.size
         tail = part.get(directory_at, part.length - 4 - directory_at)
         self.tables = list(_HASH_DIRECTORY.iter_unpack(tail[: 256 * _HASH_DIRECTORY.size]))
-        extras = _Unpickler(io.BytesIO(tail[256 * _HASH_DIRECTORY.size :])).load()
+        extras = _unpickle(tail[256 * _HASH_DIRECTORY.size :])
         fieldmap = extras.get("fieldmap") if isinstance(extras, dict) else None
         if not isinstance(fieldmap, dict):
             raise Unreadable("a term table without its field map")
         self.fieldmap: dict[str, int] = fieldmap
+        self._known: dict[tuple[str, str], TermInfo | None] = {}
 
     def term_info(self, fieldname: str, text: str) -> TermInfo | None:
+        """The term's entry, or None; each looked up once (a search asks for a
+        word's document frequency across segments, then for its postings)."""
+        key = (fieldname, text)
+        if key not in self._known:
+            if len(self._known) >= _TERMS_KEPT:
+                self._known.clear()
+            self._known[key] = self._look_up(fieldname, text)
+        return self._known[key]
+
+    def _look_up(self, fieldname: str, text: str) -> TermInfo | None:
         number = self.fieldmap.get(fieldname)
         if number is None:
             return None
@@ -241,7 +250,7 @@ class Segment:
         if state.get("compound"):
             whole = index.part(f"{self.name}.seg")
             dirpos, _dirlength = _COMPOUND_HEADER.unpack(whole.get(0, 12))
-            directory = _Unpickler(io.BytesIO(whole.get(dirpos, whole.length - dirpos))).load()
+            directory = _unpickle(whole.get(dirpos, whole.length - dirpos))
             if not isinstance(directory, dict):
                 raise Unreadable("a compound segment without its directory")
             self._compound: tuple[_Part, dict[str, Any]] | None = (whole, directory)
@@ -265,7 +274,7 @@ class Segment:
                 whole, directory = self._compound
                 entry = directory.get(name)
                 if entry is None:
-                    raise KeyError(name)
+                    raise Unreadable(f"{name} is not in its compound segment")
                 self._parts[name] = _Part(whole.fd, whole.offset + entry["offset"], entry["length"])
         return self._parts[name]
 
@@ -418,7 +427,13 @@ class DirectIndex:
             raise Unreadable("no table of contents")
         generation, name = max(generations)
         part = self.part(name)
-        data = part.get(0, part.length)
+        try:
+            return self._parse_toc(part.get(0, part.length), generation)
+        except (IndexError, struct.error):
+            raise Unreadable("a table of contents cut short") from None
+
+    @staticmethod
+    def _parse_toc(data: bytes, generation: int) -> list[Any]:
         sizes = []
         position = 0
         for _ in range(3):
