@@ -1,27 +1,30 @@
-"""Plain word searches answered straight from the index files, without Whoosh.
+"""Searches of words and operators answered straight from the index files, without Whoosh.
 
 Every ``fieldbrief search`` is a new process, and most of a cold one was
 importing Whoosh and the engine around it: more than ``rg`` takes to search
-22k articles as files. Most searches typed at a shell are a few plain words
-(``oil prices``, ``troops OR soldiers Niger``), or one quoted phrase
-(``"air base"``), with or without ``date:`` ranges. For those, this
-module does what the engine's search does, on the same files: it checks the
-library needs no repair, checks the index's seal, reads each word's postings
-in the title and the body (:mod:`.index.direct`), for a phrase keeps the
-documents where the words stand side by side (the engine's own check,
-:func:`.index.postings.adjacent`), scores them with Whoosh's BM25F (same
-statistics, same formula, the same additions in the same order, so the same
-floats), keeps the best page ordered as Whoosh's collector orders it (best
-score first, equal scores by document number), and shows it with the
-engine's snippets. ``tests/test_direct.py`` holds page, scores, snippets and
-totals to the engine's.
+22k articles as files. Most searches typed at a shell are a few words
+(``oil prices``, ``troops OR soldiers Niger``, ``coffee NOT brazil``,
+``title:opec``), or one quoted phrase (``"air base"``), with or without
+``date:`` ranges. For those, this module does what the engine's search
+does, on the same files: it checks the library needs no repair, checks the
+index's seal, reads each term's postings (:mod:`.index.direct`), for a
+phrase keeps the documents where the words stand side by side (the engine's
+own check, :func:`.index.postings.adjacent`), scores them with Whoosh's
+BM25F (same statistics, same formula, the same additions in the same order,
+so the same floats), keeps the best page ordered as Whoosh's collector
+orders it (best score first, equal scores by document number), and shows
+it with the engine's snippets. ``tests/test_direct.py`` holds the reading
+of each query to Whoosh's parser, and page, scores, snippets and totals to
+the engine's.
 
 Anything else returns ``None`` and the caller searches with the engine:
-``AND``/``NOT``, parentheses, fields, wildcards, fuzzy words, dates written
-in words, a phrase beside other words, a stop word or a one-letter word
-(Whoosh's parser drops those), the same stem twice, a sort by date, a search
-with no hits (the engine then suggests a spelling), a library that needs
-repair or an upgrade, an index this module does not read.
+entity and keyword fields (``person:`` also finds other spellings),
+wildcards, fuzzy words, dates written in words, a phrase beside other words,
+an AND inside parentheses, operators Whoosh's parser reads in its own way
+(``a OR b AND c``), a stop word or a one-letter word (the parser drops
+those), the same stem twice, a sort by date, a search with no hits (the
+engine then suggests a spelling), a library that needs repair or an
+upgrade, an index this module does not read.
 """
 
 from __future__ import annotations
@@ -64,24 +67,68 @@ def plain_stems(text: str) -> list[str] | None:
     words = text.split()
     if not words:
         return None
-    stems: list[str] = []
-    for word in words:
-        if not _PLAIN_WORD.fullmatch(word) or word in OPERATORS:
-            return None
-        lowered = word.lower()
-        if len(lowered) < 2 or lowered in STOP_WORDS:
-            return None
-        stems.append(str(stem(lowered)))
-    return stems if len(set(stems)) == len(stems) else None
+    stems = [_stem_of(word) for word in words]
+    if None in stems or len(set(stems)) != len(stems):
+        return None
+    return stems  # type: ignore[return-value]
+
+
+def _stem_of(word: str) -> str | None:
+    """The term a plain word is in titles and bodies (the stemming analyzer's),
+    or None where that analyzer drops it or the word is not plain."""
+    if not _PLAIN_WORD.fullmatch(word) or word in OPERATORS:
+        return None
+    lowered = word.lower()
+    if len(lowered) < 2 or lowered in STOP_WORDS:
+        return None
+    return str(stem(lowered))
+
+
+class Clause(NamedTuple):
+    """One term of the query in one field (Whoosh's ``Term``)."""
+
+    field: str
+    text: str
+    """The term as indexed: a stem in titles and bodies, the lower-cased word in sources."""
+
+
+class Group(NamedTuple):
+    """One part of the query's top-level AND: any of its clauses (an ``Or`` of
+    them, or the one ``Term``), or none of them (``excluded``: a ``NOT``)."""
+
+    clauses: tuple[Clause, ...]
+    excluded: bool = False
 
 
 class Parsed(NamedTuple):
-    groups: list[list[str]]
-    """Stems: every group must match (AND), any word of a group (OR); a phrase is one group."""
-    phrase: bool
+    groups: list[Group]
+    """The top-level AND, in the order the engine's parser keeps it (empty for a phrase)."""
+    phrase: list[str] | None
+    """A quoted phrase's stems, over titles and bodies."""
     days: list[tuple[int, int]]
     """Inclusive day-number spans every hit must be dated within (``date:`` ranges)."""
 
+    @property
+    def shown(self) -> list[str]:
+        """The stems a hit's title and body show highlighted: none excluded."""
+        if self.phrase is not None:
+            return list(self.phrase)
+        return [
+            clause.text
+            for group in self.groups
+            if not group.excluded
+            for clause in group.clauses
+            if clause.field in SEARCHED_FIELDS
+        ]
+
+
+FIELDS_READ = {"title": True, "body": True, "source": False}
+"""The fields a typed ``field:word`` is searched in here, and whether the field
+stems its words (``source`` is lower-cased only); the rest are the engine's
+(entity fields also find other spellings of a name)."""
+
+_FIELD_WORD = re.compile(r"([a-z]+):([A-Za-z0-9]+)")
+_PARENTHESES = re.compile(r"(\(*)([^()]+)(\)*)")
 
 _PLACEHOLDER = f"fieldbrief-date-{os.urandom(6).hex()}-{{}}"
 """What a date stands as while the rest is read (not a term anybody types,
@@ -90,65 +137,157 @@ _PLACED = re.compile(r"id:" + re.escape(_PLACEHOLDER).replace(r"\{\}", r"\d+"))
 
 
 def parse(text: str) -> Parsed | None:
-    """Plain words, or one quoted phrase of two or more plain words, with any
-    ``date:`` ranges the engine reads itself (:mod:`.typed_dates`), each a term
-    of its own beside them (the engine then filters by it); None for anything
-    else."""
+    """Plain words and ``field:word`` (title, body, source) joined as the
+    engine's parser joins them (space or ``AND``: all; ``OR``: any, binding
+    closer than a space; ``NOT``: none; parentheses around words joined by
+    ``OR``), or one quoted phrase of two or more plain words; with any
+    ``date:`` ranges the engine reads itself (:mod:`.typed_dates`), each a
+    term of the top-level AND (the engine then filters by it). None for
+    anything else, or anything these rules read otherwise than Whoosh's
+    parser (``oil OR gas AND coal`` is oil OR (gas AND coal) there)."""
     # The engine cuts a longer query (and says so): its answer.
     if len(text) > MAX_QUERY_CHARS or len(text.split()) > MAX_QUERY_WORDS:
         return None
     rest, spans = read_dates(normalise_dates(text), _PLACEHOLDER)
     if "date:" in rest.lower():
         return None  # a form only Whoosh's date grammar reads
-    if spans and not _dates_stand_alone(rest):
-        return None
     days = [day_span(*span) for span in spans.values()]
-    found = _words_or_phrase(_PLACED.sub(" ", rest))
-    return None if found is None else Parsed(found[0], found[1], days)
+    if '"' in rest:
+        phrase = _phrase(rest)
+        return None if phrase is None else Parsed([], phrase, days)
+    groups = _Boolean(rest).groups()
+    if groups is None or not any(not group.excluded for group in groups):
+        return None
+    return Parsed(groups, None, days)
 
 
-def _dates_stand_alone(rest: str) -> bool:
-    """Whether every date in ``rest`` is a term of the top-level AND, as the
-    engine takes it out as a filter: not joined by ``OR`` to a word (``oil
-    date:2017 OR gas`` is oil AND (2017 OR gas)) and not inside a phrase."""
+def _phrase(rest: str) -> list[str] | None:
+    """The stems of ``rest`` when it is one quoted phrase (beside dates that
+    stand alone, outside the quotes); else None."""
     tokens = rest.split()
-    for i, token in enumerate(tokens):
-        if not _PLACED.search(token):
-            continue
-        if not _PLACED.fullmatch(token) or rest[: rest.find(token)].count('"') % 2:
-            return False
-        if "OR" in tokens[max(0, i - 1) : i] or "OR" in tokens[i + 1 : i + 2]:
-            return False
-    return True
+    if any(_PLACED.search(token) and not _PLACED.fullmatch(token) for token in tokens):
+        return None
+    quoted = _PLACED.sub(" ", rest).strip()
+    if not (len(quoted) > 2 and quoted[0] == quoted[-1] == '"' and '"' not in quoted[1:-1]):
+        return None
+    if any(_PLACED.fullmatch(t) and rest[: rest.find(t)].count('"') % 2 for t in tokens):
+        return None  # a date inside the quotes
+    stems = plain_stems(quoted[1:-1])
+    return stems if stems is not None and len(stems) > 1 else None
 
 
-def _words_or_phrase(text: str) -> tuple[list[list[str]], bool] | None:
-    quoted = text.strip()
-    if len(quoted) > 2 and quoted[0] == quoted[-1] == '"' and '"' not in quoted[1:-1]:
-        stems = plain_stems(quoted[1:-1])
-        return ([stems], True) if stems is not None and len(stems) > 1 else None
-    # Words, and words joined by OR, which binds closer than the space between
-    # words (``oil OR gas prices`` is (oil OR gas) AND prices, as the engine parses it).
-    tokens = text.split()
-    sizes: list[int] = []
-    joined = False
-    for token in tokens:
-        if token == "OR":
-            if not sizes or joined:
-                return None
-            joined = True
-        elif joined:
-            sizes[-1] += 1
-            joined = False
-        else:
-            sizes.append(1)
-    if joined:
+class _Decline(Exception):
+    """The query is read otherwise by the engine, or only by it."""
+
+
+_DATE = Clause("date", "")
+"""A ``date:`` range in the token stream (taken out as a filter, as the engine does)."""
+
+
+class _Boolean:
+    """A recursive descent over the tokens of a query of words and operators,
+    accepting only what it reads as Whoosh's parser does (checked against
+    it by ``tests/test_direct.py`` over thousands of generated queries)."""
+
+    def __init__(self, text: str) -> None:
+        self.tokens: list[str] = []
+        for chunk in text.split():
+            # Parentheses only at a word's ends: Whoosh also splits ``oil(gas)``.
+            match = _PARENTHESES.fullmatch(chunk)
+            if match is None:
+                self.tokens.append("")  # never a word: declines
+                continue
+            opened, word, closed = match.groups()
+            self.tokens += [*opened, word, *closed]
+        self.at = 0
+        self.seen: set[str] = set()
+
+    def groups(self) -> list[Group] | None:
+        try:
+            return self._items()
+        except _Decline:
+            return None
+
+    def _peek(self) -> str | None:
+        return self.tokens[self.at] if self.at < len(self.tokens) else None
+
+    def _items(self) -> list[Group]:
+        groups: list[Group] = []
+        joined = False  # the last token was AND
+        widest = 0  # units in the last item's OR chain
+        while (token := self._peek()) is not None:
+            if token == "AND":
+                # Not first, not twice, not after words joined by OR: AND binds
+                # closer than OR in Whoosh's parser, unlike a space.
+                if joined or widest != 1:
+                    raise _Decline
+                joined = True
+                self.at += 1
+                continue
+            excluded = token == "NOT"
+            self.at += excluded
+            units = self._chain(depth=0)
+            if (excluded or joined) and len(units) > 1:
+                raise _Decline  # NOT a OR b is (NOT a) OR b there; a AND b OR c is (a AND b) OR c
+            if (_DATE,) in units:
+                if excluded or len(units) > 1:
+                    raise _Decline
+            else:
+                groups.append(Group(tuple(c for unit in units for c in unit), excluded))
+            joined, widest = False, len(units)
+        if joined:
+            raise _Decline
+        return groups
+
+    def _chain(self, depth: int) -> list[tuple[Clause, ...]]:
+        units = [self._unit(depth)]
+        while self._peek() == "OR":
+            self.at += 1
+            units.append(self._unit(depth))
+        if len(units) > 1 and any(_DATE in unit for unit in units):
+            raise _Decline  # a date joined by OR stays in the query there
+        return units
+
+    def _unit(self, depth: int) -> tuple[Clause, ...]:
+        token = self._peek()
+        if token is None:
+            raise _Decline
+        self.at += 1
+        if token == "(":
+            units = self._chain(depth + 1)
+            if self._peek() != ")":
+                raise _Decline  # words joined by a space or AND inside: not read here
+            self.at += 1
+            return tuple(c for unit in units for c in unit)
+        if _PLACED.fullmatch(token):
+            if depth:
+                raise _Decline
+            return (_DATE,)
+        field = _FIELD_WORD.fullmatch(token)
+        if field is not None:
+            name, word = field.groups()
+            if name not in FIELDS_READ:
+                raise _Decline
+            term = _stem_of(word) if FIELDS_READ[name] else _lowered(word)
+            return (Clause(name, self._new(term)),)
+        term = self._new(_stem_of(token))
+        return tuple(Clause(name, term) for name in SEARCHED_FIELDS)
+
+    def _new(self, term: str | None) -> str:
+        """The term, if the analyzer keeps it and it is new to the query (the
+        engine's parser merges a repeated term away)."""
+        if term is None or term in self.seen:
+            raise _Decline
+        self.seen.add(term)
+        return term
+
+
+def _lowered(word: str) -> str | None:
+    """A word of an unstemmed field, as its analyzer keeps it (lower-cased)."""
+    lowered = word.lower()
+    if word in OPERATORS or len(lowered) < 2 or lowered in STOP_WORDS:
         return None
-    stems = plain_stems(" ".join(token for token in tokens if token != "OR"))
-    if stems is None:
-        return None
-    found = iter(stems)
-    return [[next(found) for _ in range(size)] for size in sizes], False
+    return lowered
 
 
 def search(
@@ -229,20 +368,32 @@ def search_in(
         return None
 
 
-class _Word:
-    """One word of the query: its BM25F statistics per field, across the index."""
+class _Statistics:
+    """BM25F's statistics across the index: each clause's idf and its field's
+    average length (as the engine's searcher computes them)."""
 
-    __slots__ = ("fields", "stem")
+    def __init__(self, index: DirectIndex) -> None:
+        self.index = index
+        self.count = index.doc_count_all
+        self._averages: dict[str, float] = {}
+        self._known: dict[Clause, tuple[float, float] | None] = {}
 
-    def __init__(self, index: DirectIndex, stem: str, average_lengths: dict[str, float]) -> None:
-        self.stem = stem
-        count = index.doc_count_all
-        self.fields: dict[str, tuple[float, float]] = {}  # field: (idf, average length)
-        for fieldname in SEARCHED_FIELDS:
-            frequency = index.doc_frequency(fieldname, stem)
-            if frequency:
-                idf = log(count / (frequency + 1)) + 1
-                self.fields[fieldname] = (idf, average_lengths[fieldname])
+    def __call__(self, clause: Clause) -> tuple[float, float] | None:
+        """(idf, average field length), or None where no document has the term."""
+        if clause not in self._known:
+            frequency = self.index.doc_frequency(clause.field, clause.text)
+            self._known[clause] = (
+                (log(self.count / (frequency + 1)) + 1, self._average(clause.field))
+                if frequency
+                else None
+            )
+        return self._known[clause]
+
+    def _average(self, fieldname: str) -> float:
+        if fieldname not in self._averages:
+            length = self.index.field_length(fieldname)
+            self._averages[fieldname] = (length / (self.count or 1)) or 1
+        return self._averages[fieldname]
 
 
 def _bm25(idf: float, tf: float, fl: int, average: float) -> float:
@@ -255,18 +406,16 @@ def _search(
 ) -> SearchResults | None:
     started = time.perf_counter()
     groups, phrase, spans = parsed
-    stems = [stem for group in groups for stem in group]
-    count = index.doc_count_all
-    average_lengths = {
-        name: (index.field_length(name) / (count or 1)) or 1 for name in SEARCHED_FIELDS
-    }
-    words = [[_Word(index, s, average_lengths) for s in group] for group in groups]
+    statistics = _Statistics(index)
     scored: list[tuple[float, int]] = []
     starts: list[int] = []
     offset = 0
     for segment in index.segments:
         starts.append(offset)
-        found = _phrase_scores(segment, words[0]) if phrase else _segment_scores(segment, words)
+        if phrase is not None:
+            found = _phrase_scores(segment, phrase, statistics)
+        else:
+            found = _segment_scores(segment, groups, statistics)
         if spans:
             # As the engine's date filter: the day column, every range at once.
             days = segment.days()
@@ -281,8 +430,10 @@ def _search(
         return None
     window = page * limit
     best = heapq.nsmallest(window, scored, key=lambda item: (-item[0], item[1]))
+    shown = sorted(set(parsed.shown))
+    phrases = [phrase] if phrase is not None else []
     # A phrase's snippet shows the phrase where the text has it.
-    pattern = term_pattern(stems, [stems] if phrase else [], STOP_WORDS)
+    pattern = term_pattern(shown, phrases, STOP_WORDS)
     hits = []
     first = (page - 1) * limit
     for i, (score, doc) in enumerate(best[first:window]):
@@ -300,31 +451,59 @@ def _search(
         total_exact=True,
         sort="relevance",
         page=page,
-        terms=sorted(stems),
-        phrases=[stems] if phrase else [],
+        terms=shown,
+        phrases=[list(p) for p in phrases],
     )
     results.elapsed_ms = (time.perf_counter() - started) * 1000
     return results
 
 
-def _segment_scores(segment: Segment, groups: list[list[_Word]]) -> list[tuple[float, int]]:
-    """(score, document) of each live document of the segment matching every group."""
-    per_group: list[dict[int, float]] = []
+EXCLUDED_SCORE = 1.0
+"""What a ``NOT`` adds to a document's score: Whoosh matches it with an
+``InverseMatcher``, whose score is its weight, 1.0, added in the AND's tree."""
+
+
+def _segment_scores(
+    segment: Segment, groups: list[Group], statistics: _Statistics
+) -> list[tuple[float, int]]:
+    """(score, document) of each live document of the segment matching every
+    group (and no excluded one)."""
+    per_group: list[dict[int, float] | None] = []  # None: an excluded group
     sizes: list[int] = []
+    excluded: set[int] = set()
     for group in groups:
-        scores, size = _group_scores(segment, group)
+        if group.excluded:
+            excluded.update(_documents(segment, group.clauses))
+            per_group.append(None)
+            sizes.append(segment.doc_count)  # Whoosh's estimate for a NOT
+            continue
+        scores, size = _group_scores(segment, group.clauses, statistics)
+        if not size:
+            return []
         per_group.append(scores)
         sizes.append(size)
-    if not all(sizes):
-        return []
+    included: list[dict[int, float]] = [scores for scores in per_group if scores is not None]
     if len(per_group) == 1:
-        return [(score, doc) for doc, score in per_group[0].items()]
+        return [(score, doc) for doc, score in included[0].items()]
     tree = _weighted_tree([-size for size in sizes])
-    smallest = min(range(len(per_group)), key=lambda i: len(per_group[i]))
-    common = set(per_group[smallest])
-    for scores in per_group:
+    smallest: dict[int, float] = min(included, key=len)
+    common = set(smallest)
+    for scores in included:
         common.intersection_update(scores)
+    common -= excluded
     return [(_tree_sum(tree, per_group, doc), doc) for doc in common]
+
+
+def _documents(segment: Segment, clauses: tuple[Clause, ...]) -> set[int]:
+    """The documents with any of the clauses' terms (deleted ones included:
+    only what they exclude is asked)."""
+    found: set[int] = set()
+    for clause in clauses:
+        info = segment.terms.term_info(clause.field, clause.text)
+        if info is not None:
+            for ids, _weights, _values in segment.postings(info):
+                found.update(ids)
+    return found
 
 
 ARRAY_UNION_DOCS = 5000
@@ -333,49 +512,55 @@ array (added clause by clause, in order) in a segment of at most this many
 documents, and joins them in a tree of unions (by size) in a larger one."""
 
 
-def _group_scores(segment: Segment, group: list[_Word]) -> tuple[dict[int, float], int]:
-    """Each live document's score for the group (its words over the title and
-    the body, any of them), and the group's size as Whoosh estimates it."""
-    clauses: list[dict[int, float]] = []
+def _group_scores(
+    segment: Segment, clauses: tuple[Clause, ...], statistics: _Statistics
+) -> tuple[dict[int, float], int]:
+    """Each live document's score for the group (any of its clauses: a word
+    over the title and the body, a field's word, words joined by OR), and the
+    group's size as Whoosh estimates it."""
+    per_clause: list[dict[int, float]] = []
     frequencies: list[int] = []
-    for word in group:
-        for fieldname in SEARCHED_FIELDS:
-            info = segment.terms.term_info(fieldname, word.stem)
-            frequencies.append(info.doc_frequency if info is not None else 0)
-            clauses.append(_term_scores(segment, fieldname, word, info))
+    for clause in clauses:
+        info = segment.terms.term_info(clause.field, clause.text)
+        frequencies.append(info.doc_frequency if info is not None else 0)
+        per_clause.append(_term_scores(segment, clause, statistics(clause), info))
+    if len(per_clause) == 1:
+        # A Term, not an Or: its estimate is its document frequency, deletions and all.
+        return per_clause[0], frequencies[0]
     size = min(sum(frequencies), segment.doc_count)
-    if len(clauses) == 2:
-        # One word: its title's score plus its body's (two floats add the same
-        # either way round).
-        title, body = clauses
-        for doc, score in title.items():
-            earlier = body.get(doc)
-            body[doc] = score if earlier is None else score + earlier
-        return body, size
+    if len(per_clause) == 2:
+        # A word over the title and the body, say: two floats add the same either way round.
+        first, second = per_clause
+        for doc, score in first.items():
+            earlier = second.get(doc)
+            second[doc] = score if earlier is None else score + earlier
+        return second, size
     if segment.doc_count_all <= ARRAY_UNION_DOCS:
         summed: dict[int, float] = {}
-        for scores in clauses:
+        for scores in per_clause:
             for doc, score in scores.items():
                 summed[doc] = summed.get(doc, 0.0) + score
         return summed, size
     tree = _weighted_tree(frequencies)
     united: dict[int, float] = {}
-    for doc in set().union(*clauses):
-        total = _union_sum(tree, clauses, doc)
+    for doc in set().union(*per_clause):
+        total = _union_sum(tree, per_clause, doc)
         assert total is not None  # a clause has it
         united[doc] = total
     return united, size
 
 
 def _term_scores(
-    segment: Segment, fieldname: str, word: _Word, info: TermInfo | None
+    segment: Segment,
+    clause: Clause,
+    statistics: tuple[float, float] | None,
+    info: TermInfo | None,
 ) -> dict[int, float]:
-    """Each live document's BM25F score for the word in the field."""
-    statistics = word.fields.get(fieldname)
+    """Each live document's BM25F score for the clause's term in its field."""
     if info is None or statistics is None:
         return {}
     idf, average = statistics
-    lengths = segment.length_bytes(fieldname)
+    lengths = segment.length_bytes(clause.field)
     deleted = segment.deleted
     scores: dict[int, float] = {}
     for ids, weights, _values in segment.postings(info):
@@ -387,7 +572,9 @@ def _term_scores(
     return scores
 
 
-def _phrase_scores(segment: Segment, words: list[_Word]) -> list[tuple[float, int]]:
+def _phrase_scores(
+    segment: Segment, stems: list[str], statistics: _Statistics
+) -> list[tuple[float, int]]:
     """(score, document) of each live document of the segment with the phrase in
     its title or body: as the engine scores a phrase (``docsets.KnownPhrase``,
     ``docsets.rank_phrases``), the sum of its words' scores in the field, in
@@ -395,9 +582,10 @@ def _phrase_scores(segment: Segment, words: list[_Word]) -> list[tuple[float, in
     scored: dict[int, float] = {}
     deleted = segment.deleted
     for fieldname in SEARCHED_FIELDS:
-        statistics = [word.fields.get(fieldname) for word in words]
-        infos = [segment.terms.term_info(fieldname, word.stem) for word in words]
-        if None in statistics or None in infos:
+        clauses = [Clause(fieldname, stem) for stem in stems]
+        known = [statistics(clause) for clause in clauses]
+        infos = [segment.terms.term_info(fieldname, stem) for stem in stems]
+        if None in known or None in infos:
             continue
         # The rarest word first: each further word's postings are read only in
         # the blocks that can hold a document every earlier word has.
@@ -419,7 +607,7 @@ def _phrase_scores(segment: Segment, words: list[_Word]) -> list[tuple[float, in
         lengths = segment.length_bytes(fieldname)
         for doc in adjacent(packed_positions, postings, candidates):
             score = 0.0
-            for word, found in zip(statistics, postings, strict=True):
+            for word, found in zip(known, postings, strict=True):
                 assert word is not None
                 idf, average = word
                 score += _bm25(idf, found[doc][0], BYTE_LENGTH[lengths[doc]], average)
@@ -456,10 +644,12 @@ def _weighted_tree(weights: list[int]) -> _Node:
     return nodes[0][1]
 
 
-def _tree_sum(node: _Node, clauses: list[dict[int, float]], doc: int) -> float:
-    """An AND tree's score for a document every clause has."""
+def _tree_sum(node: _Node, clauses: list[dict[int, float] | None], doc: int) -> float:
+    """An AND tree's score for a document every clause has (and no excluded
+    one, a None, lacks)."""
     if node.left is None or node.right is None:
-        return clauses[node.index][doc]
+        scores = clauses[node.index]
+        return EXCLUDED_SCORE if scores is None else scores[doc]
     return _tree_sum(node.left, clauses, doc) + _tree_sum(node.right, clauses, doc)
 
 

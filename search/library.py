@@ -283,9 +283,10 @@ class Library:
     ) -> SearchResults:
         """One page of hits; ``count=False``: see :func:`~.query.run_search`.
 
-        Plain words, ``OR``, one phrase and ``date:`` ranges are answered by
-        :mod:`.direct` from the index files (the same page, faster than the
-        Whoosh engine even here, in process); the rest by the engine.
+        Words, ``AND``/``OR``/``NOT``, ``title:``/``body:``/``source:``, one
+        phrase and ``date:`` ranges are answered by :mod:`.direct` from the
+        index files (the same page, faster than the Whoosh engine even here,
+        in process); the rest by the engine.
         """
         if sort == "date" and is_library_query(query):
             return newest_first(self.store, limit=limit, page=page)

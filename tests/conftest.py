@@ -145,7 +145,8 @@ def engine_only(monkeypatch: pytest.MonkeyPatch) -> None:
     engine's own ways (plain words and phrases otherwise go to search.direct)."""
     from fieldbrief.search import direct
 
-    monkeypatch.setattr(direct, "search", lambda *_args, **_kwargs: None)
+    monkeypatch.setattr(direct, "search", lambda *_args, **_kwargs: None)  # the CLI's way in
+    monkeypatch.setattr(direct, "answerable", lambda *_args, **_kwargs: None)  # Library.search's
 
 
 @pytest.fixture

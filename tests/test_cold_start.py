@@ -116,7 +116,10 @@ def library(tmp_path: Path, seed_paths: list[Path]) -> str:
         ("troops date:>2023", False, False),
         ("troops date:[2023-09-01 to 2023-12-31]", False, False),
         ("troops OR drone", False, False),
-        ("troops NOT drone", False, True),
+        ("troops NOT drone", False, False),
+        ("title:junta AND troops", False, False),
+        ("(troops NOT drone)", False, True),
+        ("troo* drone", False, True),
         ("troops date:[september 2023 to now]", True, True),
     ],
 )

@@ -187,7 +187,15 @@ def test_direct_search_gives_the_engines_page(
 def test_direct_search_on_the_seeds(bare_library: Library, seed_paths: list[Path]) -> None:
     bare_library.add_paths(seed_paths)
     texts = ("niger", "troops", "troops leaving", "Agadez base", "drone", "Pentagon said")
-    for text in (*texts, '"air base"', '"troops leaving"', '"Agadez base"', "troops date:>2023-09"):
+    boolean = ("troops NOT drone", "title:junta", "troops AND (drone OR base) NOT Agadez")
+    for text in (
+        *texts,
+        *boolean,
+        '"air base"',
+        '"troops leaving"',
+        '"Agadez base"',
+        "troops date:>2023-09",
+    ):
         found = direct.search(bare_library.paths.root, text, limit=3)
         engine = _engine(bare_library, text, limit=3)
         if not engine.total:
@@ -204,8 +212,13 @@ def test_direct_search_on_the_seeds(bare_library: Library, seed_paths: list[Path
         ('"us troops"', "relevance"),  # a stop word in a phrase
         ('"base"', "relevance"),  # a phrase of one word
         ('"air base', "relevance"),
-        ("troops AND soldiers", "relevance"),
-        ("troops NOT drone", "relevance"),
+        ("troops OR soldiers AND drone", "relevance"),  # troops OR (soldiers AND drone)
+        ("troops NOT drone OR base", "relevance"),  # troops AND ((NOT drone) OR base)
+        ("troops (drone base)", "relevance"),  # an AND in parentheses
+        ("NOT drone", "relevance"),  # nothing to find, only to leave out
+        ("troops NOT date:2023", "relevance"),
+        ("person:bazoum troops", "relevance"),  # other spellings of the name too
+        ("troops src:reuters", "relevance"),  # an alias of a field
         ("troops OR", "relevance"),
         ("OR troops", "relevance"),
         ("troops OR OR drone", "relevance"),
@@ -215,7 +228,7 @@ def test_direct_search_on_the_seeds(bare_library: Library, seed_paths: list[Path
         ('"date:>2023 troops leaving"', "relevance"),  # a date inside a phrase
         ("troops id:fieldbrief-date-0", "relevance"),  # typed, not a date's stand-in
         ("REQUIRE troops", "relevance"),  # an operator too
-        ("title:junta", "relevance"),
+        ("title:junta OR troops AND drone", "relevance"),
         ("withdr*", "relevance"),
         ("bazom~", "relevance"),
         ("the troops", "relevance"),  # a stop word: Whoosh's parser drops it
@@ -332,7 +345,11 @@ def test_parsing_declines_what_the_engine_reads_otherwise() -> None:
     assert direct.parse("oil" + " " * 995 + "prices") is None  # past 1,000 characters
     assert direct.parse("date:>2000 " * 63 + "oil prices") is None
     parsed = direct.parse("oil prices date:2017")
-    assert parsed is not None and parsed.groups == [["oil"], ["price"]] and parsed.days
+    assert parsed is not None and parsed.days
+    assert [[c.text for c in group.clauses] for group in parsed.groups] == [
+        ["oil", "oil"],
+        ["price", "price"],
+    ]
     assert direct.parse("oil gas OR coal date:1987") is not None
     for text in (
         "oil date:2017 OR gas",
@@ -343,3 +360,125 @@ def test_parsing_declines_what_the_engine_reads_otherwise() -> None:
         "oil REQUIRE gas",
     ):
         assert direct.parse(text) is None, text
+
+
+def _engine_groups(text: str) -> tuple[list[direct.Group], tuple[int, int] | None] | None:
+    """What the engine searches for ``text``, in the direct search's terms: the
+    groups of its top-level AND and the days its date ranges allow (None if
+    it reads the text otherwise: a fallback, a phrase, another kind of query)."""
+    from whoosh import query as wq
+
+    from fieldbrief.search.datefilter import day_span
+    from fieldbrief.search.index.schema import schema
+
+    parsed, fallback = query._parse_text(query._parser_for(schema(), text), text, None)
+    if parsed is None or fallback:
+        return None
+    parts = list(parsed.subqueries) if isinstance(parsed, wq.And) else [parsed]
+    groups: list[direct.Group] = []
+    days: tuple[int, int] | None = None
+    for part in parts:
+        span = day_span(part)
+        if span is not None:
+            days = span if days is None else (max(days[0], span[0]), min(days[1], span[1]))
+            continue
+        excluded = isinstance(part, wq.Not)
+        inner = part.query if excluded else part
+        terms = list(inner.subqueries) if isinstance(inner, wq.Or) else [inner]
+        if not all(type(term) is wq.Term for term in terms):
+            return None
+        clauses = tuple(direct.Clause(t.fieldname, query._text(t.text)) for t in terms)
+        groups.append(direct.Group(clauses, excluded))
+    return groups, days
+
+
+def _direct_groups(parsed: direct.Parsed) -> tuple[list[direct.Group], tuple[int, int] | None]:
+    days = None
+    for lo, hi in parsed.days:
+        days = (lo, hi) if days is None else (max(days[0], lo), min(days[1], hi))
+    return parsed.groups, days
+
+
+_TOKENS = (
+    ["oil", "gas", "coal", "prices", "Wheat", "exports", "2017", "troops"] * 3
+    + ["title:opec", "title:Bank", "body:rates", "source:reuters", "source:BBC", "tag:oil"]
+    + ["person:bush", "src:bbc", "title:the", "the", "a", "x", "oil-gas", "U.S."]
+    + ["AND", "OR", "NOT"] * 4
+    + ["ANDNOT", "and", "or", "not", "(", ")", "(", ")"]
+    + ["date:2017", "date:>2016-03", "date:[1987 to 1988]", '"oil', 'prices"', "oil~", "oil*"]
+)
+
+
+def test_queries_are_read_as_the_engines_parser_reads_them() -> None:
+    """Every query the direct search answers is, to the engine, the same AND
+    of the same groups (same clauses, same order, the same NOTs) and the same
+    dates: over thousands of queries made of words, fields, operators,
+    parentheses and dates; and a good share of them are answered."""
+    rng = random.Random(5)
+    answered = 0
+    texts = [
+        "oil NOT gas",
+        "oil AND NOT gas",
+        "NOT gas oil",
+        "(wheat OR corn) AND export",
+        "oil NOT (gas OR coal) prices",
+        "title:opec prices",
+        "source:reuters AND yen",
+        "title:oil OR gas",
+        "oil AND gas date:2017 NOT coal",
+    ]
+    for _ in range(6000):
+        tokens = rng.choices(_TOKENS, k=rng.randint(1, 7))
+        # Parentheses glued to words as often as apart.
+        text = " ".join(tokens)
+        if rng.random() < 0.5:
+            text = text.replace("( ", "(").replace(" )", ")")
+        texts.append(text)
+    for text in texts:
+        parsed = direct.parse(text)
+        if parsed is None:
+            continue
+        answered += 1
+        assert parsed.phrase is None or text.count('"') == 2, text
+        if parsed.phrase is None:
+            assert _engine_groups(text) == _direct_groups(parsed), text
+    assert answered >= 600
+
+
+def _boolean_query(rng: random.Random) -> str:
+    """Words, fields, ORs in parentheses and NOTs, joined by spaces or AND."""
+    words = iter(rng.sample(_VOCABULARY[:50], 12))
+    items = []
+    for _ in range(rng.randint(1, 4)):
+        kind = rng.choice(["word", "word", "title", "body", "either", "not", "not either"])
+        if kind in ("either", "not either"):
+            unit = "(" + " OR ".join(next(words) for _ in range(rng.randint(2, 3))) + ")"
+        elif kind in ("title", "body"):
+            unit = f"{kind}:{next(words)}"
+        else:
+            unit = next(words)
+        items.append(f"NOT {unit}" if kind.startswith("not") else unit)
+    items.insert(0, rng.choice([next(words), "source:synthetic", "title:" + next(words)]))
+    return rng.choice([" ", " AND "]).join(items)
+
+
+def test_boolean_queries_score_as_the_engine_scores_them(synthetic: tuple[Path, Library]) -> None:
+    """NOT (a score of 1.0 added in the AND's tree, as Whoosh's inverse matcher
+    adds it), AND, parentheses and fields: the engine's pages, to the last bit."""
+    path, library = synthetic
+    rng = random.Random(23)
+    answered = 0
+    for _ in range(80):
+        text = _boolean_query(rng)
+        assert direct.parse(text) is not None, text
+        limit, page = rng.choice([(10, 1), (7, 3), (50, 1)])
+        found = direct.search(path, text, limit=limit, page=page)
+        engine = _engine(library, text, limit=limit, page=page)
+        if not engine.total:
+            assert found is None, text
+            continue
+        answered += 1
+        assert found is not None, text
+        assert _without_time(found) == _without_time(engine), text
+        assert [hit.score for hit in found.hits] == [hit.score for hit in engine.hits], text
+    assert answered >= 40

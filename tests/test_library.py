@@ -306,18 +306,19 @@ def test_bulk_add_pipeline_extracts_stores_and_indexes_everything(
 
 def test_search_without_counting_then_count(bare_library: Library, seed_paths: list[Path]) -> None:
     bare_library.add_paths(seed_paths)
-    # NOT: a query the Whoosh engine answers (plain words come counted: search.direct).
-    counted = bare_library.search("troops NOT zzyzx", limit=2)
+    # An AND in parentheses: a query the Whoosh engine answers (the direct search
+    # answers plain words, counted).
+    counted = bare_library.search("(troops NOT zzyzx)", limit=2)
     assert counted.total == 5 and counted.total_exact
-    quick = bare_library.search("troops NOT zzyzx", limit=2, count=False)
+    quick = bare_library.search("(troops NOT zzyzx)", limit=2, count=False)
     assert (quick.total, quick.total_exact) == (2, False)
     assert [h.id for h in quick.hits] == [h.id for h in counted.hits]
-    assert bare_library.count("troops NOT zzyzx") == 5
+    assert bare_library.count("(troops NOT zzyzx)") == 5
     plain = bare_library.search("troops", limit=2, count=False)
     assert (plain.total, plain.total_exact) == (5, True)
     assert [h.id for h in plain.hits] == [h.id for h in counted.hits]
     # Fewer hits than the page: the total is exact without a count.
-    small = bare_library.search("troops NOT zzyzx", limit=20, count=False)
+    small = bare_library.search("(troops NOT zzyzx)", limit=20, count=False)
     assert (small.total, small.total_exact) == (5, True)
     assert bare_library.count("date:[2023-09-01 to 2023-09-30] troops") == 3
     assert bare_library.count("date:[2004 to 2005] troops") == 0

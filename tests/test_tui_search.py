@@ -36,7 +36,7 @@ def test_page_shows_before_the_total_is_counted(
     library_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A page full of hits is shown at once; the exact total follows (a query the
-    engine answers: ``NOT``; plain words come counted, see the next test)."""
+    engine answers: an AND in parentheses; plain words come counted, see the next test)."""
     from fieldbrief.tui import results as results_module
     from fieldbrief.tui import searching
 
@@ -63,7 +63,7 @@ def test_page_shows_before_the_total_is_counted(
             return real_count(query)
 
         library.count = count  # type: ignore[method-assign]
-        await search(pilot, "Agadez NOT zzyzx")
+        await search(pilot, "(Agadez NOT zzyzx)")
         listing = app.query_one(ResultsList)
         assert shown[-1] == (3, False)  # the page came before the count
         assert listing.results is not None and listing.results.total == 7
@@ -73,7 +73,7 @@ def test_page_shows_before_the_total_is_counted(
         await pilot.press("end")
         await settle(pilot)
         assert len(listing.hits) == 7 and not listing.has_more
-        assert counts == ["Agadez NOT zzyzx"]  # later pages reuse the count
+        assert counts == ["(Agadez NOT zzyzx)"]  # later pages reuse the count
         counts.clear()
         await search(pilot, "Agadez")  # plain words: read from the index files, counted
         assert shown[-1] == (7, True) and counts == []
