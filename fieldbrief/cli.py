@@ -149,8 +149,9 @@ def cmd_search(args: argparse.Namespace) -> int:
     from fieldbrief.search.direct import search as search_directly
 
     text = " ".join(args.query)
-    # Plain words in a library that needs no repair are answered from the
-    # index files without loading Whoosh; the same page (search.direct).
+    # Words, phrases and operators in a library that needs no repair are
+    # answered from the index files without loading Whoosh; the same page
+    # (search.direct).
     results = search_directly(args.library, text, limit=args.limit, sort=args.sort, page=args.page)
     if results is None:
         with open_library(args) as library:

@@ -4,7 +4,7 @@ Every ``fieldbrief search`` is a new process, and most of a cold one was
 importing Whoosh and the engine around it: more than ``rg`` takes to search
 22k articles as files. Most searches typed at a shell are a few words
 (``oil prices``, ``troops OR soldiers Niger``, ``coffee NOT brazil``,
-``title:opec``), or one quoted phrase (``"air base"``), with or without
+``title:opec``) and quoted phrases (``"air base" Niger``), with or without
 ``date:`` ranges. For those, this module does what the engine's search
 does, on the same files: it checks the library needs no repair, checks the
 index's seal, reads each term's postings (:mod:`.index.direct`), for a
@@ -19,10 +19,10 @@ the engine's.
 
 Anything else returns ``None`` and the caller searches with the engine:
 entity and keyword fields (``person:`` also finds other spellings),
-wildcards, fuzzy words, dates written in words, a phrase beside other words,
-an AND inside parentheses, operators Whoosh's parser reads in its own way
-(``a OR b AND c``), a stop word or a one-letter word (the parser drops
-those), the same stem twice, a sort by date, a search with no hits (the
+wildcards, fuzzy words, dates written in words, a phrase joined by OR or
+in a field, an AND inside parentheses, operators Whoosh's parser reads in
+its own way (``a OR b AND c``), a stop word or a one-letter word (the
+parser drops those), the same stem twice, a sort by date, a search with no hits (the
 engine then suggests a spelling), a library that needs repair or an
 upgrade, an index this module does not read.
 """
@@ -94,32 +94,39 @@ class Clause(NamedTuple):
 
 class Group(NamedTuple):
     """One part of the query's top-level AND: any of its clauses (an ``Or`` of
-    them, or the one ``Term``), or none of them (``excluded``: a ``NOT``)."""
+    them, or the one ``Term``), or a phrase over titles and bodies; or none
+    of them (``excluded``: a ``NOT``)."""
 
     clauses: tuple[Clause, ...]
     excluded: bool = False
+    phrase: tuple[str, ...] = ()
+    """A quoted phrase's stems (then no clauses): Whoosh's ``Or`` of one
+    ``Phrase`` over titles and one over bodies."""
 
 
 class Parsed(NamedTuple):
     groups: list[Group]
-    """The top-level AND, in the order the engine's parser keeps it (empty for a phrase)."""
-    phrase: list[str] | None
-    """A quoted phrase's stems, over titles and bodies."""
+    """The top-level AND, in the order the engine's parser keeps it."""
     days: list[tuple[int, int]]
     """Inclusive day-number spans every hit must be dated within (``date:`` ranges)."""
 
     @property
     def shown(self) -> list[str]:
         """The stems a hit's title and body show highlighted: none excluded."""
-        if self.phrase is not None:
-            return list(self.phrase)
         return [
-            clause.text
+            stem
             for group in self.groups
             if not group.excluded
-            for clause in group.clauses
-            if clause.field in SEARCHED_FIELDS
+            for stem in (
+                group.phrase
+                or [clause.text for clause in group.clauses if clause.field in SEARCHED_FIELDS]
+            )
         ]
+
+    @property
+    def phrases(self) -> list[list[str]]:
+        """The stems of each phrase a hit's text shows whole: none excluded."""
+        return [list(group.phrase) for group in self.groups if group.phrase and not group.excluded]
 
 
 FIELDS_READ = {"title": True, "body": True, "source": False}
@@ -129,6 +136,9 @@ stems its words (``source`` is lower-cased only); the rest are the engine's
 
 _FIELD_WORD = re.compile(r"([a-z]+):([A-Za-z0-9]+)")
 _PARENTHESES = re.compile(r"(\(*)([^()]+)(\)*)")
+_CHUNK = re.compile(r'(?<!\S)"[^"]*"(?!\S)|[^\s"]+|"')
+"""A quoted phrase standing apart from other words, or anything else between
+spaces; a quote that is neither stands alone (and declines)."""
 
 _PLACEHOLDER = f"fieldbrief-date-{os.urandom(6).hex()}-{{}}"
 """What a date stands as while the rest is read (not a term anybody types,
@@ -137,12 +147,12 @@ _PLACED = re.compile(r"id:" + re.escape(_PLACEHOLDER).replace(r"\{\}", r"\d+"))
 
 
 def parse(text: str) -> Parsed | None:
-    """Plain words and ``field:word`` (title, body, source) joined as the
-    engine's parser joins them (space or ``AND``: all; ``OR``: any, binding
-    closer than a space; ``NOT``: none; parentheses around words joined by
-    ``OR``), or one quoted phrase of two or more plain words; with any
-    ``date:`` ranges the engine reads itself (:mod:`.typed_dates`), each a
-    term of the top-level AND (the engine then filters by it). None for
+    """Plain words, ``field:word`` (title, body, source) and quoted phrases of
+    two or more plain words, joined as the engine's parser joins them (space
+    or ``AND``: all; ``OR``: any, binding closer than a space; ``NOT``: none;
+    parentheses around words joined by ``OR``); with any ``date:`` ranges
+    the engine reads itself (:mod:`.typed_dates`), each a term of the
+    top-level AND (the engine then filters by it). None for
     anything else, or anything these rules read otherwise than Whoosh's
     parser (``oil OR gas AND coal`` is oil OR (gas AND coal) there)."""
     # The engine cuts a longer query (and says so): its answer.
@@ -152,28 +162,10 @@ def parse(text: str) -> Parsed | None:
     if "date:" in rest.lower():
         return None  # a form only Whoosh's date grammar reads
     days = [day_span(*span) for span in spans.values()]
-    if '"' in rest:
-        phrase = _phrase(rest)
-        return None if phrase is None else Parsed([], phrase, days)
     groups = _Boolean(rest).groups()
     if groups is None or not any(not group.excluded for group in groups):
         return None
-    return Parsed(groups, None, days)
-
-
-def _phrase(rest: str) -> list[str] | None:
-    """The stems of ``rest`` when it is one quoted phrase (beside dates that
-    stand alone, outside the quotes); else None."""
-    tokens = rest.split()
-    if any(_PLACED.search(token) and not _PLACED.fullmatch(token) for token in tokens):
-        return None
-    quoted = _PLACED.sub(" ", rest).strip()
-    if not (len(quoted) > 2 and quoted[0] == quoted[-1] == '"' and '"' not in quoted[1:-1]):
-        return None
-    if any(_PLACED.fullmatch(t) and rest[: rest.find(t)].count('"') % 2 for t in tokens):
-        return None  # a date inside the quotes
-    stems = plain_stems(quoted[1:-1])
-    return stems if stems is not None and len(stems) > 1 else None
+    return Parsed(groups, days)
 
 
 class _Decline(Exception):
@@ -191,7 +183,10 @@ class _Boolean:
 
     def __init__(self, text: str) -> None:
         self.tokens: list[str] = []
-        for chunk in text.split():
+        for chunk in _CHUNK.findall(text):
+            if chunk.startswith('"'):
+                self.tokens.append(chunk)
+                continue
             # Parentheses only at a word's ends: Whoosh also splits ``oil(gas)``.
             match = _PARENTHESES.fullmatch(chunk)
             if match is None:
@@ -226,6 +221,11 @@ class _Boolean:
                 continue
             excluded = token == "NOT"
             self.at += excluded
+            phrase = self._phrase()
+            if phrase is not None:
+                groups.append(Group((), excluded, phrase))
+                joined, widest = False, 1
+                continue
             units = self._chain(depth=0)
             if (excluded or joined) and len(units) > 1:
                 raise _Decline  # NOT a OR b is (NOT a) OR b there; a AND b OR c is (a AND b) OR c
@@ -238,6 +238,19 @@ class _Boolean:
         if joined:
             raise _Decline
         return groups
+
+    def _phrase(self) -> tuple[str, ...] | None:
+        """The stems of the quoted phrase at this token, standing alone (not
+        joined by OR, not in parentheses), or None if this is no phrase."""
+        token = self._peek()
+        if token is None or not token.startswith('"'):
+            return None
+        self.at += 1
+        words = token[1:-1].split()
+        stems = tuple(self._new(_stem_of(word)) for word in words)
+        if len(stems) < 2 or self._peek() == "OR":
+            raise _Decline  # one word is a Term to Whoosh; an OR of phrases and words
+        return stems
 
     def _chain(self, depth: int) -> list[tuple[Clause, ...]]:
         units = [self._unit(depth)]
@@ -405,17 +418,14 @@ def _search(
     index: DirectIndex, text: str, parsed: Parsed, *, limit: int, page: int, snippets: int
 ) -> SearchResults | None:
     started = time.perf_counter()
-    groups, phrase, spans = parsed
+    groups, spans = parsed
     statistics = _Statistics(index)
     scored: list[tuple[float, int]] = []
     starts: list[int] = []
     offset = 0
     for segment in index.segments:
         starts.append(offset)
-        if phrase is not None:
-            found = _phrase_scores(segment, phrase, statistics)
-        else:
-            found = _segment_scores(segment, groups, statistics)
+        found = _segment_scores(segment, groups, statistics)
         if spans:
             # As the engine's date filter: the day column, every range at once.
             days = segment.days()
@@ -431,8 +441,8 @@ def _search(
     window = page * limit
     best = heapq.nsmallest(window, scored, key=lambda item: (-item[0], item[1]))
     shown = sorted(set(parsed.shown))
-    phrases = [phrase] if phrase is not None else []
     # A phrase's snippet shows the phrase where the text has it.
+    phrases = [list(p) for p in dict.fromkeys(tuple(p) for p in parsed.phrases)]
     pattern = term_pattern(shown, phrases, STOP_WORDS)
     hits = []
     first = (page - 1) * limit
@@ -452,7 +462,7 @@ def _search(
         sort="relevance",
         page=page,
         terms=shown,
-        phrases=[list(p) for p in phrases],
+        phrases=phrases,
     )
     results.elapsed_ms = (time.perf_counter() - started) * 1000
     return results
@@ -472,19 +482,28 @@ def _segment_scores(
     sizes: list[int] = []
     excluded: set[int] = set()
     for group in groups:
+        size = estimate(segment, group)
+        sizes.append(size)
         if group.excluded:
-            excluded.update(_documents(segment, group.clauses))
+            excluded.update(
+                _phrase_scores(segment, group.phrase, statistics)
+                if group.phrase
+                else _documents(segment, group.clauses)
+            )
             per_group.append(None)
-            sizes.append(segment.doc_count)  # Whoosh's estimate for a NOT
             continue
-        scores, size = _group_scores(segment, group.clauses, statistics)
         if not size:
             return []
-        per_group.append(scores)
-        sizes.append(size)
+        per_group.append(
+            _phrase_scores(segment, group.phrase, statistics)
+            if group.phrase
+            else _group_scores(segment, group.clauses, statistics)
+        )
     included: list[dict[int, float]] = [scores for scores in per_group if scores is not None]
     if len(per_group) == 1:
         return [(score, doc) for doc, score in included[0].items()]
+    if not all(included):
+        return []
     tree = _weighted_tree([-size for size in sizes])
     smallest: dict[int, float] = min(included, key=len)
     common = set(smallest)
@@ -492,6 +511,25 @@ def _segment_scores(
         common.intersection_update(scores)
     common -= excluded
     return [(_tree_sum(tree, per_group, doc), doc) for doc in common]
+
+
+def estimate(segment: Segment, group: Group) -> int:
+    """How many documents Whoosh estimates the group's query matches in the
+    segment (``estimate_size``): the weight that shapes an AND's tree of
+    matchers, and so the order its scores are added in."""
+    if group.excluded:
+        return segment.doc_count  # a Not: every live document
+    if group.phrase:
+        return _phrase_size(segment, group.phrase)
+    frequencies = [_frequency(segment, clause) for clause in group.clauses]
+    if len(frequencies) == 1:
+        return frequencies[0]  # a Term: its document frequency, deletions and all
+    return min(sum(frequencies), segment.doc_count)  # an Or
+
+
+def _frequency(segment: Segment, clause: Clause) -> int:
+    info = segment.terms.term_info(clause.field, clause.text)
+    return info.doc_frequency if info is not None else 0
 
 
 def _documents(segment: Segment, clauses: tuple[Clause, ...]) -> set[int]:
@@ -514,40 +552,40 @@ documents, and joins them in a tree of unions (by size) in a larger one."""
 
 def _group_scores(
     segment: Segment, clauses: tuple[Clause, ...], statistics: _Statistics
-) -> tuple[dict[int, float], int]:
-    """Each live document's score for the group (any of its clauses: a word
-    over the title and the body, a field's word, words joined by OR), and the
-    group's size as Whoosh estimates it."""
-    per_clause: list[dict[int, float]] = []
-    frequencies: list[int] = []
-    for clause in clauses:
-        info = segment.terms.term_info(clause.field, clause.text)
-        frequencies.append(info.doc_frequency if info is not None else 0)
-        per_clause.append(_term_scores(segment, clause, statistics(clause), info))
+) -> dict[int, float]:
+    """Each live document's score for the group: any of its clauses (a word
+    over the title and the body, a field's word, words joined by OR)."""
+    per_clause = [
+        _term_scores(
+            segment,
+            clause,
+            statistics(clause),
+            segment.terms.term_info(clause.field, clause.text),
+        )
+        for clause in clauses
+    ]
     if len(per_clause) == 1:
-        # A Term, not an Or: its estimate is its document frequency, deletions and all.
-        return per_clause[0], frequencies[0]
-    size = min(sum(frequencies), segment.doc_count)
+        return per_clause[0]
     if len(per_clause) == 2:
         # A word over the title and the body, say: two floats add the same either way round.
         first, second = per_clause
         for doc, score in first.items():
             earlier = second.get(doc)
             second[doc] = score if earlier is None else score + earlier
-        return second, size
+        return second
     if segment.doc_count_all <= ARRAY_UNION_DOCS:
         summed: dict[int, float] = {}
         for scores in per_clause:
             for doc, score in scores.items():
                 summed[doc] = summed.get(doc, 0.0) + score
-        return summed, size
-    tree = _weighted_tree(frequencies)
+        return summed
+    tree = _weighted_tree([_frequency(segment, clause) for clause in clauses])
     united: dict[int, float] = {}
     for doc in set().union(*per_clause):
         total = _union_sum(tree, per_clause, doc)
         assert total is not None  # a clause has it
         united[doc] = total
-    return united, size
+    return united
 
 
 def _term_scores(
@@ -572,10 +610,21 @@ def _term_scores(
     return scores
 
 
+def _phrase_size(segment: Segment, stems: tuple[str, ...]) -> int:
+    """Whoosh's estimate for the phrase's OR over the title and the body: per
+    field the fewest documents of one of its words (a ``Phrase`` estimates as
+    the ``And`` of its words), added, at most the segment's live documents."""
+    per_field = []
+    for fieldname in SEARCHED_FIELDS:
+        infos = [segment.terms.term_info(fieldname, stem) for stem in stems]
+        per_field.append(min(info.doc_frequency if info is not None else 0 for info in infos))
+    return min(sum(per_field), segment.doc_count)
+
+
 def _phrase_scores(
-    segment: Segment, stems: list[str], statistics: _Statistics
-) -> list[tuple[float, int]]:
-    """(score, document) of each live document of the segment with the phrase in
+    segment: Segment, stems: tuple[str, ...], statistics: _Statistics
+) -> dict[int, float]:
+    """The score of each live document of the segment with the phrase in
     its title or body: as the engine scores a phrase (``docsets.KnownPhrase``,
     ``docsets.rank_phrases``), the sum of its words' scores in the field, in
     the phrase's order, and the title's plus the body's where both have it."""
@@ -613,7 +662,7 @@ def _phrase_scores(
                 score += _bm25(idf, found[doc][0], BYTE_LENGTH[lengths[doc]], average)
             earlier = scored.get(doc)
             scored[doc] = score if earlier is None else earlier + score
-    return [(score, doc) for doc, score in scored.items()]
+    return scored
 
 
 class _Node:

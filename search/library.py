@@ -283,8 +283,8 @@ class Library:
     ) -> SearchResults:
         """One page of hits; ``count=False``: see :func:`~.query.run_search`.
 
-        Words, ``AND``/``OR``/``NOT``, ``title:``/``body:``/``source:``, one
-        phrase and ``date:`` ranges are answered by :mod:`.direct` from the
+        Words, phrases, ``AND``/``OR``/``NOT``, ``title:``/``body:``/``source:``
+        and ``date:`` ranges are answered by :mod:`.direct` from the
         index files (the same page, faster than the Whoosh engine even here,
         in process); the rest by the engine.
         """

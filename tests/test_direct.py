@@ -188,6 +188,7 @@ def test_direct_search_on_the_seeds(bare_library: Library, seed_paths: list[Path
     bare_library.add_paths(seed_paths)
     texts = ("niger", "troops", "troops leaving", "Agadez base", "drone", "Pentagon said")
     boolean = ("troops NOT drone", "title:junta", "troops AND (drone OR base) NOT Agadez")
+    boolean += ('"air base" troops', 'troops NOT "air base"', '"air base" Niger "troops leaving"')
     for text in (
         *texts,
         *boolean,
@@ -208,7 +209,9 @@ def test_direct_search_on_the_seeds(bare_library: Library, seed_paths: list[Path
 @pytest.mark.parametrize(
     "text,sort",
     [
-        ('"air base" troops', "relevance"),  # a phrase and a word: the engine
+        ('"air base" OR troops', "relevance"),  # an OR of a phrase and a word
+        ('("air base") troops', "relevance"),  # a phrase in parentheses
+        ('troops"air base"', "relevance"),  # a phrase glued to a word
         ('"us troops"', "relevance"),  # a stop word in a phrase
         ('"base"', "relevance"),  # a phrase of one word
         ('"air base', "relevance"),
@@ -365,7 +368,7 @@ def test_parsing_declines_what_the_engine_reads_otherwise() -> None:
 def _engine_groups(text: str) -> tuple[list[direct.Group], tuple[int, int] | None] | None:
     """What the engine searches for ``text``, in the direct search's terms: the
     groups of its top-level AND and the days its date ranges allow (None if
-    it reads the text otherwise: a fallback, a phrase, another kind of query)."""
+    it reads the text otherwise: a fallback, another kind of query)."""
     from whoosh import query as wq
 
     from fieldbrief.search.datefilter import day_span
@@ -385,6 +388,13 @@ def _engine_groups(text: str) -> tuple[list[direct.Group], tuple[int, int] | Non
         excluded = isinstance(part, wq.Not)
         inner = part.query if excluded else part
         terms = list(inner.subqueries) if isinstance(inner, wq.Or) else [inner]
+        if all(type(term) is wq.Phrase and term.slop == 1 for term in terms):
+            fields = [term.fieldname for term in terms]
+            words = {tuple(query._text(w) for w in term.words) for term in terms}
+            if fields != list(direct.SEARCHED_FIELDS) or len(words) != 1:
+                return None
+            groups.append(direct.Group((), excluded, words.pop()))
+            continue
         if not all(type(term) is wq.Term for term in terms):
             return None
         clauses = tuple(direct.Clause(t.fieldname, query._text(t.text)) for t in terms)
@@ -406,6 +416,7 @@ _TOKENS = (
     + ["AND", "OR", "NOT"] * 4
     + ["ANDNOT", "and", "or", "not", "(", ")", "(", ")"]
     + ["date:2017", "date:>2016-03", "date:[1987 to 1988]", '"oil', 'prices"', "oil~", "oil*"]
+    + ['"interest rates"', '"air base"', '"the oil"', '"coal"', '"U.S. troops"', '"oil OR gas"']
 )
 
 
@@ -439,9 +450,7 @@ def test_queries_are_read_as_the_engines_parser_reads_them() -> None:
         if parsed is None:
             continue
         answered += 1
-        assert parsed.phrase is None or text.count('"') == 2, text
-        if parsed.phrase is None:
-            assert _engine_groups(text) == _direct_groups(parsed), text
+        assert _engine_groups(text) == _direct_groups(parsed), text
     assert answered >= 600
 
 
@@ -450,8 +459,12 @@ def _boolean_query(rng: random.Random) -> str:
     words = iter(rng.sample(_VOCABULARY[:50], 12))
     items = []
     for _ in range(rng.randint(1, 4)):
-        kind = rng.choice(["word", "word", "title", "body", "either", "not", "not either"])
-        if kind in ("either", "not either"):
+        kind = rng.choice(
+            ["word", "word", "title", "body", "either", "not", "not either", "phrase", "not phrase"]
+        )
+        if kind.endswith("phrase"):
+            unit = f'"{next(words)} {next(words)}"'
+        elif kind in ("either", "not either"):
             unit = "(" + " OR ".join(next(words) for _ in range(rng.randint(2, 3))) + ")"
         elif kind in ("title", "body"):
             unit = f"{kind}:{next(words)}"
@@ -482,3 +495,33 @@ def test_boolean_queries_score_as_the_engine_scores_them(synthetic: tuple[Path, 
         assert _without_time(found) == _without_time(engine), text
         assert [hit.score for hit in found.hits] == [hit.score for hit in engine.hits], text
     assert answered >= 40
+
+
+def test_each_part_is_estimated_as_whoosh_estimates_it(synthetic: tuple[Path, Library]) -> None:
+    """The weights that shape an AND's tree of matchers (and so the order its
+    scores are added in): each part's size as Whoosh's ``estimate_size`` gives
+    it in each segment, for words, ORs, fields, phrases and NOTs."""
+    from whoosh import query as wq
+
+    from fieldbrief.search.index.schema import schema
+
+    path, library = synthetic
+    folder = folders.current_dir(path)
+    assert folder is not None
+    rng = random.Random(29)
+    texts = [_boolean_query(rng) for _ in range(40)]
+    compared = 0
+    with DirectIndex(folder, manifest.verify(folder)) as index, library.index.reading() as searcher:
+        leaves = [leaf.reader() for leaf, _offset in searcher.leaf_searchers()]
+        assert [r.doc_count_all() for r in leaves] == [s.doc_count_all for s in index.segments]
+        for text in texts:
+            parsed = direct.parse(text)
+            assert parsed is not None, text
+            engine, _ = query._parse_text(query._parser_for(schema(), text), text, None)
+            parts = list(engine.subqueries) if isinstance(engine, wq.And) else [engine]
+            assert len(parts) == len(parsed.groups), text
+            for reader, segment in zip(leaves, index.segments, strict=True):
+                expected = [part.estimate_size(reader) for part in parts]
+                assert [direct.estimate(segment, g) for g in parsed.groups] == expected, text
+                compared += len(parts)
+    assert compared >= 200
