@@ -18,11 +18,11 @@ of each query to Whoosh's parser, and page, scores, snippets and totals to
 the engine's.
 
 Anything else returns ``None`` and the caller searches with the engine:
-entity and keyword fields (``person:`` also finds other spellings),
+entity fields (``person:`` also finds other spellings of a name),
 wildcards, fuzzy words, dates written in words, a phrase joined by OR or
 in a field, an AND inside parentheses, operators Whoosh's parser reads in
 its own way (``a OR b AND c``), a stop word or a one-letter word (the
-parser drops those), the same stem twice, a sort by date, a search with no hits (the
+parser drops those), the same stem twice, a search with no hits (the
 engine then suggests a spelling), a library that needs repair or an
 upgrade, an index this module does not read.
 """
@@ -129,10 +129,10 @@ class Parsed(NamedTuple):
         return [list(group.phrase) for group in self.groups if group.phrase and not group.excluded]
 
 
-FIELDS_READ = {"title": True, "body": True, "source": False}
+FIELDS_READ = {"title": True, "body": True, "source": False, "tag": False}
 """The fields a typed ``field:word`` is searched in here, and whether the field
-stems its words (``source`` is lower-cased only); the rest are the engine's
-(entity fields also find other spellings of a name)."""
+stems its words (sources and tags are lower-cased only); the rest are the
+engine's (entity fields also find other spellings of a name)."""
 
 _FIELD_WORD = re.compile(r"([a-z]+):([A-Za-z0-9]+)")
 _PARENTHESES = re.compile(r"(\(*)([^()]+)(\)*)")
@@ -147,7 +147,7 @@ _PLACED = re.compile(r"id:" + re.escape(_PLACEHOLDER).replace(r"\{\}", r"\d+"))
 
 
 def parse(text: str) -> Parsed | None:
-    """Plain words, ``field:word`` (title, body, source) and quoted phrases of
+    """Plain words, ``field:word`` (title, body, source, tag), quoted phrases of
     two or more plain words, joined as the engine's parser joins them (space
     or ``AND``: all; ``OR``: any, binding closer than a space; ``NOT``: none;
     parentheses around words joined by ``OR``); with any ``date:`` ranges
@@ -327,14 +327,16 @@ def search(
         if index is None:
             return None
         with index:
-            return search_in(index, text, parsed, limit=limit, snippets=snippets, page=page)
+            return search_in(
+                index, text, parsed, limit=limit, snippets=snippets, page=page, sort=sort
+            )
     finally:
         store.close()
 
 
 def answerable(text: str, *, sort: str, limit: int, page: int) -> Parsed | None:
     """The query as this module reads it, or None where the engine must answer."""
-    if sort != "relevance" or limit < 1 or page < 1:
+    if sort not in ("relevance", "date") or limit < 1 or page < 1:
         return None
     return parse(text)
 
@@ -372,11 +374,12 @@ def search_in(
     limit: int = 20,
     snippets: int = 20,
     page: int = 1,
+    sort: str = "relevance",
 ) -> SearchResults | None:
     """:func:`search` on an index already open, for ``text`` as :func:`answerable`
     read it."""
     try:
-        return _search(index, text, parsed, limit=limit, page=page, snippets=snippets)
+        return _search(index, text, parsed, limit=limit, page=page, snippets=snippets, sort=sort)
     except _TROUBLE:
         return None
 
@@ -415,12 +418,20 @@ def _bm25(idf: float, tf: float, fl: int, average: float) -> float:
 
 
 def _search(
-    index: DirectIndex, text: str, parsed: Parsed, *, limit: int, page: int, snippets: int
+    index: DirectIndex,
+    text: str,
+    parsed: Parsed,
+    *,
+    limit: int,
+    page: int,
+    snippets: int,
+    sort: str,
 ) -> SearchResults | None:
     started = time.perf_counter()
     groups, spans = parsed
+    newest = sort == "date"
     statistics = _Statistics(index)
-    scored: list[tuple[float, int]] = []
+    scored: list[tuple[int, float, int]] = []  # (day, score, document), day 0 by relevance
     starts: list[int] = []
     offset = 0
     for segment in index.segments:
@@ -434,24 +445,35 @@ def _search(
                 for score, doc in found
                 if all(lo <= days[doc] <= hi for lo, hi in spans)
             ]
-        scored += ((score, doc + offset) for score, doc in found)
+        if newest:
+            days = segment.days()
+            scored += ((days[doc], score, doc + offset) for score, doc in found)
+        else:
+            scored += ((0, score, doc + offset) for score, doc in found)
         offset += segment.doc_count_all
     if not scored:
         return None
     window = page * limit
-    best = heapq.nsmallest(window, scored, key=lambda item: (-item[0], item[1]))
+    # Whoosh's order: by relevance, the best score first; by date (the engine
+    # sorts by the day, reversed, then by score), the newest first, then the
+    # best score; equal ones by document number.
+    best = heapq.nsmallest(window, scored, key=lambda item: (-item[0], -item[1], item[2]))
     shown = sorted(set(parsed.shown))
     # A phrase's snippet shows the phrase where the text has it.
     phrases = [list(p) for p in dict.fromkeys(tuple(p) for p in parsed.phrases)]
     pattern = term_pattern(shown, phrases, STOP_WORDS)
     hits = []
     first = (page - 1) * limit
-    for i, (score, doc) in enumerate(best[first:window]):
+    for i, (_day, score, doc) in enumerate(best[first:window]):
         at = bisect_right(starts, doc) - 1
         stored = index.segments[at].stored_fields(doc - starts[at])
         hits.append(
             shown_hit(
-                stored, rank=first + i, score=score, pattern=pattern, with_snippet=i < snippets
+                stored,
+                rank=first + i,
+                score=0.0 if newest else score,  # Whoosh's sorted hits carry no score
+                pattern=pattern,
+                with_snippet=i < snippets,
             )
         )
     results = SearchResults(
@@ -459,7 +481,7 @@ def _search(
         hits=hits,
         total=len(scored),
         total_exact=True,
-        sort="relevance",
+        sort=sort,
         page=page,
         terms=shown,
         phrases=phrases,

@@ -283,8 +283,8 @@ class Library:
     ) -> SearchResults:
         """One page of hits; ``count=False``: see :func:`~.query.run_search`.
 
-        Words, phrases, ``AND``/``OR``/``NOT``, ``title:``/``body:``/``source:``
-        and ``date:`` ranges are answered by :mod:`.direct` from the
+        Words, phrases, ``AND``/``OR``/``NOT``, ``title:``/``source:``/``tag:``
+        and ``date:`` ranges, by relevance or newest first, are answered by :mod:`.direct` from the
         index files (the same page, faster than the Whoosh engine even here,
         in process); the rest by the engine.
         """
@@ -296,7 +296,7 @@ class Library:
                 index = self._direct_index()
                 found = (
                     direct.search_in(
-                        index, query, parsed, limit=limit, snippets=snippets, page=page
+                        index, query, parsed, limit=limit, snippets=snippets, page=page, sort=sort
                     )
                     if index is not None
                     else None
