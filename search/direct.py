@@ -4,8 +4,8 @@ Every ``fieldbrief search`` is a new process, and most of a cold one was
 importing Whoosh and the engine around it: more than ``rg`` takes to search
 22k articles as files. Most searches typed at a shell are a few words
 (``oil prices``, ``troops OR soldiers Niger``, ``coffee NOT brazil``,
-``title:opec``) and quoted phrases (``"air base" Niger``), with or without
-``date:`` ranges. For those, this module does what the engine's search
+``title:opec``, ``export*``) and quoted phrases (``"air base" Niger``), with
+or without ``date:`` ranges, by relevance or newest first. For those, this module does what the engine's search
 does, on the same files: it checks the library needs no repair, checks the
 index's seal, reads each term's postings (:mod:`.index.direct`), for a
 phrase keeps the documents where the words stand side by side (the engine's
@@ -19,12 +19,14 @@ the engine's.
 
 Anything else returns ``None`` and the caller searches with the engine:
 entity fields (``person:`` also finds other spellings of a name),
-wildcards, fuzzy words, dates written in words, a phrase joined by OR or
-in a field, an AND inside parentheses, operators Whoosh's parser reads in
-its own way (``a OR b AND c``), a stop word or a one-letter word (the
-parser drops those), the same stem twice, a search with no hits (the
-engine then suggests a spelling), a library that needs repair or an
-upgrade, an index this module does not read.
+wildcards inside a word, a prefix standing for more than
+:data:`.syntax.MAX_EXPANSION` words, fuzzy words, dates written in words,
+a phrase or a prefix joined by OR, a phrase in a field, an AND inside
+parentheses, operators Whoosh's parser reads in its own way (``a OR b AND
+c``), a stop word or a one-letter word (the parser drops those), the same
+stem twice, a search with no hits (the engine then suggests a spelling), a
+library that needs repair or an upgrade, an index this module does not
+read.
 """
 
 from __future__ import annotations
@@ -44,13 +46,13 @@ from whoosh.lang.porter import stem  # a module of plain functions: Whoosh itsel
 
 from .errors import UnsafeLayoutError
 from .index import folders, manifest
-from .index.direct import BYTE_LENGTH, DirectIndex, Segment, TermInfo, Unreadable
+from .index.direct import BYTE_LENGTH, DirectIndex, Segment, Unreadable
 from .index.postings import adjacent, packed_positions
 from .locations import library_at
 from .results import SearchResults
 from .snippets import STOP_WORDS, shown_hit, term_pattern
 from .store import Store, StoreError, open_as_is
-from .syntax import MAX_QUERY_CHARS, MAX_QUERY_WORDS, OPERATORS
+from .syntax import MAX_EXPANSION, MAX_QUERY_CHARS, MAX_QUERY_WORDS, OPERATORS
 from .typed_dates import day_span, normalise_dates, read_dates
 
 SEARCHED_FIELDS = ("title", "body")
@@ -102,6 +104,9 @@ class Group(NamedTuple):
     phrase: tuple[str, ...] = ()
     """A quoted phrase's stems (then no clauses): Whoosh's ``Or`` of one
     ``Phrase`` over titles and one over bodies."""
+    prefix: bool = False
+    """The clauses are prefixes (``export*``: Whoosh's ``Prefix``), each the
+    terms of its field that start with it, as each segment has them."""
 
 
 class Parsed(NamedTuple):
@@ -147,8 +152,9 @@ _PLACED = re.compile(r"id:" + re.escape(_PLACEHOLDER).replace(r"\{\}", r"\d+"))
 
 
 def parse(text: str) -> Parsed | None:
-    """Plain words, ``field:word`` (title, body, source, tag), quoted phrases of
-    two or more plain words, joined as the engine's parser joins them (space
+    """Plain words, ``field:word`` (title, body, source, tag), prefixes
+    (``word*``, ``field:word*``), quoted phrases of two or more plain words,
+    joined as the engine's parser joins them (space
     or ``AND``: all; ``OR``: any, binding closer than a space; ``NOT``: none;
     parentheses around words joined by ``OR``); with any ``date:`` ranges
     the engine reads itself (:mod:`.typed_dates`), each a term of the
@@ -226,6 +232,11 @@ class _Boolean:
                 groups.append(Group((), excluded, phrase))
                 joined, widest = False, 1
                 continue
+            prefixes = self._prefixes()
+            if prefixes is not None:
+                groups.append(Group(prefixes, excluded, prefix=True))
+                joined, widest = False, 1
+                continue
             units = self._chain(depth=0)
             if (excluded or joined) and len(units) > 1:
                 raise _Decline  # NOT a OR b is (NOT a) OR b there; a AND b OR c is (a AND b) OR c
@@ -251,6 +262,29 @@ class _Boolean:
         if len(stems) < 2 or self._peek() == "OR":
             raise _Decline  # one word is a Term to Whoosh; an OR of phrases and words
         return stems
+
+    def _prefixes(self) -> tuple[Clause, ...] | None:
+        """The prefix at this token (``word*``, ``title:word*``: a plain word
+        and one star), standing alone (not joined by OR, not in parentheses),
+        as one clause per field it is looked for in; None if this is none."""
+        token = self._peek()
+        if token is None or not token.endswith("*"):
+            return None
+        self.at += 1
+        field = _FIELD_WORD.fullmatch(token[:-1])
+        clauses: tuple[Clause, ...]
+        if field is not None:
+            name, word = field.groups()
+            if name not in FIELDS_READ:
+                raise _Decline
+            term = _stem_of(word) if FIELDS_READ[name] else _lowered(word)
+            clauses = (Clause(name, self._new(term)),)
+        else:
+            term = self._new(_stem_of(token[:-1]))
+            clauses = tuple(Clause(name, term) for name in SEARCHED_FIELDS)
+        if self._peek() == "OR":
+            raise _Decline
+        return clauses
 
     def _chain(self, depth: int) -> list[tuple[Clause, ...]]:
         units = [self._unit(depth)]
@@ -386,10 +420,13 @@ def search_in(
 
 class _Statistics:
     """BM25F's statistics across the index: each clause's idf and its field's
-    average length (as the engine's searcher computes them)."""
+    average length (as the engine's searcher computes them); and whether
+    Whoosh's ``Or`` may preload an array (``preload``): not when the search
+    needs each match's matcher (a sort by date, whose ties go by score)."""
 
-    def __init__(self, index: DirectIndex) -> None:
+    def __init__(self, index: DirectIndex, *, preload: bool) -> None:
         self.index = index
+        self.preload = preload
         self.count = index.doc_count_all
         self._averages: dict[str, float] = {}
         self._known: dict[Clause, tuple[float, float] | None] = {}
@@ -430,7 +467,9 @@ def _search(
     started = time.perf_counter()
     groups, spans = parsed
     newest = sort == "date"
-    statistics = _Statistics(index)
+    if _too_wide(index, groups):
+        return None
+    statistics = _Statistics(index, preload=not newest)
     scored: list[tuple[int, float, int]] = []  # (day, score, document), day 0 by relevance
     starts: list[int] = []
     offset = 0
@@ -490,6 +529,19 @@ def _search(
     return results
 
 
+def _too_wide(index: DirectIndex, groups: list[Group]) -> bool:
+    """Whether a prefix stands for more words across the index than the engine
+    searches for (it then keeps the most frequent, and says so)."""
+    for group in groups:
+        for clause in group.clauses if group.prefix else ():
+            words: set[str] = set()
+            for segment in index.segments:
+                words.update(_expanded(segment, clause))
+            if len(words) > MAX_EXPANSION:
+                return True
+    return False
+
+
 EXCLUDED_SCORE = 1.0
 """What a ``NOT`` adds to a document's score: Whoosh matches it with an
 ``InverseMatcher``, whose score is its weight, 1.0, added in the AND's tree."""
@@ -507,20 +559,24 @@ def _segment_scores(
         size = estimate(segment, group)
         sizes.append(size)
         if group.excluded:
-            excluded.update(
-                _phrase_scores(segment, group.phrase, statistics)
-                if group.phrase
-                else _documents(segment, group.clauses)
-            )
+            if group.phrase:
+                excluded.update(_phrase_scores(segment, group.phrase, statistics))
+            elif group.prefix:
+                for clause in group.clauses:
+                    terms = [Clause(clause.field, text) for text in _expanded(segment, clause)]
+                    excluded.update(_documents(segment, tuple(terms)))
+            else:
+                excluded.update(_documents(segment, group.clauses))
             per_group.append(None)
             continue
         if not size:
             return []
-        per_group.append(
-            _phrase_scores(segment, group.phrase, statistics)
-            if group.phrase
-            else _group_scores(segment, group.clauses, statistics)
-        )
+        if group.phrase:
+            per_group.append(_phrase_scores(segment, group.phrase, statistics))
+        elif group.prefix:
+            per_group.append(_prefix_scores(segment, group.clauses, statistics))
+        else:
+            per_group.append(_group_scores(segment, group.clauses, statistics))
     included: list[dict[int, float]] = [scores for scores in per_group if scores is not None]
     if len(per_group) == 1:
         return [(score, doc) for doc, score in included[0].items()]
@@ -543,7 +599,17 @@ def estimate(segment: Segment, group: Group) -> int:
         return segment.doc_count  # a Not: every live document
     if group.phrase:
         return _phrase_size(segment, group.phrase)
-    frequencies = [_frequency(segment, clause) for clause in group.clauses]
+    if group.prefix:
+        # A Prefix: the frequencies of the terms it stands for, added.
+        frequencies = [
+            sum(
+                _frequency(segment, Clause(clause.field, text))
+                for text in _expanded(segment, clause)
+            )
+            for clause in group.clauses
+        ]
+    else:
+        frequencies = [_frequency(segment, clause) for clause in group.clauses]
     if len(frequencies) == 1:
         return frequencies[0]  # a Term: its document frequency, deletions and all
     return min(sum(frequencies), segment.doc_count)  # an Or
@@ -569,7 +635,8 @@ def _documents(segment: Segment, clauses: tuple[Clause, ...]) -> set[int]:
 ARRAY_UNION_DOCS = 5000
 """Whoosh's ``Or`` of more than two clauses preloads their scores into an
 array (added clause by clause, in order) in a segment of at most this many
-documents, and joins them in a tree of unions (by size) in a larger one."""
+documents, and joins them in a tree of unions (by size) in a larger one or
+when the search needs each match's matcher."""
 
 
 def _group_scores(
@@ -577,31 +644,72 @@ def _group_scores(
 ) -> dict[int, float]:
     """Each live document's score for the group: any of its clauses (a word
     over the title and the body, a field's word, words joined by OR)."""
-    per_clause = [
-        _term_scores(
-            segment,
-            clause,
-            statistics(clause),
-            segment.terms.term_info(clause.field, clause.text),
-        )
-        for clause in clauses
-    ]
+    return _or_scores(
+        segment,
+        [_term_scores(segment, clause, statistics) for clause in clauses],
+        [_frequency(segment, clause) for clause in clauses],
+        preload=statistics.preload,
+    )
+
+
+def _prefix_scores(
+    segment: Segment, clauses: tuple[Clause, ...], statistics: _Statistics
+) -> dict[int, float]:
+    """Each live document's score for a prefix in one field or two: per field,
+    Whoosh's ``Or`` of the field's terms that start with it in this segment
+    (one term alone is scored as that term), and the two fields' sum.
+
+    Whoosh asks a prefix's ``Or`` for constant scores, which only its
+    preloaded array heeds: where it preloads one (three terms or more in a
+    small segment), every match scores 1.0 in that field."""
+    per_field = []
+    for clause in clauses:
+        terms = [Clause(clause.field, text) for text in _expanded(segment, clause)]
+        per_term = [_term_scores(segment, term, statistics) for term in terms]
+        if _preloads(segment, len(terms), statistics.preload):
+            per_field.append(dict.fromkeys(set().union(*per_term), 1.0))
+        else:
+            weights = [_frequency(segment, term) for term in terms]
+            per_field.append(_or_scores(segment, per_term, weights, preload=False))
+    return _or_scores(segment, per_field, [], preload=False)
+
+
+def _expanded(segment: Segment, clause: Clause) -> list[str]:
+    return segment.terms.expand(clause.field, clause.text, MAX_EXPANSION)
+
+
+def _preloads(segment: Segment, clauses: int, preload: bool) -> bool:
+    """Whether Whoosh's ``Or`` of this many clauses preloads an array in the
+    segment (``Or._matcher``: more than two clauses, a small segment, and a
+    search that does not need each match's matcher)."""
+    return preload and clauses > 2 and segment.doc_count_all <= ARRAY_UNION_DOCS
+
+
+def _or_scores(
+    segment: Segment, per_clause: list[dict[int, float]], weights: list[int], *, preload: bool
+) -> dict[int, float]:
+    """The scores of Whoosh's ``Or`` of clauses scored ``per_clause``, added as
+    its matchers add them: one clause alone; two in a union (two floats add
+    the same either way round); more in an array, clause by clause, where it
+    preloads one (:func:`_preloads`), else in a tree by ``weights`` (each
+    clause's estimated size)."""
+    if not per_clause:
+        return {}
     if len(per_clause) == 1:
         return per_clause[0]
     if len(per_clause) == 2:
-        # A word over the title and the body, say: two floats add the same either way round.
         first, second = per_clause
         for doc, score in first.items():
             earlier = second.get(doc)
             second[doc] = score if earlier is None else score + earlier
         return second
-    if segment.doc_count_all <= ARRAY_UNION_DOCS:
+    if _preloads(segment, len(per_clause), preload):
         summed: dict[int, float] = {}
         for scores in per_clause:
             for doc, score in scores.items():
                 summed[doc] = summed.get(doc, 0.0) + score
         return summed
-    tree = _weighted_tree([_frequency(segment, clause) for clause in clauses])
+    tree = _weighted_tree(weights)
     united: dict[int, float] = {}
     for doc in set().union(*per_clause):
         total = _union_sum(tree, per_clause, doc)
@@ -610,16 +718,13 @@ def _group_scores(
     return united
 
 
-def _term_scores(
-    segment: Segment,
-    clause: Clause,
-    statistics: tuple[float, float] | None,
-    info: TermInfo | None,
-) -> dict[int, float]:
+def _term_scores(segment: Segment, clause: Clause, statistics: _Statistics) -> dict[int, float]:
     """Each live document's BM25F score for the clause's term in its field."""
-    if info is None or statistics is None:
+    info = segment.terms.term_info(clause.field, clause.text)
+    known = statistics(clause)
+    if info is None or known is None:
         return {}
-    idf, average = statistics
+    idf, average = known
     lengths = segment.length_bytes(clause.field)
     deleted = segment.deleted
     scores: dict[int, float] = {}

@@ -283,10 +283,11 @@ class Library:
     ) -> SearchResults:
         """One page of hits; ``count=False``: see :func:`~.query.run_search`.
 
-        Words, phrases, ``AND``/``OR``/``NOT``, ``title:``/``source:``/``tag:``
-        and ``date:`` ranges, by relevance or newest first, are answered by :mod:`.direct` from the
-        index files (the same page, faster than the Whoosh engine even here,
-        in process); the rest by the engine.
+        Words, phrases, prefixes, ``AND``/``OR``/``NOT``, ``title:``,
+        ``source:``, ``tag:`` and ``date:`` ranges, by relevance or newest
+        first, are answered by :mod:`.direct` from the index files (the same
+        page, faster than the Whoosh engine even here, in process); the rest
+        by the engine.
         """
         if sort == "date" and is_library_query(query):
             return newest_first(self.store, limit=limit, page=page)

@@ -26,7 +26,7 @@ from .facets import keyword
 from .fuzzy import quicken, rewrite, suggest
 from .results import Hit, SearchResults
 from .snippets import shown_hit, term_pattern
-from .syntax import MAX_QUERY_CHARS, MAX_QUERY_WORDS, OPERATORS
+from .syntax import MAX_EXPANSION, MAX_QUERY_CHARS, MAX_QUERY_WORDS, OPERATORS
 from .typed_dates import normalise_dates, read_dates
 
 __all__ = ["Hit", "SearchResults", "count_matches", "run_search"]
@@ -164,10 +164,6 @@ def _expand_entities(q: Any, expand: AliasExpander | None) -> Any:
         return node
 
     return rewrite(q.copy(), visit)
-
-
-MAX_EXPANSION = 256
-"""Words one wildcard or prefix may stand for; beyond, the most frequent ones are kept."""
 
 
 def _limited(text: str) -> tuple[str, str | None]:

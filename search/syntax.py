@@ -12,6 +12,9 @@ length, before a single posting is read (bench/README.md, design figures)."""
 OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "REQUIRE", "TO"})
 """Words the query language reads as operators (in capitals), not as words to find
 (Whoosh's ``OperatorsPlugin`` and the ``TO`` of ranges)."""
+MAX_EXPANSION = 256
+"""Words one wildcard or prefix may stand for; beyond, the engine keeps the most
+frequent ones (and says so)."""
 MAX_QUERY_WORDS = 64
 """More words than this are dropped (5,000 words overflowed the parser's recursion)."""
 

@@ -120,7 +120,8 @@ def library(tmp_path: Path, seed_paths: list[Path]) -> str:
         ("troops NOT drone", False, False),
         ("title:junta AND troops", False, False),
         ("(troops NOT drone)", False, True),
-        ("troo* drone", False, True),
+        ("troo* drone", False, False),
+        ("tro*ps drone", False, True),
         ("troops date:[september 2023 to now]", True, True),
     ],
 )

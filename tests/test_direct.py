@@ -237,7 +237,9 @@ def test_direct_search_on_the_seeds(bare_library: Library, seed_paths: list[Path
         ("troops id:fieldbrief-date-0", "relevance"),  # typed, not a date's stand-in
         ("REQUIRE troops", "relevance"),  # an operator too
         ("title:junta OR troops AND drone", "relevance"),
-        ("withdr*", "relevance"),
+        ("with*al", "relevance"),  # a wildcard inside a word
+        ("withdr* OR drone", "relevance"),  # a prefix joined by OR
+        ("t* troops", "relevance"),  # a prefix of one letter (and hundreds of words)
         ("bazom~", "relevance"),
         ("the troops", "relevance"),  # a stop word: Whoosh's parser drops it
         ("troops troop", "relevance"),  # one stem twice
@@ -393,6 +395,10 @@ def _engine_groups(text: str) -> tuple[list[direct.Group], tuple[int, int] | Non
         excluded = isinstance(part, wq.Not)
         inner = part.query if excluded else part
         terms = list(inner.subqueries) if isinstance(inner, wq.Or) else [inner]
+        if all(type(term) is wq.Prefix for term in terms):
+            clauses = tuple(direct.Clause(t.fieldname, query._text(t.text)) for t in terms)
+            groups.append(direct.Group(clauses, excluded, prefix=True))
+            continue
         if all(type(term) is wq.Phrase and term.slop == 1 for term in terms):
             fields = [term.fieldname for term in terms]
             words = {tuple(query._text(w) for w in term.words) for term in terms}
@@ -422,6 +428,7 @@ _TOKENS = (
     + ["ANDNOT", "and", "or", "not", "(", ")", "(", ")"]
     + ["date:2017", "date:>2016-03", "date:[1987 to 1988]", '"oil', 'prices"', "oil~", "oil*"]
     + ['"interest rates"', '"air base"', '"the oil"', '"coal"', '"U.S. troops"', '"oil OR gas"']
+    + ["export*", "Exporting*", "title:bank*", "source:reu*", "tag:en*", "t*", "ex*rt", "oil**"]
 )
 
 
@@ -460,7 +467,7 @@ def test_queries_are_read_as_the_engines_parser_reads_them() -> None:
 
 
 _KINDS = ["word", "word", "title", "body", "either", "not", "not either"]
-_KINDS += ["phrase", "not phrase", "tag", "not tag"]
+_KINDS += ["phrase", "not phrase", "tag", "not tag", "prefix", "not prefix", "title prefix"]
 
 
 def _boolean_query(rng: random.Random) -> str:
@@ -472,6 +479,9 @@ def _boolean_query(rng: random.Random) -> str:
         kind = rng.choice(_KINDS)
         if kind.endswith("tag"):
             unit = f"tag:{next(tags)}"
+        elif kind.endswith("prefix"):
+            # Three letters: a handful of words, some in one segment only.
+            unit = ("title:" if kind.startswith("title") else "") + next(words)[:3] + "*"
         elif kind.endswith("phrase"):
             unit = f'"{next(words)} {next(words)}"'
         elif kind in ("either", "not either"):

@@ -173,7 +173,9 @@ _TERMS_KEPT = 4096
 
 
 class _Terms:
-    """A segment's term table: Whoosh's hash file (CDB-like, MD5-hashed keys)."""
+    """A segment's term table: Whoosh's ordered hash file (CDB-like, MD5-hashed
+    keys, the records written in key order, and an array of their positions in
+    that order after the extras)."""
 
     def __init__(self, part: _Part) -> None:
         self.part = part
@@ -191,6 +193,17 @@ class _Terms:
             raise Unreadable("a term table without its field map")
         self.fieldmap: dict[str, int] = fieldmap
         self._known: dict[tuple[str, str], TermInfo | None] = {}
+        self._expanded: dict[tuple[str, str, int], list[str]] = {}
+        # Where the records end: the hash tables follow them.
+        self._end_of_records = min(start for start, _slots in self.tables)
+        order = extras.get("indextype"), extras.get("indexlen")
+        if order[0] not in _ORDER_TYPES or not isinstance(order[1], int) or order[1] < 0:
+            raise Unreadable("a term table without its order")
+        self._order = struct.Struct("!" + order[0])
+        self._order_length = order[1]
+        self._order_at = part.length - 4 - order[1] * self._order.size
+        if self._order_at < extras_at:
+            raise Unreadable("a term table's order runs past its extras")
 
     def term_info(self, fieldname: str, text: str) -> TermInfo | None:
         """The term's entry, or None; each looked up once (a search asks for a
@@ -223,6 +236,66 @@ class _Terms:
                     return _term_info(get(position + 8 + keylength, datalength))
             slot = (slot + 1) % slots
         return None
+
+    def expand(self, fieldname: str, prefix: str, limit: int) -> list[str]:
+        """The field's terms starting with ``prefix``, in order (Whoosh's
+        ``expand_prefix``), at most ``limit`` + 1 of them; each one's entry is
+        kept for :meth:`term_info`."""
+        key = (fieldname, prefix, limit)
+        if key not in self._expanded:
+            if len(self._expanded) >= _TERMS_KEPT:
+                self._expanded.clear()
+            self._expanded[key] = self._expand(fieldname, prefix, limit)
+        return self._expanded[key]
+
+    def _expand(self, fieldname: str, prefix: str, limit: int) -> list[str]:
+        number = self.fieldmap.get(fieldname)
+        if number is None:
+            return []
+        start = _FIELD_NUMBER.pack(number) + prefix.encode("utf-8")
+        position = self._first_at_or_after(start)
+        found: list[str] = []
+        get = self.part.get
+        while position is not None and position < self._end_of_records and len(found) <= limit:
+            keylength, datalength = _HASH_LENGTHS.unpack(get(position, 8))
+            key = get(position + 8, keylength)
+            if not key.startswith(start):
+                break
+            try:
+                text = key[_FIELD_NUMBER.size :].decode("utf-8")
+            except UnicodeDecodeError:
+                raise Unreadable("a term that is not UTF-8") from None
+            if (fieldname, text) not in self._known and len(self._known) < _TERMS_KEPT:
+                self._known[(fieldname, text)] = _term_info(
+                    get(position + 8 + keylength, datalength)
+                )
+            found.append(text)
+            position += 8 + keylength + datalength
+        return found
+
+    def _first_at_or_after(self, key: bytes) -> int | None:
+        """The position of the first record whose key is ``key`` or after it
+        (a binary search of the order array, as Whoosh's ``closest_key_pos``)."""
+        get, size = self.part.get, self._order.size
+        low, high = 0, self._order_length
+        while low < high:
+            middle = (low + high) // 2
+            if self._key_at(self._order.unpack(get(self._order_at + middle * size, size))[0]) < key:
+                low = middle + 1
+            else:
+                high = middle
+        if low == self._order_length:
+            return None
+        position: int = self._order.unpack(get(self._order_at + low * size, size))[0]
+        return position
+
+    def _key_at(self, position: int) -> bytes:
+        keylength, _datalength = _HASH_LENGTHS.unpack(self.part.get(position, 8))
+        return self.part.get(position + 8, keylength)
+
+
+_ORDER_TYPES = frozenset("BHiIq")
+"""The types Whoosh writes a term table's order array in (``GrowableArray``)."""
 
 
 def _term_info(data: bytes) -> TermInfo:
