@@ -4,8 +4,8 @@ Every ``fieldbrief search`` is a new process, and most of a cold one was
 importing Whoosh and the engine around it: more than ``rg`` takes to search
 22k articles as files. Most searches typed at a shell are a few words
 (``oil prices``, ``troops OR soldiers Niger``, ``coffee NOT brazil``,
-``title:opec``, ``export*``) and quoted phrases (``"air base" Niger``), with
-or without ``date:`` ranges, by relevance or newest first. For those, this module does what the engine's search
+``title:opec``, ``export*``, ``bazom~``) and quoted phrases (``"air base"
+Niger``), with or without ``date:`` ranges, by relevance or newest first. For those, this module does what the engine's search
 does, on the same files: it checks the library needs no repair, checks the
 index's seal, reads each term's postings (:mod:`.index.direct`), for a
 phrase keeps the documents where the words stand side by side (the engine's
@@ -20,8 +20,9 @@ the engine's.
 Anything else returns ``None`` and the caller searches with the engine:
 entity fields (``person:`` also finds other spellings of a name),
 wildcards inside a word, a prefix standing for more than
-:data:`.syntax.MAX_EXPANSION` words, fuzzy words, dates written in words,
-a phrase or a prefix joined by OR, a phrase in a field, an AND inside
+:data:`.syntax.MAX_EXPANSION` words, a fuzzy word compared with every term
+(``~2/0``) or in a field, dates written in words, a phrase, a prefix or a
+fuzzy word joined by OR, a phrase in a field, an AND inside
 parentheses, operators Whoosh's parser reads in its own way (``a OR b AND
 c``), a stop word or a one-letter word (the parser drops those), the same
 stem twice, a search with no hits (the engine then suggests a spelling), a
@@ -37,6 +38,8 @@ import re
 import sqlite3
 import time
 from bisect import bisect_right, insort
+from collections.abc import Callable
+from functools import partial
 from math import log
 from os import PathLike
 from pathlib import Path
@@ -49,6 +52,7 @@ from .index import folders, manifest
 from .index.direct import BYTE_LENGTH, DirectIndex, Segment, Unreadable
 from .index.postings import adjacent, packed_positions
 from .locations import library_at
+from .nearest import nearest
 from .results import SearchResults
 from .snippets import STOP_WORDS, shown_hit, term_pattern
 from .store import Store, StoreError, open_as_is
@@ -107,6 +111,15 @@ class Group(NamedTuple):
     prefix: bool = False
     """The clauses are prefixes (``export*``: Whoosh's ``Prefix``), each the
     terms of its field that start with it, as each segment has them."""
+    fuzzy: int = 0
+    """The clauses are fuzzy words (``bazom~``: the engine's ``QuickFuzzyTerm``)
+    within this many edits, each the terms of its field nearest to it (sharing
+    its first letter), as each segment has them."""
+
+    @property
+    def expands(self) -> bool:
+        """Whether each clause stands for the terms it expands to (Whoosh's ``MultiTerm``)."""
+        return self.prefix or bool(self.fuzzy)
 
 
 class Parsed(NamedTuple):
@@ -121,7 +134,7 @@ class Parsed(NamedTuple):
         return [
             stem
             for group in self.groups
-            if not group.excluded
+            if not group.excluded and not group.fuzzy  # a fuzzy word shows what it found
             for stem in (
                 group.phrase
                 or [clause.text for clause in group.clauses if clause.field in SEARCHED_FIELDS]
@@ -140,6 +153,7 @@ stems its words (sources and tags are lower-cased only); the rest are the
 engine's (entity fields also find other spellings of a name)."""
 
 _FIELD_WORD = re.compile(r"([a-z]+):([A-Za-z0-9]+)")
+_FUZZY = re.compile(r"([A-Za-z0-9]+)~([12]?)")
 _PARENTHESES = re.compile(r"(\(*)([^()]+)(\)*)")
 _CHUNK = re.compile(r'(?<!\S)"[^"]*"(?!\S)|[^\s"]+|"')
 """A quoted phrase standing apart from other words, or anything else between
@@ -237,6 +251,11 @@ class _Boolean:
                 groups.append(Group(prefixes, excluded, prefix=True))
                 joined, widest = False, 1
                 continue
+            fuzzy = self._fuzzy()
+            if fuzzy is not None:
+                groups.append(Group(fuzzy[0], excluded, fuzzy=fuzzy[1]))
+                joined, widest = False, 1
+                continue
             units = self._chain(depth=0)
             if (excluded or joined) and len(units) > 1:
                 raise _Decline  # NOT a OR b is (NOT a) OR b there; a AND b OR c is (a AND b) OR c
@@ -285,6 +304,22 @@ class _Boolean:
         if self._peek() == "OR":
             raise _Decline
         return clauses
+
+    def _fuzzy(self) -> tuple[tuple[Clause, ...], int] | None:
+        """The fuzzy word at this token (``word~``, ``word~2``: within one or
+        two edits, sharing the first letter, over titles and bodies), standing
+        alone, and its distance; None if this is none."""
+        token = self._peek()
+        match = _FUZZY.fullmatch(token) if token is not None else None
+        if token is None or "~" not in token:
+            return None
+        if match is None:
+            raise _Decline  # another distance, a prefix length (~2/0), a field
+        self.at += 1
+        term = self._new(_stem_of(match.group(1)))
+        if self._peek() == "OR":
+            raise _Decline
+        return tuple(Clause(name, term) for name in SEARCHED_FIELDS), int(match.group(2) or 1)
 
     def _chain(self, depth: int) -> list[tuple[Clause, ...]]:
         units = [self._unit(depth)]
@@ -497,7 +532,7 @@ def _search(
     # sorts by the day, reversed, then by score), the newest first, then the
     # best score; equal ones by document number.
     best = heapq.nsmallest(window, scored, key=lambda item: (-item[0], -item[1], item[2]))
-    shown = sorted(set(parsed.shown))
+    shown = sorted({*parsed.shown, *_fuzzy_shown(index, groups)})
     # A phrase's snippet shows the phrase where the text has it.
     phrases = [list(p) for p in dict.fromkeys(tuple(p) for p in parsed.phrases)]
     pattern = term_pattern(shown, phrases, STOP_WORDS)
@@ -561,9 +596,9 @@ def _segment_scores(
         if group.excluded:
             if group.phrase:
                 excluded.update(_phrase_scores(segment, group.phrase, statistics))
-            elif group.prefix:
+            elif group.expands:
                 for clause in group.clauses:
-                    terms = [Clause(clause.field, text) for text in _expanded(segment, clause)]
+                    terms = [Clause(clause.field, t) for t in _expansion(segment, group, clause)]
                     excluded.update(_documents(segment, tuple(terms)))
             else:
                 excluded.update(_documents(segment, group.clauses))
@@ -573,8 +608,8 @@ def _segment_scores(
             return []
         if group.phrase:
             per_group.append(_phrase_scores(segment, group.phrase, statistics))
-        elif group.prefix:
-            per_group.append(_prefix_scores(segment, group.clauses, statistics))
+        elif group.expands:
+            per_group.append(_expanded_scores(segment, group, statistics))
         else:
             per_group.append(_group_scores(segment, group.clauses, statistics))
     included: list[dict[int, float]] = [scores for scores in per_group if scores is not None]
@@ -599,12 +634,12 @@ def estimate(segment: Segment, group: Group) -> int:
         return segment.doc_count  # a Not: every live document
     if group.phrase:
         return _phrase_size(segment, group.phrase)
-    if group.prefix:
-        # A Prefix: the frequencies of the terms it stands for, added.
+    if group.expands:
+        # A Prefix, a fuzzy term: the frequencies of the terms it stands for, added.
         frequencies = [
             sum(
                 _frequency(segment, Clause(clause.field, text))
-                for text in _expanded(segment, clause)
+                for text in _expansion(segment, group, clause)
             )
             for clause in group.clauses
         ]
@@ -652,19 +687,17 @@ def _group_scores(
     )
 
 
-def _prefix_scores(
-    segment: Segment, clauses: tuple[Clause, ...], statistics: _Statistics
-) -> dict[int, float]:
-    """Each live document's score for a prefix in one field or two: per field,
-    Whoosh's ``Or`` of the field's terms that start with it in this segment
-    (one term alone is scored as that term), and the two fields' sum.
+def _expanded_scores(segment: Segment, group: Group, statistics: _Statistics) -> dict[int, float]:
+    """Each live document's score for a prefix or a fuzzy word in one field or
+    two: per field, Whoosh's ``Or`` of the terms it stands for in this
+    segment (one term alone is scored as that term), and the two fields' sum.
 
-    Whoosh asks a prefix's ``Or`` for constant scores, which only its
-    preloaded array heeds: where it preloads one (three terms or more in a
-    small segment), every match scores 1.0 in that field."""
+    Whoosh asks that ``Or`` for constant scores, which only its preloaded
+    array heeds: where it preloads one (three terms or more in a small
+    segment), every match scores 1.0 in that field."""
     per_field = []
-    for clause in clauses:
-        terms = [Clause(clause.field, text) for text in _expanded(segment, clause)]
+    for clause in group.clauses:
+        terms = [Clause(clause.field, text) for text in _expansion(segment, group, clause)]
         per_term = [_term_scores(segment, term, statistics) for term in terms]
         if _preloads(segment, len(terms), statistics.preload):
             per_field.append(dict.fromkeys(set().union(*per_term), 1.0))
@@ -676,6 +709,61 @@ def _prefix_scores(
 
 def _expanded(segment: Segment, clause: Clause) -> list[str]:
     return segment.terms.expand(clause.field, clause.text, MAX_EXPANSION)
+
+
+def _expansion(segment: Segment, group: Group, clause: Clause) -> list[str]:
+    """The terms of the segment a prefix or a fuzzy word stands for, in the
+    order Whoosh's ``MultiTerm`` lists them (the term table's; nearest first)."""
+    if group.prefix:
+        return _expanded(segment, clause)
+    return _nearest(
+        clause,
+        group.fuzzy,
+        lambda head: segment.terms.expand(clause.field, head, _EVERY_TERM),
+        lambda term: _frequency(segment, Clause(clause.field, term)),
+    )
+
+
+def _fuzzy_shown(index: DirectIndex, groups: list[Group]) -> list[str]:
+    """The terms a hit shows for its fuzzy words: those nearest to each across
+    the whole index (as the engine asks the index's reader, not a segment's)."""
+    shown: list[str] = []
+    for group in groups:
+        if group.fuzzy and not group.excluded:
+            for clause in group.clauses:
+                shown += _nearest(
+                    clause,
+                    group.fuzzy,
+                    partial(_every_segments_terms, index, clause.field),
+                    partial(index.doc_frequency, clause.field),
+                )
+    return shown
+
+
+def _every_segments_terms(index: DirectIndex, fieldname: str, head: str) -> list[str]:
+    """The field's terms starting with ``head`` in any segment, in order (as
+    Whoosh's reader over every segment lists them)."""
+    return sorted(
+        {term for s in index.segments for term in s.terms.expand(fieldname, head, _EVERY_TERM)}
+    )
+
+
+_EVERY_TERM = 1 << 40
+"""No limit on the terms listed: a fuzzy word compares itself with every one of its letter."""
+
+
+def _nearest(
+    clause: Clause,
+    distance: int,
+    candidates: Callable[[str], list[str]],
+    frequency: Callable[[str], int],
+) -> list[str]:
+    """The terms nearest to a fuzzy word, as the engine finds them: compared
+    as typed (stemmed by the parser) and as the field's analyzer reads that
+    again, within ``distance`` edits, sharing the first letter (the engine
+    reads ``word~`` as ``word~1/1``)."""
+    forms = [clause.text, _stem_of(clause.text) or clause.text]
+    return [term for term, _ in nearest(forms, candidates, frequency, distance, 1)]
 
 
 def _preloads(segment: Segment, clauses: int, preload: bool) -> bool:

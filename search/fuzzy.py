@@ -4,9 +4,8 @@ Whoosh expands ``word~`` and corrects queries by walking a Levenshtein
 automaton over the term dictionary in Python: building the automaton for a
 distance of 2 alone was slower than a whole ordinary query (bench/README.md,
 design figures). Here the candidate words (those sharing the
-first letters) are listed once per index reader and per prefix, and RapidFuzz
-measures the distance to each of them. The distance is optimal string
-alignment, so a swapped pair of letters ("tehcnology") counts as one edit.
+first letters) are listed once per index reader and per prefix, and
+:func:`.nearest.nearest` measures the distance to each of them.
 
 The title and body fields are stemmed, so their terms are stems: a misspelling
 is compared both as typed and as stemmed, and a suggestion is turned back
@@ -23,10 +22,8 @@ from typing import Any
 from . import whooshload  # noqa: F401  # isort: skip (before any Whoosh import)
 from whoosh import query
 
+from .nearest import nearest
 from .syntax import OPERATORS
-
-MAX_EXPANSIONS = 40
-"""A fuzzy term matches at most this many words, nearest (then commonest) first."""
 
 _lists: weakref.WeakKeyDictionary[Any, dict[tuple[str, str], list[str]]] = (
     weakref.WeakKeyDictionary()
@@ -67,24 +64,13 @@ def nearest_words(
 
     Ties go to the word in more documents.
     """
-    # Imported when a fuzzy term or a suggestion needs it, not by every search.
-    from rapidfuzz import process
-    from rapidfuzz.distance import OSA
-
-    forms = {word, _stem(reader.schema, fieldname, word)}
-    best: dict[str, int] = {}
-    for form in forms:
-        head = form[:prefix]
-        choices = words_with_prefix(reader, fieldname, head)
-        for term, distance, _ in process.extract(
-            form, choices, scorer=OSA.distance, score_cutoff=maxdist, limit=None
-        ):
-            if distance < best.get(term, maxdist + 1):
-                best[term] = int(distance)
-    ranked = sorted(
-        best.items(), key=lambda item: (item[1], -reader.doc_frequency(fieldname, item[0]))
+    return nearest(
+        [word, _stem(reader.schema, fieldname, word)],
+        lambda head: words_with_prefix(reader, fieldname, head),
+        lambda term: reader.doc_frequency(fieldname, term),
+        maxdist,
+        prefix,
     )
-    return ranked[:MAX_EXPANSIONS]
 
 
 class QuickFuzzyTerm(query.FuzzyTerm):

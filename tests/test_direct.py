@@ -240,7 +240,8 @@ def test_direct_search_on_the_seeds(bare_library: Library, seed_paths: list[Path
         ("with*al", "relevance"),  # a wildcard inside a word
         ("withdr* OR drone", "relevance"),  # a prefix joined by OR
         ("t* troops", "relevance"),  # a prefix of one letter (and hundreds of words)
-        ("bazom~", "relevance"),
+        ("bazom~2/0", "relevance"),  # a fuzzy word compared with every term
+        ("bazom~ OR drone", "relevance"),
         ("the troops", "relevance"),  # a stop word: Whoosh's parser drops it
         ("troops troop", "relevance"),  # one stem twice
         ("U.S. troops", "relevance"),
@@ -395,6 +396,13 @@ def _engine_groups(text: str) -> tuple[list[direct.Group], tuple[int, int] | Non
         excluded = isinstance(part, wq.Not)
         inner = part.query if excluded else part
         terms = list(inner.subqueries) if isinstance(inner, wq.Or) else [inner]
+        if all(isinstance(term, wq.FuzzyTerm) for term in terms):
+            distances = {(t.maxdist, t.prefixlength) for t in terms}
+            if len(distances) != 1 or next(iter(distances))[1] != 1:
+                return None
+            clauses = tuple(direct.Clause(t.fieldname, query._text(t.text)) for t in terms)
+            groups.append(direct.Group(clauses, excluded, fuzzy=int(terms[0].maxdist)))
+            continue
         if all(type(term) is wq.Prefix for term in terms):
             clauses = tuple(direct.Clause(t.fieldname, query._text(t.text)) for t in terms)
             groups.append(direct.Group(clauses, excluded, prefix=True))
@@ -429,6 +437,7 @@ _TOKENS = (
     + ["date:2017", "date:>2016-03", "date:[1987 to 1988]", '"oil', 'prices"', "oil~", "oil*"]
     + ['"interest rates"', '"air base"', '"the oil"', '"coal"', '"U.S. troops"', '"oil OR gas"']
     + ["export*", "Exporting*", "title:bank*", "source:reu*", "tag:en*", "t*", "ex*rt", "oil**"]
+    + ["oil~", "Exporting~", "gass~2", "oil~2/0", "oil~3", "title:oil~", "the~", "oil~1", "x~"]
 )
 
 
@@ -468,20 +477,29 @@ def test_queries_are_read_as_the_engines_parser_reads_them() -> None:
 
 _KINDS = ["word", "word", "title", "body", "either", "not", "not either"]
 _KINDS += ["phrase", "not phrase", "tag", "not tag", "prefix", "not prefix", "title prefix"]
+_KINDS += ["fuzzy", "not fuzzy", "fuzzy 2"]
 
 
 def _boolean_query(rng: random.Random) -> str:
     """Words, fields, ORs in parentheses and NOTs, joined by spaces or AND."""
-    words = iter(rng.sample(_VOCABULARY[:50], 12))
+    words = iter(rng.sample(_VOCABULARY[:50], 20))
     tags = iter(rng.sample(["energy", "Grain", "metals", "shipping"], 4))
+    used: set[str] = set()  # prefixes: the same one twice is one term to Whoosh
     items = []
     for _ in range(rng.randint(1, 4)):
         kind = rng.choice(_KINDS)
         if kind.endswith("tag"):
             unit = f"tag:{next(tags)}"
+        elif kind.startswith(("fuzzy", "not fuzzy")):
+            word = next(words)  # misspelt: two letters swapped
+            unit = word[0] + word[2] + word[1] + word[3:] + ("~2" if kind.endswith("2") else "~")
         elif kind.endswith("prefix"):
             # Three letters: a handful of words, some in one segment only.
-            unit = ("title:" if kind.startswith("title") else "") + next(words)[:3] + "*"
+            head = next(words)[:3]
+            unit = ("title:" if kind.startswith("title") else "") + head + "*"
+            if head in used:
+                unit = next(words)
+            used.add(head)
         elif kind.endswith("phrase"):
             unit = f'"{next(words)} {next(words)}"'
         elif kind in ("either", "not either"):

@@ -239,8 +239,8 @@ class _Terms:
 
     def expand(self, fieldname: str, prefix: str, limit: int) -> list[str]:
         """The field's terms starting with ``prefix``, in order (Whoosh's
-        ``expand_prefix``), at most ``limit`` + 1 of them; each one's entry is
-        kept for :meth:`term_info`."""
+        ``expand_prefix``), at most ``limit`` + 1 of them; for a short list,
+        each one's entry is kept for :meth:`term_info`."""
         key = (fieldname, prefix, limit)
         if key not in self._expanded:
             if len(self._expanded) >= _TERMS_KEPT:
@@ -255,22 +255,35 @@ class _Terms:
         start = _FIELD_NUMBER.pack(number) + prefix.encode("utf-8")
         position = self._first_at_or_after(start)
         found: list[str] = []
-        get = self.part.get
-        while position is not None and position < self._end_of_records and len(found) <= limit:
-            keylength, datalength = _HASH_LENGTHS.unpack(get(position, 8))
-            key = get(position + 8, keylength)
+        keep = limit <= _TERMS_KEPT // 4
+        # The records lie one after another in key order: read them in chunks,
+        # not two reads a record (a fuzzy word lists every term of its letter).
+        chunk, chunk_at = b"", 0
+        end = self._end_of_records
+        while position is not None and position < end and len(found) <= limit:
+            if position + 8 > chunk_at + len(chunk):
+                chunk, chunk_at = self.part.get(position, min(_CHUNK, end - position)), position
+            keylength, datalength = _HASH_LENGTHS.unpack_from(chunk, position - chunk_at)
+            record_end = position + 8 + keylength + datalength
+            if record_end > chunk_at + len(chunk):
+                if record_end > end:
+                    raise Unreadable("a term record runs past the records")
+                size = min(max(_CHUNK, record_end - position), end - position)
+                chunk, chunk_at = self.part.get(position, size), position
+            at = position - chunk_at + 8
+            key = chunk[at : at + keylength]
             if not key.startswith(start):
                 break
             try:
                 text = key[_FIELD_NUMBER.size :].decode("utf-8")
             except UnicodeDecodeError:
                 raise Unreadable("a term that is not UTF-8") from None
-            if (fieldname, text) not in self._known and len(self._known) < _TERMS_KEPT:
+            if keep and (fieldname, text) not in self._known:
                 self._known[(fieldname, text)] = _term_info(
-                    get(position + 8 + keylength, datalength)
+                    chunk[at + keylength : at + keylength + datalength]
                 )
             found.append(text)
-            position += 8 + keylength + datalength
+            position = record_end
         return found
 
     def _first_at_or_after(self, key: bytes) -> int | None:
@@ -293,6 +306,9 @@ class _Terms:
         keylength, _datalength = _HASH_LENGTHS.unpack(self.part.get(position, 8))
         return self.part.get(position + 8, keylength)
 
+
+_CHUNK = 1 << 16
+"""Bytes of term records read at a time when listing terms in order."""
 
 _ORDER_TYPES = frozenset("BHiIq")
 """The types Whoosh writes a term table's order array in (``GrowableArray``)."""
