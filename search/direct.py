@@ -716,12 +716,22 @@ def _expansion(segment: Segment, group: Group, clause: Clause) -> list[str]:
     order Whoosh's ``MultiTerm`` lists them (the term table's; nearest first)."""
     if group.prefix:
         return _expanded(segment, clause)
-    return _nearest(
-        clause,
-        group.fuzzy,
-        lambda head: segment.terms.expand(clause.field, head, _EVERY_TERM),
-        lambda term: _frequency(segment, Clause(clause.field, term)),
-    )
+    key = (clause, group.fuzzy)
+    kept = segment.terms.nearest
+    if key not in kept:  # asked for its estimate, then its scores
+        if len(kept) >= _NEAREST_KEPT:
+            kept.clear()
+        kept[key] = _nearest(
+            clause,
+            group.fuzzy,
+            lambda head: segment.terms.expand(clause.field, head, _EVERY_TERM),
+            lambda term: _frequency(segment, Clause(clause.field, term)),
+        )
+    return kept[key]
+
+
+_NEAREST_KEPT = 256
+"""Fuzzy words whose nearest terms a segment keeps between searches."""
 
 
 def _fuzzy_shown(index: DirectIndex, groups: list[Group]) -> list[str]:

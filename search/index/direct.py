@@ -194,6 +194,8 @@ class _Terms:
         self.fieldmap: dict[str, int] = fieldmap
         self._known: dict[tuple[str, str], TermInfo | None] = {}
         self._expanded: dict[tuple[str, str, int], list[str]] = {}
+        self.nearest: dict[Any, list[str]] = {}
+        """The terms nearest to fuzzy words (kept by :mod:`..direct`)."""
         # Where the records end: the hash tables follow them.
         self._end_of_records = min(start for start, _slots in self.tables)
         order = extras.get("indextype"), extras.get("indexlen")
