@@ -4,8 +4,9 @@ Every ``fieldbrief search`` is a new process, and most of a cold one was
 importing Whoosh and the engine around it: more than ``rg`` takes to search
 22k articles as files. Most searches typed at a shell are a few words
 (``oil prices``, ``troops OR soldiers Niger``, ``coffee NOT brazil``,
-``title:opec``, ``export*``, ``bazom~``) and quoted phrases (``"air base"
-Niger``), with or without ``date:`` ranges, by relevance or newest first. For those, this module does what the engine's search
+``title:opec``, ``place:niamey``, ``export*``, ``bazom~``) and quoted
+phrases (``"air base" Niger``), with or without ``date:`` ranges, by
+relevance or newest first. For those, this module does what the engine's search
 does, on the same files: it checks the library needs no repair, checks the
 index's seal, reads each term's postings (:mod:`.index.direct`), for a
 phrase keeps the documents where the words stand side by side (the engine's
@@ -18,8 +19,9 @@ of each query to Whoosh's parser, and page, scores, snippets and totals to
 the engine's.
 
 Anything else returns ``None`` and the caller searches with the engine:
-entity fields (``person:`` also finds other spellings of a name),
-wildcards inside a word, a prefix standing for more than
+names the engine also finds spelt otherwise (``person:`` words of six
+letters or more; any entity in a process that made the library's overview,
+see :data:`ENTITY_FIELDS`), entity phrases, wildcards inside a word, a prefix standing for more than
 :data:`.syntax.MAX_EXPANSION` words, a fuzzy word compared with every term
 (``~2/0``) or in a field, dates written in words, a phrase, a prefix or a
 fuzzy word joined by OR, a phrase in a field, an AND inside
@@ -142,15 +144,37 @@ class Parsed(NamedTuple):
         ]
 
     @property
+    def names_entities(self) -> bool:
+        """Whether the query names a person, an organisation or a place (a
+        word of the field, not a prefix): see :data:`ENTITY_FIELDS`."""
+        return any(
+            clause.field in ENTITY_FIELDS
+            for group in self.groups
+            if not group.expands
+            for clause in group.clauses
+        )
+
+    @property
     def phrases(self) -> list[list[str]]:
         """The stems of each phrase a hit's text shows whole: none excluded."""
         return [list(group.phrase) for group in self.groups if group.phrase and not group.excluded]
 
 
 FIELDS_READ = {"title": True, "body": True, "source": False, "tag": False}
+FIELDS_READ.update(dict.fromkeys(("person", "org", "place"), False))
 """The fields a typed ``field:word`` is searched in here, and whether the field
-stems its words (sources and tags are lower-cased only); the rest are the
-engine's (entity fields also find other spellings of a name)."""
+stems its words (the others are lower-cased only); the rest are the engine's."""
+
+ENTITY_FIELDS = frozenset({"person", "org", "place"})
+"""Fields where the engine also searches for an entity's other names: those
+of the library's overview once a process has made it (an add, the app), so a
+:class:`.library.Library` that has one leaves them to the engine; and a
+person's other spellings in the index (:data:`SPELLED_SURNAME`), left to the
+engine always."""
+
+SPELLED_SURNAME = 6
+"""A ``person:`` word this long or longer is also searched for as spelt one
+letter otherwise in the index (``Analytics.expand_aliases``)."""
 
 _FIELD_WORD = re.compile(r"([a-z]+):([A-Za-z0-9]+)")
 _FUZZY = re.compile(r"([A-Za-z0-9]+)~([12]?)")
@@ -166,14 +190,14 @@ _PLACED = re.compile(r"id:" + re.escape(_PLACEHOLDER).replace(r"\{\}", r"\d+"))
 
 
 def parse(text: str) -> Parsed | None:
-    """Plain words, ``field:word`` (title, body, source, tag), prefixes
-    (``word*``, ``field:word*``), quoted phrases of two or more plain words,
-    joined as the engine's parser joins them (space
-    or ``AND``: all; ``OR``: any, binding closer than a space; ``NOT``: none;
-    parentheses around words joined by ``OR``); with any ``date:`` ranges
-    the engine reads itself (:mod:`.typed_dates`), each a term of the
-    top-level AND (the engine then filters by it). None for
-    anything else, or anything these rules read otherwise than Whoosh's
+    """Plain words, ``field:word`` (title, body, source, tag, person, org,
+    place), prefixes (``word*``, ``field:word*``), fuzzy words (``word~``)
+    and quoted phrases of two or more plain words, joined as the engine's
+    parser joins them (space or ``AND``: all; ``OR``: any, binding closer
+    than a space; ``NOT``: none; parentheses around words joined by ``OR``);
+    with any ``date:`` ranges the engine reads itself (:mod:`.typed_dates`),
+    each a term of the top-level AND (the engine then filters by it). None
+    for anything else, or anything these rules read otherwise than Whoosh's
     parser (``oil OR gas AND coal`` is oil OR (gas AND coal) there)."""
     # The engine cuts a longer query (and says so): its answer.
     if len(text) > MAX_QUERY_CHARS or len(text.split()) > MAX_QUERY_WORDS:
@@ -351,6 +375,8 @@ class _Boolean:
             if name not in FIELDS_READ:
                 raise _Decline
             term = _stem_of(word) if FIELDS_READ[name] else _lowered(word)
+            if name == "person" and term is not None and len(term) >= SPELLED_SURNAME:
+                raise _Decline  # the engine also finds the other spellings in the index
             return (Clause(name, self._new(term)),)
         term = self._new(_stem_of(token))
         return tuple(Clause(name, term) for name in SEARCHED_FIELDS)

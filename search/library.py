@@ -292,6 +292,8 @@ class Library:
         if sort == "date" and is_library_query(query):
             return newest_first(self.store, limit=limit, page=page)
         parsed = direct.answerable(query, sort=sort, limit=limit, page=page)
+        if parsed is not None and parsed.names_entities and self.analytics.cached_overview():
+            parsed = None  # the overview's other names of an entity: the engine's
         if parsed is not None:
             with self.index.lock:
                 index = self._direct_index()

@@ -23,6 +23,7 @@ from fieldbrief.search import direct, query, snippets
 from fieldbrief.search.index import folders, manifest
 from fieldbrief.search.index.direct import DirectIndex, Unreadable, _unpickle
 from fieldbrief.search.library import Library
+from fieldbrief.search.model import ENTITY_FIELD
 from fieldbrief.search.query import run_search
 from fieldbrief.search.results import SearchResults
 from tests.conftest import no_facts, write_jsonl
@@ -566,3 +567,37 @@ def test_each_part_is_estimated_as_whoosh_estimates_it(synthetic: tuple[Path, Li
                 assert [direct.estimate(segment, g) for g in parsed.groups] == expected, text
                 compared += len(parts)
     assert compared >= 200
+
+
+def test_entity_words_as_the_engine_finds_them_in_a_new_process(library_path: Path) -> None:
+    """``person:``/``org:``/``place:`` words: the engine's page as a new process
+    gives it (no overview made, so no other names but a person's spellings,
+    which stay the engine's); a library that made its overview keeps them
+    all for the engine."""
+    with Library.open(library_path, create=False) as fresh:
+        assert fresh.analytics.cached_overview() is None
+        names = [
+            (field, name.split()[-1].lower())
+            for kind, field in ENTITY_FIELD.items()
+            for name, _count in fresh.analytics.top_entities(kind, 6)
+        ]
+        texts = [f"{field}:{word}" for field, word in names if word.isalnum() and len(word) > 2]
+        texts += [f"{text} troops" for text in texts[:4]] + [f"{texts[0]} NOT {texts[-1]}"]
+        answered = 0
+        for text in texts:
+            found = direct.search(library_path, text, limit=5)
+            engine = _engine(fresh, text, limit=5)
+            if found is None:
+                assert not engine.total or text.startswith("person:"), text
+                continue
+            answered += 1
+            assert _without_time(found) == _without_time(engine), text
+        assert answered >= 6
+        fresh.overview()  # made: an entity's other names from it are the engine's
+
+        def refused(*_args: object, **_kwargs: object) -> None:
+            raise AssertionError("answered directly")
+
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(direct, "search_in", refused)
+            assert fresh.search(texts[0]).total == _engine(fresh, texts[0]).total
