@@ -19,9 +19,10 @@ of each query to Whoosh's parser, and page, scores, snippets and totals to
 the engine's.
 
 Anything else returns ``None`` and the caller searches with the engine:
-names the engine also finds spelt otherwise (``person:`` words of six
-letters or more; any entity in a process that made the library's overview,
-see :data:`ENTITY_FIELDS`), entity phrases, wildcards inside a word, a prefix standing for more than
+any entity in a process that made the library's overview (the engine also
+finds the other names it lists, see :data:`ENTITY_FIELDS`), entity
+phrases, a ``person:`` word of six letters or more joined by OR, wildcards
+inside a word, a prefix standing for more than
 :data:`.syntax.MAX_EXPANSION` words, a fuzzy word compared with every term
 (``~2/0``) or in a field, dates written in words, a phrase, a prefix or a
 fuzzy word joined by OR, a phrase in a field, an AND inside
@@ -113,6 +114,9 @@ class Group(NamedTuple):
     prefix: bool = False
     """The clauses are prefixes (``export*``: Whoosh's ``Prefix``), each the
     terms of its field that start with it, as each segment has them."""
+    spelled: bool = False
+    """A ``person:`` word the engine also searches for as the index spells it
+    one letter otherwise (:func:`_with_spellings` adds those clauses)."""
     fuzzy: int = 0
     """The clauses are fuzzy words (``bazom~``: the engine's ``QuickFuzzyTerm``)
     within this many edits, each the terms of its field nearest to it (sharing
@@ -169,8 +173,7 @@ ENTITY_FIELDS = frozenset({"person", "org", "place"})
 """Fields where the engine also searches for an entity's other names: those
 of the library's overview once a process has made it (an add, the app), so a
 :class:`.library.Library` that has one leaves them to the engine; and a
-person's other spellings in the index (:data:`SPELLED_SURNAME`), left to the
-engine always."""
+person's other spellings in the index (:data:`SPELLED_SURNAME`)."""
 
 SPELLED_SURNAME = 6
 """A ``person:`` word this long or longer is also searched for as spelt one
@@ -240,6 +243,7 @@ class _Boolean:
             self.tokens += [*opened, word, *closed]
         self.at = 0
         self.seen: set[str] = set()
+        self.spelled: set[Clause] = set()
 
     def groups(self) -> list[Group] | None:
         try:
@@ -287,7 +291,9 @@ class _Boolean:
                 if excluded or len(units) > 1:
                     raise _Decline
             else:
-                groups.append(Group(tuple(c for unit in units for c in unit), excluded))
+                clauses = tuple(c for unit in units for c in unit)
+                spelled = any(clause in self.spelled for clause in clauses)
+                groups.append(Group(clauses, excluded, spelled=spelled))
             joined, widest = False, len(units)
         if joined:
             raise _Decline
@@ -352,6 +358,8 @@ class _Boolean:
             units.append(self._unit(depth))
         if len(units) > 1 and any(_DATE in unit for unit in units):
             raise _Decline  # a date joined by OR stays in the query there
+        if len(units) > 1 and any(c in self.spelled for unit in units for c in unit):
+            raise _Decline  # its spellings are an OR inside this OR there, not one OR
         return units
 
     def _unit(self, depth: int) -> tuple[Clause, ...]:
@@ -375,9 +383,10 @@ class _Boolean:
             if name not in FIELDS_READ:
                 raise _Decline
             term = _stem_of(word) if FIELDS_READ[name] else _lowered(word)
-            if name == "person" and term is not None and len(term) >= SPELLED_SURNAME:
-                raise _Decline  # the engine also finds the other spellings in the index
-            return (Clause(name, self._new(term)),)
+            clause = Clause(name, self._new(term))
+            if name == "person" and len(clause.text) >= SPELLED_SURNAME:
+                self.spelled.add(clause)
+            return (clause,)
         term = self._new(_stem_of(token))
         return tuple(Clause(name, term) for name in SEARCHED_FIELDS)
 
@@ -530,6 +539,7 @@ def _search(
     newest = sort == "date"
     if _too_wide(index, groups):
         return None
+    groups = [_with_spellings(index, group) if group.spelled else group for group in groups]
     statistics = _Statistics(index, preload=not newest)
     scored: list[tuple[int, float, int]] = []  # (day, score, document), day 0 by relevance
     starts: list[int] = []
@@ -588,6 +598,27 @@ def _search(
     )
     results.elapsed_ms = (time.perf_counter() - started) * 1000
     return results
+
+
+def _with_spellings(index: DirectIndex, group: Group) -> Group:
+    """A ``person:`` word with the index's other spellings of it beside it, as
+    the engine's ``Analytics.expand_aliases`` finds them (Whoosh's
+    ``terms_within``, one edit, the same first letter) and puts them after it
+    in an ``Or``: the terms of every segment in order, within one edit as
+    Levenshtein counts them where the index is one segment (Whoosh walks an
+    automaton over it) and as optimal string alignment counts them where it
+    is several (Whoosh compares each term: a swapped pair is one edit)."""
+    from rapidfuzz.distance import OSA, Levenshtein
+
+    (asked,) = group.clauses
+    metric = Levenshtein if len(index.segments) == 1 else OSA
+    spellings = [
+        term
+        for term in _every_segments_terms(index, asked.field, asked.text[:1])
+        if term != asked.text and metric.distance(asked.text, term, score_cutoff=1) <= 1
+    ]
+    clauses = (asked, *(Clause(asked.field, term) for term in spellings))
+    return group._replace(clauses=clauses, spelled=False)
 
 
 def _too_wide(index: DirectIndex, groups: list[Group]) -> bool:

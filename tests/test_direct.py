@@ -601,3 +601,36 @@ def test_entity_words_as_the_engine_finds_them_in_a_new_process(library_path: Pa
         with pytest.MonkeyPatch.context() as patch:
             patch.setattr(direct, "search_in", refused)
             assert fresh.search(texts[0]).total == _engine(fresh, texts[0]).total
+
+
+def test_other_spellings_are_found_as_whoosh_finds_them(
+    bare_library: Library, tmp_path: Path
+) -> None:
+    """A person's other spellings (``Analytics.expand_aliases``): Whoosh's
+    ``terms_within``, in its order, for an index of one segment (an automaton:
+    a swapped pair is two edits) and of two (a distance: one edit)."""
+    words = "market makret marekt markets marker mraket mark maket barket"
+    rows = [{"id": "a", "title": "Words", "body": words, "date": "2024-01-01"}]
+    bare_library.add_paths([write_jsonl(tmp_path / "a.jsonl", rows)])
+
+    def both(word: str) -> tuple[list[str], list[str], int]:
+        folder = bare_library.current_index_dir()
+        assert folder is not None
+        with DirectIndex(folder, manifest.verify(folder)) as index:
+            group = direct.Group((direct.Clause("body", word),), spelled=True)
+            found = [c.text for c in direct._with_spellings(index, group).clauses[1:]]
+            segments = len(index.segments)
+        with bare_library.index.reading() as searcher:
+            expected = [
+                query._text(t)
+                for t in searcher.reader().terms_within("body", word, 1, prefix=1)
+                if query._text(t) != word
+            ]
+        return found, expected, segments
+
+    found, expected, segments = both("market")
+    assert segments == 1 and found == expected and "marekt" not in found  # two edits
+    rows = [{"id": "b", "title": "More", "body": "markt", "date": "2024-01-02"}]
+    bare_library.add_paths([write_jsonl(tmp_path / "b.jsonl", rows)])
+    found, expected, segments = both("market")
+    assert segments == 2 and found == expected and "marekt" in found  # one swap
