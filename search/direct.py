@@ -20,12 +20,12 @@ the engine's.
 
 Anything else returns ``None`` and the caller searches with the engine:
 any entity in a process that made the library's overview (the engine also
-finds the other names it lists, see :data:`ENTITY_FIELDS`), entity
-phrases, a ``person:`` word of six letters or more joined by OR, wildcards
-inside a word, a prefix standing for more than
+finds the other names it lists, see :data:`ENTITY_FIELDS`), a person's full
+name, a ``person:`` word of six letters or more joined by OR, a phrase in
+a field other than :data:`PHRASE_FIELDS`, wildcards inside a word, a prefix standing for more than
 :data:`.syntax.MAX_EXPANSION` words, a fuzzy word compared with every term
 (``~2/0``) or in a field, dates written in words, a phrase, a prefix or a
-fuzzy word joined by OR, a phrase in a field, an AND inside
+fuzzy word joined by OR, an AND inside
 parentheses, operators Whoosh's parser reads in its own way (``a OR b AND
 c``), a stop word or a one-letter word (the parser drops those), the same
 stem twice, a search with no hits (the engine then suggests a spelling), a
@@ -109,8 +109,10 @@ class Group(NamedTuple):
     clauses: tuple[Clause, ...]
     excluded: bool = False
     phrase: tuple[str, ...] = ()
-    """A quoted phrase's stems (then no clauses): Whoosh's ``Or`` of one
-    ``Phrase`` over titles and one over bodies."""
+    """A quoted phrase's terms (then no clauses): Whoosh's ``Or`` of one
+    ``Phrase`` over titles and one over bodies, or one ``Phrase`` in a field."""
+    fields: tuple[str, ...] = SEARCHED_FIELDS
+    """The fields a phrase is looked for in."""
     prefix: bool = False
     """The clauses are prefixes (``export*``: Whoosh's ``Prefix``), each the
     terms of its field that start with it, as each segment has them."""
@@ -142,7 +144,7 @@ class Parsed(NamedTuple):
             for group in self.groups
             if not group.excluded and not group.fuzzy  # a fuzzy word shows what it found
             for stem in (
-                group.phrase
+                (group.phrase if set(group.fields) & set(SEARCHED_FIELDS) else ())
                 or [clause.text for clause in group.clauses if clause.field in SEARCHED_FIELDS]
             )
         ]
@@ -152,16 +154,20 @@ class Parsed(NamedTuple):
         """Whether the query names a person, an organisation or a place (a
         word of the field, not a prefix): see :data:`ENTITY_FIELDS`."""
         return any(
-            clause.field in ENTITY_FIELDS
+            field in ENTITY_FIELDS
             for group in self.groups
             if not group.expands
-            for clause in group.clauses
+            for field in (group.fields if group.phrase else [c.field for c in group.clauses])
         )
 
     @property
     def phrases(self) -> list[list[str]]:
         """The stems of each phrase a hit's text shows whole: none excluded."""
-        return [list(group.phrase) for group in self.groups if group.phrase and not group.excluded]
+        return [
+            list(group.phrase)
+            for group in self.groups
+            if group.phrase and not group.excluded and set(group.fields) & set(SEARCHED_FIELDS)
+        ]
 
 
 FIELDS_READ = {"title": True, "body": True, "source": False, "tag": False}
@@ -182,7 +188,12 @@ letter otherwise in the index (``Analytics.expand_aliases``)."""
 _FIELD_WORD = re.compile(r"([a-z]+):([A-Za-z0-9]+)")
 _FUZZY = re.compile(r"([A-Za-z0-9]+)~([12]?)")
 _PARENTHESES = re.compile(r"(\(*)([^()]+)(\)*)")
-_CHUNK = re.compile(r'(?<!\S)"[^"]*"(?!\S)|[^\s"]+|"')
+_CHUNK = re.compile(r'(?<!\S)(?:[a-z]+:)?"[^"]*"(?!\S)|[^\s"]+|"')
+_QUOTED = re.compile(r'(?:([a-z]+):)?"([^"]*)"')
+PHRASE_FIELDS = {"title": True, "body": True, "org": False, "place": False}
+"""The fields a typed ``field:"a phrase"`` is searched in here, and whether
+the field stems its words. A person's name is the engine's: it also finds the
+person named by the surname alone (``Analytics.expand_aliases``)."""
 """A quoted phrase standing apart from other words, or anything else between
 spaces; a quote that is neither stands alone (and declines)."""
 
@@ -231,7 +242,7 @@ class _Boolean:
     def __init__(self, text: str) -> None:
         self.tokens: list[str] = []
         for chunk in _CHUNK.findall(text):
-            if chunk.startswith('"'):
+            if _QUOTED.fullmatch(chunk):
                 self.tokens.append(chunk)
                 continue
             # Parentheses only at a word's ends: Whoosh also splits ``oil(gas)``.
@@ -271,7 +282,7 @@ class _Boolean:
             self.at += excluded
             phrase = self._phrase()
             if phrase is not None:
-                groups.append(Group((), excluded, phrase))
+                groups.append(Group((), excluded, phrase[0], phrase[1]))
                 joined, widest = False, 1
                 continue
             prefixes = self._prefixes()
@@ -299,18 +310,25 @@ class _Boolean:
             raise _Decline
         return groups
 
-    def _phrase(self) -> tuple[str, ...] | None:
-        """The stems of the quoted phrase at this token, standing alone (not
-        joined by OR, not in parentheses), or None if this is no phrase."""
+    def _phrase(self) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+        """The terms of the quoted phrase at this token and its fields,
+        standing alone (not joined by OR, not in parentheses), or None if
+        this is no phrase."""
         token = self._peek()
-        if token is None or not token.startswith('"'):
+        quoted = _QUOTED.fullmatch(token) if token is not None else None
+        if quoted is None:
             return None
         self.at += 1
-        words = token[1:-1].split()
-        stems = tuple(self._new(_stem_of(word)) for word in words)
-        if len(stems) < 2 or self._peek() == "OR":
+        field, inside = quoted.groups()
+        if field is not None and field not in PHRASE_FIELDS:
+            raise _Decline
+        stemmed = field is None or PHRASE_FIELDS[field]
+        terms = tuple(
+            self._new(_stem_of(word) if stemmed else _lowered(word)) for word in inside.split()
+        )
+        if len(terms) < 2 or self._peek() == "OR":
             raise _Decline  # one word is a Term to Whoosh; an OR of phrases and words
-        return stems
+        return terms, SEARCHED_FIELDS if field is None else (field,)
 
     def _prefixes(self) -> tuple[Clause, ...] | None:
         """The prefix at this token (``word*``, ``title:word*``: a plain word
@@ -652,7 +670,7 @@ def _segment_scores(
         sizes.append(size)
         if group.excluded:
             if group.phrase:
-                excluded.update(_phrase_scores(segment, group.phrase, statistics))
+                excluded.update(_phrase_scores(segment, group, statistics))
             elif group.expands:
                 for clause in group.clauses:
                     terms = [Clause(clause.field, t) for t in _expansion(segment, group, clause)]
@@ -664,7 +682,7 @@ def _segment_scores(
         if not size:
             return []
         if group.phrase:
-            per_group.append(_phrase_scores(segment, group.phrase, statistics))
+            per_group.append(_phrase_scores(segment, group, statistics))
         elif group.expands:
             per_group.append(_expanded_scores(segment, group, statistics))
         else:
@@ -690,7 +708,7 @@ def estimate(segment: Segment, group: Group) -> int:
     if group.excluded:
         return segment.doc_count  # a Not: every live document
     if group.phrase:
-        return _phrase_size(segment, group.phrase)
+        return _phrase_size(segment, group)
     if group.expands:
         # A Prefix, a fuzzy term: the frequencies of the terms it stands for, added.
         frequencies = [
@@ -892,27 +910,30 @@ def _term_scores(segment: Segment, clause: Clause, statistics: _Statistics) -> d
     return scores
 
 
-def _phrase_size(segment: Segment, stems: tuple[str, ...]) -> int:
-    """Whoosh's estimate for the phrase's OR over the title and the body: per
-    field the fewest documents of one of its words (a ``Phrase`` estimates as
-    the ``And`` of its words), added, at most the segment's live documents."""
+def _phrase_size(segment: Segment, group: Group) -> int:
+    """Whoosh's estimate for a phrase: in a field, the fewest documents of one
+    of its words (a ``Phrase`` estimates as the ``And`` of its words); over the
+    title and the body, an ``Or`` of two, their sum, at most the segment's
+    live documents."""
     per_field = []
-    for fieldname in SEARCHED_FIELDS:
-        infos = [segment.terms.term_info(fieldname, stem) for stem in stems]
+    for fieldname in group.fields:
+        infos = [segment.terms.term_info(fieldname, term) for term in group.phrase]
         per_field.append(min(info.doc_frequency if info is not None else 0 for info in infos))
+    if len(per_field) == 1:
+        return per_field[0]
     return min(sum(per_field), segment.doc_count)
 
 
-def _phrase_scores(
-    segment: Segment, stems: tuple[str, ...], statistics: _Statistics
-) -> dict[int, float]:
-    """The score of each live document of the segment with the phrase in
-    its title or body: as the engine scores a phrase (``docsets.KnownPhrase``,
-    ``docsets.rank_phrases``), the sum of its words' scores in the field, in
-    the phrase's order, and the title's plus the body's where both have it."""
+def _phrase_scores(segment: Segment, group: Group, statistics: _Statistics) -> dict[int, float]:
+    """The score of each live document of the segment with the phrase in one
+    of its fields (title or body, or the one field named): as the engine
+    scores a phrase (``docsets.KnownPhrase``, ``docsets.rank_phrases``), the
+    sum of its words' scores in the field, in the phrase's order, and the
+    title's plus the body's where both have it."""
     scored: dict[int, float] = {}
     deleted = segment.deleted
-    for fieldname in SEARCHED_FIELDS:
+    stems = group.phrase
+    for fieldname in group.fields:
         clauses = [Clause(fieldname, stem) for stem in stems]
         known = [statistics(clause) for clause in clauses]
         infos = [segment.terms.term_info(fieldname, stem) for stem in stems]

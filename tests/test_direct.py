@@ -409,11 +409,11 @@ def _engine_groups(text: str) -> tuple[list[direct.Group], tuple[int, int] | Non
             groups.append(direct.Group(clauses, excluded, prefix=True))
             continue
         if all(type(term) is wq.Phrase and term.slop == 1 for term in terms):
-            fields = [term.fieldname for term in terms]
+            fields = tuple(term.fieldname for term in terms)
             words = {tuple(query._text(w) for w in term.words) for term in terms}
-            if fields != list(direct.SEARCHED_FIELDS) or len(words) != 1:
+            if len(words) != 1 or (len(fields) > 1 and fields != direct.SEARCHED_FIELDS):
                 return None
-            groups.append(direct.Group((), excluded, words.pop()))
+            groups.append(direct.Group((), excluded, words.pop(), fields))
             continue
         if not all(type(term) is wq.Term for term in terms):
             return None
@@ -439,6 +439,8 @@ _TOKENS = (
     + ['"interest rates"', '"air base"', '"the oil"', '"coal"', '"U.S. troops"', '"oil OR gas"']
     + ["export*", "Exporting*", "title:bank*", "source:reu*", "tag:en*", "t*", "ex*rt", "oil**"]
     + ["oil~", "Exporting~", "gass~2", "oil~2/0", "oil~3", "title:oil~", "the~", "oil~1", "x~"]
+    + ['title:"oil prices"', 'org:"world bank"', 'place:"new york"', 'person:"john smith"']
+    + ['source:"reuters news"', 'body:"the oil"', 'title:"oil"', 'org:"bank of england"']
 )
 
 
@@ -478,7 +480,7 @@ def test_queries_are_read_as_the_engines_parser_reads_them() -> None:
 
 _KINDS = ["word", "word", "title", "body", "either", "not", "not either"]
 _KINDS += ["phrase", "not phrase", "tag", "not tag", "prefix", "not prefix", "title prefix"]
-_KINDS += ["fuzzy", "not fuzzy", "fuzzy 2"]
+_KINDS += ["fuzzy", "not fuzzy", "fuzzy 2", "title phrase"]
 
 
 def _boolean_query(rng: random.Random) -> str:
@@ -502,7 +504,8 @@ def _boolean_query(rng: random.Random) -> str:
                 unit = next(words)
             used.add(head)
         elif kind.endswith("phrase"):
-            unit = f'"{next(words)} {next(words)}"'
+            field = "title:" if kind.startswith("title") else ""
+            unit = f'{field}"{next(words)} {next(words)}"'
         elif kind in ("either", "not either"):
             unit = "(" + " OR ".join(next(words) for _ in range(rng.randint(2, 3))) + ")"
         elif kind in ("title", "body"):
@@ -582,6 +585,13 @@ def test_entity_words_as_the_engine_finds_them_in_a_new_process(library_path: Pa
             for name, _count in fresh.analytics.top_entities(kind, 6)
         ]
         texts = [f"{field}:{word}" for field, word in names if word.isalnum() and len(word) > 2]
+        texts += [
+            f'{field}:"{name}"'
+            for kind, field in ENTITY_FIELD.items()
+            if field != "person"
+            for name, _count in fresh.analytics.top_entities(kind, 10)
+            if len(name.split()) > 1 and all(w.isalnum() for w in name.split())
+        ]
         texts += [f"{text} troops" for text in texts[:4]] + [f"{texts[0]} NOT {texts[-1]}"]
         answered = 0
         for text in texts:
