@@ -18,19 +18,18 @@ it with the engine's snippets. ``tests/test_direct.py`` holds the reading
 of each query to Whoosh's parser, and page, scores, snippets and totals to
 the engine's.
 
-Anything else returns ``None`` and the caller searches with the engine:
-any entity in a process that made the library's overview (the engine also
-finds the other names it lists, see :data:`ENTITY_FIELDS`), a person's full
-name, a ``person:`` word of six letters or more joined by OR, a phrase in
-a field other than :data:`PHRASE_FIELDS`, wildcards inside a word, a prefix standing for more than
-:data:`.syntax.MAX_EXPANSION` words, a fuzzy word compared with every term
-(``~2/0``) or in a field, dates written in words, a phrase, a prefix or a
-fuzzy word joined by OR, an AND inside
-parentheses, operators Whoosh's parser reads in its own way (``a OR b AND
-c``), a stop word or a one-letter word (the parser drops those), the same
-stem twice, a search with no hits (the engine then suggests a spelling), a
-library that needs repair or an upgrade, an index this module does not
-read.
+Anything else returns ``None`` and the caller searches with the engine: any
+entity in a process that made the library's overview (the engine also finds
+the other names it lists, see :data:`ENTITY_FIELDS`), a person's full name,
+a ``person:`` word of six letters or more joined by OR, a phrase in a field
+other than :data:`PHRASE_FIELDS`, wildcards inside a word, a prefix standing
+for more than :data:`.syntax.MAX_EXPANSION` words, a fuzzy word compared
+with every term (``~2/0``) or in a field, dates written in words, a phrase,
+a prefix or a fuzzy word joined by OR, an AND inside parentheses, operators
+Whoosh's parser reads in its own way (``a OR b AND c``), a stop word or a
+one-letter word (the parser drops those), the same stem twice, a search with
+no hits (the engine then suggests a spelling), a library that needs repair
+or an upgrade, an index this module does not read.
 """
 
 from __future__ import annotations
