@@ -188,6 +188,9 @@ _FIELD_WORD = re.compile(r"([a-z]+):([A-Za-z0-9]+)")
 _FUZZY = re.compile(r"([A-Za-z0-9]+)~([12]?)")
 _PARENTHESES = re.compile(r"(\(*)([^()]+)(\)*)")
 _CHUNK = re.compile(r'(?<!\S)(?:[a-z]+:)?"[^"]*"(?!\S)|[^\s"]+|"')
+DEEPEST_PARENTHESES = 32
+"""Parentheses inside parentheses read here; deeper, the engine reads the query
+(each level is a call: hundreds exhausted Python's recursion)."""
 _QUOTED = re.compile(r'(?:([a-z]+):)?"([^"]*)"')
 PHRASE_FIELDS = {"title": True, "body": True, "org": False, "place": False}
 """The fields a typed ``field:"a phrase"`` is searched in here, and whether
@@ -369,6 +372,8 @@ class _Boolean:
         return tuple(Clause(name, term) for name in SEARCHED_FIELDS), int(match.group(2) or 1)
 
     def _chain(self, depth: int) -> list[tuple[Clause, ...]]:
+        if depth > DEEPEST_PARENTHESES:
+            raise _Decline  # read recursively here: past this, the engine's
         units = [self._unit(depth)]
         while self._peek() == "OR":
             self.at += 1

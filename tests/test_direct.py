@@ -356,6 +356,9 @@ def test_parsing_declines_what_the_engine_reads_otherwise() -> None:
     assert direct.parse(" OR ".join(words[:33])) is None  # 65 words: the engine cuts at 64
     assert direct.parse("oil" + " " * 995 + "prices") is None  # past 1,000 characters
     assert direct.parse("date:>2000 " * 63 + "oil prices") is None
+    assert direct.parse("(" * 3 + "oil OR gas" + ")" * 3) is not None
+    assert direct.parse("(" * 490 + "oil") is None  # found by an audit: a RecursionError
+    assert direct.parse("(" * 494 + "oil OR gas" + ")" * 494) is None
     parsed = direct.parse("oil prices date:2017")
     assert parsed is not None and parsed.days
     assert [[c.text for c in group.clauses] for group in parsed.groups] == [

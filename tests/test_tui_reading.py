@@ -313,6 +313,15 @@ def test_a_phrase_is_highlighted_where_its_words_stand_together(library_path: Pa
         main.search_for('"air base" Agadez')
         await settle(pilot)
         assert {body[s:e].lower() for s, e in pane.term_spans} == {"air base", "agadez"}
+        # What the query excludes is never highlighted, a phrase's words included
+        # (found by an audit in tmux: "base" was).
+        main.search_for('Niger NOT "air base"')
+        await settle(pilot)
+        assert pane.article is not None
+        shown = pane.article.body
+        assert re.search(r"\bbase\b", shown)
+        marked = {shown[s:e].lower() for s, e in pane.term_spans}
+        assert "niger" in marked and not any("base" in m for m in marked), marked
 
     run(library_path, scenario)
 
@@ -352,3 +361,21 @@ def test_passage_fallback_splits_sentences_as_the_fact_engine_does() -> None:
     assert body[slice(*across)] == "Maj. Gen. Ryder spoke in Niamey. Troops left."
     last = body.index("new")
     assert body[slice(*sentence_around(body, last, last + 3))] == "A new paragraph here."
+
+
+@pytest.mark.parametrize(
+    ("query", "words"),
+    [
+        ('Niger NOT "air base"', ["Niger"]),
+        ("troops NOT title:drone", ["troops"]),
+        ("Niger NOT (drone OR junta)", ["Niger"]),
+        ("troops ANDNOT drone", ["troops"]),
+        ("troops -drone", ["troops"]),
+        ("oil NOT gas prices", ["oil", "prices"]),
+        ('person:"Sabrina Singh" NOT person:"Mohamed Bazoum"', ["Sabrina", "Singh"]),
+    ],
+)
+def test_typed_words_to_highlight_leave_out_what_is_excluded(query: str, words: list[str]) -> None:
+    from fieldbrief.tui.searching import query_words
+
+    assert query_words(query) == words

@@ -41,7 +41,10 @@ if TYPE_CHECKING:
 
 _FIELD = re.compile(r'(\w+):("[^"]*"|\[[^\]]*\]|\S+)')
 _WORD = re.compile(r"\w[\w'’-]*")
-_NEGATED = re.compile(r"(?:(?<=\s)|^)-\S+|\bNOT\s+\S+")
+_EXCLUDABLE = r'(?:\w+:)?(?:"[^"]*"|\([^()]*\)|\[[^\]]*\]|\S+)'
+_NEGATED = re.compile(rf"(?:(?<=\s)|^)-{_EXCLUDABLE}|\b(?:AND)?NOT\s+{_EXCLUDABLE}")
+"""What a query excludes, whole: ``-word``, ``NOT``/``ANDNOT`` and a word, a
+field's word or phrase, a phrase, or words in parentheses."""
 _TEXT_FIELDS = {"person", "org", "place", "title", "body"}
 """Fields whose words can appear in an article's text (not source:, tag:, date:)."""
 
@@ -56,7 +59,8 @@ def query_words(query: str) -> list[str]:
     A stem is not always a prefix of the word it came from ("Niamey" is indexed
     as "niamei"), and the engine's stems leave out entity fields, so a search
     like ``person:"Mohamed Bazoum"`` would highlight nothing without these.
-    Excluded words (``-word``, ``NOT word``) are left out.
+    Excluded words (``-word``, ``NOT word``, ``NOT title:word``, ``NOT "a
+    phrase"``, ``NOT (a OR b)``) are left out.
     """
     words: list[str] = []
 
@@ -65,7 +69,7 @@ def query_words(query: str) -> list[str]:
             words.extend(_WORD.findall(match.group(2)))
         return " "
 
-    rest = _NEGATED.sub(" ", _FIELD.sub(field, query))
+    rest = _FIELD.sub(field, _NEGATED.sub(" ", query))
     words += [w for w in _WORD.findall(rest) if w not in OPERATORS]
     return [w for w in dict.fromkeys(words) if len(w) >= 2]
 
