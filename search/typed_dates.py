@@ -82,9 +82,25 @@ def normalise_dates(text: str) -> str:
             return f"date:[{stamp} to]" if op.startswith(">") else f"date:[to {stamp}]"
 
     text = _YEAR_COMPARISON.sub(repl, text)
+    text = _ISO_ALONE.sub(_compact_alone, text)
     # Whoosh's date parser reads "1987-03-01" as the year 1987 alone; the
     # compact form "19870301" it reads as the day.
     return _DATE_RANGE.sub(lambda m: _ISO_DAY.sub(r"\1\2\3", m.group(0)), text)
+
+
+_ISO_ALONE = re.compile(r"\bdate:(\d{4})-(\d{2})(?:-(\d{2}))?(?=\s|\)|$)")
+"""A month or a day written as analysts write it (``date:2023-09``), alone:
+Whoosh's date grammar does not read it (the search fell back to its words
+and found nothing); its compact form is that month or day."""
+
+
+def _compact_alone(match: re.Match[str]) -> str:
+    year, month, day = match.groups()
+    try:
+        calendar_span(year, month, day)
+    except ValueError:
+        return match.group(0)  # no such month or day: Whoosh's grammar reports it
+    return f"date:{year}{month}{day or ''}"
 
 
 _DATE_RANGE = re.compile(r"\bdate:[\[{][^\]}]*[\]}]")

@@ -130,6 +130,8 @@ DATED = [
     "date:{20230101 to 20231231}",
     "date:2023",
     "date:202309",
+    "date:2023-09",
+    "troops date:2023-09-08",
     "troops date:[2023 to]",
     '"air base" date:>2023-09-08',
     "troops AND date:>2023 OR pentagon",
@@ -155,6 +157,19 @@ DATED = [
     "date:2023^2",
     'date:"2023"',
 ]
+
+
+@pytest.mark.usefixtures("engine_only")
+def test_a_month_or_a_day_as_analysts_write_it(seeded: Library) -> None:
+    """``date:2023-09`` is that month (it fell back to the words "2023" and
+    "09" and found nothing, found by an audit); an impossible one is still
+    reported."""
+    month = seeded.search("troops date:2023-09")
+    assert month.fallback is None and month.total > 0
+    assert month.total == seeded.search("troops date:[2023-09-01 to 2023-09-30]").total
+    day = seeded.search("date:2023-09-08 troops")
+    assert day.fallback is None and day.total == seeded.search("date:20230908 troops").total
+    assert seeded.search("troops date:2023-13").fallback is not None
 
 
 @pytest.mark.parametrize("text", DATED)
