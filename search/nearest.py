@@ -3,8 +3,9 @@
 Whoosh-free, so that the engine's fuzzy terms and suggestions
 (:mod:`.fuzzy`) and the direct search (:mod:`.direct`) expand ``word~``
 the same way: the candidates are the terms sharing the word's first letters,
-and RapidFuzz measures the distance to each. The distance is optimal string
-alignment, so a swapped pair of letters ("tehcnology") counts as one edit.
+and the distance to each is measured (one edit here, more by RapidFuzz). The
+distance is optimal string alignment, so a swapped pair of letters
+("tehcnology") counts as one edit.
 """
 
 from __future__ import annotations
@@ -27,16 +28,51 @@ def nearest(
     documents (``frequency``), then to the first found; ``candidates(head)``
     lists the terms starting with ``head``, a form's first ``prefix``
     letters, in order."""
-    # Imported when a fuzzy term or a suggestion needs it, not by every search.
+    best: dict[str, int] = {}
+    for form in dict.fromkeys(forms):  # in the order given: the same ties in every process
+        for term, distance in _within(form, candidates(form[:prefix]), maxdist):
+            if distance < best.get(term, maxdist + 1):
+                best[term] = distance
+    ranked = sorted(best.items(), key=lambda item: (item[1], -frequency(item[0])))
+    return ranked[:MAX_EXPANSIONS]
+
+
+def _within(form: str, choices: list[str], maxdist: int) -> list[tuple[str, int]]:
+    """The choices within ``maxdist`` edits of ``form``, nearest first, in
+    their order at equal distances. One edit, the default (``word~``), is
+    checked here in a loop of string comparisons; RapidFuzz (C) measures
+    more, but importing it costs a cold search about 17 ms."""
+    if maxdist == 1:
+        found = [(term, distance) for term in choices if (distance := one_edit(form, term)) <= 1]
+        return sorted(found, key=lambda item: item[1])
+    # Imported when a fuzzy term of two edits or a suggestion needs it.
     from rapidfuzz import process
     from rapidfuzz.distance import OSA
 
-    best: dict[str, int] = {}
-    for form in dict.fromkeys(forms):  # in the order given: the same ties in every process
+    return [
+        (term, int(distance))
         for term, distance, _ in process.extract(
-            form, candidates(form[:prefix]), scorer=OSA.distance, score_cutoff=maxdist, limit=None
-        ):
-            if distance < best.get(term, maxdist + 1):
-                best[term] = int(distance)
-    ranked = sorted(best.items(), key=lambda item: (item[1], -frequency(item[0])))
-    return ranked[:MAX_EXPANSIONS]
+            form, choices, scorer=OSA.distance, score_cutoff=maxdist, limit=None
+        )
+    ]
+
+
+def one_edit(a: str, b: str) -> int:
+    """The optimal string alignment distance of ``a`` and ``b`` if it is 0 or 1
+    (one letter changed, added, dropped, or two side by side swapped), else 2."""
+    if a == b:
+        return 0
+    if abs(len(a) - len(b)) > 1:
+        return 2
+    i = 0
+    shorter = min(len(a), len(b))
+    while i < shorter and a[i] == b[i]:
+        i += 1
+    if len(a) == len(b):
+        if a[i + 1 :] == b[i + 1 :]:
+            return 1  # changed
+        swapped = i + 1 < len(a) and a[i] == b[i + 1] and a[i + 1] == b[i]
+        return 1 if swapped and a[i + 2 :] == b[i + 2 :] else 2
+    if len(a) > len(b):
+        return 1 if a[i + 1 :] == b[i:] else 2  # dropped from b
+    return 1 if a[i:] == b[i + 1 :] else 2  # added in b

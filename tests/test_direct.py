@@ -647,3 +647,30 @@ def test_other_spellings_are_found_as_whoosh_finds_them(
     bare_library.add_paths([write_jsonl(tmp_path / "b.jsonl", rows)])
     found, expected, segments = both("market")
     assert segments == 2 and found == expected and "marekt" in found  # one swap
+
+
+def test_one_edit_is_rapidfuzzs_distance_up_to_one() -> None:
+    """The default fuzzy word (``word~``) is matched without importing
+    RapidFuzz; the same distance, capped at 2, over random near pairs."""
+    from rapidfuzz.distance import OSA
+
+    from fieldbrief.search.nearest import one_edit
+
+    rng = random.Random(3)
+    letters = "abcde"
+    for _ in range(20_000):
+        word = "".join(rng.choices(letters, k=rng.randint(0, 6)))
+        other = list(word)
+        for _ in range(rng.randint(0, 2)):
+            at = rng.randint(0, len(other))
+            edit = rng.choice(["change", "add", "drop", "swap"])
+            if edit == "add":
+                other.insert(at, rng.choice(letters))
+            elif other and at < len(other) and edit == "change":
+                other[at] = rng.choice(letters)
+            elif other and at < len(other) and edit == "drop":
+                del other[at]
+            elif at + 1 < len(other):
+                other[at], other[at + 1] = other[at + 1], other[at]
+        typed = "".join(other)
+        assert one_edit(word, typed) == min(OSA.distance(word, typed), 2), (word, typed)
