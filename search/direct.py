@@ -97,7 +97,7 @@ class Clause(NamedTuple):
 
     field: str
     text: str
-    """The term as indexed: a stem in titles and bodies, the lower-cased word in sources."""
+    """The term as indexed: a stem in titles and bodies, the lower-cased word elsewhere."""
 
 
 class Group(NamedTuple):
@@ -169,8 +169,15 @@ class Parsed(NamedTuple):
         ]
 
 
-FIELDS_READ = {"title": True, "body": True, "source": False, "tag": False}
-FIELDS_READ.update(dict.fromkeys(("person", "org", "place"), False))
+FIELDS_READ = {
+    "title": True,
+    "body": True,
+    "source": False,
+    "tag": False,
+    "person": False,
+    "org": False,
+    "place": False,
+}
 """The fields a typed ``field:word`` is searched in here, and whether the field
 stems its words (the others are lower-cased only); the rest are the engine's."""
 
@@ -184,20 +191,23 @@ SPELLED_SURNAME = 6
 """A ``person:`` word this long or longer is also searched for as spelt one
 letter otherwise in the index (``Analytics.expand_aliases``)."""
 
-_FIELD_WORD = re.compile(r"([a-z]+):([A-Za-z0-9]+)")
-_FUZZY = re.compile(r"([A-Za-z0-9]+)~([12]?)")
-_PARENTHESES = re.compile(r"(\(*)([^()]+)(\)*)")
-_CHUNK = re.compile(r'(?<!\S)(?:[a-z]+:)?"[^"]*"(?!\S)|[^\s"]+|"')
-DEEPEST_PARENTHESES = 32
-"""Parentheses inside parentheses read here; deeper, the engine reads the query
-(each level is a call: hundreds exhausted Python's recursion)."""
-_QUOTED = re.compile(r'(?:([a-z]+):)?"([^"]*)"')
 PHRASE_FIELDS = {"title": True, "body": True, "org": False, "place": False}
 """The fields a typed ``field:"a phrase"`` is searched in here, and whether
 the field stems its words. A person's name is the engine's: it also finds the
 person named by the surname alone (``Analytics.expand_aliases``)."""
-"""A quoted phrase standing apart from other words, or anything else between
-spaces; a quote that is neither stands alone (and declines)."""
+
+DEEPEST_PARENTHESES = 32
+"""Parentheses inside parentheses read here; deeper, the engine reads the query
+(each level is a call: hundreds exhausted Python's recursion)."""
+
+_FIELD_WORD = re.compile(r"([a-z]+):([A-Za-z0-9]+)")
+_FUZZY = re.compile(r"([A-Za-z0-9]+)~([12]?)")
+_PARENTHESES = re.compile(r"(\(*)([^()]+)(\)*)")
+_QUOTED = re.compile(r'(?:([a-z]+):)?"([^"]*)"')
+_CHUNK = re.compile(r'(?<!\S)(?:[a-z]+:)?"[^"]*"(?!\S)|[^\s"]+|"')
+"""A quoted phrase (a field's or not) standing apart from other words, or
+anything else between spaces; a quote that is neither stands alone (and
+declines)."""
 
 _PLACEHOLDER = f"fieldbrief-date-{os.urandom(6).hex()}-{{}}"
 """What a date stands as while the rest is read (not a term anybody types,
@@ -343,11 +353,7 @@ class _Boolean:
         field = _FIELD_WORD.fullmatch(token[:-1])
         clauses: tuple[Clause, ...]
         if field is not None:
-            name, word = field.groups()
-            if name not in FIELDS_READ:
-                raise _Decline
-            term = _stem_of(word) if FIELDS_READ[name] else _lowered(word)
-            clauses = (Clause(name, self._new(term)),)
+            clauses = (self._field_term(*field.groups()),)
         else:
             term = self._new(_stem_of(token[:-1]))
             clauses = tuple(Clause(name, term) for name in SEARCHED_FIELDS)
@@ -401,16 +407,18 @@ class _Boolean:
             return (_DATE,)
         field = _FIELD_WORD.fullmatch(token)
         if field is not None:
-            name, word = field.groups()
-            if name not in FIELDS_READ:
-                raise _Decline
-            term = _stem_of(word) if FIELDS_READ[name] else _lowered(word)
-            clause = Clause(name, self._new(term))
-            if name == "person" and len(clause.text) >= SPELLED_SURNAME:
+            clause = self._field_term(*field.groups())
+            if clause.field == "person" and len(clause.text) >= SPELLED_SURNAME:
                 self.spelled.add(clause)
             return (clause,)
         term = self._new(_stem_of(token))
         return tuple(Clause(name, term) for name in SEARCHED_FIELDS)
+
+    def _field_term(self, name: str, word: str) -> Clause:
+        """``name:word`` as its field's analyzer reads it (see :data:`FIELDS_READ`)."""
+        if name not in FIELDS_READ:
+            raise _Decline
+        return Clause(name, self._new(_stem_of(word) if FIELDS_READ[name] else _lowered(word)))
 
     def _new(self, term: str | None) -> str:
         """The term, if the analyzer keeps it and it is new to the query (the
