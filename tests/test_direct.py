@@ -674,3 +674,22 @@ def test_one_edit_is_rapidfuzzs_distance_up_to_one() -> None:
                 other[at], other[at + 1] = other[at + 1], other[at]
         typed = "".join(other)
         assert one_edit(word, typed) == min(OSA.distance(word, typed), 2), (word, typed)
+
+
+def test_a_term_table_read_in_order_refuses_what_it_cannot_read(
+    bare_library: Library, seed_paths: list[Path]
+) -> None:
+    """Listing terms in order (prefixes, fuzzy words) raises :class:`Unreadable`,
+    which makes the direct search step aside, at a record cut short, never a
+    struct error or a loop that does not advance."""
+    bare_library.add_paths(seed_paths[:1])
+    folder = bare_library.current_index_dir()
+    assert folder is not None
+    with DirectIndex(folder, manifest.verify(folder)) as index:
+        terms = index.segments[0].terms
+        first = terms._first_at_or_after(b"")
+        assert first is not None and terms.expand("body", "a", 10)
+        terms._expanded.clear()
+        terms._end_of_records = first + 4
+        with pytest.raises(Unreadable, match="cut short"):
+            terms.expand("body", "", 10)

@@ -265,7 +265,11 @@ class _Terms:
         while position is not None and position < end and len(found) <= limit:
             if position + 8 > chunk_at + len(chunk):
                 chunk, chunk_at = self.part.get(position, min(_CHUNK, end - position)), position
+            if position + 8 > chunk_at + len(chunk):
+                raise Unreadable("a term record cut short")
             keylength, datalength = _HASH_LENGTHS.unpack_from(chunk, position - chunk_at)
+            if keylength < 0 or datalength < 0:
+                raise Unreadable("a term record of negative length")  # would never advance
             record_end = position + 8 + keylength + datalength
             if record_end > chunk_at + len(chunk):
                 if record_end > end:
