@@ -54,7 +54,7 @@ from .index import folders, manifest
 from .index.direct import BYTE_LENGTH, DirectIndex, Segment, Unreadable
 from .index.postings import adjacent, packed_positions
 from .locations import library_at
-from .nearest import nearest
+from .nearest import nearest, one_edit
 from .results import SearchResults
 from .snippets import STOP_WORDS, shown_hit, term_pattern
 from .store import Store, StoreError, open_as_is
@@ -638,14 +638,12 @@ def _with_spellings(index: DirectIndex, group: Group) -> Group:
     Levenshtein counts them where the index is one segment (Whoosh walks an
     automaton over it) and as optimal string alignment counts them where it
     is several (Whoosh compares each term: a swapped pair is one edit)."""
-    from rapidfuzz.distance import OSA, Levenshtein
-
     (asked,) = group.clauses
-    metric = Levenshtein if len(index.segments) == 1 else OSA
+    swaps = len(index.segments) > 1
     spellings = [
         term
         for term in _every_segments_terms(index, asked.field, asked.text[:1])
-        if term != asked.text and metric.distance(asked.text, term, score_cutoff=1) <= 1
+        if one_edit(asked.text, term, swaps=swaps) == 1
     ]
     clauses = (asked, *(Clause(asked.field, term) for term in spellings))
     return group._replace(clauses=clauses, spelled=False)

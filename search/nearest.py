@@ -57,9 +57,10 @@ def _within(form: str, choices: list[str], maxdist: int) -> list[tuple[str, int]
     ]
 
 
-def one_edit(a: str, b: str) -> int:
+def one_edit(a: str, b: str, *, swaps: bool = True) -> int:
     """The optimal string alignment distance of ``a`` and ``b`` if it is 0 or 1
-    (one letter changed, added, dropped, or two side by side swapped), else 2."""
+    (one letter changed, added, dropped, or two side by side swapped), else 2;
+    without ``swaps``, the Levenshtein distance (a swap is two edits)."""
     if a == b:
         return 0
     if abs(len(a) - len(b)) > 1:
@@ -71,7 +72,7 @@ def one_edit(a: str, b: str) -> int:
     if len(a) == len(b):
         if a[i + 1 :] == b[i + 1 :]:
             return 1  # changed
-        swapped = i + 1 < len(a) and a[i] == b[i + 1] and a[i + 1] == b[i]
+        swapped = swaps and i + 1 < len(a) and a[i] == b[i + 1] and a[i + 1] == b[i]
         return 1 if swapped and a[i + 2 :] == b[i + 2 :] else 2
     if len(a) > len(b):
         return 1 if a[i + 1 :] == b[i:] else 2  # dropped from b

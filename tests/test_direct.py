@@ -650,9 +650,10 @@ def test_other_spellings_are_found_as_whoosh_finds_them(
 
 
 def test_one_edit_is_rapidfuzzs_distance_up_to_one() -> None:
-    """The default fuzzy word (``word~``) is matched without importing
-    RapidFuzz; the same distance, capped at 2, over random near pairs."""
-    from rapidfuzz.distance import OSA
+    """The default fuzzy word (``word~``) and a person's other spellings are
+    matched without importing RapidFuzz; the same distances (optimal string
+    alignment, Levenshtein), capped at 2, over random near pairs."""
+    from rapidfuzz.distance import OSA, Levenshtein
 
     from fieldbrief.search.nearest import one_edit
 
@@ -674,6 +675,7 @@ def test_one_edit_is_rapidfuzzs_distance_up_to_one() -> None:
                 other[at], other[at + 1] = other[at + 1], other[at]
         typed = "".join(other)
         assert one_edit(word, typed) == min(OSA.distance(word, typed), 2), (word, typed)
+        assert one_edit(word, typed, swaps=False) == min(Levenshtein.distance(word, typed), 2)
 
 
 def test_a_term_table_read_in_order_refuses_what_it_cannot_read(
