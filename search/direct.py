@@ -40,7 +40,7 @@ import re
 import sqlite3
 import time
 from bisect import bisect_right, insort
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import partial
 from math import log
 from os import PathLike
@@ -70,26 +70,11 @@ B, K1 = 0.75, 1.2
 _PLAIN_WORD = re.compile(r"[A-Za-z0-9]+")
 
 
-def plain_stems(text: str) -> list[str] | None:
-    """The stems of a query of plain words, each kept by the analyzer, none twice; else None."""
-    words = text.split()
-    if not words:
-        return None
-    stems = [_stem_of(word) for word in words]
-    if None in stems or len(set(stems)) != len(stems):
-        return None
-    return stems  # type: ignore[return-value]
-
-
 def _stem_of(word: str) -> str | None:
     """The term a plain word is in titles and bodies (the stemming analyzer's),
     or None where that analyzer drops it or the word is not plain."""
-    if not _PLAIN_WORD.fullmatch(word) or word in OPERATORS:
-        return None
-    lowered = word.lower()
-    if len(lowered) < 2 or lowered in STOP_WORDS:
-        return None
-    return str(stem(lowered))
+    lowered = _lowered(word) if _PLAIN_WORD.fullmatch(word) else None
+    return None if lowered is None else str(stem(lowered))
 
 
 class Clause(NamedTuple):
@@ -292,19 +277,9 @@ class _Boolean:
                 continue
             excluded = token == "NOT"
             self.at += excluded
-            phrase = self._phrase()
-            if phrase is not None:
-                groups.append(Group((), excluded, phrase[0], phrase[1]))
-                joined, widest = False, 1
-                continue
-            prefixes = self._prefixes()
-            if prefixes is not None:
-                groups.append(Group(prefixes, excluded, prefix=True))
-                joined, widest = False, 1
-                continue
-            fuzzy = self._fuzzy()
-            if fuzzy is not None:
-                groups.append(Group(fuzzy[0], excluded, fuzzy=fuzzy[1]))
+            alone = self._alone(excluded)
+            if alone is not None:
+                groups.append(alone)
                 joined, widest = False, 1
                 continue
             units = self._chain(depth=0)
@@ -321,6 +296,20 @@ class _Boolean:
         if joined:
             raise _Decline
         return groups
+
+    def _alone(self, excluded: bool) -> Group | None:
+        """The phrase, prefix or fuzzy word at this token, a part of the AND of
+        its own (none is read here joined by OR or in parentheses), or None."""
+        phrase = self._phrase()
+        if phrase is not None:
+            return Group((), excluded, *phrase)
+        prefixes = self._prefixes()
+        if prefixes is not None:
+            return Group(prefixes, excluded, prefix=True)
+        fuzzy = self._fuzzy()
+        if fuzzy is not None:
+            return Group(fuzzy[0], excluded, fuzzy=fuzzy[1])
+        return None
 
     def _phrase(self) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
         """The terms of the quoted phrase at this token and its fields,
@@ -653,7 +642,9 @@ def _too_wide(index: DirectIndex, groups: list[Group]) -> bool:
     """Whether a prefix stands for more words across the index than the engine
     searches for (it then keeps the most frequent, and says so)."""
     for group in groups:
-        for clause in group.clauses if group.prefix else ():
+        if not group.prefix:
+            continue
+        for clause in group.clauses:
             words: set[str] = set()
             for segment in index.segments:
                 words.update(_expanded(segment, clause))
@@ -683,8 +674,7 @@ def _segment_scores(
                 excluded.update(_phrase_scores(segment, group, statistics))
             elif group.expands:
                 for clause in group.clauses:
-                    terms = [Clause(clause.field, t) for t in _expansion(segment, group, clause)]
-                    excluded.update(_documents(segment, tuple(terms)))
+                    excluded.update(_documents(segment, _expansion(segment, group, clause)))
             else:
                 excluded.update(_documents(segment, group.clauses))
             per_group.append(None)
@@ -722,10 +712,7 @@ def estimate(segment: Segment, group: Group) -> int:
     if group.expands:
         # A Prefix, a fuzzy term: the frequencies of the terms it stands for, added.
         frequencies = [
-            sum(
-                _frequency(segment, Clause(clause.field, text))
-                for text in _expansion(segment, group, clause)
-            )
+            sum(_frequency(segment, term) for term in _expansion(segment, group, clause))
             for clause in group.clauses
         ]
     else:
@@ -740,7 +727,7 @@ def _frequency(segment: Segment, clause: Clause) -> int:
     return info.doc_frequency if info is not None else 0
 
 
-def _documents(segment: Segment, clauses: tuple[Clause, ...]) -> set[int]:
+def _documents(segment: Segment, clauses: Sequence[Clause]) -> set[int]:
     """The documents with any of the clauses' terms (deleted ones included:
     only what they exclude is asked)."""
     found: set[int] = set()
@@ -782,7 +769,7 @@ def _expanded_scores(segment: Segment, group: Group, statistics: _Statistics) ->
     segment), every match scores 1.0 in that field."""
     per_field = []
     for clause in group.clauses:
-        terms = [Clause(clause.field, text) for text in _expansion(segment, group, clause)]
+        terms = _expansion(segment, group, clause)
         per_term = [_term_scores(segment, term, statistics) for term in terms]
         if _preloads(segment, len(terms), statistics.preload):
             per_field.append(dict.fromkeys(set().union(*per_term), 1.0))
@@ -796,11 +783,11 @@ def _expanded(segment: Segment, clause: Clause) -> list[str]:
     return segment.terms.expand(clause.field, clause.text, MAX_EXPANSION)
 
 
-def _expansion(segment: Segment, group: Group, clause: Clause) -> list[str]:
+def _expansion(segment: Segment, group: Group, clause: Clause) -> list[Clause]:
     """The terms of the segment a prefix or a fuzzy word stands for, in the
     order Whoosh's ``MultiTerm`` lists them (the term table's; nearest first)."""
     if group.prefix:
-        return _expanded(segment, clause)
+        return [Clause(clause.field, text) for text in _expanded(segment, clause)]
     key = (clause, group.fuzzy)
     kept = segment.terms.nearest
     if key not in kept:  # asked for its estimate, then its scores
@@ -812,7 +799,7 @@ def _expansion(segment: Segment, group: Group, clause: Clause) -> list[str]:
             lambda head: segment.terms.expand(clause.field, head, _EVERY_TERM),
             lambda term: _frequency(segment, Clause(clause.field, term)),
         )
-    return kept[key]
+    return [Clause(clause.field, text) for text in kept[key]]
 
 
 _NEAREST_KEPT = 256

@@ -283,16 +283,17 @@ class Library:
     ) -> SearchResults:
         """One page of hits; ``count=False``: see :func:`~.query.run_search`.
 
-        Words, phrases, prefixes, ``AND``/``OR``/``NOT``, ``title:``,
-        ``source:``, ``tag:`` and ``date:`` ranges, by relevance or newest
-        first, are answered by :mod:`.direct` from the index files (the same
-        page, faster than the Whoosh engine even here, in process); the rest
-        by the engine.
+        Words, phrases, prefixes, fuzzy words, ``AND``/``OR``/``NOT``, fields,
+        names and ``date:`` ranges, by relevance or newest first, are
+        answered by :mod:`.direct` from the index files (the same page,
+        faster than the Whoosh engine even here, in process); the rest by the
+        engine (see that module for which).
         """
         if sort == "date" and is_library_query(query):
             return newest_first(self.store, limit=limit, page=page)
         parsed = direct.answerable(query, sort=sort, limit=limit, page=page)
-        if parsed is not None and parsed.names_entities and self.analytics.cached_overview():
+        overview = self.analytics.cached_overview()
+        if parsed is not None and parsed.names_entities and overview is not None:
             parsed = None  # the overview's other names of an entity: the engine's
         if parsed is not None:
             with self.index.lock:
