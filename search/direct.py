@@ -45,14 +45,14 @@ from functools import partial
 from math import log
 from os import PathLike
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 from whoosh.lang.porter import stem  # a module of plain functions: Whoosh itself stays unloaded
 
 from .errors import UnsafeLayoutError
 from .index import folders, manifest
-from .index.direct import BYTE_LENGTH, DirectIndex, Segment, Unreadable
-from .index.postings import adjacent, packed_positions
+from .index.direct import BYTE_LENGTH, DirectIndex, Segment, TermInfo, Unreadable
+from .index.postings import adjacent, packed_positions, pair_adjacent
 from .locations import library_at
 from .nearest import nearest, one_edit
 from .results import SearchResults
@@ -66,6 +66,7 @@ SEARCHED_FIELDS = ("title", "body")
 
 B, K1 = 0.75, 1.2
 """BM25F's parameters: Whoosh's defaults, which the engine's searcher uses."""
+_K1_PLUS_1 = K1 + 1
 
 _PLAIN_WORD = re.compile(r"[A-Za-z0-9]+")
 
@@ -519,6 +520,7 @@ class _Statistics:
         self.count = index.doc_count_all
         self._averages: dict[str, float] = {}
         self._known: dict[Clause, tuple[float, float] | None] = {}
+        self._denominators: dict[str, list[float]] = {}
 
     def __call__(self, clause: Clause) -> tuple[float, float] | None:
         """(idf, average field length), or None where no document has the term."""
@@ -530,6 +532,16 @@ class _Statistics:
                 else None
             )
         return self._known[clause]
+
+    def denominators(self, fieldname: str) -> list[float]:
+        """The part of BM25's denominator that depends on a document's length
+        in the field, for each length byte, as :func:`_bm25` computes it."""
+        table = self._denominators.get(fieldname)
+        if table is None:
+            average = self._average(fieldname)
+            table = [K1 * ((1 - B) + B * length / average) for length in BYTE_LENGTH]
+            self._denominators[fieldname] = table
+        return table
 
     def _average(self, fieldname: str) -> float:
         if fieldname not in self._averages:
@@ -928,41 +940,116 @@ def _phrase_scores(segment: Segment, group: Group, statistics: _Statistics) -> d
     sum of its words' scores in the field, in the phrase's order, and the
     title's plus the body's where both have it."""
     scored: dict[int, float] = {}
-    deleted = segment.deleted
     stems = group.phrase
     for fieldname in group.fields:
-        clauses = [Clause(fieldname, stem) for stem in stems]
-        known = [statistics(clause) for clause in clauses]
+        known = [statistics(Clause(fieldname, stem)) for stem in stems]
         infos = [segment.terms.term_info(fieldname, stem) for stem in stems]
         if None in known or None in infos:
             continue
-        # The rarest word first: each further word's postings are read only in
-        # the blocks that can hold a document every earlier word has.
-        postings: list[dict[int, tuple[float, Any]]] = [{} for _ in infos]
-        candidates: list[int] | None = None
-        for i in sorted(range(len(infos)), key=lambda i: infos[i].doc_frequency):  # type: ignore[union-attr]
-            info = infos[i]
-            assert info is not None
-            found = postings[i]
-            for ids, weights, values in segment.postings(info, candidates):
-                found.update(zip(ids, zip(weights, values, strict=True), strict=True))
-            candidates = sorted(
-                (found.keys() - deleted) if candidates is None else found.keys() & set(candidates)
-            )
-            if not candidates:
-                break
-        if not candidates:
-            continue
+        idfs = [idf for idf, _average in known]  # type: ignore[misc]
+        words = cast(list[TermInfo], infos)
         lengths = segment.length_bytes(fieldname)
-        for doc in adjacent(packed_positions, postings, candidates):
-            score = 0.0
-            for word, found in zip(known, postings, strict=True):
-                assert word is not None
-                idf, average = word
-                score += _bm25(idf, found[doc][0], BYTE_LENGTH[lengths[doc]], average)
+        denominators = statistics.denominators(fieldname)
+        score_in = _pair_scores if len(words) == 2 else _run_scores
+        found = score_in(segment, words, idfs, denominators, lengths)
+        if not scored:
+            scored = found
+            continue
+        for doc, score in found.items():
             earlier = scored.get(doc)
             scored[doc] = score if earlier is None else earlier + score
     return scored
+
+
+# A phrase word's BM25 in the scorers below is _bm25 with the part of the
+# denominator that depends on the document's length looked up in
+# _Statistics.denominators: the same operations on the same floats.
+
+
+def _pair_scores(
+    segment: Segment,
+    infos: list[TermInfo],
+    idfs: list[float],
+    denominators: list[float],
+    lengths: bytes,
+) -> dict[int, float]:
+    """A two-word phrase's scores in one field, the common case written out:
+    the rarer word's postings read whole, the other's only in the blocks that
+    can hold one of its documents, and each document both have checked and
+    scored in one pass (building sets and sorted lists of the candidates cost
+    more than the check)."""
+    rare = 1 if infos[1].doc_frequency < infos[0].doc_frequency else 0
+    rare_ids, rare_weights, rare_values = _read_postings(segment, infos[rare], None)
+    place = dict(zip(rare_ids, range(len(rare_ids)), strict=True))
+    ids, weights, values = _read_postings(segment, infos[1 - rare], rare_ids)
+    # (document, its place in the first word's lists, in the second's)
+    if rare:
+        both = [(doc, k, j) for k, doc in enumerate(ids) if (j := place.get(doc)) is not None]
+        first_weights, first_values = weights, values
+        second_weights, second_values = rare_weights, rare_values
+    else:
+        both = [(doc, j, k) for k, doc in enumerate(ids) if (j := place.get(doc)) is not None]
+        first_weights, first_values = rare_weights, rare_values
+        second_weights, second_values = weights, values
+    first_idf, second_idf = idfs
+    deleted = segment.deleted
+    scores: dict[int, float] = {}
+    for doc, i, k in both:
+        if pair_adjacent(first_values[i], second_values[k]) and doc not in deleted:
+            denominator = denominators[lengths[doc]]
+            tf = first_weights[i]
+            score = first_idf * ((tf * _K1_PLUS_1) / (tf + denominator))
+            tf = second_weights[k]
+            scores[doc] = score + second_idf * ((tf * _K1_PLUS_1) / (tf + denominator))
+    return scores
+
+
+def _run_scores(
+    segment: Segment,
+    infos: list[TermInfo],
+    idfs: list[float],
+    denominators: list[float],
+    lengths: bytes,
+) -> dict[int, float]:
+    """A phrase of three words or more in one field: the rarest word read
+    first, each further one only in the blocks that can hold a document every
+    earlier word has; then the engine's check (:func:`.index.postings.adjacent`)."""
+    postings: list[dict[int, tuple[float, Any]]] = [{} for _ in infos]
+    candidates: list[int] | None = None
+    for i in sorted(range(len(infos)), key=lambda i: infos[i].doc_frequency):
+        ids, weights, values = _read_postings(segment, infos[i], candidates)
+        found = postings[i] = dict(zip(ids, zip(weights, values, strict=True), strict=True))
+        candidates = sorted(
+            (found.keys() - segment.deleted) if candidates is None else found.keys() & candidates
+        )
+        if not candidates:
+            return {}
+    assert candidates is not None
+    scores: dict[int, float] = {}
+    for doc in adjacent(packed_positions, postings, candidates):
+        denominator = denominators[lengths[doc]]
+        score = 0.0
+        for idf, word in zip(idfs, postings, strict=True):
+            tf = word[doc][0]
+            score += idf * ((tf * _K1_PLUS_1) / (tf + denominator))
+        scores[doc] = score
+    return scores
+
+
+def _read_postings(
+    segment: Segment, info: TermInfo, within: list[int] | None
+) -> tuple[list[int], list[float], list[Any]]:
+    """A term's documents, weights and values in one list each, deleted
+    documents included; with ``within``, only from the blocks that can hold
+    one of those documents."""
+    ids: list[int] = []
+    weights: list[float] = []
+    values: list[Any] = []
+    for block_ids, block_weights, block_values in segment.postings(info, within):
+        ids += block_ids
+        weights += block_weights
+        values += block_values
+    return ids, weights, values
 
 
 class _Node:

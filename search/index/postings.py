@@ -98,7 +98,7 @@ def adjacent(
     first = postings[0]
     *middle, (last_i, last) = list(enumerate(postings[1:], 1))
     found = []
-    if decode is packed_positions and not middle and sys.byteorder == "little":
+    if decode is packed_positions and not middle:
         return _adjacent_packed_pairs(first, last, docs)
     for doc in docs:
         starts = set(decode(first[doc][1]))
@@ -118,16 +118,30 @@ def adjacent(
 def _adjacent_packed_pairs(
     first: dict[int, tuple[float, bytes]], second: dict[int, tuple[float, bytes]], docs: list[int]
 ) -> list[int]:
-    """:func:`adjacent` for two words in packed positions, the common case,
-    with the unpacking written out: the function calls around each
-    candidate's decoding were a third of the check."""
-    found = []
-    before = (-1).__add__
-    for doc in docs:
-        a = first[doc][1]
-        b = second[doc][1]
-        if not set(accumulate(array(chr(a[0]), a[1:]))).isdisjoint(
-            map(before, accumulate(array(chr(b[0]), b[1:])))
-        ):
-            found.append(doc)
-    return found
+    """:func:`adjacent` for two words in packed positions, the common case."""
+    return [doc for doc in docs if pair_adjacent(first[doc][1], second[doc][1])]
+
+
+_ONE_SHORT_GAP = ord("H")
+_BEFORE = (-1).__add__
+
+
+def pair_adjacent(first: bytes, second: bytes) -> bool:
+    """Whether the second word stands right after the first somewhere, given
+    each word's positions in one document as :func:`packed_positions` reads
+    them (a two-word phrase, without slop)."""
+    if len(first) == 3 and first[0] == _ONE_SHORT_GAP:
+        # The first word once (more than half the candidates of a common
+        # phrase): its position is its only gap, read from the two bytes, and
+        # the second word's positions are read only up to the one it needs.
+        wanted = (first[1] | first[2] << 8) + 1
+        if len(second) == 3 and second[0] == _ONE_SHORT_GAP:
+            return (second[1] | second[2] << 8) == wanted
+        return wanted in packed_positions(second)
+    if _SWAP:
+        return not set(packed_positions(first)).isdisjoint(map(_BEFORE, packed_positions(second)))
+    # Decoding written out: the function calls around each candidate's
+    # decoding were a third of the check.
+    return not set(accumulate(array(chr(first[0]), first[1:]))).isdisjoint(
+        map(_BEFORE, accumulate(array(chr(second[0]), second[1:])))
+    )
