@@ -952,12 +952,13 @@ def _phrase_scores(segment: Segment, group: Group, statistics: _Statistics) -> d
         denominators = statistics.denominators(fieldname)
         score_in = _pair_scores if len(words) == 2 else _run_scores
         found = score_in(segment, words, idfs, denominators, lengths)
-        if not scored:
-            scored = found
-            continue
-        for doc, score in found.items():
-            earlier = scored.get(doc)
-            scored[doc] = score if earlier is None else earlier + score
+        # The title's and the body's scores added: the fewer into the more
+        # (one addition each, and a + b is b + a to the last bit).
+        fewer, more = sorted((scored, found), key=len)
+        for doc, score in fewer.items():
+            other = more.get(doc)
+            more[doc] = score if other is None else other + score
+        scored = more
     return scored
 
 

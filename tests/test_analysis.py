@@ -83,3 +83,28 @@ def test_packed_positions_read_back_as_whoosh_positions() -> None:
     assert [(w, n, wt) for w, n, wt, _ in ours.word_values(text, StemmingTokenizer())] == [
         (w, n, wt) for w, n, wt, _ in whoosh.word_values(text, StemmingTokenizer())
     ]
+
+
+def test_pair_adjacent_agrees_with_the_positions() -> None:
+    """The two-word phrase check, with its shortcuts for a word that stands once
+    and for short gaps read in place, against the positions read back whole."""
+    import random
+
+    from fieldbrief.search.index.positions import PackedPositions
+    from fieldbrief.search.index.postings import pair_adjacent
+
+    encode = PackedPositions().encode
+    rng = random.Random(7)
+    shapes = [1, 1, 2, 3, 8, 40]
+    checked = {True: 0, False: 0}
+    for _ in range(4000):
+        lists = []
+        for _word in range(2):
+            wide = rng.random() < 0.1  # a gap past 65,535: four-byte gaps
+            top = 200_000 if wide else 300
+            lists.append(sorted(rng.sample(range(top), rng.choice(shapes))))
+        first, second = lists
+        expected = any(p + 1 in set(second) for p in first)
+        assert pair_adjacent(encode(first), encode(second)) is expected, (first, second)
+        checked[expected] += 1
+    assert min(checked.values()) > 300  # both answers tried often

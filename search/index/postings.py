@@ -122,26 +122,43 @@ def _adjacent_packed_pairs(
     return [doc for doc in docs if pair_adjacent(first[doc][1], second[doc][1])]
 
 
-_ONE_SHORT_GAP = ord("H")
+_SHORT_GAPS = ord("H")
 _BEFORE = (-1).__add__
+_SHORT_GAP_READERS: dict[int, Any] = {}
+"""``struct`` readers of a value's short gaps, by the value's length in bytes."""
+_MOST_READERS = 1024
+
+
+def _short_gaps(value: bytes) -> tuple[int, ...]:
+    """The gaps of a value of short (``H``) gaps, read in place: no slice of
+    the value, no array (a third less time per candidate than
+    :func:`packed_positions`)."""
+    length = len(value)
+    read = _SHORT_GAP_READERS.get(length)
+    if read is None:
+        read = struct.Struct(f"<{(length - 1) // 2}H").unpack_from
+        if len(_SHORT_GAP_READERS) < _MOST_READERS:
+            _SHORT_GAP_READERS[length] = read
+    gaps: tuple[int, ...] = read(value, 1)
+    return gaps
 
 
 def pair_adjacent(first: bytes, second: bytes) -> bool:
     """Whether the second word stands right after the first somewhere, given
     each word's positions in one document as :func:`packed_positions` reads
     them (a two-word phrase, without slop)."""
-    if len(first) == 3 and first[0] == _ONE_SHORT_GAP:
-        # The first word once (more than half the candidates of a common
-        # phrase): its position is its only gap, read from the two bytes, and
-        # the second word's positions are read only up to the one it needs.
-        wanted = (first[1] | first[2] << 8) + 1
-        if len(second) == 3 and second[0] == _ONE_SHORT_GAP:
-            return (second[1] | second[2] << 8) == wanted
-        return wanted in packed_positions(second)
-    if _SWAP:
+    if first[0] != _SHORT_GAPS or second[0] != _SHORT_GAPS:
         return not set(packed_positions(first)).isdisjoint(map(_BEFORE, packed_positions(second)))
-    # Decoding written out: the function calls around each candidate's
-    # decoding were a third of the check.
-    return not set(accumulate(array(chr(first[0]), first[1:]))).isdisjoint(
-        map(_BEFORE, accumulate(array(chr(second[0]), second[1:])))
+    # A word that stands once (more than half the candidates of a common
+    # phrase) has its position as its only gap: read from its two bytes, and
+    # the other word's positions only as far as the one wanted.
+    if len(first) == 3:
+        wanted = (first[1] | first[2] << 8) + 1
+        if len(second) == 3:
+            return (second[1] | second[2] << 8) == wanted
+        return wanted in accumulate(_short_gaps(second))
+    if len(second) == 3:
+        return (second[1] | second[2] << 8) - 1 in accumulate(_short_gaps(first))
+    return not set(accumulate(_short_gaps(first))).isdisjoint(
+        map(_BEFORE, accumulate(_short_gaps(second)))
     )
