@@ -27,9 +27,9 @@ for more than :data:`.syntax.MAX_EXPANSION` words, a fuzzy word compared
 with every term (``~2/0``) or in a field, dates written in words, a phrase,
 a prefix or a fuzzy word joined by OR, an AND inside parentheses, operators
 Whoosh's parser reads in its own way (``a OR b AND c``), a stop word or a
-one-letter word (the parser drops those), the same stem twice, a search with
-no hits (the engine then suggests a spelling), a library that needs repair
-or an upgrade, an index this module does not read.
+one-letter word (the parser drops those), the same stem twice, a library
+that needs repair or an upgrade, an index this module does not read. A
+search with no hits gets the engine's spelling suggestion (:mod:`.spelling`).
 """
 
 from __future__ import annotations
@@ -49,6 +49,7 @@ from typing import Any, NamedTuple, cast
 
 from whoosh.lang.porter import stem  # a module of plain functions: Whoosh itself stays unloaded
 
+from . import spelling
 from .errors import UnsafeLayoutError
 from .index import folders, manifest
 from .index.direct import BYTE_LENGTH, DirectIndex, Segment, TermInfo, Unreadable
@@ -592,8 +593,6 @@ def _search(
         else:
             scored += ((0, score, doc + offset) for score, doc in found)
         offset += segment.doc_count_all
-    if not scored:
-        return None
     window = page * limit
     # Whoosh's order: by relevance, the best score first; by date (the engine
     # sorts by the day, reversed, then by score), the newest first, then the
@@ -602,7 +601,11 @@ def _search(
     shown = sorted({*parsed.shown, *_fuzzy_shown(index, groups)})
     # A phrase's snippet shows the phrase where the text has it.
     phrases = [list(p) for p in dict.fromkeys(tuple(p) for p in parsed.phrases)]
-    pattern = term_pattern(shown, phrases, STOP_WORDS)
+    if not scored and spans and not _any_dated_within(index, spans):
+        # The engine then searches nothing (Whoosh reads an empty filter as
+        # none at all), so it shows no words either.
+        shown, phrases = [], []
+    pattern = term_pattern(shown, phrases, STOP_WORDS) if scored else None
     hits = []
     first = (page - 1) * limit
     for i, (_day, score, doc) in enumerate(best[first:window]):
@@ -626,9 +629,32 @@ def _search(
         page=page,
         terms=shown,
         phrases=phrases,
+        suggestion=None if scored else _suggestion(index, text),
     )
     results.elapsed_ms = (time.perf_counter() - started) * 1000
     return results
+
+
+def _any_dated_within(index: DirectIndex, spans: list[tuple[int, int]]) -> bool:
+    """Whether any document, deleted ones included (the engine's day column),
+    is dated within every span."""
+    return any(
+        all(lo <= day <= hi for lo, hi in spans)
+        for segment in index.segments
+        for day in segment.days()
+    )
+
+
+def _suggestion(index: DirectIndex, text: str) -> str | None:
+    """What the engine suggests when nothing is found (:func:`.spelling.suggest`)."""
+    try:
+        return spelling.suggest(
+            text.strip(), index.doc_frequency, partial(_every_segments_terms, index)
+        )
+    except _TROUBLE:
+        raise
+    except Exception:  # a suggestion is a nicety, as the engine has it
+        return None
 
 
 def _with_spellings(index: DirectIndex, group: Group) -> Group:

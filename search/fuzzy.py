@@ -1,4 +1,4 @@
-"""Fuzzy terms and "did you mean", by edit distance computed in C.
+"""Fuzzy terms and "did you mean", by edit distance.
 
 Whoosh expands ``word~`` and corrects queries by walking a Levenshtein
 automaton over the term dictionary in Python: building the automaton for a
@@ -8,13 +8,12 @@ first letters) are listed once per index reader and per prefix, and
 :func:`.nearest.nearest` measures the distance to each of them.
 
 The title and body fields are stemmed, so their terms are stems: a misspelling
-is compared both as typed and as stemmed, and a suggestion is turned back
-into a word before it is shown ("technolog" is offered as "technology").
+is compared both as typed and as stemmed. "Did you mean" itself is
+:mod:`.spelling`'s, shared with the direct search.
 """
 
 from __future__ import annotations
 
-import re
 import threading
 import weakref
 from typing import Any
@@ -22,8 +21,8 @@ from typing import Any
 from . import whooshload  # noqa: F401  # isort: skip (before any Whoosh import)
 from whoosh import query
 
+from . import spelling
 from .nearest import nearest
-from .syntax import OPERATORS
 
 _lists: weakref.WeakKeyDictionary[Any, dict[tuple[str, str], list[str]]] = (
     weakref.WeakKeyDictionary()
@@ -122,62 +121,10 @@ def quicken(q: Any) -> Any:
     return rewrite(q, swap)
 
 
-_PLAIN_WORD = re.compile(r"(?<![\w:*?~])([A-Za-z][A-Za-z'-]{2,})(?![\w:*?~])")
-
-
-_ENDINGS = ("", "e", "s", "es", "y", "ion", "ions", "ation", "ing", "ed", "er", "al", "ment")
-
-
-def _surface(typed: str, typed_stem: str, suggested_stem: str, stem: Any) -> str:
-    """A word for a suggested stem: the stem with the ending nearest to what was typed."""
-    from rapidfuzz.distance import OSA
-
-    endings = list(_ENDINGS)
-    if typed.startswith(typed_stem):
-        endings.insert(0, typed[len(typed_stem) :])
-    words = [suggested_stem + ending for ending in endings]
-    # The stem itself is a candidate: a term can be a word stored unstemmed.
-    fitting = [suggested_stem, *(w for w in words if stem(w) == suggested_stem)]
-    # Between equally near words, one the typed word is missing letters of:
-    # a dropped letter is the commonest slip ("withdrawl" -> "withdrawal").
-    return min(fitting, key=lambda w: (OSA.distance(typed, w), not _dropped_from(typed, w)))
-
-
-def _dropped_from(typed: str, word: str) -> bool:
-    """True when ``typed`` is ``word`` with some letters left out."""
-    letters = iter(word)
-    return all(ch in letters for ch in typed)
-
-
-def suggest(reader: Any, text: str, fieldname: str = "body") -> str | None:
-    """``text`` with each plain word that is in no document replaced by the nearest
-    word that is (same first letter, at most two edits); None when nothing changes.
-
-    Only free words (in phrases too) are corrected; field filters, patterns
-    and fuzzy terms are left as typed.
-    """
-    changed = False
-
-    def stem(word: str) -> str:
-        return _stem(reader.schema, fieldname, word)
-
-    def fix(match: re.Match[str]) -> str:
-        nonlocal changed
-        typed = match.group(1)
-        if typed in OPERATORS:
-            return typed
-        lowered = typed.lower()
-        typed_stem = stem(lowered)
-        if reader.doc_frequency(fieldname, typed_stem) or reader.doc_frequency("title", typed_stem):
-            return typed
-        near = nearest_words(reader, fieldname, lowered, 2, 1)
-        if not near:
-            return typed
-        changed = True
-        word = _surface(lowered, typed_stem, near[0][0], stem)
-        if typed.isupper() and len(typed) > 1:
-            return word.upper()
-        return word.capitalize() if typed[0].isupper() else word
-
-    corrected = _PLAIN_WORD.sub(fix, text)
-    return corrected if changed else None
+def suggest(reader: Any, text: str) -> str | None:
+    """:func:`.spelling.suggest` over Whoosh's reader."""
+    return spelling.suggest(
+        text,
+        lambda fieldname, term: reader.doc_frequency(fieldname, term),
+        lambda fieldname, head: words_with_prefix(reader, fieldname, head),
+    )

@@ -1,15 +1,17 @@
-"""The words of an index nearest to a misspelt one, by edit distance computed in C.
+"""The words of an index nearest to a misspelt one, by edit distance.
 
 Whoosh-free, so that the engine's fuzzy terms and suggestions
 (:mod:`.fuzzy`) and the direct search (:mod:`.direct`) expand ``word~``
 the same way: the candidates are the terms sharing the word's first letters,
-and the distance to each is measured (one edit here, more by RapidFuzz). The
-distance is optimal string alignment, so a swapped pair of letters
-("tehcnology") counts as one edit.
+and the distance to each is measured (up to two edits here, with string
+comparisons; more, or among many candidates, by RapidFuzz, whose import
+alone would be a quarter of a cold search). The distance is optimal string
+alignment, so a swapped pair of letters ("tehcnology") counts as one edit.
 """
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterable
 
 MAX_EXPANSIONS = 40
@@ -37,15 +39,24 @@ def nearest(
     return ranked[:MAX_EXPANSIONS]
 
 
+TWO_EDITS_HERE = 8000
+"""Up to this many candidates, two edits are measured here, in Python (about
+2 us a candidate); past it, RapidFuzz's C is quicker even counting its
+import, about 17 ms of a cold search (bench/README.md)."""
+
+
 def _within(form: str, choices: list[str], maxdist: int) -> list[tuple[str, int]]:
     """The choices within ``maxdist`` edits of ``form``, nearest first, in
-    their order at equal distances. One edit, the default (``word~``), is
-    checked here in a loop of string comparisons; RapidFuzz (C) measures
-    more, but importing it costs a cold search about 17 ms."""
+    their order at equal distances. One edit (``word~``) and two (``word~2``,
+    a suggestion) are measured here with string comparisons; RapidFuzz (C)
+    measures more, and two among many candidates or in a process that has
+    already imported it."""
     if maxdist == 1:
         found = [(term, distance) for term in choices if (distance := one_edit(form, term)) <= 1]
         return sorted(found, key=lambda item: item[1])
-    # Imported when a fuzzy term of two edits or a suggestion needs it.
+    if maxdist == 2 and len(choices) <= TWO_EDITS_HERE and "rapidfuzz" not in sys.modules:
+        found = [(term, distance) for term in choices if (distance := two_edits(form, term)) <= 2]
+        return sorted(found, key=lambda item: item[1])
     from rapidfuzz import process
     from rapidfuzz.distance import OSA
 
@@ -55,6 +66,52 @@ def _within(form: str, choices: list[str], maxdist: int) -> list[tuple[str, int]
             form, choices, scorer=OSA.distance, score_cutoff=maxdist, limit=None
         )
     ]
+
+
+def two_edits(a: str, b: str) -> int:
+    """The optimal string alignment distance of ``a`` and ``b`` if it is at
+    most 2, else 3: past their common start, one edit (a letter changed,
+    dropped, added, or two swapped) must leave the rest within one
+    (:func:`one_edit`)."""
+    if abs(len(a) - len(b)) > 2:
+        return 3
+    distance = one_edit(a, b)
+    if distance < 2:
+        return distance
+    i = 0
+    shorter = min(len(a), len(b))
+    while i < shorter and a[i] == b[i]:
+        i += 1
+    if (
+        one_edit(a[i + 1 :], b[i + 1 :]) <= 1
+        or one_edit(a[i + 1 :], b[i:]) <= 1
+        or one_edit(a[i:], b[i + 1 :]) <= 1
+        or (
+            i + 1 < shorter
+            and a[i] == b[i + 1]
+            and a[i + 1] == b[i]
+            and one_edit(a[i + 2 :], b[i + 2 :]) <= 1
+        )
+    ):
+        return 2
+    return 3
+
+
+def osa_distance(a: str, b: str) -> int:
+    """The optimal string alignment distance of ``a`` and ``b``, unbounded
+    (a suggestion's few candidate endings, :mod:`.fuzzy`): the textbook
+    table, row by row."""
+    before: list[int] = []
+    above = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        row = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            row[j] = min(above[j] + 1, row[j - 1] + 1, above[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                row[j] = min(row[j], before[j - 2] + 1)
+        before, above = above, row
+    return above[len(b)]
 
 
 def one_edit(a: str, b: str, *, swaps: bool = True) -> int:

@@ -108,3 +108,26 @@ def test_pair_adjacent_agrees_with_the_positions() -> None:
         assert pair_adjacent(encode(first), encode(second)) is expected, (first, second)
         checked[expected] += 1
     assert min(checked.values()) > 300  # both answers tried often
+
+
+def test_a_word_alone_is_read_as_the_title_and_body_analyzer_reads_it() -> None:
+    """A "did you mean" reads a typed word without Whoosh (:func:`.spelling.analysed`):
+    the same single term as the schema's body analyzer, or the word itself
+    where the analyzer makes none or several."""
+    from whoosh.analysis.tokenizers import default_pattern
+
+    from fieldbrief.search.index.schema import schema
+    from fieldbrief.search.spelling import WORD_PATTERN, analysed
+
+    assert WORD_PATTERN.pattern == default_pattern.pattern
+    assert WORD_PATTERN.flags == default_pattern.flags
+    analyzer = schema()["body"].analyzer
+    words = [
+        "Withdrawal", "troops", "the", "a", "x", "don't", "anti-war", "U.S.", "u.s",
+        "1,100", "Niamey's", "re-deployment", "e.g.", "Bazoum", "niger.", "ÉCOLE", "café",
+        "it's", "co-operation", "sahel-based", "O'Neill", "3rd", "...", "withdrawl",
+    ]  # fmt: skip
+    for word in words:
+        tokens = [t.text for t in analyzer(word)]
+        expected = tokens[0] if len(tokens) == 1 else word
+        assert analysed(word) == expected, word

@@ -259,6 +259,9 @@ def test_did_you_mean(bare_library: Library, seed_paths: list[Path]) -> None:
     result = bare_library.search("withdrawl NOT niamey")
     assert result.total == 0
     assert result.suggestion == "withdrawal NOT niamey"
+    # A word ending in y, whose stem ends in i ("militari"), shown as the word.
+    assert bare_library.search("miltary").suggestion == "military"
+    assert bare_library.search("contry").suggestion == "country"
 
 
 def test_fuzzy_terms_count_a_swapped_pair_as_one_edit(
