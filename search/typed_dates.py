@@ -7,7 +7,6 @@ search (:mod:`.direct`) read a typed date the same way.
 
 from __future__ import annotations
 
-import calendar
 import re
 from datetime import date, datetime, timedelta
 
@@ -45,9 +44,19 @@ def calendar_span(year: str, month: str | None, day: str | None) -> tuple[date, 
         return date(y, 1, 1), date(y, 12, 31)
     m = int(month)
     if day is None:
-        return date(y, m, 1), date(y, m, calendar.monthrange(y, m)[1])
+        return date(y, m, 1), date(y, m, _days_in(y, m))
     exact = date(y, m, int(day))
     return exact, exact
+
+
+def _days_in(year: int, month: int) -> int:
+    """The month's last day (``calendar.monthrange``'s, without importing
+    ``calendar`` and ``locale`` into every cold search)."""
+    if not 1 <= month <= 12:
+        raise ValueError(f"no month {month}")
+    if month == 12:
+        return 31
+    return (date(year, month + 1, 1) - timedelta(days=1)).day
 
 
 def compact(day: date) -> str:

@@ -131,6 +131,11 @@ DATED = [
     "date:2023",
     "date:202309",
     "date:2023-09",
+    "date:2024-02",  # a month's last day: a leap year, February, December
+    "date:<=1900-02",
+    "date:2023-12",
+    "date:>2023-12",
+    "date:2023-00",
     "troops date:2023-09-08",
     "troops date:[2023 to]",
     '"air base" date:>2023-09-08',
