@@ -115,9 +115,35 @@ def _compact_alone(match: re.Match[str]) -> str:
 _DATE_RANGE = re.compile(r"\bdate:[\[{][^\]}]*[\]}]")
 _ISO_DAY = re.compile(r"\b(\d{4})-(\d{2})(?:-(\d{2}))?\b")
 
-_COMPACT = r"(\d{4})(\d{2})?(\d{2})?"
+_MONTH_NAMES = (
+    "january|jan",
+    "february|febuary|feb",
+    "march|mar",
+    "april|apr",
+    "may",
+    "june|jun",
+    "july|jul",
+    "august|aug",
+    "september|sept|sep",
+    "october|oct",
+    "november|nov",
+    "december|dec",
+)
+"""Whoosh's English date grammar's month names (``dateparse.English``), in
+its order: the first name that fits gives the month."""
+_MONTH_NUMBER = {
+    name: number for number, names in enumerate(_MONTH_NAMES, 1) for name in names.split("|")
+}
+
+_COMPACT = r"\d{4}(?:\d{2}(?:\d{2})?)?"
+# A month by name and its year ("march 1987", "Sept 2023"), as analysts write
+# one; other shapes of words (a day, a comma, "now", a month without its
+# year) stay for Whoosh's grammar.
+_MONTH_YEAR = rf"(?i:{'|'.join(n for names in _MONTH_NAMES for n in names.split('|'))})\s+\d{{4}}"
+_END = rf"(?:{_COMPACT}|{_MONTH_YEAR})"
 OWN_DATES = re.compile(
-    rf"\bdate:(?:[\[{{]\s*(?:{_COMPACT}\s+)?(?i:to)\b\s*(?:{_COMPACT})?\s*[\]}}]|{_COMPACT})"
+    rf"\bdate:(?:[\[{{]\s*(?:(?P<start>{_END})\s+)?(?i:to)\b\s*(?P<end>{_END})?\s*[\]}}]"
+    rf'|(?P<alone>{_COMPACT})|"(?P<quoted>{_MONTH_YEAR})")'
     # Only a date that stands alone: anything stuck to it (a comma, a
     # boost, another word) is Whoosh's grammar's to read or to refuse.
     r"(?=\s|\)|$)"
@@ -127,25 +153,35 @@ OWN_DATES = re.compile(
 def read_dates(text: str, placeholder: str) -> tuple[str, dict[str, Moments]]:
     """``text`` with each date range in compact digits (what
     :func:`normalise_dates` writes: ``date:[20230909 to]``, ``date:[2023 to
-    2024]``, ``date:202309``) replaced by ``id:`` and a name made from
-    ``placeholder`` (a format with one ``{}``), and the span each name stands
-    for: the same range Whoosh's date grammar makes of it (from the first
-    moment of the first year, month or day to the last of the last; Whoosh
-    ignores ``{}``'s exclusion here, and so does this), without building
-    that grammar. Other forms stay for it.
+    2024]``, ``date:202309``) or with months by name and year
+    (``date:[march 1987 to april 1987]``, ``date:"sept 2023"``) replaced by
+    ``id:`` and a name made from ``placeholder`` (a format with one ``{}``),
+    and the span each name stands for: from the first moment of the first
+    year, month or day to the last of the last, as Whoosh's date grammar
+    makes it (Whoosh ignores ``{}``'s exclusion here, and so does this),
+    without building that grammar. Other forms stay for it.
+
+    Where one end is a year and the other a month or day of that same year
+    (``date:[1987 to april 1987]``), this reads the span as written, January
+    to April; Whoosh's grammar narrows it to April alone, or fails when the
+    year is the end. Whoosh's range syntax also fails on October as a
+    range's start (it ends the start at the first "to", in "october" too).
     """
     spans: dict[str, Moments] = {}
 
     def repl(match: re.Match[str]) -> str:
-        groups = match.groups()
         start: datetime | None
         end: datetime | None
+        if match.group("quoted") and text.count('"', 0, match.start()) % 2:
+            return match.group(0)  # inside a phrase: its quotes are the phrase's
         try:
-            if groups[6] is not None:  # date:YYYY[MM[DD]]: that whole period
-                start, end = moments(*groups[6:9])
+            alone = match.group("alone") or match.group("quoted")
+            if alone is not None:  # that whole period
+                start, end = _period(alone)
             else:
-                start = moments(*groups[0:3])[0] if groups[0] else None
-                end = moments(*groups[3:6])[1] if groups[3] else None
+                first, last = match.group("start"), match.group("end")
+                start = _period(first)[0] if first else None
+                end = _period(last)[1] if last else None
         except (ValueError, OverflowError):
             return match.group(0)  # no such date: Whoosh's grammar reports it
         if start is None and end is None:
@@ -157,6 +193,15 @@ def read_dates(text: str, placeholder: str) -> tuple[str, dict[str, Moments]]:
         return f"id:{name}"
 
     return OWN_DATES.sub(repl, text), spans
+
+
+def _period(written: str) -> tuple[datetime, datetime]:
+    """The first and last moment of a year, month or day in compact digits,
+    or of a month by name and year."""
+    if written[0].isdigit():
+        return moments(written[:4], written[4:6] or None, written[6:8] or None)
+    name, year = written.split()
+    return moments(year, f"{_MONTH_NUMBER[name.lower()]:02d}", None)
 
 
 def moments(year: str, month: str | None, day: str | None) -> tuple[datetime, datetime]:

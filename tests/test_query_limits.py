@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import random
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -145,6 +147,18 @@ DATED = [
     "-date:2023 troops",
     "date:[2023 TO 2024] OR date:1987",
     "(troops date:[2023 to])",
+    # months by name and year
+    "troops date:[september 2023 to october 2023]",
+    'troops date:"Sept 2023"',
+    "date:[AUG 2023 to] niger",
+    "date:[to march 2024] troops",
+    "date:{june 2023 TO july 2024}",
+    "date:[feb 2024 to february 2024]",  # a leap February
+    "date:[dec 2023 to jan 2024] troops",
+    "date:[2023 to march 2024]",
+    "date:[march 2023 to 2024]",
+    "date:[202309 to nov 2023]",
+    'troops date:"may 2024" OR drone',
     # left to Whoosh's grammar: words, impossible dates, boosts, other spellings,
     # anything stuck to the date
     "date:[1987 to 1988], oil",
@@ -158,6 +172,17 @@ DATED = [
     "date:>2023-02-30",
     "date:yesterday",
     "date:[last year to now]",
+    "date:[september 2023 to now]",
+    "date:[march, 2024 to april 2024]",
+    "date:[3 march 2024 to april 2024]",
+    'date:"2024 march"',
+    "date:march",
+    "date:[april 2024 to march 2024]",
+    "date:'march 2024'",
+    'date:"march 2024 troops"',
+    'date:"march 2024"x',
+    '"troops date:"sept 2023" leaving"',
+    "date:[marc 2024 to april 2024]",
     "DATE:2023",
     "date:2023^2",
     'date:"2023"',
@@ -227,3 +252,92 @@ def test_a_query_whoosh_cannot_run_is_searched_as_its_words(
     results = bare_library.search("troops REQUIRE Niger")
     assert results.fallback and "searched for the words instead" in results.fallback
     assert results.total > 0 and "Require" in ran[0] and "Require" not in ran[1]
+
+
+def _whoosh_and_ours(text: str) -> tuple[Any, Any]:
+    """The query Whoosh's date grammar makes of ``text`` (None where it fails),
+    and the one made with the dates read here (None where none is read)."""
+    from fieldbrief.search import query as query_module
+    from fieldbrief.search.index.schema import schema
+    from fieldbrief.search.typed_dates import normalise_dates
+
+    fields = schema()
+    grammar = query_module.make_parser(fields, dates=True)
+    try:
+        expected = grammar.parse(query_module._fuzzy_with_prefix(normalise_dates(text)))
+    except Exception:
+        expected = None
+    own, ranges = query_module._read_dates(normalise_dates(text))
+    if not ranges:
+        return expected, None
+    parser = query_module._parser_for(fields, text)
+    return expected, query_module._put_dates_back(
+        parser.parse(query_module._fuzzy_with_prefix(own)), ranges
+    )
+
+
+def test_generated_dates_with_months_by_name_read_as_the_grammar_reads_them() -> None:
+    """Ranges and months mixing names (every spelling the grammar knows, any
+    case) with years, months and days in digits: wherever read here, the very
+    query Whoosh's grammar makes, but for one deliberate difference (next test)."""
+    from fieldbrief.search.typed_dates import _MONTH_NAMES
+
+    names = [name for spellings in _MONTH_NAMES for name in spellings.split("|")]
+    rng = random.Random(17)
+
+    def end() -> tuple[str, str, bool]:
+        """An end of a range: as written, its year, whether it names a month or day."""
+        year, kind = rng.choice(["1987", "2004", "2023", "2024"]), rng.random()
+        if kind < 0.5:
+            name = rng.choice(names)
+            return f"{rng.choice([name, name.upper(), name.capitalize()])} {year}", year, True
+        if kind < 0.7:
+            return year, year, False
+        month = f"{rng.randint(1, 12):02d}"
+        return (
+            (year + month if kind < 0.85 else f"{year}{month}{rng.randint(1, 28):02d}"),
+            year,
+            True,
+        )
+
+    read = {"alone": 0, "range": 0, "open": 0}
+    for _ in range(1500):
+        (first, first_year, first_exact), (last, last_year, last_exact) = end(), end()
+        shape = rng.random()
+        if shape < 0.25:
+            text, kind = (f'date:"{first}"' if " " in first else f"date:{first}"), "alone"
+        elif shape < 0.4:
+            text, kind = rng.choice([f"date:[{first} to]", f"date:[to {last}]"]), "open"
+        else:
+            text, kind = f"date:[{first} {rng.choice(['to', 'TO'])} {last}]", "range"
+            if first_year == last_year and first_exact != last_exact:
+                continue  # read as written here, not narrowed (next test)
+        expected, ours = _whoosh_and_ours(f"oil {text}")
+        if ours is not None:
+            read[kind] += 1
+            if expected is None and kind != "alone" and "october" in text.lower():
+                continue  # Whoosh's range splits "october" at its "to" (next test)
+            assert ours == expected, text
+    assert min(read.values()) > 150, read
+
+
+def test_a_year_and_a_month_of_it_read_as_written() -> None:
+    """``date:[1987 to april 1987]`` is January to April here: Whoosh's grammar
+    narrows it to April alone, and fails on the other way round (its words
+    are then searched instead); it fails on October as a range's start too.
+    Read here, the engine and the direct search agree on the span as written."""
+    from datetime import datetime
+
+    from fieldbrief.search.typed_dates import read_dates
+
+    for text in ("date:[1987 to april 1987]", "date:[1987 to 198704]"):
+        _rest, spans = read_dates(text, "d{}")
+        assert spans == {"d0": (datetime(1987, 1, 1), datetime(1987, 4, 30, 23, 59, 59, 999999))}
+        expected, _ours = _whoosh_and_ours(text)
+        assert "62679830400000000" in str(expected)  # the grammar's start: April the 1st
+    _rest, spans = read_dates("date:[march 1987 to 1987]", "d{}")
+    assert spans["d0"] == (datetime(1987, 3, 1), datetime(1987, 12, 31, 23, 59, 59, 999999))
+    assert _whoosh_and_ours("date:[march 1987 to 1987]")[0] is None
+    # Whoosh's range syntax ends the start at the first "to", in "october" too.
+    for text in ("date:[october 1987 to 2023]", "date:[to October 1987]"):
+        assert _whoosh_and_ours(text)[0] is None and read_dates(text, "d{}")[1], text
