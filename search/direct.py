@@ -36,12 +36,13 @@ search with no hits gets the engine's spelling suggestion (:mod:`.spelling`).
 from __future__ import annotations
 
 import heapq
+import itertools
 import os
 import re
 import sqlite3
 import time
 from bisect import bisect_right, insort
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from functools import partial
 from math import log
 from os import PathLike
@@ -650,12 +651,45 @@ def _suggestion(index: DirectIndex, text: str) -> str | None:
     """What the engine suggests when nothing is found (:func:`.spelling.suggest`)."""
     try:
         return spelling.suggest(
-            text.strip(), index.doc_frequency, partial(_every_segments_terms, index)
+            text.strip(),
+            index.doc_frequency,
+            partial(_every_segments_terms, index),
+            partial(_live, index),
+            partial(_written_with, index),
         )
     except _TROUBLE:
         raise
     except Exception:  # a suggestion is a nicety, as the engine has it
         return None
+
+
+def _live(index: DirectIndex, fieldname: str, term: str) -> bool:
+    """Whether a document not deleted has the term (read up to the first one)."""
+    return next(_live_documents(index, fieldname, term), None) is not None
+
+
+def _live_documents(index: DirectIndex, fieldname: str, term: str) -> Iterator[tuple[Segment, int]]:
+    """The documents not deleted with the term, in the index's order."""
+    for segment in index.segments:
+        info = segment.terms.term_info(fieldname, term)
+        if info is not None:
+            deleted = segment.deleted
+            for ids, _weights, _values in segment.postings(info):
+                for doc in ids:
+                    if doc not in deleted:
+                        yield segment, doc
+
+
+def _written_with(index: DirectIndex, fieldname: str, term: str) -> str | None:
+    """The titles and bodies of the first few documents not deleted with the
+    term, as the engine's reader gives them (:func:`.fuzzy.suggest`)."""
+    texts: list[str] = []
+    for segment, doc in itertools.islice(
+        _live_documents(index, fieldname, term), spelling.ARTICLES_READ
+    ):
+        stored = segment.stored_fields(doc)
+        texts.append(f"{stored.get('title', '')}\n{stored.get('body', '')}")
+    return "\n".join(texts) if texts else None
 
 
 def _with_spellings(index: DirectIndex, group: Group) -> Group:

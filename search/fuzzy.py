@@ -20,6 +20,7 @@ from typing import Any
 
 from . import whooshload  # noqa: F401  # isort: skip (before any Whoosh import)
 from whoosh import query
+from whoosh.reading import TermNotFound
 
 from . import spelling
 from .nearest import nearest
@@ -127,4 +128,32 @@ def suggest(reader: Any, text: str) -> str | None:
         text,
         lambda fieldname, term: reader.doc_frequency(fieldname, term),
         lambda fieldname, head: words_with_prefix(reader, fieldname, head),
+        lambda fieldname, term: _live(reader, fieldname, term),
+        lambda fieldname, term: _written_with(reader, fieldname, term),
     )
+
+
+def _written_with(reader: Any, fieldname: str, term: str) -> str | None:
+    """The titles and bodies of the first few documents not deleted with the
+    term (:data:`.spelling.ARTICLES_READ`)."""
+    try:
+        matcher = reader.postings(fieldname, term)
+    except TermNotFound:
+        return None
+    texts: list[str] = []
+    while matcher.is_active() and len(texts) < spelling.ARTICLES_READ:
+        stored = reader.stored_fields(matcher.id())
+        texts.append(f"{stored.get('title', '')}\n{stored.get('body', '')}")
+        matcher.next()
+    return "\n".join(texts) if texts else None
+
+
+def _live(reader: Any, fieldname: str, term: str) -> bool:
+    """Whether a document not deleted has the term (a reader's postings leave
+    deleted documents out)."""
+    if not reader.doc_frequency(fieldname, term):
+        return False
+    try:
+        return bool(reader.postings(fieldname, term).is_active())
+    except TermNotFound:
+        return False

@@ -24,6 +24,18 @@ Frequency = Callable[[str, str], int]
 """frequency(field, term): how many documents have the term in the field."""
 StartingWith = Callable[[str, str], list[str]]
 """starting_with(field, head): the field's terms that start with ``head``, in order."""
+Live = Callable[[str, str], bool]
+"""live(field, term): whether a document not deleted has the term in the field
+(``Frequency`` counts deleted documents too, as Whoosh's statistics do)."""
+WrittenWith = Callable[[str, str], str | None]
+"""written_with(field, term): the titles and bodies of the first
+:data:`ARTICLES_READ` documents not deleted that have the term in the field
+(None if there is none)."""
+
+ARTICLES_READ = 5
+"""Articles whose words show how a suggested stem is written: enough that the
+common forms turn up ("withdrawal" beside "withdraw"), few enough to cost a
+search with no hits little (each is a stored document read)."""
 
 WORD_PATTERN = re.compile(r"[\w\*]+(\.?[\w\*]+)*")
 """The title and body analyzer's words (Whoosh's ``default_pattern``, held to it by a test)."""
@@ -32,12 +44,18 @@ SHORTEST_WORD = 2
 """The analyzer drops shorter words (``StemmingTokenizer``'s ``minsize``)."""
 
 
+def terms_of(word: str) -> list[str]:
+    """The terms the title and body analyzer makes of ``word`` (none for a
+    stop word: a search leaves it out)."""
+    words = [m.group().lower() for m in WORD_PATTERN.finditer(word)]
+    return [str(stem(w)) for w in words if len(w) >= SHORTEST_WORD and w not in STOP_WORDS]
+
+
 def analysed(word: str) -> str:
     """``word`` as the title and body analyzer reads it, where that is one
     term; else ``word`` itself (two words, or a stop word)."""
-    words = [w.lower() for w in (m.group() for m in WORD_PATTERN.finditer(word))]
-    kept = [w for w in words if len(w) >= SHORTEST_WORD and w not in STOP_WORDS]
-    return str(stem(kept[0])) if len(kept) == 1 else word
+    terms = terms_of(word)
+    return terms[0] if len(terms) == 1 else word
 
 
 _PLAIN_WORD = re.compile(r"(?<![\w:*?~])([A-Za-z][A-Za-z'-]{2,})(?![\w:*?~])")
@@ -46,24 +64,33 @@ _ENDINGS = ("", "e", "s", "es", "y", "ion", "ions", "ation", "ing", "ed", "er", 
 
 
 def suggest(
-    text: str, frequency: Frequency, starting_with: StartingWith, fieldname: str = "body"
+    text: str,
+    frequency: Frequency,
+    starting_with: StartingWith,
+    live: Live,
+    written_with: WrittenWith,
+    fieldname: str = "body",
 ) -> str | None:
     """``text`` with each plain word that is in no document replaced by the nearest
     word that is (same first letter, at most two edits); None when nothing changes.
 
-    Only free words (in phrases too) are corrected; field filters, patterns
-    and fuzzy terms are left as typed.
+    Only free words (in phrases too) are corrected; field filters, patterns,
+    fuzzy terms and stop words (a search leaves those out) are left as typed.
+    A word is offered only if searching it finds what it was chosen for: it
+    reads as that one term, and a document not deleted has it; it is written
+    as articles write it where they can ("agriculture", not the stem
+    "agricultur").
     """
     changed = False
 
     def fix(match: re.Match[str]) -> str:
         nonlocal changed
         typed = match.group(1)
-        if typed in OPERATORS:
-            return typed
         lowered = typed.lower()
+        if typed in OPERATORS or not terms_of(lowered):
+            return typed
         typed_stem = analysed(lowered)
-        if frequency(fieldname, typed_stem) or frequency("title", typed_stem):
+        if live(fieldname, typed_stem) or live("title", typed_stem):
             return typed
         near = nearest(
             [lowered, typed_stem],
@@ -72,32 +99,53 @@ def suggest(
             2,
             1,
         )
-        if not near:
-            return typed
-        changed = True
-        word = _surface(lowered, typed_stem, near[0][0])
-        if typed.isupper() and len(typed) > 1:
-            return word.upper()
-        return word.capitalize() if typed[0].isupper() else word
+        for term, _distance in near:
+            written = written_with(fieldname, term)
+            word = _surface(lowered, typed_stem, term, written) if written is not None else None
+            if word is not None and word != lowered:
+                changed = True
+                if typed.isupper() and len(typed) > 1:
+                    return word.upper()
+                return word.capitalize() if typed[0].isupper() else word
+        return typed
 
     corrected = _PLAIN_WORD.sub(fix, text)
     return corrected if changed else None
 
 
-def _surface(typed: str, typed_stem: str, suggested_stem: str) -> str:
-    """A word for a suggested stem: the stem with the ending nearest to what was typed."""
+def _surface(typed: str, typed_stem: str, suggested_stem: str, written: str) -> str | None:
+    """A word for a suggested stem, near what was typed, that the analyzer
+    reads as that stem again (None if none does: "deceas" itself reads as
+    "decea"): one the articles with the stem write (``written``), or the stem
+    with a common ending, which counts one edit farther (it may be no word:
+    "agricultur" against the articles' "agriculture")."""
+    head = re.escape(suggested_stem[:-1])
+    seen = dict.fromkeys(m.group().lower() for m in re.finditer(rf"\b(?i:{head})[a-z]*\b", written))
+    real = [word for word in seen if terms_of(word) == [suggested_stem]]
     endings = list(_ENDINGS)
     if typed.startswith(typed_stem):
         endings.insert(0, typed[len(typed_stem) :])
-    words = [suggested_stem + ending for ending in endings]
+    # The stem itself first: a term can be a word the stemmer leaves alone.
+    made = [suggested_stem, *(suggested_stem + ending for ending in endings)]
     if suggested_stem.endswith("i"):
-        # Porter's stemmer writes a final y as i: "strategy" is "strategi".
-        words += [suggested_stem[:-1] + ending for ending in ("y", "ies")]
-    # The stem itself is a candidate: a term can be a word stored unstemmed.
-    fitting = [suggested_stem, *(w for w in words if analysed(w) == suggested_stem)]
-    # Between equally near words, one the typed word is missing letters of:
-    # a dropped letter is the commonest slip ("withdrawl" -> "withdrawal").
-    return min(fitting, key=lambda w: (osa_distance(typed, w), not _dropped_from(typed, w)))
+        # Porter's stemmer writes a final y as i ("strategy" is "strategi").
+        made += [suggested_stem[:-1] + ending for ending in ("y", "ies")]
+    fitting = real + [
+        w for w in dict.fromkeys(made) if w not in seen and terms_of(w) == [suggested_stem]
+    ]
+    if not fitting:
+        return None
+    # Between equally near words, one an article writes, then one the typed
+    # word is missing letters of: a dropped letter is the commonest slip
+    # ("withdrawl" -> "withdrawal").
+    return min(
+        fitting,
+        key=lambda w: (
+            osa_distance(typed, w) + (w not in seen),
+            w not in seen,
+            not _dropped_from(typed, w),
+        ),
+    )
 
 
 def _dropped_from(typed: str, word: str) -> bool:

@@ -262,6 +262,35 @@ def test_did_you_mean(bare_library: Library, seed_paths: list[Path]) -> None:
     # A word ending in y, whose stem ends in i ("militari"), shown as the word.
     assert bare_library.search("miltary").suggestion == "military"
     assert bare_library.search("contry").suggestion == "country"
+    # Found by an audit. Stop words are left alone (the search drops them):
+    # "the" was offered as "thei".
+    assert bare_library.search("the Agadz").suggestion == "the Agadez"
+    # A word offered finds what it was chosen for: "releas", the stem, would
+    # be read as "relea" and find nothing.
+    suggested = bare_library.search("relese").suggestion
+    assert suggested == "release" and bare_library.search(suggested).total > 0
+
+
+@pytest.mark.parametrize("engine", [False, True])
+def test_no_word_is_offered_that_only_deleted_articles_have(
+    bare_library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, engine: bool
+) -> None:
+    """An article rewritten without a word leaves it in the index's counts until
+    a merge; neither the direct search nor the engine offers it (an audit
+    found both offering "zebra", which then found nothing)."""
+    if engine:
+        from fieldbrief.search import direct
+
+        monkeypatch.setattr(direct, "answerable", lambda *_args, **_kwargs: None)
+    path = story(tmp_path / "a.txt", "Zoo news", "A zebra escaped from the city zoo.")
+    story(tmp_path / "b.txt", "Park news", "The zebu herd grazed in the park.")
+    bare_library.add_paths([path, tmp_path / "b.txt"])
+    assert bare_library.search("zebar").suggestion == "zebra"
+    story(path, "Zoo news", "A giraffe escaped from the city zoo.")
+    bare_library.add_paths([path])
+    found = bare_library.search("zebar")
+    assert found.total == 0 and found.suggestion in (None, "zebu")
+    assert bare_library.search("zebra").suggestion != "zebra"
 
 
 def test_fuzzy_terms_count_a_swapped_pair_as_one_edit(
