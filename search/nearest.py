@@ -31,8 +31,12 @@ def nearest(
     lists the terms starting with ``head``, a form's first ``prefix``
     letters, in order."""
     best: dict[str, int] = {}
+    listed: dict[str, list[str]] = {}  # the forms mostly share their first letters
     for form in dict.fromkeys(forms):  # in the order given: the same ties in every process
-        for term, distance in _within(form, candidates(form[:prefix]), maxdist):
+        head = form[:prefix]
+        if head not in listed:
+            listed[head] = candidates(head)
+        for term, distance in _within(form, listed[head], maxdist):
             if distance < best.get(term, maxdist + 1):
                 best[term] = distance
     ranked = sorted(best.items(), key=lambda item: (item[1], -frequency(item[0])))
