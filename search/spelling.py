@@ -3,8 +3,9 @@ nearest word that one has.
 
 Whoosh-free, so that the engine (:mod:`.fuzzy`, over Whoosh's reader) and the
 direct search (:mod:`.direct`, over the index files) suggest the same words:
-each gives the count of documents with a term and the terms starting with a
-letter, in order. A misspelling is compared both as typed and as the title
+each gives the count of documents with a term, the terms starting with a
+letter (in order), whether a live document has a term, and the first few
+such documents' words. A misspelling is compared both as typed and as the title
 and body analyzer reads it, and a suggested stem is turned back into a word
 before it is shown ("technolog" is offered as "technology").
 """

@@ -117,7 +117,7 @@ def test_a_word_alone_is_read_as_the_title_and_body_analyzer_reads_it() -> None:
     from whoosh.analysis.tokenizers import default_pattern
 
     from fieldbrief.search.index.schema import schema
-    from fieldbrief.search.spelling import WORD_PATTERN, analysed
+    from fieldbrief.search.spelling import WORD_PATTERN, analysed, terms_of
 
     assert WORD_PATTERN.pattern == default_pattern.pattern
     assert WORD_PATTERN.flags == default_pattern.flags
@@ -129,5 +129,6 @@ def test_a_word_alone_is_read_as_the_title_and_body_analyzer_reads_it() -> None:
     ]  # fmt: skip
     for word in words:
         tokens = [t.text for t in analyzer(word)]
+        assert terms_of(word) == tokens, word
         expected = tokens[0] if len(tokens) == 1 else word
         assert analysed(word) == expected, word
