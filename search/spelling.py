@@ -38,8 +38,10 @@ ARTICLES_READ = 5
 common forms turn up ("withdrawal" beside "withdraw"), few enough to cost a
 search with no hits little (each is a stored document read)."""
 
-WORD_PATTERN = re.compile(r"[\w\*]+(\.?[\w\*]+)*")
-"""The title and body analyzer's words (Whoosh's ``default_pattern``, held to it by a test)."""
+WORD_PATTERN = r"[\w\*]+(\.?[\w\*]+)*"
+"""The title and body analyzer's words (Whoosh's ``default_pattern``, held to
+it by a test). Patterns here are compiled when first used (``re``'s cache):
+only a search with no hits needs them."""
 
 SHORTEST_WORD = 2
 """The analyzer drops shorter words (``StemmingTokenizer``'s ``minsize``)."""
@@ -48,7 +50,7 @@ SHORTEST_WORD = 2
 def terms_of(word: str) -> list[str]:
     """The terms the title and body analyzer makes of ``word`` (none for a
     stop word: a search leaves it out)."""
-    words = [m.group().lower() for m in WORD_PATTERN.finditer(word)]
+    words = [m.group().lower() for m in re.finditer(WORD_PATTERN, word)]
     return [str(stem(w)) for w in words if len(w) >= SHORTEST_WORD and w not in STOP_WORDS]
 
 
@@ -59,7 +61,7 @@ def analysed(word: str) -> str:
     return terms[0] if len(terms) == 1 else word
 
 
-_PLAIN_WORD = re.compile(r"(?<![\w:*?~])([A-Za-z][A-Za-z'-]{2,})(?![\w:*?~])")
+_PLAIN_WORD = r"(?<![\w:*?~])([A-Za-z][A-Za-z'-]{2,})(?![\w:*?~])"
 
 _ENDINGS = ("", "e", "s", "es", "y", "ion", "ions", "ation", "ing", "ed", "er", "al", "ment")
 
@@ -110,7 +112,7 @@ def suggest(
                 return word.capitalize() if typed[0].isupper() else word
         return typed
 
-    corrected = _PLAIN_WORD.sub(fix, text)
+    corrected = re.sub(_PLAIN_WORD, fix, text)
     return corrected if changed else None
 
 
