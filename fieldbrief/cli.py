@@ -165,6 +165,12 @@ def cmd_search(args: argparse.Namespace) -> int:
         print(f"note: {results.fallback}", file=sys.stderr)
     if results.suggestion:
         print(f"did you mean: {safe(results.suggestion)}", file=sys.stderr)
+    if results.total and not results.hits:
+        pages = -(-results.total // args.limit)
+        print(
+            f"note: page {args.page} is past the last ({pages} at {args.limit} a page)",
+            file=sys.stderr,
+        )
     shown = len(results.hits)
     print(
         f"{plural(results.total, 'hit')}" + (f" (showing {shown})" if shown < results.total else "")

@@ -85,6 +85,12 @@ def test_search_text_and_no_hits(capsys: pytest.CaptureFixture[str], lib_dir: st
     assert code == EXIT_NOTHING and out.startswith("0 hits")
     code, _, err = run(capsys, "--library", lib_dir, "search", "Agadz")
     assert code == EXIT_NOTHING and "did you mean: Agadez" in err
+    # Hits, but none on the page asked for (an audit): said, not left to guess.
+    code, out, err = run(
+        capsys, "--library", lib_dir, "search", "agadez", "--limit", "2", "--page", "9"
+    )
+    assert code == EXIT_NOTHING and out.startswith("5 hits (showing 0)")
+    assert "page 9 is past the last (3 at 2 a page)" in err
 
 
 def test_show_by_prefix_and_missing(capsys: pytest.CaptureFixture[str], lib_dir: str) -> None:
