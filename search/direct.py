@@ -25,7 +25,7 @@ a ``person:`` word of six letters or more joined by OR, a phrase in a field
 other than :data:`PHRASE_FIELDS`, wildcards inside a word, a prefix standing
 for more than :data:`.syntax.MAX_EXPANSION` words, a fuzzy word compared
 with every term (``~2/0``) or in a field, dates in words other than months by
-name and year (Whoosh's date grammar), a phrase,
+name and year and a range's ``now`` (Whoosh's date grammar), a phrase,
 a prefix or a fuzzy word joined by OR, an AND inside parentheses, operators
 Whoosh's parser reads in its own way (``a OR b AND c``), a stop word or a
 one-letter word (the parser drops those), the same stem twice, a library

@@ -29,6 +29,6 @@ QUERY_SYNTAX: list[tuple[str, str]] = [
     ("title:junta  source:Reuters  tag:niger", "words in the title, the source, a tag"),
     ("date:[2023-09-01 to 2023-12-31]", "a date range (undated articles never match)"),
     ("date:>2024  date:<2023-08", "after or before a year, month or day"),
-    ('date:"sept 2023"  date:[march 2024 to may 2024]', "months by name and year"),
+    ('date:"sept 2023"  date:[march 2024 to now]', "months by name and year; a range may end now"),
     ("*", "every article (the app's empty search box: newest first)"),
 ]

@@ -144,7 +144,7 @@ _COMPACT = r"\d{4}(?:\d{2}(?:\d{2})?)?"
 _MONTH_YEAR = r"[A-Za-z]+\s+\d{4}"
 _END = rf"(?:{_COMPACT}|{_MONTH_YEAR})"
 OWN_DATES = re.compile(
-    rf"\bdate:(?:[\[{{]\s*(?:(?P<start>{_END})\s+)?(?i:to)\b\s*(?P<end>{_END})?\s*[\]}}]"
+    rf"\bdate:(?:[\[{{]\s*(?:(?P<start>{_END})\s+)?(?i:to)\b\s*(?P<end>{_END}|(?i:now))?\s*[\]}}]"
     rf'|(?P<alone>{_COMPACT})|"(?P<quoted>{_MONTH_YEAR})")'
     # Only a date that stands alone: anything stuck to it (a comma, a
     # boost, another word) is Whoosh's grammar's to read or to refuse.
@@ -163,11 +163,15 @@ def read_dates(text: str, placeholder: str) -> tuple[str, dict[str, Moments]]:
     makes it (Whoosh ignores ``{}``'s exclusion here, and so does this),
     without building that grammar. Other forms stay for it.
 
+    A range may end ``now`` (``date:[march 2024 to now]``): this moment in
+    local time, as the grammar reads a range's end.
+
     Where one end is a year and the other a month or day of that same year
     (``date:[1987 to april 1987]``), this reads the span as written, January
     to April; Whoosh's grammar narrows it to April alone, or fails when the
-    year is the end. Whoosh's range syntax also fails on October as a
-    range's start (it ends the start at the first "to", in "october" too).
+    year is the end, or is this year and the end is ``now``. Whoosh's range
+    syntax also fails on October as a range's start (it ends the start at
+    the first "to", in "october" too).
     """
     spans: dict[str, Moments] = {}
 
@@ -183,7 +187,13 @@ def read_dates(text: str, placeholder: str) -> tuple[str, dict[str, Moments]]:
             else:
                 first, last = match.group("start"), match.group("end")
                 start = _period(first)[0] if first else None
-                end = _period(last)[1] if last else None
+                if last and last.lower() == "now":
+                    if start is None:
+                        return match.group(0)  # Whoosh's grammar fails on it: reported
+                    # As the grammar reads a range's end: this moment, local time.
+                    end = datetime.now()
+                else:
+                    end = _period(last)[1] if last else None
         except (ValueError, OverflowError):
             return match.group(0)  # no such date: Whoosh's grammar reports it
         if start is None and end is None:

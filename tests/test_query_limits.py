@@ -172,7 +172,7 @@ DATED = [
     "date:>2023-02-30",
     "date:yesterday",
     "date:[last year to now]",
-    "date:[september 2023 to now]",
+    "date:[september 2023 to today]",
     "date:[march, 2024 to april 2024]",
     "date:[3 march 2024 to april 2024]",
     'date:"2024 march"',
@@ -341,3 +341,23 @@ def test_a_year_and_a_month_of_it_read_as_written() -> None:
     # Whoosh's range syntax ends the start at the first "to", in "october" too.
     for text in ("date:[october 1987 to 2023]", "date:[to October 1987]"):
         assert _whoosh_and_ours(text)[0] is None and read_dates(text, "d{}")[1], text
+
+
+def test_a_range_to_now_reads_as_the_grammar_reads_it() -> None:
+    """``date:[march 2024 to now]`` ends at this moment, local time, as Whoosh's
+    grammar ends a range; where the grammar fails (a start of this very year,
+    or no start), this reads the year as written or leaves it to the grammar."""
+    from datetime import datetime
+
+    from fieldbrief.search.typed_dates import read_dates
+
+    for start in ("1987", "198703", "19870315", "march 1987", "Sept 2004", "JAN 2004", "2004"):
+        whoosh, ours = _whoosh_and_ours(f"date:[{start} to now]")
+        assert ours is not None and whoosh is not None, start
+        assert ours.startdate == whoosh.startdate, start
+        assert ours.enddate.date() == whoosh.enddate.date() == datetime.now().date(), start
+    this_year = str(datetime.now().year)
+    whoosh, ours = _whoosh_and_ours(f"date:[{this_year} to now]")
+    assert whoosh is None and ours.startdate == datetime(int(this_year), 1, 1)
+    assert read_dates("date:[to now]", "d{}")[1] == {}  # the grammar's to report
+    assert read_dates("date:[2099 to now]", "d{}")[1] == {}  # reversed: the grammar swaps it

@@ -73,7 +73,9 @@ def test_page_shows_before_the_total_is_counted(
         await pilot.press("end")
         await settle(pilot)
         assert len(listing.hits) == 7 and not listing.has_more
-        assert counts == ["(Agadez NOT zzyzx)"]  # later pages reuse the count
+        # Later pages reuse the count. (On a loaded machine a pause in the
+        # typing can search, and count, a part of the query first.)
+        assert counts[-1] == "(Agadez NOT zzyzx)" and counts.count(counts[-1]) == 1
         counts.clear()
         await search(pilot, "Agadez")  # plain words: read from the index files, counted
         assert shown[-1] == (7, True) and counts == []
