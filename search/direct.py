@@ -1012,7 +1012,7 @@ def _phrase_scores(segment: Segment, group: Group, statistics: _Statistics) -> d
         lengths = segment.length_bytes(fieldname)
         denominators = statistics.denominators(fieldname)
         score_in = _pair_scores if len(words) == 2 else _run_scores
-        found = score_in(segment, words, idfs, denominators, lengths)
+        found = score_in(_InField(segment, words, idfs, denominators, lengths))
         # The title's and the body's scores added: the fewer into the more
         # (one addition each, and a + b is b + a to the last bit).
         fewer, more = sorted((scored, found), key=len)
@@ -1023,23 +1023,28 @@ def _phrase_scores(segment: Segment, group: Group, statistics: _Statistics) -> d
     return scored
 
 
-# A phrase word's BM25 in the scorers below is _bm25 with the part of the
-# denominator that depends on the document's length looked up in
-# _Statistics.denominators: the same operations on the same floats.
+class _InField(NamedTuple):
+    """A phrase's words in one field of a segment, as its scorers need them.
+
+    A word's BM25 there is _bm25 with the part of the denominator that depends
+    on the document's length looked up in ``denominators``
+    (:meth:`_Statistics.denominators`): the same operations on the same floats.
+    """
+
+    segment: Segment
+    infos: list[TermInfo]
+    idfs: list[float]
+    denominators: list[float]
+    lengths: bytes
 
 
-def _pair_scores(
-    segment: Segment,
-    infos: list[TermInfo],
-    idfs: list[float],
-    denominators: list[float],
-    lengths: bytes,
-) -> dict[int, float]:
+def _pair_scores(field: _InField) -> dict[int, float]:
     """A two-word phrase's scores in one field, the common case written out:
     the rarer word's postings read whole, the other's only in the blocks that
     can hold one of its documents, and each document both have checked and
     scored in one pass (building sets and sorted lists of the candidates cost
     more than the check)."""
+    segment, infos, idfs, denominators, lengths = field
     rare = 1 if infos[1].doc_frequency < infos[0].doc_frequency else 0
     rare_ids, rare_weights, rare_values = _read_postings(segment, infos[rare], None)
     place = dict(zip(rare_ids, range(len(rare_ids)), strict=True))
@@ -1066,16 +1071,11 @@ def _pair_scores(
     return scores
 
 
-def _run_scores(
-    segment: Segment,
-    infos: list[TermInfo],
-    idfs: list[float],
-    denominators: list[float],
-    lengths: bytes,
-) -> dict[int, float]:
+def _run_scores(field: _InField) -> dict[int, float]:
     """A phrase of three words or more in one field: the rarest word read
     first, each further one only in the blocks that can hold a document every
     earlier word has; then the engine's check (:func:`.index.postings.adjacent`)."""
+    segment, infos, idfs, denominators, lengths = field
     postings: list[dict[int, tuple[float, Any]]] = [{} for _ in infos]
     candidates: list[int] | None = None
     for i in sorted(range(len(infos)), key=lambda i: infos[i].doc_frequency):

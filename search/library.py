@@ -292,8 +292,11 @@ class Library:
         if sort == "date" and is_library_query(query):
             return newest_first(self.store, limit=limit, page=page)
         parsed = direct.answerable(query, sort=sort, limit=limit, page=page)
-        overview = self.analytics.cached_overview()
-        if parsed is not None and parsed.names_entities and overview is not None:
+        if (
+            parsed is not None
+            and parsed.names_entities
+            and self.analytics.cached_overview() is not None
+        ):
             parsed = None  # the overview's other names of an entity: the engine's
         if parsed is not None:
             with self.index.lock:
